@@ -1,0 +1,645 @@
+/**
+ * Local Kafka (KRaft, single node) and Redis as plain processes, for machines without Docker.
+ * `npm run infra:*`, `npm start` and the integration-test global setup all go through these functions.
+ *
+ * Layout under the git-ignored `.local/` of the checkout:
+ *   .local/kafka/libs/               broker jars (mvn dependency:copy-dependencies, infra/kafka/pom.xml)
+ *   .local/kafka/server.properties   rendered from infra/kafka/server.properties.template
+ *   .local/kafka/data/               KRaft metadata and topic data (`down --wipe` deletes it)
+ *   .local/kafka/logs/               server.log (log4j) and stdout.log (JVM stdout/stderr)
+ *   .local/kafka/kafka.pid
+ *   .local/redis/                    AOF files, redis.log, redis.pid
+ *   .local/infra.lock                held while up/down run, so two callers do not start two brokers
+ */
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
+import { connect } from 'node:net';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Kafka, logLevel } from 'kafkajs';
+
+export type ServiceName = 'kafka' | 'redis';
+
+export interface LocalInfraConfig {
+  /** Absolute path of the checkout (the folder holding `.local/`). */
+  readonly root: string;
+  /** Clients connect here. Always loopback. */
+  readonly host: string;
+  /** PLAINTEXT listener for clients. Env `KAFKA_PORT`. @defaultValue 9092 */
+  readonly kafkaPort: number;
+  /** KRaft CONTROLLER listener (not for clients). Env `KAFKA_CONTROLLER_PORT`. @defaultValue 9093 */
+  readonly controllerPort: number;
+  /** Env `REDIS_PORT`. @defaultValue 6379 */
+  readonly redisPort: number;
+  /** How long `up` waits for both services to answer. Env `INFRA_READY_TIMEOUT_MS`. @defaultValue 90000 */
+  readonly readyTimeoutMs: number;
+  /** How long `down` waits after SIGTERM before SIGKILL. @defaultValue 30000 */
+  readonly stopTimeoutMs: number;
+  /** Progress output. @defaultValue console.log with an `[infra]` prefix */
+  readonly log: (line: string) => void;
+}
+
+export interface ServiceStatus {
+  readonly name: ServiceName;
+  /** Something is listening on the port (ours or not). */
+  readonly running: boolean;
+  /** Pid from our pid file, when that process is alive. */
+  readonly pid: number | undefined;
+  readonly port: number;
+  /** Kafka answered a metadata request / Redis answered PING. */
+  readonly ready: boolean;
+  /** Started by these scripts (pid file points at a live process). */
+  readonly managed: boolean;
+}
+
+export interface LocalStatus {
+  readonly kafka: ServiceStatus;
+  readonly redis: ServiceStatus;
+  readonly allUp: boolean;
+}
+
+export interface UpResult {
+  /** Services this call started. Empty when everything was already up. */
+  readonly started: ServiceName[];
+  readonly kafkaBrokers: string[];
+  readonly redisUrl: string;
+}
+
+/** A problem the user can fix; `infra.ts` prints only the message for these. */
+export class InfraError extends Error {
+  override readonly name = 'InfraError';
+}
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+function parsePort(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const port = Number(raw);
+  if (!Number.isInteger(port) || port < 1 || port > 65535) {
+    throw new InfraError(`${name} must be a port number (1-65535), got "${raw}"`);
+  }
+  return port;
+}
+
+function parseMs(env: NodeJS.ProcessEnv, name: string, fallback: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const ms = Number(raw);
+  if (!Number.isFinite(ms) || ms <= 0)
+    throw new InfraError(`${name} must be a positive number, got "${raw}"`);
+  return ms;
+}
+
+/** Reads ports and time-outs from the environment once; a bad value names the variable. */
+export function localInfraConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  overrides: Partial<LocalInfraConfig> = {},
+): LocalInfraConfig {
+  const config: LocalInfraConfig = {
+    root: REPO_ROOT,
+    host: '127.0.0.1',
+    kafkaPort: parsePort(env, 'KAFKA_PORT', 9092),
+    controllerPort: parsePort(env, 'KAFKA_CONTROLLER_PORT', 9093),
+    redisPort: parsePort(env, 'REDIS_PORT', 6379),
+    readyTimeoutMs: parseMs(env, 'INFRA_READY_TIMEOUT_MS', 90_000),
+    stopTimeoutMs: 30_000,
+    log: (line) => console.log(`[infra] ${line}`),
+    ...overrides,
+  };
+  if (config.kafkaPort === config.controllerPort) {
+    throw new InfraError('KAFKA_PORT and KAFKA_CONTROLLER_PORT must differ');
+  }
+  return config;
+}
+
+export function kafkaBrokers(config: LocalInfraConfig): string[] {
+  return [`${config.host}:${config.kafkaPort}`];
+}
+
+export function redisUrl(config: LocalInfraConfig): string {
+  return `redis://${config.host}:${config.redisPort}`;
+}
+
+function paths(config: LocalInfraConfig) {
+  const local = join(config.root, '.local');
+  const kafka = join(local, 'kafka');
+  const redis = join(local, 'redis');
+  return {
+    local,
+    lock: join(local, 'infra.lock'),
+    pom: join(config.root, 'infra/kafka/pom.xml'),
+    template: join(config.root, 'infra/kafka/server.properties.template'),
+    log4j: join(config.root, 'infra/kafka/log4j.properties'),
+    kafkaLibs: join(kafka, 'libs'),
+    kafkaData: join(kafka, 'data'),
+    kafkaLogs: join(kafka, 'logs'),
+    kafkaProps: join(kafka, 'server.properties'),
+    kafkaClusterId: join(kafka, 'cluster-id'),
+    kafkaPid: join(kafka, 'kafka.pid'),
+    kafkaStdout: join(kafka, 'logs/stdout.log'),
+    kafkaServerLog: join(kafka, 'logs/server.log'),
+    redisDir: redis,
+    redisPid: join(redis, 'redis.pid'),
+    redisLog: join(redis, 'redis.log'),
+  };
+}
+type Paths = ReturnType<typeof paths>;
+
+// ---------------------------------------------------------------------------------------------------
+// Processes and ports
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** Alive and not a zombie (a detached child we started and that exited stays a zombie until reaped). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+  } catch {
+    return false;
+  }
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
+  } catch {
+    return true; // no /proc (not Linux): kill(0) is all we have
+  }
+}
+
+function commandLine(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
+  } catch {
+    return '';
+  }
+}
+
+/** The pid in `file` when that process is alive and looks like `service` (guards against pid reuse). */
+function livePid(file: string, service: ServiceName): number | undefined {
+  if (!existsSync(file)) return undefined;
+  const pid = Number(readFileSync(file, 'utf8').trim());
+  if (!Number.isInteger(pid) || pid <= 0 || !isAlive(pid)) return undefined;
+  const cmd = commandLine(pid);
+  const marker = service === 'kafka' ? 'kafka.Kafka' : 'redis-server';
+  if (cmd !== '' && !cmd.includes(marker)) return undefined;
+  return pid;
+}
+
+function isPortOpen(host: string, port: number, timeoutMs = 500): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    const done = (open: boolean) => {
+      socket.destroy();
+      resolve(open);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+/** "pid 123 (java)" for whoever listens on `port`, when `ss` can tell; '' otherwise. */
+function portOwner(port: number): string {
+  const out = spawnSync('ss', ['-ltnpH', `sport = :${port}`], { encoding: 'utf8' });
+  const match = /users:\(\("([^"]+)",pid=(\d+)/.exec(out.stdout ?? '');
+  return match ? ` (pid ${match[2]}, ${match[1]})` : '';
+}
+
+function commandExists(cmd: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+}
+
+function tail(file: string, lines = 15): string {
+  if (!existsSync(file)) return '';
+  return readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n');
+}
+
+/** Starts `cmd` in its own process group with output appended to `logFile`; survives our exit. */
+function spawnDetached(cmd: string, args: string[], logFile: string, cwd: string): ChildProcess {
+  const out = openSync(logFile, 'a');
+  try {
+    const child = spawn(cmd, args, { cwd, detached: true, stdio: ['ignore', out, out] });
+    child.on('error', () => {}); // reported through the readiness wait (the process is gone)
+    child.unref();
+    return child;
+  } finally {
+    closeSync(out);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Readiness probes
+
+/** True when a broker answers a real kafkajs metadata (DescribeCluster) call. */
+export async function kafkaAnswers(brokers: string[], timeoutMs = 2_000): Promise<boolean> {
+  const kafka = new Kafka({
+    clientId: 'fenghuo-infra-probe',
+    brokers,
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: timeoutMs,
+    requestTimeout: timeoutMs,
+    retry: { retries: 0 },
+  });
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const cluster = await admin.describeCluster();
+    return cluster.brokers.length > 0;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => {});
+  }
+}
+
+/** True when Redis answers `PING` with `+PONG` (raw RESP, no client library needed). */
+export function redisAnswers(host: string, port: number, timeoutMs = 1_000): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host, port });
+    let reply = '';
+    const done = (ok: boolean) => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('error', () => done(false));
+    socket.once('connect', () => socket.write('PING\r\n'));
+    socket.on('data', (chunk) => {
+      reply += chunk.toString('utf8');
+      if (reply.includes('\r\n')) done(reply.startsWith('+PONG'));
+    });
+  });
+}
+
+async function serviceStatus(config: LocalInfraConfig, name: ServiceName): Promise<ServiceStatus> {
+  const p = paths(config);
+  const port = name === 'kafka' ? config.kafkaPort : config.redisPort;
+  const pid = livePid(name === 'kafka' ? p.kafkaPid : p.redisPid, name);
+  const running = await isPortOpen(config.host, port);
+  const ready = running
+    ? name === 'kafka'
+      ? await kafkaAnswers(kafkaBrokers(config))
+      : await redisAnswers(config.host, port)
+    : false;
+  return { name, running: running || pid !== undefined, pid, port, ready, managed: pid !== undefined };
+}
+
+export async function statusLocal(config: LocalInfraConfig = localInfraConfig()): Promise<LocalStatus> {
+  const [kafka, redis] = await Promise.all([serviceStatus(config, 'kafka'), serviceStatus(config, 'redis')]);
+  return { kafka, redis, allUp: kafka.ready && redis.ready };
+}
+
+/** Polls `probe` until it answers true; fails early when the process we started has died. */
+async function waitReady(
+  name: string,
+  probe: () => Promise<boolean>,
+  opts: { pid: number | undefined; timeoutMs: number; logFile: string; log: (l: string) => void },
+): Promise<void> {
+  const started = Date.now();
+  let lastReport = started;
+  while (Date.now() - started < opts.timeoutMs) {
+    if (await probe()) {
+      opts.log(`${name} ready after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      return;
+    }
+    if (opts.pid !== undefined && !isAlive(opts.pid)) {
+      throw new InfraError(
+        `${name} exited during start-up. Last lines of ${opts.logFile}:\n${tail(opts.logFile)}`,
+      );
+    }
+    if (Date.now() - lastReport >= 5_000) {
+      lastReport = Date.now();
+      opts.log(`waiting for ${name}… ${Math.round((lastReport - started) / 1000)} s`);
+    }
+    await sleep(300);
+  }
+  throw new InfraError(
+    `${name} did not become ready within ${opts.timeoutMs / 1000} s. Last lines of ${opts.logFile}:\n${tail(opts.logFile)}`,
+  );
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Lock: one up/down at a time per checkout (tests in two terminals, npm start, an engineer's infra:up)
+
+async function withLock<T>(config: LocalInfraConfig, fn: () => Promise<T>): Promise<T> {
+  const { lock, local } = paths(config);
+  mkdirSync(local, { recursive: true });
+  const deadline = Date.now() + config.readyTimeoutMs + 60_000;
+  let announced = false;
+  for (;;) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const holder = Number(readFileSync(lock, 'utf8').trim());
+      if (!Number.isInteger(holder) || holder <= 0 || !isAlive(holder)) {
+        rmSync(lock, { force: true }); // stale: its holder died
+        continue;
+      }
+      if (Date.now() > deadline) throw new InfraError(`${lock} is held by pid ${holder}; is it stuck?`);
+      if (!announced) config.log(`waiting for another infra command (pid ${holder}) to finish…`);
+      announced = true;
+      await sleep(250);
+    }
+  }
+  try {
+    return await fn();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Prerequisites
+
+function requireJava(): void {
+  if (!commandExists('java')) {
+    throw new InfraError('java not found: install a JDK 17 (apt-get install -y openjdk-17-jdk-headless)');
+  }
+}
+
+function ensureKafkaJars(p: Paths, log: (l: string) => void): void {
+  const hasJars =
+    existsSync(p.kafkaLibs) && readdirSync(p.kafkaLibs).some((f) => f.startsWith('kafka_2.13-'));
+  if (hasJars) return;
+  if (!commandExists('mvn')) {
+    throw new InfraError(`Kafka jars missing in ${p.kafkaLibs} and mvn not found: apt-get install -y maven`);
+  }
+  log(`fetching Kafka jars with Maven into ${p.kafkaLibs} (first run only, ~50 MB)…`);
+  const result = spawnSync(
+    'mvn',
+    [
+      '-B',
+      '--no-transfer-progress',
+      '-f',
+      p.pom,
+      'dependency:copy-dependencies',
+      `-Dlibs.dir=${p.kafkaLibs}`,
+    ],
+    { stdio: 'inherit' },
+  );
+  if (result.status !== 0)
+    throw new InfraError(`mvn dependency:copy-dependencies failed (exit ${result.status})`);
+  log(`Kafka jars ready: ${readdirSync(p.kafkaLibs).length} files`);
+}
+
+function ensureRedisInstalled(log: (l: string) => void): void {
+  if (commandExists('redis-server')) return;
+  if (process.getuid?.() !== 0) {
+    throw new InfraError('redis-server not found: install it with sudo apt-get install -y redis-server');
+  }
+  log('redis-server not found: running apt-get update && apt-get install -y redis-server');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  const lockWait = ['-o', 'DPkg::Lock::Timeout=120'];
+  for (const args of [
+    ['update', ...lockWait],
+    ['install', '-y', '--no-install-recommends', ...lockWait, 'redis-server'],
+  ]) {
+    const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
+    if (result.status !== 0) throw new InfraError(`apt-get ${args[0]} failed (exit ${result.status})`);
+  }
+  if (!commandExists('redis-server'))
+    throw new InfraError('apt-get finished but redis-server is still missing');
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Kafka
+
+function renderServerProperties(config: LocalInfraConfig, p: Paths): void {
+  const text = readFileSync(p.template, 'utf8')
+    .replaceAll('{{KAFKA_PORT}}', String(config.kafkaPort))
+    .replaceAll('{{KAFKA_CONTROLLER_PORT}}', String(config.controllerPort))
+    .replaceAll('{{KAFKA_DATA_DIR}}', p.kafkaData);
+  writeFileSync(p.kafkaProps, text);
+}
+
+function javaClasspath(p: Paths): string {
+  return `${p.kafkaLibs}/*`;
+}
+
+function formatStorage(p: Paths, log: (l: string) => void): void {
+  if (existsSync(join(p.kafkaData, 'meta.properties'))) return;
+  if (!existsSync(p.kafkaClusterId)) {
+    const out = spawnSync('java', ['-cp', javaClasspath(p), 'kafka.tools.StorageTool', 'random-uuid'], {
+      encoding: 'utf8',
+    });
+    const id = out.stdout.trim().split('\n').pop()?.trim() ?? '';
+    if (out.status !== 0 || id === '')
+      throw new InfraError(`kafka StorageTool random-uuid failed:\n${out.stderr}`);
+    writeFileSync(p.kafkaClusterId, id);
+  }
+  const clusterId = readFileSync(p.kafkaClusterId, 'utf8').trim();
+  log(`formatting KRaft storage in ${p.kafkaData} (cluster id ${clusterId})`);
+  const args = [
+    '-cp',
+    javaClasspath(p),
+    `-Dlog4j.configuration=file:${p.log4j}`,
+    `-Dkafka.logs.dir=${p.kafkaLogs}`,
+  ];
+  const fmt = spawnSync(
+    'java',
+    [...args, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', p.kafkaProps, '--ignore-formatted'],
+    { encoding: 'utf8' },
+  );
+  if (fmt.status !== 0)
+    throw new InfraError(`kafka StorageTool format failed:\n${fmt.stdout}\n${fmt.stderr}`);
+}
+
+async function assertPortFree(config: LocalInfraConfig, port: number, what: string): Promise<void> {
+  if (await isPortOpen(config.host, port)) {
+    throw new InfraError(
+      `port ${port} is in use by another process${portOwner(port)}; it is needed for ${what}. ` +
+        'Stop that process or choose another port (KAFKA_PORT, KAFKA_CONTROLLER_PORT, REDIS_PORT).',
+    );
+  }
+}
+
+/** Starts Kafka unless it already answers; returns true when this call started it. */
+async function upKafka(config: LocalInfraConfig): Promise<boolean> {
+  const p = paths(config);
+  const brokers = kafkaBrokers(config);
+  const pid = livePid(p.kafkaPid, 'kafka');
+  if (pid === undefined && (await kafkaAnswers(brokers))) {
+    config.log(`kafka already answering on ${brokers[0]} (not started by these scripts; leaving it alone)`);
+    return false;
+  }
+  if (pid !== undefined) {
+    await waitReady('kafka', () => kafkaAnswers(brokers), {
+      pid,
+      timeoutMs: config.readyTimeoutMs,
+      logFile: p.kafkaServerLog,
+      log: () => {},
+    });
+    config.log(`kafka already running (pid ${pid}) on ${brokers[0]}`);
+    return false;
+  }
+
+  requireJava();
+  await assertPortFree(config, config.kafkaPort, 'Kafka clients (KAFKA_PORT)');
+  await assertPortFree(config, config.controllerPort, 'the Kafka controller (KAFKA_CONTROLLER_PORT)');
+  for (const dir of [p.kafkaData, p.kafkaLogs]) mkdirSync(dir, { recursive: true });
+  ensureKafkaJars(p, config.log);
+  renderServerProperties(config, p);
+  formatStorage(p, config.log);
+
+  config.log(`starting kafka on ${brokers[0]} (controller ${config.host}:${config.controllerPort})`);
+  const child = spawnDetached(
+    'java',
+    [
+      '-Xms256m',
+      '-Xmx1g',
+      '-XX:+UseG1GC',
+      '-XX:MaxGCPauseMillis=20',
+      '-Djava.awt.headless=true',
+      `-Dlog4j.configuration=file:${p.log4j}`,
+      `-Dkafka.logs.dir=${p.kafkaLogs}`,
+      '-cp',
+      javaClasspath(p),
+      'kafka.Kafka',
+      p.kafkaProps,
+    ],
+    p.kafkaStdout,
+    config.root,
+  );
+  if (child.pid === undefined) throw new InfraError('could not start java');
+  writeFileSync(p.kafkaPid, String(child.pid));
+  await waitReady('kafka', () => kafkaAnswers(brokers), {
+    pid: child.pid,
+    timeoutMs: config.readyTimeoutMs,
+    logFile: p.kafkaServerLog,
+    log: config.log,
+  });
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Redis
+
+/**
+ * Redis keeps derived state that can be rebuilt from Kafka, but a Redis restart should not force a
+ * rebuild (or forget dedupe keys), so AOF is on (fsync every second) and RDB snapshots are off.
+ */
+function redisArgs(config: LocalInfraConfig, p: Paths): string[] {
+  return [
+    '--port',
+    String(config.redisPort),
+    '--bind',
+    config.host,
+    '--dir',
+    p.redisDir,
+    '--daemonize',
+    'no',
+    '--logfile',
+    '',
+    '--save',
+    '',
+    '--appendonly',
+    'yes',
+    '--appendfsync',
+    'everysec',
+  ];
+}
+
+async function upRedis(config: LocalInfraConfig): Promise<boolean> {
+  const p = paths(config);
+  const pid = livePid(p.redisPid, 'redis');
+  if (pid === undefined && (await redisAnswers(config.host, config.redisPort))) {
+    config.log(
+      `redis already answering on ${redisUrl(config)} (not started by these scripts; leaving it alone)`,
+    );
+    return false;
+  }
+  if (pid !== undefined) {
+    await waitReady('redis', () => redisAnswers(config.host, config.redisPort), {
+      pid,
+      timeoutMs: config.readyTimeoutMs,
+      logFile: p.redisLog,
+      log: () => {},
+    });
+    config.log(`redis already running (pid ${pid}) on ${redisUrl(config)}`);
+    return false;
+  }
+
+  ensureRedisInstalled(config.log);
+  await assertPortFree(config, config.redisPort, 'Redis (REDIS_PORT)');
+  mkdirSync(p.redisDir, { recursive: true });
+  config.log(`starting redis on ${redisUrl(config)} (data in ${p.redisDir}, AOF on, RDB off)`);
+  const child = spawnDetached('redis-server', redisArgs(config, p), p.redisLog, p.redisDir);
+  if (child.pid === undefined) throw new InfraError('could not start redis-server');
+  writeFileSync(p.redisPid, String(child.pid));
+  await waitReady('redis', () => redisAnswers(config.host, config.redisPort), {
+    pid: child.pid,
+    timeoutMs: config.readyTimeoutMs,
+    logFile: p.redisLog,
+    log: config.log,
+  });
+  return true;
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Public API
+
+/** Starts Kafka and Redis if they are not already up, and waits until both answer. Idempotent. */
+export async function upLocal(config: LocalInfraConfig = localInfraConfig()): Promise<UpResult> {
+  return withLock(config, async () => {
+    const started: ServiceName[] = [];
+    // Redis first: it is quick, and the apt-get install (if any) is then out of the way.
+    if (await upRedis(config)) started.push('redis');
+    if (await upKafka(config)) started.push('kafka');
+    return { started, kafkaBrokers: kafkaBrokers(config), redisUrl: redisUrl(config) };
+  });
+}
+
+async function stopProcess(name: ServiceName, pidFile: string, config: LocalInfraConfig): Promise<void> {
+  const pid = livePid(pidFile, name);
+  if (pid === undefined) {
+    rmSync(pidFile, { force: true });
+    config.log(`${name} not running (nothing to stop)`);
+    return;
+  }
+  config.log(`stopping ${name} (pid ${pid}, SIGTERM)…`);
+  const started = Date.now();
+  process.kill(pid, 'SIGTERM');
+  while (isAlive(pid) && Date.now() - started < config.stopTimeoutMs) await sleep(200);
+  if (isAlive(pid)) {
+    config.log(`${name} still running after ${config.stopTimeoutMs / 1000} s: SIGKILL`);
+    process.kill(pid, 'SIGKILL');
+    while (isAlive(pid)) await sleep(100);
+  } else {
+    config.log(`${name} stopped after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  }
+  rmSync(pidFile, { force: true });
+}
+
+export interface DownOptions {
+  /** Also delete Kafka data (topics, offsets, KRaft metadata) and Redis data. */
+  readonly wipe?: boolean;
+}
+
+/** Stops the Kafka and Redis processes these scripts started. Idempotent. */
+export async function downLocal(
+  config: LocalInfraConfig = localInfraConfig(),
+  opts: DownOptions = {},
+): Promise<void> {
+  await withLock(config, async () => {
+    const p = paths(config);
+    // Kafka first: its controlled shutdown takes a few seconds; Redis stops at once.
+    await stopProcess('kafka', p.kafkaPid, config);
+    await stopProcess('redis', p.redisPid, config);
+    if (opts.wipe) {
+      for (const dir of [p.kafkaData, p.kafkaLogs, p.kafkaClusterId, p.redisDir])
+        rmSync(dir, { recursive: true, force: true });
+      config.log('wiped Kafka data and logs and Redis data (jars kept)');
+    }
+  });
+}
