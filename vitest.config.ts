@@ -1,0 +1,32 @@
+import { defineConfig } from 'vitest/config';
+
+// Two projects share one run of `npm test`:
+// - unit: `*.test.ts` beside the code, no broker, no Redis;
+// - integration: `*.integration.test.ts` against the real Kafka broker and Redis, which the global
+//   setup starts (testcontainers when a Docker engine answers, else the local infra scripts).
+// Slower suites (end-to-end, reliability, browser) have their own npm scripts and configs.
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          include: ['{contracts,infra,ingest,processors,dispatch-ui}/**/src/**/*.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.integration.test.ts'],
+          testTimeout: 20_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          include: ['{contracts,infra,ingest,processors,dispatch-ui,test}/**/*.integration.test.ts'],
+          exclude: ['**/node_modules/**', 'test/e2e/**', 'test/reliability/**'],
+          globalSetup: ['test/setup/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          maxWorkers: 2,
+        },
+      },
+    ],
+  },
+});
