@@ -1,0 +1,96 @@
+/**
+ * Binds every event contract to its codec, and every topic to its event and partition key.
+ * Producers and consumers go through {@link bindingFor} so a topic can never carry the wrong shape.
+ */
+import { type Codec, codec, discriminatedCodec } from './codec.ts';
+import { Alert } from './events/alert.ts';
+import { DispatchAck, DispatchOrder } from './events/dispatch.ts';
+import { FraudIndicator } from './events/fraud-indicator.ts';
+import { IncidentReport } from './events/incident-report.ts';
+import { InterceptionPlan } from './events/interception-plan.ts';
+import { OutcomeLabel } from './events/outcome-label.ts';
+import { RuleSet } from './events/rule-set.ts';
+import { UnitPosition, UnitStatus } from './events/unit.ts';
+import { VehicleSighting } from './events/vehicle-sighting.ts';
+import { ApiError, IngestAccepted } from './http.ts';
+import { Topic, type TopicName } from './topics.ts';
+
+export const Codecs = {
+  FraudIndicator: discriminatedCodec('FraudIndicator', FraudIndicator, 'kind'),
+  IncidentReport: codec('IncidentReport', IncidentReport),
+  VehicleSighting: codec('VehicleSighting', VehicleSighting),
+  UnitPosition: codec('UnitPosition', UnitPosition),
+  UnitStatus: codec('UnitStatus', UnitStatus),
+  Alert: codec('Alert', Alert),
+  DispatchOrder: codec('DispatchOrder', DispatchOrder),
+  DispatchAck: codec('DispatchAck', DispatchAck),
+  InterceptionPlan: codec('InterceptionPlan', InterceptionPlan),
+  OutcomeLabel: codec('OutcomeLabel', OutcomeLabel),
+  RuleSet: codec('RuleSet', RuleSet),
+  ApiError: codec('ApiError', ApiError),
+  IngestAccepted: codec('IngestAccepted', IngestAccepted),
+} as const;
+
+export type ContractName = keyof typeof Codecs;
+
+/** The event each topic carries. */
+export interface TopicEventMap {
+  [Topic.FraudIndicators]: FraudIndicator;
+  [Topic.IncidentsReported]: IncidentReport;
+  [Topic.VehiclesSighted]: VehicleSighting;
+  [Topic.UnitsPositions]: UnitPosition;
+  [Topic.UnitsStatus]: UnitStatus;
+  [Topic.AlertsRaised]: Alert;
+  [Topic.DispatchOrders]: DispatchOrder;
+  [Topic.DispatchAcks]: DispatchAck;
+  [Topic.InterceptionsPlans]: InterceptionPlan;
+  [Topic.OutcomesLabelled]: OutcomeLabel;
+  [Topic.RulesSets]: RuleSet;
+}
+
+export interface TopicBinding<E> {
+  readonly topic: TopicName;
+  readonly codec: Codec<E>;
+  /** The record key: events with the same key stay in order on one partition. */
+  key(event: E): string;
+}
+
+type Bindings = { readonly [T in TopicName]: TopicBinding<TopicEventMap[T]> };
+
+const bindings: Bindings = {
+  [Topic.FraudIndicators]: {
+    topic: Topic.FraudIndicators,
+    codec: Codecs.FraudIndicator,
+    key: (e) => e.subjectId,
+  },
+  [Topic.IncidentsReported]: {
+    topic: Topic.IncidentsReported,
+    codec: Codecs.IncidentReport,
+    key: (e) => e.incidentId,
+  },
+  [Topic.VehiclesSighted]: {
+    topic: Topic.VehiclesSighted,
+    codec: Codecs.VehicleSighting,
+    key: (e) => e.plate,
+  },
+  [Topic.UnitsPositions]: { topic: Topic.UnitsPositions, codec: Codecs.UnitPosition, key: (e) => e.unitId },
+  [Topic.UnitsStatus]: { topic: Topic.UnitsStatus, codec: Codecs.UnitStatus, key: (e) => e.unitId },
+  [Topic.AlertsRaised]: { topic: Topic.AlertsRaised, codec: Codecs.Alert, key: (e) => e.subjectId },
+  [Topic.DispatchOrders]: { topic: Topic.DispatchOrders, codec: Codecs.DispatchOrder, key: (e) => e.unitId },
+  [Topic.DispatchAcks]: { topic: Topic.DispatchAcks, codec: Codecs.DispatchAck, key: (e) => e.unitId },
+  [Topic.InterceptionsPlans]: {
+    topic: Topic.InterceptionsPlans,
+    codec: Codecs.InterceptionPlan,
+    key: (e) => e.pursuitId,
+  },
+  [Topic.OutcomesLabelled]: {
+    topic: Topic.OutcomesLabelled,
+    codec: Codecs.OutcomeLabel,
+    key: (e) => e.alertId,
+  },
+  [Topic.RulesSets]: { topic: Topic.RulesSets, codec: Codecs.RuleSet, key: (e) => e.ruleSetId },
+};
+
+export function bindingFor<T extends TopicName>(topic: T): TopicBinding<TopicEventMap[T]> {
+  return bindings[topic];
+}

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { Codecs } from './catalogue.ts';
+import { isDateTime, pointerToPath } from './codec.ts';
+import { examples, fraudIndicatorExamples } from './examples.ts';
+
+describe('pointerToPath', () => {
+  it('turns JSON pointers into field paths', () => {
+    expect(pointerToPath('')).toBe('');
+    expect(pointerToPath('/amount')).toBe('amount');
+    expect(pointerToPath('/location/lat')).toBe('location.lat');
+    expect(pointerToPath('/urls/2')).toBe('urls[2]');
+    expect(pointerToPath('/a~1b/c~0d')).toBe('a/b.c~d');
+  });
+});
+
+describe('isDateTime', () => {
+  it.each(['2026-11-27T08:46:16Z', '2026-11-27T08:46:16.123+08:00', '2026-02-28t23:59:60.5z'])(
+    'accepts %s',
+    (v) => {
+      expect(isDateTime(v)).toBe(true);
+    },
+  );
+  it.each(['2026-11-27', '2026-13-01T00:00:00Z', '2026-11-27T24:00:00Z', '2026-11-27T08:46:16', 'yesterday'])(
+    'rejects %s',
+    (v) => {
+      expect(isDateTime(v)).toBe(false);
+    },
+  );
+});
+
+describe('FraudIndicator codec', () => {
+  const codec = Codecs.FraudIndicator;
+
+  it('accepts every kind', () => {
+    for (const e of fraudIndicatorExamples) expect(codec.validate(e)).toEqual({ ok: true, value: e });
+    expect(new Set(fraudIndicatorExamples.map((e) => e.kind))).toEqual(
+      new Set(['call', 'sms', 'app_install', 'transfer', 'report']),
+    );
+  });
+
+  it('names the discriminator when the kind is missing or unknown', () => {
+    const { kind: _kind, ...noKind } = fraudIndicatorExamples[0]!;
+    expect(codec.validate(noKind)).toEqual({
+      ok: false,
+      errors: [{ path: 'kind', message: 'required; one of call, sms, app_install, transfer, report' }],
+    });
+    const r = codec.validate({ ...noKind, kind: 'fax' });
+    expect(r.ok).toBe(false);
+    if (!r.ok)
+      expect(r.errors[0]).toEqual({ path: 'kind', message: expect.stringContaining('"fax" is not one of') });
+  });
+
+  it('reports every problem of the variant with its field path', () => {
+    const transfer = fraudIndicatorExamples[3]!;
+    const r = codec.validate({ ...transfer, amount: -5, currency: 'USD', occurredAt: 'now', extra: 1 });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const paths = new Set(r.errors.map((e) => e.path));
+    expect(paths).toEqual(new Set(['amount', 'currency', 'occurredAt', 'extra']));
+  });
+
+  it('reports nested paths', () => {
+    const r = codec.validate({ ...fraudIndicatorExamples[3]!, location: { lat: 91, lon: 0 } });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.map((e) => e.path)).toEqual(['location.lat']);
+  });
+
+  it('rejects non-objects', () => {
+    for (const v of [null, 42, 'x', [1]]) {
+      const r = codec.validate(v);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.errors[0]?.path).toBe('');
+    }
+  });
+
+  it('decodes JSON and bytes, and reports bad JSON', () => {
+    const e = fraudIndicatorExamples[1]!;
+    expect(codec.decode(JSON.stringify(e))).toEqual({ ok: true, value: e });
+    expect(codec.decode(codec.encode(e))).toEqual({ ok: true, value: e });
+    const bad = codec.decode('{"kind":');
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors[0]?.message).toMatch(/^not valid JSON/);
+    const notUtf8 = codec.decode(new Uint8Array([0xff, 0xfe, 0x7b]));
+    expect(notUtf8.ok).toBe(false);
+  });
+});
+
+describe('every contract', () => {
+  it('accepts its example and rejects it with a field removed', () => {
+    const byTopic = {
+      'fraud.indicators': Codecs.FraudIndicator,
+      'incidents.reported': Codecs.IncidentReport,
+      'vehicles.sighted': Codecs.VehicleSighting,
+      'units.positions': Codecs.UnitPosition,
+      'units.status': Codecs.UnitStatus,
+      'alerts.raised': Codecs.Alert,
+      'dispatch.orders': Codecs.DispatchOrder,
+      'dispatch.acks': Codecs.DispatchAck,
+      'interceptions.plans': Codecs.InterceptionPlan,
+      'outcomes.labelled': Codecs.OutcomeLabel,
+      'rules.sets': Codecs.RuleSet,
+    } as const;
+    for (const [topic, codec] of Object.entries(byTopic)) {
+      const example = examples[topic as keyof typeof byTopic];
+      expect(codec.validate(example), topic).toEqual({ ok: true, value: example });
+      const { version: _v, ...withoutVersion } = example;
+      const r = codec.validate(withoutVersion);
+      expect(r.ok, topic).toBe(false);
+      if (!r.ok)
+        expect(
+          r.errors.map((e) => e.path),
+          topic,
+        ).toContain('version');
+    }
+  });
+
+  it('caps the number of errors', () => {
+    const r = Codecs.IncidentReport.validate({}, 3);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors).toHaveLength(3);
+  });
+});

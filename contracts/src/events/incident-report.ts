@@ -1,0 +1,45 @@
+import { type Static, Type } from '@sinclair/typebox';
+import { GeoPoint, Id, IngestedFields, PhoneNumber } from '../common.ts';
+
+export const IncidentCategory = Type.Union([
+  Type.Literal('violence'),
+  Type.Literal('theft'),
+  Type.Literal('robbery'),
+  Type.Literal('fraud'),
+  Type.Literal('traffic'),
+  Type.Literal('fire'),
+  Type.Literal('medical'),
+  Type.Literal('disturbance'),
+  Type.Literal('suspicious'),
+  Type.Literal('missing_person'),
+  Type.Literal('alarm'),
+  Type.Literal('other'),
+]);
+export type IncidentCategory = Static<typeof IncidentCategory>;
+
+/** An incident reported by a 110 call, a grid worker, a patrol or a camera. Topic `incidents.reported`, key `incidentId`. */
+export const IncidentReport = Type.Object(
+  {
+    ...IngestedFields,
+    incidentId: Id,
+    channel: Type.Union([
+      Type.Literal('110'),
+      Type.Literal('grid_worker'),
+      Type.Literal('patrol'),
+      Type.Literal('app'),
+      Type.Literal('camera'),
+      Type.Literal('replay'),
+    ]),
+    category: IncidentCategory,
+    priority: Type.Integer({ minimum: 1, maximum: 4, description: '1 is the most urgent.' }),
+    location: GeoPoint,
+    address: Type.Optional(Type.String({ maxLength: 256 })),
+    description: Type.Optional(Type.String({ maxLength: 4000 })),
+    callerNumber: Type.Optional(PhoneNumber),
+    externalRef: Type.Optional(
+      Type.String({ maxLength: 128, description: 'Id in the originating system (CAD number).' }),
+    ),
+  },
+  { additionalProperties: false, $id: 'IncidentReport' },
+);
+export type IncidentReport = Static<typeof IncidentReport>;

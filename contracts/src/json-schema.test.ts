@@ -1,0 +1,43 @@
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Ajv2020 } from 'ajv/dist/2020.js';
+import { describe, expect, it } from 'vitest';
+import { staleSchemaFiles } from '../scripts/write-json-schemas.ts';
+import { Codecs } from './catalogue.ts';
+import { isDateTime } from './codec.ts';
+import { examples, fraudIndicatorExamples } from './examples.ts';
+import { renderJsonSchemas } from './json-schema.ts';
+
+const schemasDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'schemas');
+
+describe('JSON Schema export', () => {
+  const files = renderJsonSchemas();
+
+  it('has one file per contract, and the committed files are current', () => {
+    expect([...files.keys()].sort()).toEqual(
+      Object.keys(Codecs)
+        .map((n) => `${n}.json`)
+        .sort(),
+    );
+    expect(staleSchemaFiles(schemasDir, files), 'run npm run contracts:jsonschema').toEqual([]);
+  });
+
+  it('is valid JSON Schema that a second validator (Ajv) agrees with', () => {
+    const ajv = new Ajv2020({ strict: false, allErrors: true });
+    ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
+    const check = (name: string, value: unknown): boolean => {
+      const doc = JSON.parse(files.get(`${name}.json`)!) as { $id: string };
+      const validate = ajv.getSchema(doc.$id) ?? ajv.compile(doc);
+      return validate(value) as boolean;
+    };
+    for (const e of fraudIndicatorExamples) {
+      expect(check('FraudIndicator', e)).toBe(true);
+      expect(check('FraudIndicator', { ...e, subjectId: '' })).toBe(false);
+    }
+    expect(check('IncidentReport', examples['incidents.reported'])).toBe(true);
+    expect(check('IncidentReport', { ...examples['incidents.reported'], priority: 9 })).toBe(false);
+    expect(check('Alert', examples['alerts.raised'])).toBe(true);
+    expect(check('RuleSet', examples['rules.sets'])).toBe(true);
+    expect(check('RuleSet', { ...examples['rules.sets'], rules: [{ kind: 'window' }] })).toBe(false);
+  });
+});

@@ -1,0 +1,181 @@
+/**
+ * The fraud rule language: JSON that analysts write and the fraud scorer runs. A rule set holds
+ * keyword sets, allow/deny lists, score thresholds per alert level and rules of three kinds:
+ * `match` (one indicator), `window` (an aggregate over a subject's recent indicators) and
+ * `sequence` (indicators in order within a time span). See docs/rules.md.
+ */
+import { type Static, Type } from '@sinclair/typebox';
+import { BilingualText, ContractVersion, FraudType, Id, Timestamp } from '../common.ts';
+
+const Field = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: '^[A-Za-z][A-Za-z0-9_]*(\\.[A-Za-z0-9_]+)*$',
+  description: 'Dot path into the indicator, e.g. `amount` or `location.lat`.',
+});
+
+export const Condition = Type.Union([
+  Type.Object(
+    {
+      op: Type.Union([Type.Literal('eq'), Type.Literal('neq')]),
+      field: Field,
+      value: Type.Union([Type.String(), Type.Number(), Type.Boolean()]),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      op: Type.Union([Type.Literal('in'), Type.Literal('nin')]),
+      field: Field,
+      values: Type.Array(Type.Union([Type.String(), Type.Number()]), { minItems: 1, maxItems: 10_000 }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      op: Type.Union([Type.Literal('gt'), Type.Literal('gte'), Type.Literal('lt'), Type.Literal('lte')]),
+      field: Field,
+      value: Type.Number(),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      op: Type.Literal('regex'),
+      field: Field,
+      pattern: Type.String({ minLength: 1, maxLength: 1000 }),
+      flags: Type.Optional(Type.String({ pattern: '^[imsu]*$' })),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      op: Type.Literal('keywords'),
+      field: Field,
+      set: Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description: 'Name of a keyword set of the rule set.',
+      }),
+      minMatches: Type.Integer({ minimum: 1, default: 1, description: 'Distinct keywords that must occur.' }),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object(
+    {
+      op: Type.Literal('listed'),
+      field: Field,
+      list: Type.Union([Type.Literal('numbers'), Type.Literal('payees'), Type.Literal('apps')]),
+      in: Type.Union([Type.Literal('deny'), Type.Literal('allow')]),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object({ op: Type.Literal('exists'), field: Field }, { additionalProperties: false }),
+]);
+export type Condition = Static<typeof Condition>;
+
+/** Which indicators a rule (or a sequence step) looks at: a kind and conditions that must all hold. */
+export const IndicatorPredicate = Type.Object(
+  {
+    kind: Type.Union([
+      Type.Literal('call'),
+      Type.Literal('sms'),
+      Type.Literal('app_install'),
+      Type.Literal('transfer'),
+      Type.Literal('report'),
+    ]),
+    where: Type.Array(Condition, { maxItems: 32, default: [] }),
+  },
+  { additionalProperties: false },
+);
+export type IndicatorPredicate = Static<typeof IndicatorPredicate>;
+
+const ruleFields = {
+  id: Id,
+  name: Type.String({ minLength: 1, maxLength: 200 }),
+  fraudType: FraudType,
+  weight: Type.Number({ minimum: -1000, maximum: 1000, description: 'Score added when the rule fires.' }),
+  enabled: Type.Optional(Type.Boolean({ default: true })),
+  explain: Type.Optional(BilingualText),
+};
+
+export const MatchRule = Type.Object(
+  { ...ruleFields, kind: Type.Literal('match'), when: IndicatorPredicate },
+  { additionalProperties: false },
+);
+export type MatchRule = Static<typeof MatchRule>;
+
+export const WindowRule = Type.Object(
+  {
+    ...ruleFields,
+    kind: Type.Literal('window'),
+    when: IndicatorPredicate,
+    aggregate: Type.Union([Type.Literal('count'), Type.Literal('sum'), Type.Literal('distinct')]),
+    field: Type.Optional(Field),
+    windowMin: Type.Number({ exclusiveMinimum: 0, maximum: 7 * 24 * 60 }),
+    op: Type.Union([Type.Literal('gt'), Type.Literal('gte')]),
+    threshold: Type.Number(),
+  },
+  { additionalProperties: false },
+);
+export type WindowRule = Static<typeof WindowRule>;
+
+export const SequenceRule = Type.Object(
+  {
+    ...ruleFields,
+    kind: Type.Literal('sequence'),
+    steps: Type.Array(IndicatorPredicate, { minItems: 2, maxItems: 8 }),
+    withinMin: Type.Number({ exclusiveMinimum: 0, maximum: 7 * 24 * 60 }),
+  },
+  { additionalProperties: false },
+);
+export type SequenceRule = Static<typeof SequenceRule>;
+
+export const FraudRule = Type.Union([MatchRule, WindowRule, SequenceRule]);
+export type FraudRule = Static<typeof FraudRule>;
+
+const StringList = Type.Array(Type.String({ minLength: 1, maxLength: 256 }), {
+  maxItems: 100_000,
+  default: [],
+});
+export const RuleLists = Type.Object(
+  { numbers: StringList, payees: StringList, apps: StringList },
+  { additionalProperties: false },
+);
+export type RuleLists = Static<typeof RuleLists>;
+
+/** A published set of fraud rules. Topic `rules.sets` (compacted), key `ruleSetId`. */
+export const FraudRuleSet = Type.Object(
+  {
+    version: ContractVersion,
+    kind: Type.Literal('fraud'),
+    ruleSetId: Id,
+    ruleSetVersion: Type.Integer({ minimum: 0 }),
+    publishedAt: Timestamp,
+    publishedBy: Type.String({ minLength: 1, maxLength: 128 }),
+    description: Type.Optional(Type.String({ maxLength: 2000 })),
+    levels: Type.Object(
+      { notice: Type.Number(), warning: Type.Number(), urgent: Type.Number() },
+      { additionalProperties: false, description: 'Minimum score for each alert level.' },
+    ),
+    cooldownMin: Type.Number({
+      minimum: 0,
+      description: 'No new alert for a subject this long after an outcome.',
+    }),
+    alertTtlMin: Type.Number({
+      exclusiveMinimum: 0,
+      description: 'An open alert not upgraded this long closes.',
+    }),
+    keywordSets: Type.Record(
+      Type.String({ maxLength: 64 }),
+      Type.Array(Type.String({ minLength: 1, maxLength: 64 })),
+    ),
+    lists: Type.Object({ allow: RuleLists, deny: RuleLists }, { additionalProperties: false }),
+    scripts: Type.Partial(
+      Type.Record(FraudType, BilingualText, { description: 'Dissuasion script per fraud type.' }),
+    ),
+    rules: Type.Array(FraudRule, { maxItems: 1000 }),
+  },
+  { additionalProperties: false, $id: 'FraudRuleSet' },
+);
+export type FraudRuleSet = Static<typeof FraudRuleSet>;
