@@ -2,7 +2,9 @@
  * The fraud rule language: JSON that analysts write and the fraud scorer runs. A rule set holds
  * keyword sets, allow/deny lists, score thresholds per alert level and rules of three kinds:
  * `match` (one indicator), `window` (an aggregate over a subject's recent indicators) and
- * `sequence` (indicators in order within a time span). See docs/rules.md.
+ * `sequence` (indicators in order within a time span). Conditions of a predicate are ANDed; an
+ * `any` condition ORs field conditions. Allow-listed indicators are ignored; deny-listed ones lift
+ * the alert to at least `denyLevel`. See docs/rules.md.
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { BilingualText, ContractVersion, FraudType, Id, Timestamp } from '../common.ts';
@@ -14,7 +16,8 @@ const Field = Type.String({
   description: 'Dot path into the indicator, e.g. `amount` or `location.lat`.',
 });
 
-export const Condition = Type.Union([
+/** A condition on one field of an indicator. All conditions of a predicate must hold (AND). */
+export const FieldCondition = Type.Union([
   Type.Object(
     {
       op: Type.Union([Type.Literal('eq'), Type.Literal('neq')]),
@@ -72,6 +75,19 @@ export const Condition = Type.Union([
   ),
   Type.Object({ op: Type.Literal('exists'), field: Field }, { additionalProperties: false }),
 ]);
+export type FieldCondition = Static<typeof FieldCondition>;
+
+/** OR: holds when at least one of its field conditions holds (one level deep, no nesting). */
+export const AnyCondition = Type.Object(
+  {
+    op: Type.Literal('any'),
+    of: Type.Array(FieldCondition, { minItems: 2, maxItems: 32 }),
+  },
+  { additionalProperties: false },
+);
+export type AnyCondition = Static<typeof AnyCondition>;
+
+export const Condition = Type.Union([...FieldCondition.anyOf, AnyCondition]);
 export type Condition = Static<typeof Condition>;
 
 /** Which indicators a rule (or a sequence step) looks at: a kind and conditions that must all hold. */
@@ -96,7 +112,14 @@ const ruleFields = {
   fraudType: FraudType,
   weight: Type.Number({ minimum: -1000, maximum: 1000, description: 'Score added when the rule fires.' }),
   enabled: Type.Optional(Type.Boolean({ default: true })),
-  explain: Type.Optional(BilingualText),
+  explain: Type.Optional(
+    Type.Object(BilingualText.properties, {
+      additionalProperties: false,
+      description:
+        'Reason phrase for alerts, in place of the generated one. Placeholders: {count} {sum} {distinct} ' +
+        '{spanMin} {number} {payee} {app} {amount} {keywords} (numbers and accounts are masked).',
+    }),
+  ),
 };
 
 export const MatchRule = Type.Object(
@@ -111,6 +134,7 @@ export const WindowRule = Type.Object(
     kind: Type.Literal('window'),
     when: IndicatorPredicate,
     aggregate: Type.Union([Type.Literal('count'), Type.Literal('sum'), Type.Literal('distinct')]),
+    /** Field summed (`sum`) or counted once per value (`distinct`); required for both. */
     field: Type.Optional(Field),
     windowMin: Type.Number({ exclusiveMinimum: 0, maximum: 7 * 24 * 60 }),
     op: Type.Union([Type.Literal('gt'), Type.Literal('gte')]),
@@ -162,6 +186,13 @@ export const FraudRuleSet = Type.Object(
       minimum: 0,
       description: 'No new alert for a subject this long after an outcome.',
     }),
+    denyLevel: Type.Optional(
+      Type.Union([Type.Literal('notice'), Type.Literal('warning'), Type.Literal('urgent')], {
+        default: 'warning',
+        description:
+          'Lowest alert level for a subject with an indicator whose number, payee or app is on the deny list.',
+      }),
+    ),
     alertTtlMin: Type.Number({
       exclusiveMinimum: 0,
       description: 'An open alert not upgraded this long closes.',
