@@ -474,6 +474,13 @@ async function upKafka(config: LocalInfraConfig): Promise<boolean> {
     return false;
   }
   if (pid !== undefined) {
+    const props = existsSync(p.kafkaProps) ? readFileSync(p.kafkaProps, 'utf8') : '';
+    if (!props.includes(`PLAINTEXT://${config.host}:${config.kafkaPort},`)) {
+      throw new InfraError(
+        `kafka started by these scripts (pid ${pid}) listens on another port than ${config.kafkaPort}; ` +
+          'run `npm run infra:down` first (with the same KAFKA_PORT it was started with)',
+      );
+    }
     await waitReady('kafka', () => kafkaAnswers(brokers), {
       pid,
       timeoutMs: config.readyTimeoutMs,
@@ -560,6 +567,12 @@ async function upRedis(config: LocalInfraConfig): Promise<boolean> {
     return false;
   }
   if (pid !== undefined) {
+    if (!commandLine(pid).includes(`:${config.redisPort}`)) {
+      throw new InfraError(
+        `redis started by these scripts (pid ${pid}) listens on another port than ${config.redisPort}; ` +
+          'run `npm run infra:down` first (with the same REDIS_PORT it was started with)',
+      );
+    }
     await waitReady('redis', () => redisAnswers(config.host, config.redisPort), {
       pid,
       timeoutMs: config.readyTimeoutMs,
@@ -624,6 +637,8 @@ async function stopProcess(name: ServiceName, pidFile: string, config: LocalInfr
 export interface DownOptions {
   /** Also delete Kafka data (topics, offsets, KRaft metadata) and Redis data. */
   readonly wipe?: boolean;
+  /** Which services to stop. @defaultValue both */
+  readonly services?: readonly ServiceName[];
 }
 
 /** Stops the Kafka and Redis processes these scripts started. Idempotent. */
@@ -634,12 +649,17 @@ export async function downLocal(
   await withLock(config, async () => {
     const p = paths(config);
     // Kafka first: its controlled shutdown takes a few seconds; Redis stops at once.
-    await stopProcess('kafka', p.kafkaPid, config);
-    await stopProcess('redis', p.redisPid, config);
-    if (opts.wipe) {
-      for (const dir of [p.kafkaData, p.kafkaLogs, p.kafkaClusterId, p.redisDir])
-        rmSync(dir, { recursive: true, force: true });
-      config.log('wiped Kafka data and logs and Redis data (jars kept)');
+    const services = opts.services ?? ['kafka', 'redis'];
+    if (services.includes('kafka')) await stopProcess('kafka', p.kafkaPid, config);
+    if (services.includes('redis')) await stopProcess('redis', p.redisPid, config);
+    if (!opts.wipe) return;
+    const doomed = {
+      kafka: [p.kafkaData, p.kafkaLogs, p.kafkaClusterId, p.kafkaProps],
+      redis: [p.redisDir],
+    };
+    for (const name of services) {
+      for (const path of doomed[name]) rmSync(path, { recursive: true, force: true });
+      config.log(`wiped ${name} data${name === 'kafka' ? ' and logs (jars kept)' : ''}`);
     }
   });
 }
