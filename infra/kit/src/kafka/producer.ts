@@ -1,0 +1,133 @@
+/**
+ * Producing contract events: an idempotent kafkajs producer with `acks: -1` (all in-sync replicas),
+ * every event checked against its contract before it leaves, keyed by the topic's binding.
+ * `send` resolves only after the broker acknowledged the whole batch.
+ */
+import { bindingFor, type TopicEventMap, type TopicName } from '@fenghuo/contracts';
+import {
+  type CompressionTypes,
+  type IHeaders,
+  type Kafka,
+  type Message,
+  Partitioners,
+  type Producer,
+  type ProducerConfig,
+  type RecordMetadata,
+} from 'kafkajs';
+import { ValidationFailedError } from '../errors.ts';
+import type { Logger } from '../logger.ts';
+import { prefixedTopic } from './client.ts';
+
+export interface EventProducerOptions {
+  /**
+   * Prepended to every topic name.
+   * @defaultValue `''`
+   */
+  readonly topicPrefix?: string;
+  /** Overrides for the kafkajs producer (e.g. `retry` for fail-fast callers, `transactionalId`). */
+  readonly producer?: Partial<ProducerConfig>;
+  /** Compression for every batch (GZIP is the one kafkajs ships). */
+  readonly compression?: CompressionTypes;
+  /**
+   * Broker-side time-out for `acks: -1`.
+   * @defaultValue `30000`
+   */
+  readonly ackTimeoutMs?: number;
+}
+
+export interface OutgoingBatch<T extends TopicName = TopicName> {
+  readonly topic: T;
+  readonly events: readonly TopicEventMap[T][];
+  /** Headers added to every record of the batch (e.g. a correlation id). */
+  readonly headers?: IHeaders;
+}
+
+export class EventProducer {
+  readonly producer: Producer;
+  private readonly prefix: string;
+  private readonly log: Logger;
+  private connected: Promise<void> | undefined;
+  private closed = false;
+
+  constructor(
+    kafka: Kafka,
+    logger: Logger,
+    private readonly opts: EventProducerOptions = {},
+  ) {
+    this.prefix = opts.topicPrefix ?? '';
+    this.log = logger.child({ component: 'producer' });
+    this.producer = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      createPartitioner: Partitioners.DefaultPartitioner,
+      ...opts.producer,
+    });
+  }
+
+  /** Connects once; later calls share the same attempt. A failed attempt can be retried. */
+  connect(): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('producer is closed'));
+    this.connected ??= this.producer.connect().catch((err: unknown) => {
+      this.connected = undefined;
+      throw err;
+    });
+    return this.connected;
+  }
+
+  /** Validates and encodes events for a topic; throws {@link ValidationFailedError} on the first bad one. */
+  messages<T extends TopicName>(
+    topic: T,
+    events: readonly TopicEventMap[T][],
+    headers?: IHeaders,
+  ): Message[] {
+    const binding = bindingFor(topic);
+    return events.map((event) => {
+      const checked = binding.codec.validate(event);
+      if (!checked.ok) throw new ValidationFailedError(binding.codec.name, checked.errors);
+      return { key: binding.key(event), value: binding.codec.encode(event), ...(headers ? { headers } : {}) };
+    });
+  }
+
+  /** Sends events to one topic and resolves when the broker acknowledged all of them. */
+  send<T extends TopicName>(
+    topic: T,
+    events: readonly TopicEventMap[T][],
+    headers?: IHeaders,
+  ): Promise<RecordMetadata[]> {
+    return this.sendBatches([{ topic, events, ...(headers ? { headers } : {}) }]);
+  }
+
+  /** Sends to several topics in one request per broker; resolves when all are acknowledged. */
+  async sendBatches(batches: readonly OutgoingBatch[]): Promise<RecordMetadata[]> {
+    const topicMessages = batches
+      .filter((b) => b.events.length > 0)
+      .map((b) => ({
+        topic: prefixedTopic(this.prefix, b.topic),
+        messages: this.messages(b.topic, b.events, b.headers),
+      }));
+    return this.sendRaw(topicMessages);
+  }
+
+  /** Sends already-encoded records (dead letters, replays); topics are real names, not prefixed again. */
+  async sendRaw(topicMessages: readonly { topic: string; messages: Message[] }[]): Promise<RecordMetadata[]> {
+    if (topicMessages.length === 0) return [];
+    await this.connect();
+    return this.producer.sendBatch({
+      acks: -1,
+      timeout: this.opts.ackTimeoutMs ?? 30_000,
+      ...(this.opts.compression === undefined ? {} : { compression: this.opts.compression }),
+      topicMessages: [...topicMessages],
+    });
+  }
+
+  /** Idempotent: waits for in-flight sends, then disconnects. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    try {
+      await this.producer.disconnect();
+    } catch (err) {
+      this.log.warn({ err }, 'producer disconnect failed');
+    }
+  }
+}
