@@ -1,0 +1,32 @@
+/**
+ * The services `npm start` runs after the infra is up. Add a line when a service gets an entry point;
+ * entries whose file does not exist yet are skipped, so the list can name services still being written.
+ * Each runs as `node --import tsx <entry>` with the environment below on top of the caller's, plus
+ * KAFKA_BROKERS and REDIS_URL pointing at the local infra.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export interface ServiceDefinition {
+  /** Prefix of every output line, e.g. `ingest`. */
+  readonly name: string;
+  /** TypeScript entry point, relative to the repository root. */
+  readonly entry: string;
+  /** Extra environment variables for this service. */
+  readonly env: Readonly<Record<string, string>>;
+}
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Every service we know of, in start order. */
+export const KNOWN_SERVICES: readonly ServiceDefinition[] = [
+  // Service owners: put HTTP/ops ports here if the defaults in your config.ts clash.
+  { name: 'ingest', entry: 'ingest/src/index.ts', env: {} },
+  { name: 'fraud-scorer', entry: 'processors/fraud-scorer/src/index.ts', env: {} },
+];
+
+/** The known services whose entry file exists in this checkout. */
+export const SERVICES: readonly ServiceDefinition[] = KNOWN_SERVICES.filter((s) =>
+  existsSync(join(REPO_ROOT, s.entry)),
+);
