@@ -124,7 +124,7 @@ export class SnapIndex {
               const dy = (g.y[v] as number) - ay;
               const len2 = dx * dx + dy * dy;
               let t = len2 > 0 ? ((px - ax) * dx + (py - ay) * dy) / len2 : 0;
-              t = t < 0 ? 0 : t > 1 ? 1 : t;
+              t = t < 0 ? 0 : Math.min(t, 1);
               const qx = ax + t * dx - px;
               const qy = ay + t * dy - py;
               const d2 = qx * qx + qy * qy;
