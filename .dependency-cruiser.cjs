@@ -1,0 +1,91 @@
+/**
+ * Architecture boundaries, checked in CI by `npm run lint` (see README "Layout"):
+ * - contracts/ imports nothing of ours;
+ * - shared runtime code (infra/kit, infra/city) imports only contracts;
+ * - services (ingest/, each processors/*, dispatch-ui gateway) import contracts and shared code,
+ *   never each other: they talk through Kafka topics;
+ * - the browser console (dispatch-ui/console) imports only contracts;
+ * - production code never imports tests.
+ */
+/** @type {import('dependency-cruiser').IConfiguration} */
+module.exports = {
+  forbidden: [
+    {
+      name: 'contracts-import-nothing-of-ours',
+      comment: 'contracts/ is the single source of truth and depends on no other part of Fenghuo.',
+      severity: 'error',
+      from: { path: '^contracts/' },
+      to: { path: '^(infra|ingest|processors|dispatch-ui|test)/' },
+    },
+    {
+      name: 'shared-code-imports-only-contracts',
+      comment: 'infra/kit and infra/city are shared runtime code: they may use contracts, nothing else of ours.',
+      severity: 'error',
+      from: { path: '^infra/(kit|city)/' },
+      to: { path: '^(ingest|processors|dispatch-ui|infra/scripts)/' },
+    },
+    {
+      name: 'kit-and-city-are-independent',
+      severity: 'error',
+      from: { path: '^infra/kit/src/' },
+      to: { path: '^infra/city/' },
+    },
+    {
+      name: 'city-does-not-need-the-kit',
+      severity: 'error',
+      from: { path: '^infra/city/src/' },
+      to: { path: '^infra/kit/' },
+    },
+    {
+      name: 'ingest-does-not-import-other-services',
+      comment: 'Services talk through Kafka topics, not imports.',
+      severity: 'error',
+      from: { path: '^ingest/' },
+      to: { path: '^(processors|dispatch-ui)/' },
+    },
+    {
+      name: 'processors-do-not-import-other-services',
+      comment: 'Each processor is its own deployable; they talk through Kafka topics.',
+      severity: 'error',
+      from: { path: '^processors/([^/]+)/' },
+      to: { path: '^(ingest|dispatch-ui|processors/(?!$1/))' },
+    },
+    {
+      name: 'gateway-does-not-import-other-services',
+      severity: 'error',
+      from: { path: '^dispatch-ui/' },
+      to: { path: '^(ingest|processors)/' },
+    },
+    {
+      name: 'console-imports-only-contracts',
+      comment: 'The browser console reaches the system through the gateway only.',
+      severity: 'error',
+      from: { path: '^dispatch-ui/console/' },
+      to: { path: '^(infra|ingest|processors|dispatch-ui/(?!console/))' },
+    },
+    {
+      name: 'production-code-does-not-import-tests',
+      severity: 'error',
+      from: { path: '/src/', pathNot: '\\.test\\.ts$' },
+      to: { path: '(^test/|\\.test\\.ts$|/test/)' },
+    },
+    {
+      name: 'no-circular',
+      severity: 'error',
+      from: {},
+      to: { circular: true },
+    },
+  ],
+  options: {
+    doNotFollow: { path: 'node_modules' },
+    exclude: { path: '(^|/)(node_modules|\\.local|dist|coverage)/' },
+    tsPreCompilationDeps: true,
+    tsConfig: { fileName: 'tsconfig.json' },
+    enhancedResolveOptions: {
+      exportsFields: ['exports'],
+      conditionNames: ['import', 'require', 'node', 'default', 'types'],
+      extensions: ['.ts', '.js', '.mjs', '.cjs', '.json'],
+    },
+    reporterOptions: { text: { highlightFocused: true } },
+  },
+};
