@@ -1,0 +1,104 @@
+/**
+ * The ingest HTTP application, built from its dependencies so tests can pass real or fake ones:
+ * request ids and access logs (pino-http, no bodies), latency metrics, the event routes, the
+ * OsmAnd route, the ops routes and one error handler producing `ApiError` bodies.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import express, { type Express, type Router } from 'express';
+import type { LevelWithSilent, Logger } from 'pino';
+import { pinoHttp } from 'pino-http';
+import { eventRoutes } from './event-routes.ts';
+import { errorHandler } from './http-errors.ts';
+import type { IngestDeps } from './ingest-events.ts';
+import type { KeyStore } from './key-store.ts';
+import type { IngestMetrics } from './metrics.ts';
+import { osmandRoutes } from './osmand-route.ts';
+import type { RateLimiter } from './rate-limiter.ts';
+
+export interface AppOptions {
+  readonly bodyLimitBytes: number;
+  readonly maxEventsPerRequest: number;
+  readonly signatureToleranceSec: number;
+}
+
+export interface AppDeps extends IngestDeps {
+  readonly logger: Logger;
+  readonly keys: Pick<KeyStore, 'authenticate' | 'unitOfDevice'>;
+  /** Per source, counted in events. */
+  readonly sourceLimiter: RateLimiter;
+  /** Per phone, counted in positions. */
+  readonly deviceLimiter: RateLimiter;
+  readonly metrics: IngestMetrics;
+  /** `/healthz`, `/readyz`, `/metrics` (from `@fenghuo/kit`'s `createOpsRouter`). */
+  readonly ops?: Router;
+  readonly now?: () => number;
+}
+
+function routeLabel(req: express.Request): string {
+  const path = req.path;
+  if (path.startsWith('/v1/') || path === '/osmand') return path;
+  return 'other';
+}
+
+export function createApp(deps: AppDeps, opts: AppOptions): Express {
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('etag', false);
+
+  app.use(
+    pinoHttp<IncomingMessage, ServerResponse, never>({
+      logger: deps.logger,
+      genReqId: (req: IncomingMessage) => {
+        const given = req.headers['x-request-id'];
+        return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();
+      },
+      // Positions and events are personal data: log who and where, never bodies or query strings.
+      serializers: {
+        req: (req: { id: unknown; method: string; url: string }) => ({
+          id: req.id,
+          method: req.method,
+          path: req.url.split('?')[0],
+        }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+      customLogLevel: (_req, res, err): LevelWithSilent =>
+        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      autoLogging: {
+        ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics',
+      },
+    }),
+  );
+  app.use((req, res, next) => {
+    res.setHeader('X-Request-Id', String(req.id));
+    const end = deps.metrics.latency.startTimer();
+    res.once('finish', () => end({ route: routeLabel(req), status: String(res.statusCode) }));
+    next();
+  });
+
+  if (deps.ops) app.use(deps.ops);
+  app.use(
+    eventRoutes(
+      { ...deps, rateLimiter: deps.sourceLimiter },
+      {
+        bodyLimitBytes: opts.bodyLimitBytes,
+        maxEventsPerRequest: opts.maxEventsPerRequest,
+        signatureToleranceSec: opts.signatureToleranceSec,
+      },
+    ),
+  );
+  app.use(
+    osmandRoutes({ ...deps, rateLimiter: deps.deviceLimiter }, { bodyLimitBytes: opts.bodyLimitBytes }),
+  );
+
+  app.use((req, _res, next) => {
+    next(Object.assign(new Error(`no route ${req.method} ${req.path}`), { status: 404 }));
+  });
+  app.use(
+    errorHandler(opts.bodyLimitBytes, (err, req) => {
+      deps.metrics.rejected.inc({ route: routeLabel(req), code: err.code });
+      if (err.status >= 500) req.log?.error({ err: err.cause ?? err, code: err.code }, err.message);
+    }),
+  );
+  return app;
+}

@@ -1,0 +1,81 @@
+/** Ingest configuration, parsed once at start from the environment; a bad value names its variable. */
+import { type ConfigOf, field, kafkaConfig, logConfig, parseConfig, redisConfig } from '@fenghuo/kit';
+
+export const ingestConfigSpec = {
+  port: field.int({ env: 'INGEST_PORT', doc: 'HTTP port', default: 8081, min: 0, max: 65535 }),
+  host: field.string({ env: 'INGEST_HOST', doc: 'HTTP bind address', default: '127.0.0.1' }),
+  keysFile: field.string({
+    env: 'INGEST_KEYS_FILE',
+    doc: 'JSON file of sources, hashed API keys and registered phones',
+    default: '.local/ingest/keys.json',
+  }),
+  bodyLimitBytes: field.int({
+    env: 'INGEST_BODY_LIMIT_BYTES',
+    doc: 'Largest request body (413 above)',
+    default: 5 * 1024 * 1024,
+    min: 1024,
+  }),
+  maxEventsPerRequest: field.int({
+    env: 'INGEST_MAX_EVENTS',
+    doc: 'Most events in one request (413 above)',
+    default: 1000,
+    min: 1,
+    max: 100_000,
+  }),
+  sourceRatePerSec: field.number({
+    env: 'INGEST_SOURCE_RATE',
+    doc: 'Events per second per source, per instance (429 above)',
+    default: 50_000,
+    min: 1,
+  }),
+  sourceBurst: field.number({
+    env: 'INGEST_SOURCE_BURST',
+    doc: 'Largest burst of events per source',
+    default: 100_000,
+    min: 1,
+  }),
+  deviceRatePerSec: field.number({
+    env: 'INGEST_DEVICE_RATE',
+    doc: 'Positions per second per phone (429 above)',
+    default: 5,
+    min: 0.01,
+  }),
+  deviceBurst: field.number({
+    env: 'INGEST_DEVICE_BURST',
+    doc: 'Largest burst of positions per phone (buffered positions after a dead zone)',
+    default: 200,
+    min: 1,
+  }),
+  signatureToleranceSec: field.int({
+    env: 'INGEST_SIGNATURE_TOLERANCE_SEC',
+    doc: 'Accepted clock difference for X-Signature timestamps',
+    default: 300,
+    min: 1,
+  }),
+  sendTimeoutMs: field.int({
+    env: 'INGEST_SEND_TIMEOUT_MS',
+    doc: 'Longest wait for a Kafka acknowledgement before answering 503',
+    default: 1_500,
+    min: 100,
+  }),
+  pendingTtlMs: field.int({
+    env: 'INGEST_DEDUPE_PENDING_TTL_MS',
+    doc: 'How long an unacknowledged dedupe claim blocks a retry of the same event',
+    default: 60_000,
+    min: 1_000,
+  }),
+  demo: field.bool({
+    env: 'INGEST_DEMO',
+    doc: 'Issue fresh keys for the demo sources and a demo phone at start, and print them',
+    default: false,
+  }),
+  ...kafkaConfig,
+  ...redisConfig,
+  ...logConfig,
+} as const;
+
+export type IngestConfig = ConfigOf<typeof ingestConfigSpec>;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {
+  return parseConfig(ingestConfigSpec, env);
+}

@@ -1,0 +1,228 @@
+/**
+ * The single way ingest writes to Kafka. It
+ * - coalesces the events of concurrent requests into one `sendBatches` call (while one send is in
+ *   flight, the next batch gathers), so throughput does not depend on clients' batch sizes;
+ * - bounds every send by `sendTimeoutMs`, so a request never hangs when the broker is gone;
+ * - opens a circuit after a failure: further requests are refused at once (503) and one trial send
+ *   per `probeIntervalMs` tests the broker; the first success closes the circuit again.
+ *
+ * A send that timed out is *ambiguous*: it may still be acknowledged later. The error carries
+ * `outcome`, which settles to whether the broker finally took the events, so the caller can keep
+ * or drop its dedupe claims accordingly.
+ */
+import type { TopicEventMap, TopicName } from '@fenghuo/contracts';
+
+export interface OutgoingBatch<T extends TopicName = TopicName> {
+  readonly topic: T;
+  readonly events: readonly TopicEventMap[T][];
+}
+
+/** What the gate needs from a producer; `@fenghuo/kit`'s `EventProducer` is one. */
+export interface BatchSender {
+  sendBatches(batches: readonly OutgoingBatch[]): Promise<unknown>;
+}
+
+/** Kafka did not take the events, or it is known to be down. Retriable. */
+export class KafkaUnavailableError extends Error {
+  override readonly name = 'KafkaUnavailableError';
+  readonly retriable = true;
+  constructor(
+    message: string,
+    /** For time-outs: settles to true when the send was acknowledged after all. Undefined when the send surely failed or never started. */
+    readonly outcome?: Promise<boolean>,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+  }
+}
+
+export interface EventGateOptions {
+  /** Longest a caller waits for an acknowledgement. @defaultValue 1500 */
+  readonly sendTimeoutMs?: number;
+  /** While the circuit is open, one trial send is let through this often. @defaultValue 1000 */
+  readonly probeIntervalMs?: number;
+  /** Most events in one coalesced send. @defaultValue 5000 */
+  readonly maxBatchEvents?: number;
+  /** Concurrent coalesced sends. @defaultValue 1 (the idempotent producer sends one request at a time) */
+  readonly maxInFlight?: number;
+  /**
+   * Checks the broker while the circuit is open (e.g. a metadata request), every `probeIntervalMs`,
+   * so the service turns ready again without traffic (a load balancer sends none to an unready one).
+   */
+  readonly healthProbe?: () => Promise<void>;
+  /** Called when the circuit opens or closes. */
+  readonly onStateChange?: (open: boolean, cause?: unknown) => void;
+}
+
+interface Entry {
+  readonly topic: TopicName;
+  readonly events: readonly unknown[];
+  resolve(): void;
+  reject(err: unknown): void;
+}
+
+export class EventGate {
+  private readonly queue: Entry[] = [];
+  private inFlight = 0;
+  private open = false;
+  private nextProbeAt = 0;
+  private probing = false;
+  private scheduled = false;
+  private readonly sendTimeoutMs: number;
+  private readonly probeIntervalMs: number;
+  private readonly maxBatchEvents: number;
+  private readonly maxInFlight: number;
+
+  constructor(
+    private readonly sender: BatchSender,
+    private readonly opts: EventGateOptions = {},
+  ) {
+    this.sendTimeoutMs = opts.sendTimeoutMs ?? 1_500;
+    this.probeIntervalMs = opts.probeIntervalMs ?? 1_000;
+    this.maxBatchEvents = opts.maxBatchEvents ?? 5_000;
+    this.maxInFlight = opts.maxInFlight ?? 1;
+  }
+
+  /** True while the last send succeeded (what `/readyz` reports). */
+  get healthy(): boolean {
+    return !this.open;
+  }
+
+  /** Resolves once Kafka acknowledged every event; rejects with {@link KafkaUnavailableError}. */
+  send<T extends TopicName>(topic: T, events: readonly TopicEventMap[T][]): Promise<void> {
+    if (events.length === 0) return Promise.resolve();
+    if (this.open) {
+      const now = Date.now();
+      if (this.probing || now < this.nextProbeAt) {
+        return Promise.reject(new KafkaUnavailableError('Kafka is unavailable (circuit open)'));
+      }
+      this.probing = true; // this request is the trial send
+      this.nextProbeAt = now + this.probeIntervalMs;
+    }
+    return new Promise<void>((resolve, reject) => {
+      this.queue.push({ topic, events, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= this.maxInFlight || this.queue.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      while (this.inFlight < this.maxInFlight && this.queue.length > 0) this.flush();
+    });
+  }
+
+  private take(): Entry[] {
+    const taken: Entry[] = [];
+    let count = 0;
+    while (this.queue.length > 0) {
+      const next = this.queue[0]!;
+      if (taken.length > 0 && count + next.events.length > this.maxBatchEvents) break;
+      taken.push(this.queue.shift()!);
+      count += next.events.length;
+    }
+    return taken;
+  }
+
+  private flush(): void {
+    const entries = this.take();
+    const byTopic = new Map<TopicName, unknown[]>();
+    for (const e of entries) {
+      const list = byTopic.get(e.topic);
+      if (list) for (const ev of e.events) list.push(ev);
+      else byTopic.set(e.topic, [...e.events]);
+    }
+    const batches = [...byTopic].map(([topic, events]) => ({ topic, events }) as OutgoingBatch);
+    this.inFlight += 1;
+    const sending = Promise.resolve().then(() => this.sender.sendBatches(batches));
+    let timedOut = false;
+    const outcome = sending.then(
+      () => true,
+      () => false,
+    );
+    const timer = setTimeout(() => {
+      timedOut = true;
+      this.trip(new Error(`no acknowledgement within ${this.sendTimeoutMs} ms`));
+      const err = new KafkaUnavailableError(
+        `Kafka did not acknowledge within ${this.sendTimeoutMs} ms`,
+        outcome,
+      );
+      for (const e of entries) e.reject(err);
+    }, this.sendTimeoutMs);
+    sending.then(
+      () => {
+        clearTimeout(timer);
+        this.inFlight -= 1;
+        this.close();
+        if (!timedOut) for (const e of entries) e.resolve();
+        this.schedule();
+      },
+      (cause: unknown) => {
+        clearTimeout(timer);
+        this.inFlight -= 1;
+        this.trip(cause);
+        if (!timedOut) {
+          const err = new KafkaUnavailableError(
+            `Kafka refused the send: ${(cause as Error)?.message ?? cause}`,
+            undefined,
+            {
+              cause,
+            },
+          );
+          for (const e of entries) e.reject(err);
+        }
+        this.schedule();
+      },
+    );
+  }
+
+  private trip(cause: unknown): void {
+    this.probing = false;
+    this.nextProbeAt = Date.now() + this.probeIntervalMs;
+    // Requests queued behind the failed send would wait for a broker we know is down.
+    for (const e of this.queue.splice(0))
+      e.reject(new KafkaUnavailableError('Kafka is unavailable', undefined, { cause }));
+    if (!this.open) {
+      this.open = true;
+      this.opts.onStateChange?.(true, cause);
+      this.startProbing();
+    }
+  }
+
+  private probeTimer: NodeJS.Timeout | undefined;
+
+  private startProbing(): void {
+    const probe = this.opts.healthProbe;
+    if (probe === undefined || this.probeTimer !== undefined) return;
+    const tick = () => {
+      this.probeTimer = undefined;
+      if (!this.open || this.stopped) return;
+      probe().then(
+        () => this.close(),
+        () => {
+          if (this.open && !this.stopped) this.probeTimer = setTimeout(tick, this.probeIntervalMs).unref();
+        },
+      );
+    };
+    this.probeTimer = setTimeout(tick, this.probeIntervalMs).unref();
+  }
+
+  private stopped = false;
+
+  /** Stops the background probe; in-flight sends still settle. Idempotent. */
+  stop(): void {
+    this.stopped = true;
+    if (this.probeTimer) clearTimeout(this.probeTimer);
+    this.probeTimer = undefined;
+  }
+
+  private close(): void {
+    this.probing = false;
+    if (this.open) {
+      this.open = false;
+      this.opts.onStateChange?.(false);
+    }
+  }
+}

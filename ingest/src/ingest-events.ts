@@ -1,0 +1,100 @@
+/**
+ * The lossless write path for validated events of one request:
+ * drop repeats inside the batch → claim (source, eventId) in Redis → produce the new ones → mark
+ * them done after Kafka acknowledged, or release the claims when it did not.
+ * Answers `{accepted, duplicates}` or throws an {@link IngestError} 503 with Retry-After.
+ */
+import type { IngestAccepted } from '@fenghuo/contracts';
+import type { DedupeStore } from './dedupe.ts';
+import type { EventGate } from './event-gate.ts';
+import { KafkaUnavailableError } from './event-gate.ts';
+import { unavailable } from './ingest-error.ts';
+import { type EventKind, KIND_TOPIC, type KindEvent } from './kinds.ts';
+
+export interface IngestDeps {
+  readonly gate: Pick<EventGate, 'send'>;
+  readonly dedupe: DedupeStore;
+  /** Background failures (a commit or release that did not reach Redis). */
+  readonly warn: (obj: Record<string, unknown>, msg: string) => void;
+}
+
+export async function ingestEvents<K extends EventKind>(
+  kind: K,
+  source: string,
+  events: readonly KindEvent<K>[],
+  deps: IngestDeps,
+): Promise<IngestAccepted> {
+  // Repeats inside one batch: the first occurrence wins.
+  const seen = new Set<string>();
+  const unique: KindEvent<K>[] = [];
+  for (const e of events) {
+    if (seen.has(e.eventId)) continue;
+    seen.add(e.eventId);
+    unique.push(e);
+  }
+  const ids = unique.map((e) => e.eventId);
+
+  let claim: Awaited<ReturnType<DedupeStore['claim']>>;
+  try {
+    claim = await deps.dedupe.claim(source, ids);
+  } catch (err) {
+    throw unavailable('redis_unavailable', 'the duplicate check is unavailable; retry later', 1, err);
+  }
+  const claimedIds: string[] = [];
+  const fresh: KindEvent<K>[] = [];
+  let inFlight = 0;
+  claim.states.forEach((state, i) => {
+    if (state === 'claimed') {
+      claimedIds.push(ids[i]!);
+      fresh.push(unique[i]!);
+    } else if (state === 'in_flight') inFlight += 1;
+  });
+  const release = () =>
+    deps.dedupe.release(source, claimedIds, claim.token).catch((err: unknown) => {
+      deps.warn(
+        { err, source, events: claimedIds.length },
+        'could not release dedupe claims; they expire on their own',
+      );
+    });
+
+  if (inFlight > 0) {
+    // Another request is writing some of these events right now; answering "duplicate" before it
+    // succeeds could lose them if it fails. Let the client retry shortly.
+    await release();
+    throw unavailable(
+      'in_flight',
+      `${inFlight} event(s) of this request are being written by another request`,
+      1,
+    );
+  }
+
+  if (fresh.length > 0) {
+    try {
+      await deps.gate.send(KIND_TOPIC[kind], fresh as never);
+    } catch (err) {
+      if (err instanceof KafkaUnavailableError && err.outcome) {
+        // Ambiguous: keep the claims pending until the send settles, so a quick retry cannot write twice.
+        void err.outcome.then((acked) => (acked ? commit() : release()));
+      } else {
+        await release();
+      }
+      throw unavailable(
+        'kafka_unavailable',
+        'Kafka is unavailable; nothing was written, retry later',
+        1,
+        err,
+      );
+    }
+    await commit();
+  }
+  return { accepted: fresh.length, duplicates: events.length - fresh.length };
+
+  function commit(): Promise<void> {
+    return deps.dedupe.commit(source, claimedIds).catch((err: unknown) => {
+      deps.warn(
+        { err, source, events: claimedIds.length },
+        'events written but dedupe marks failed; a retry after the pending TTL may write them again',
+      );
+    });
+  }
+}
