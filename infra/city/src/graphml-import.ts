@@ -72,7 +72,7 @@ export function importGraphml(file: string, options: GraphmlImportOptions = {}):
     lon.push(x);
     lat.push(y);
   }
-  options.onProgress?.(1, 2);
+  options.onProgress?.(text.length / 2, text.length);
   const from: number[] = [];
   const to: number[] = [];
   const len: number[] = [];
@@ -103,7 +103,7 @@ export function importGraphml(file: string, options: GraphmlImportOptions = {}):
     );
     cls.push(c);
   }
-  options.onProgress?.(2, 2);
+  options.onProgress?.(text.length, text.length);
   let input: RoadGraphInput = {
     lon: Float64Array.from(lon),
     lat: Float64Array.from(lat),
