@@ -1,0 +1,33 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { testRedisUrl, uniquePrefix } from '../../../test/setup/helpers.ts';
+import { createLogger } from '../src/logger.ts';
+import { createRedis, redisReady } from '../src/redis.ts';
+
+const logger = createLogger({ service: 'redis-test', level: 'silent' });
+const prefix = uniquePrefix('redis');
+const clients: { quit(): Promise<unknown>; disconnect(): void }[] = [];
+
+afterAll(async () => {
+  for (const c of clients) await c.quit().catch(() => c.disconnect());
+});
+
+describe('createRedis on the real server', () => {
+  it('prefixes keys and reports ready', async () => {
+    const redis = createRedis({ redisUrl: testRedisUrl(), redisKeyPrefix: prefix }, logger);
+    clients.push(redis);
+    await redis.set('greeting', 'ni hao', 'EX', 60);
+    const plain = createRedis({ redisUrl: testRedisUrl(), redisKeyPrefix: '' }, logger);
+    clients.push(plain);
+    expect(await plain.get(`${prefix}greeting`)).toBe('ni hao');
+    expect(await redisReady(redis)).toBe(true);
+  });
+
+  it('reports not ready while the server cannot be reached', async () => {
+    const redis = createRedis({ redisUrl: 'redis://127.0.0.1:1', redisKeyPrefix: prefix }, logger, {
+      options: { lazyConnect: true, maxRetriesPerRequest: 0 },
+    });
+    clients.push(redis);
+    expect(await redisReady(redis, 200)).toBe(false);
+    redis.disconnect();
+  });
+});
