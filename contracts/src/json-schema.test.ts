@@ -41,3 +41,13 @@ describe('JSON Schema export', () => {
     expect(check('RuleSet', { ...examples['rules.sets'], rules: [{ kind: 'window' }] })).toBe(false);
   });
 });
+
+describe('event catalogue', () => {
+  it('docs/events.md is current (run npm run docs:events)', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { renderEventCatalogue } = await import('./event-catalogue.ts');
+    const doc = readFileSync(join(schemasDir, '..', '..', 'docs', 'events.md'), 'utf8');
+    expect(doc).toBe(renderEventCatalogue());
+    expect(doc).toContain('| `rules.sets` | ruleSetId | 1 | compact | forever | RuleSet |');
+  });
+});
