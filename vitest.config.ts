@@ -7,6 +7,9 @@ import { defineConfig } from 'vitest/config';
 // Slower suites (end-to-end, reliability, browser) have their own npm scripts and configs.
 export default defineConfig({
   test: {
+    // Under CI a JSON report is written too, so .ci/run can print a plain "N passed, N failed" line.
+    reporters: process.env.CI ? ['default', 'json'] : ['default'],
+    outputFile: { json: '.local/test-report.json' },
     projects: [
       {
         test: {
