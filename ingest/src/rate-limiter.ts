@@ -1,7 +1,7 @@
 /**
  * Per-source rate limit: a token bucket counted in events (a 1,000-event batch costs 1,000 tokens),
  * refilled continuously. In memory, per ingest instance: with N instances behind a load balancer a
- * source may send up to N times the rate. A request larger than the burst is always refused.
+ * source may send up to N times the rate. A request larger than the burst costs the whole burst.
  */
 export interface RateLimitDecision {
   readonly allowed: boolean;
@@ -42,11 +42,12 @@ export class TokenBucketLimiter implements RateLimiter {
     const elapsed = Math.max(0, nowMs - b.updatedMs) / 1000;
     b.tokens = Math.min(this.burst, b.tokens + elapsed * this.opts.ratePerSec);
     b.updatedMs = nowMs;
-    if (cost <= b.tokens) {
-      b.tokens -= cost;
+    const c = Math.min(cost, this.burst);
+    if (c <= b.tokens) {
+      b.tokens -= c;
       return { allowed: true, retryAfterSec: 0 };
     }
-    const missing = Math.min(cost, this.burst) - b.tokens;
+    const missing = c - b.tokens;
     return { allowed: false, retryAfterSec: Math.max(1, Math.ceil(missing / this.opts.ratePerSec)) };
   }
 }

@@ -1,0 +1,99 @@
+import { examples, Topic } from '@fenghuo/contracts';
+import { describe, expect, it } from 'vitest';
+import { type BatchSender, EventGate, KafkaUnavailableError, type OutgoingBatch } from './event-gate.ts';
+
+const ev = (id: string) => ({ ...examples[Topic.IncidentsReported], eventId: id });
+
+/** A sender whose sends are settled by the test. */
+class ManualSender implements BatchSender {
+  readonly calls: { batches: readonly OutgoingBatch[]; resolve: () => void; reject: (e: Error) => void }[] =
+    [];
+  sendBatches(batches: readonly OutgoingBatch[]): Promise<unknown> {
+    return new Promise((resolve, reject) => this.calls.push({ batches, resolve: () => resolve([]), reject }));
+  }
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('EventGate', () => {
+  it('coalesces requests that arrive while a send is in flight into one send', async () => {
+    const sender = new ManualSender();
+    const gate = new EventGate(sender, { sendTimeoutMs: 10_000 });
+    const first = gate.send(Topic.IncidentsReported, [ev('a')]);
+    await tick();
+    expect(sender.calls).toHaveLength(1);
+    const second = gate.send(Topic.IncidentsReported, [ev('b')]);
+    const third = gate.send(Topic.IncidentsReported, [ev('c'), ev('d')]);
+    await tick();
+    expect(sender.calls).toHaveLength(1); // waiting for the first acknowledgement
+    sender.calls[0]!.resolve();
+    await first;
+    await tick();
+    expect(sender.calls).toHaveLength(2);
+    expect(sender.calls[1]!.batches).toEqual([
+      { topic: Topic.IncidentsReported, events: [ev('b'), ev('c'), ev('d')] },
+    ]);
+    sender.calls[1]!.resolve();
+    await Promise.all([second, third]);
+  });
+
+  it('fails a refused send, then refuses at once while open, lets one probe through, and closes on success', async () => {
+    const sender = new ManualSender();
+    const changes: boolean[] = [];
+    const gate = new EventGate(sender, {
+      sendTimeoutMs: 10_000,
+      probeIntervalMs: 50,
+      onStateChange: (o) => changes.push(o),
+    });
+    const p = gate.send(Topic.IncidentsReported, [ev('a')]);
+    await tick();
+    sender.calls[0]!.reject(new Error('ECONNREFUSED'));
+    await expect(p).rejects.toBeInstanceOf(KafkaUnavailableError);
+    expect(gate.healthy).toBe(false);
+    await expect(gate.send(Topic.IncidentsReported, [ev('b')])).rejects.toThrow(/circuit open/);
+    expect(sender.calls).toHaveLength(1);
+    await new Promise((r) => setTimeout(r, 60));
+    const probe = gate.send(Topic.IncidentsReported, [ev('c')]);
+    await expect(gate.send(Topic.IncidentsReported, [ev('d')])).rejects.toThrow(/circuit open/);
+    await tick();
+    sender.calls[1]!.resolve();
+    await probe;
+    expect(gate.healthy).toBe(true);
+    expect(changes).toEqual([true, false]);
+  });
+
+  it('answers within the time-out and reports the late outcome of an ambiguous send', async () => {
+    const sender = new ManualSender();
+    const gate = new EventGate(sender, { sendTimeoutMs: 30 });
+    const started = Date.now();
+    const err = await gate.send(Topic.IncidentsReported, [ev('a')]).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(err).toBeInstanceOf(KafkaUnavailableError);
+    const outcome = (err as KafkaUnavailableError).outcome;
+    expect(outcome).toBeDefined();
+    sender.calls[0]!.resolve();
+    await expect(outcome).resolves.toBe(true);
+    expect(gate.healthy).toBe(true); // a late acknowledgement closes the circuit
+  });
+
+  it('closes the circuit from the background health probe without traffic', async () => {
+    const sender = new ManualSender();
+    let brokerUp = false;
+    const gate = new EventGate(sender, {
+      probeIntervalMs: 20,
+      healthProbe: async () => {
+        if (!brokerUp) throw new Error('down');
+      },
+    });
+    const p = gate.send(Topic.IncidentsReported, [ev('a')]);
+    await tick();
+    sender.calls[0]!.reject(new Error('down'));
+    await p.catch(() => {});
+    await new Promise((r) => setTimeout(r, 60));
+    expect(gate.healthy).toBe(false);
+    brokerUp = true;
+    await new Promise((r) => setTimeout(r, 60));
+    expect(gate.healthy).toBe(true);
+    gate.stop();
+  });
+});
