@@ -80,4 +80,29 @@ describe('Router', () => {
     expect(route?.seconds).toBeCloseTo(oneToMany[0] as number, 6);
     expect(route?.coordinates.length).toBeGreaterThan(2);
   });
+
+  it('drives straight along the road when both points lie on the same edge', () => {
+    // A two-way edge: points at 20 % and 70 % along it, both directions.
+    let e = 0;
+    while (
+      graph.findEdge(graph.head[e] as number, graph.tail[e] as number) < 0 ||
+      (graph.lengthM[e] as number) < 80
+    )
+      e++;
+    const u = graph.tail[e] as number;
+    const v = graph.head[e] as number;
+    const at = (t: number): LonLat => [
+      (graph.lon[u] as number) + t * ((graph.lon[v] as number) - (graph.lon[u] as number)),
+      (graph.lat[u] as number) + t * ((graph.lat[v] as number) - (graph.lat[u] as number)),
+    ];
+    const w = graph.freeFlowS[e] as number;
+    const fwd = router.route({ position: at(0.2) }, { position: at(0.7) });
+    expect(fwd?.seconds).toBeCloseTo(0.5 * w, 3);
+    expect(fwd?.meters).toBeCloseTo(0.5 * (graph.lengthM[e] as number), 1);
+    const back = router.route({ position: at(0.7) }, { position: at(0.2) });
+    expect(back?.seconds).toBeCloseTo(0.5 * (graph.freeFlowS[graph.findEdge(v, u)] as number), 3);
+    const movers = router.prepare([{ id: 'here', position: at(0.2) }]);
+    expect(router.nearestByEta({ position: at(0.7) }, movers, { k: 1 })[0]?.etaS).toBeCloseTo(0.5 * w, 3);
+    expect(router.oneToMany({ position: at(0.2) }, [{ position: at(0.7) }])[0]).toBeCloseTo(0.5 * w, 3);
+  });
 });

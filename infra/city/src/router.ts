@@ -8,7 +8,7 @@ import type { LonLat } from './geo.js';
 import type { RoadGraph } from './graph.js';
 import { buildIsochrones, type Isochrone, type IsochroneOptions } from './isochrone.js';
 import { FREE_FLOW_PROFILE, type SpeedProfile } from './road-class.js';
-import { type Snap, SnapIndex, seedsArriving, seedsLeaving, timeViaSnap } from './snap.js';
+import { type Snap, SnapIndex, sameRoadSeconds, seedsArriving, seedsLeaving, timeViaSnap } from './snap.js';
 
 export interface RouterOptions {
   /** Speed profile for ETAs. @defaultValue FREE_FLOW_PROFILE */
@@ -135,7 +135,8 @@ export class Router {
   /** Drive times from one place to many (seconds, Infinity when unreachable), one search. */
   oneToMany(from: Place, targets: readonly Place[], options: SearchOptions = {}): Float64Array {
     const w = this.weights(options.hour);
-    const seeds = this.seeds(from, w, true);
+    const fromSnap = 'snap' in from ? from.snap : 'position' in from ? this.snap(from.position) : undefined;
+    const seeds = this.seeds(fromSnap ? { snap: fromSnap } : from, w, true);
     this.engine.run(seeds.nodes, seeds.seconds, { weights: w, maxSeconds: options.maxSeconds ?? Infinity });
     const out = new Float64Array(targets.length);
     const timeTo = (n: number) => this.engine.timeTo(n);
@@ -144,6 +145,7 @@ export class Router {
       else {
         const s = 'snap' in t ? t.snap : this.snap(t.position);
         out[i] = s ? timeViaSnap(s, w, timeTo, false) : Number.POSITIVE_INFINITY;
+        if (s && fromSnap) out[i] = Math.min(out[i] as number, sameRoadSeconds(fromSnap, s, w));
       }
     });
     return out;
@@ -195,6 +197,22 @@ export class Router {
         lastFraction = t.fraction;
       }
     }
+    if (fromSnap && toSnap) {
+      const direct = sameRoadSeconds(fromSnap, toSnap, w);
+      if (direct <= seconds) {
+        const along = toSnap.edge === fromSnap.edge ? toSnap.t : 1 - toSnap.t;
+        return {
+          seconds: direct,
+          meters: Math.abs(along - fromSnap.t) * (g.lengthM[fromSnap.edge] as number),
+          edges: new Int32Array(0),
+          nodes: new Int32Array(0),
+          coordinates: [
+            [fromSnap.lon, fromSnap.lat],
+            [toSnap.lon, toSnap.lat],
+          ],
+        };
+      }
+    }
     if (endNode < 0 || !Number.isFinite(seconds)) return undefined;
     const edges = this.engine.path(endNode) ?? new Int32Array(0);
     const nodes: number[] = [];
@@ -242,7 +260,9 @@ export class Router {
     const k = Math.min(options.k ?? 5, movers.length);
     if (k <= 0) return [];
     const w = this.weights(options.hour);
-    const seeds = this.seeds(target, w, false);
+    const targetSnap =
+      'snap' in target ? target.snap : 'position' in target ? this.snap(target.position) : undefined;
+    const seeds = this.seeds(targetSnap ? { snap: targetSnap } : target, w, false);
     // Bucket movers by the nodes they can leave their edge through.
     const stamp = ++this.stamp;
     const next = new Int32Array(movers.length * 2).fill(-1);
@@ -286,6 +306,11 @@ export class Router {
         return false;
       },
     });
+    if (targetSnap) {
+      movers.forEach((m, i) => {
+        best[i] = Math.min(best[i] as number, sameRoadSeconds(m.snap, targetSnap, w));
+      });
+    }
     const order = movers.map((_, i) => i).filter((i) => Number.isFinite(best[i] as number));
     order.sort(
       (a, b) =>

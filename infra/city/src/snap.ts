@@ -203,3 +203,21 @@ export function timeViaSnap(
   if (snap.twin >= 0) best = Math.min(best, timeTo(snap.to) + (1 - snap.t) * (w[snap.twin] as number));
   return best;
 }
+
+/**
+ * Drive time from snapped point `a` to snapped point `b` without leaving their road, when both
+ * lie on the same road and `b` is ahead in an allowed direction; otherwise Infinity. Searches
+ * through nodes miss this case, so callers take the minimum of both.
+ */
+export function sameRoadSeconds(a: Snap, b: Snap, w: Float64Array): number {
+  let best = Number.POSITIVE_INFINITY;
+  if (a.edge === b.edge && b.t >= a.t) best = (b.t - a.t) * (w[a.edge] as number);
+  // a on edge e (u→v) at t; b on twin (v→u) at s means b is at 1-s along e.
+  if (a.twin >= 0 && a.twin === b.edge && 1 - b.t <= a.t)
+    best = Math.min(best, (a.t - (1 - b.t)) * (w[a.twin] as number));
+  if (a.twin >= 0 && a.twin === b.twin && b.t <= a.t)
+    best = Math.min(best, (a.t - b.t) * (w[a.twin] as number));
+  if (b.twin >= 0 && a.edge === b.twin && 1 - b.t >= a.t)
+    best = Math.min(best, (1 - b.t - a.t) * (w[a.edge] as number));
+  return best;
+}
