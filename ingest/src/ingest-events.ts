@@ -75,9 +75,14 @@ export async function ingestEvents<K extends EventKind>(
       if (err instanceof KafkaUnavailableError && err.outcome) {
         // Ambiguous: keep the claims pending until the send settles, so a quick retry cannot write twice.
         void err.outcome.then((acked) => (acked ? commit() : release()));
-      } else {
-        await release();
+        throw unavailable(
+          'kafka_unavailable',
+          'Kafka did not acknowledge in time; retry later (a retry is never written twice)',
+          1,
+          err,
+        );
       }
+      await release();
       throw unavailable(
         'kafka_unavailable',
         'Kafka is unavailable; nothing was written, retry later',
