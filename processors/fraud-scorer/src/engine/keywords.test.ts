@@ -1,0 +1,36 @@
+import { describe, expect, it } from 'vitest';
+import { KeywordAutomaton, KeywordSets, normalizeText } from './keywords.ts';
+
+describe('KeywordAutomaton', () => {
+  it('finds overlapping and nested keywords in one pass', () => {
+    const a = new KeywordAutomaton(['he', 'she', 'his', 'hers']);
+    expect([...a.scan('ushers')].map((i) => a.keywords[i]).sort()).toEqual(['he', 'hers', 'she']);
+  });
+
+  it('finds Chinese keywords that share prefixes and suffixes', () => {
+    const a = new KeywordAutomaton(['安全账户', '账户', '公安局', '公安']);
+    const found = [...a.scan('这里是公安局，请转到安全账户')].map((i) => a.keywords[i]).sort();
+    expect(found).toEqual(['公安', '公安局', '安全账户', '账户'].sort());
+  });
+
+  it('returns nothing when no keyword occurs', () => {
+    expect(new KeywordAutomaton(['洗钱']).scan('今天天气很好').size).toBe(0);
+  });
+});
+
+describe('KeywordSets', () => {
+  it('normalises width, case and inserted spaces', () => {
+    expect(normalizeText('ＡＰＰ 下 载')).toBe('app下载');
+    const sets = new KeywordSets({ apps: ['ZOOM', '屏幕共享'] });
+    expect(sets.match('请下载 Ｚｏｏｍ 并开启屏 幕 共 享').get('apps')?.sort()).toEqual(
+      ['ZOOM', '屏幕共享'].sort(),
+    );
+  });
+
+  it('reports a keyword once per set that holds it', () => {
+    const sets = new KeywordSets({ a: ['转账', '汇款'], b: ['转账'] });
+    const hits = sets.match('马上转账，再转账');
+    expect(hits.get('a')).toEqual(['转账']);
+    expect(hits.get('b')).toEqual(['转账']);
+  });
+});

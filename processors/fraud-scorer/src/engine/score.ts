@@ -1,0 +1,511 @@
+/**
+ * The scoring engine: applies a subject's indicators (in partition order) to its state and decides
+ * whether to raise, upgrade, re-send or close its one alert. Pure: no I/O, no clock — every time is
+ * an event time, so a redelivered or replayed batch gives the same alerts with the same ids.
+ */
+import {
+  ALERT_LEVELS,
+  type Alert,
+  type AlertLevel,
+  type BilingualText,
+  type Evidence,
+  type FiredRule,
+  type FraudIndicator,
+  type FraudType,
+  type OutcomeLabel,
+} from '@fenghuo/contracts';
+import {
+  type CompiledRuleSet,
+  type CompiledSequenceRule,
+  type CompiledWindowRule,
+  EvalContext,
+  listStatus,
+} from './compile.ts';
+import {
+  DEFAULT_SCRIPTS,
+  fillTemplate,
+  indicatorEvidence,
+  indicatorLabel,
+  templateValues,
+  windowPhrase,
+} from './explain.ts';
+import {
+  type AlertState,
+  emptyState,
+  type FiredState,
+  MAX_SEEN,
+  MAX_WINDOW_ENTRIES,
+  type SequenceRun,
+  type SubjectState,
+  type WindowEntry,
+} from './state.ts';
+
+/** Synthetic rule id recorded when a deny-listed number, payee or app shows up. */
+export const DENY_RULE_ID = 'deny-list';
+const MAX_EVIDENCE_PER_RULE = 8;
+const MAX_EVIDENCE = 30;
+
+export interface ScoreResult {
+  readonly state: SubjectState;
+  /** Alert revisions to publish, in order (a close of an expired alert may precede a new one). */
+  readonly alerts: Alert[];
+  /** Indicators skipped as already processed (redelivery). */
+  readonly duplicates: number;
+}
+
+const iso = (t: number) => new Date(t).toISOString();
+const levelRank = (l: AlertLevel) => ALERT_LEVELS.indexOf(l);
+
+export function levelFor(score: number, levels: CompiledRuleSet['levels']): AlertLevel | undefined {
+  if (score >= levels.urgent) return 'urgent';
+  if (score >= levels.warning) return 'warning';
+  if (score >= levels.notice) return 'notice';
+  return undefined;
+}
+
+function fire(
+  state: SubjectState,
+  rule: { id: string; name: string; fraudType: FraudType; weight: number; order: number },
+  t: number,
+  phrase: BilingualText,
+  ev: Evidence[],
+): void {
+  const prev = state.fired[rule.id];
+  state.fired[rule.id] = {
+    first: prev?.first ?? t,
+    at: t,
+    weight: rule.weight,
+    name: rule.name,
+    fraudType: rule.fraudType,
+    order: rule.order,
+    phrase,
+    ev: ev.slice(-MAX_EVIDENCE_PER_RULE),
+  };
+}
+
+function applyWindow(
+  state: SubjectState,
+  rule: CompiledWindowRule,
+  ind: FraudIndicator,
+  t: number,
+  ctx: EvalContext,
+): void {
+  let entries = state.win[rule.id] ?? [];
+  const entry: WindowEntry = { t, id: ind.eventId };
+  if (rule.value !== undefined) {
+    const v = rule.value(ind);
+    if (typeof v === 'number' || typeof v === 'string') entry.v = v;
+    else if (rule.aggregate !== 'count') return; // nothing to sum or count distinctly
+  }
+  const label = indicatorLabel(ind);
+  if (label !== undefined) entry.l = label;
+  if ((ind.kind === 'call' && ind.callerListed === true) || (ind.kind === 'transfer' && ind.payeeNew))
+    entry.f = true;
+  entries.push(entry);
+  const from = t - rule.windowMs;
+  entries = entries.filter((e) => e.t >= from && e.t <= t);
+  if (entries.length > MAX_WINDOW_ENTRIES) entries = entries.slice(-MAX_WINDOW_ENTRIES);
+  state.win[rule.id] = entries;
+
+  let sum = 0;
+  const distinct = new Set<string | number>();
+  const labels: string[] = [];
+  let minT = t;
+  let listed = true;
+  for (const e of entries) {
+    if (typeof e.v === 'number') sum += e.v;
+    if (e.v !== undefined) distinct.add(e.v);
+    if (e.l !== undefined && !labels.includes(e.l)) labels.push(e.l);
+    if (e.t < minT) minT = e.t;
+    if (e.f !== true) listed = false;
+  }
+  const count = entries.length;
+  const figure = rule.aggregate === 'count' ? count : rule.aggregate === 'sum' ? sum : distinct.size;
+  const over = rule.op === 'gt' ? figure > rule.threshold : figure >= rule.threshold;
+  if (!over) return;
+  const spanMin = Math.max(1, Math.ceil((t - minT) / 60_000));
+  const phrase =
+    rule.explain !== undefined
+      ? fillTemplate(rule.explain, {
+          ...templateValues(ind, [...ctx.matchedKeywords]),
+          count,
+          sum: Math.round(sum).toLocaleString('en-US'),
+          distinct: distinct.size,
+          spanMin,
+        })
+      : windowPhrase({
+          kind: ind.kind,
+          aggregate: rule.aggregate,
+          count,
+          sum,
+          distinct: distinct.size,
+          spanMin,
+          labels: labels.slice(0, 5),
+          listed,
+          payeeNew: listed,
+        });
+  const values: Record<string, string | number | boolean> = {
+    aggregate: rule.aggregate,
+    value: figure,
+    threshold: rule.threshold,
+    windowMin: rule.windowMs / 60_000,
+    count,
+    spanMin,
+    eventIds: entries
+      .slice(-10)
+      .map((e) => e.id)
+      .join(','),
+  };
+  if (rule.aggregate !== 'count') values.field = rule.field ?? '';
+  const ev: Evidence = {
+    eventId: ind.eventId,
+    kind: 'aggregate',
+    occurredAt: ind.occurredAt,
+    ruleId: rule.id,
+    summary: phrase,
+    values,
+  };
+  fire(state, rule, t, phrase, [ev]);
+}
+
+function applySequence(
+  state: SubjectState,
+  rule: CompiledSequenceRule,
+  ind: FraudIndicator,
+  t: number,
+  ctx: EvalContext,
+): void {
+  const n = rule.steps.length;
+  const runs: (SequenceRun | null)[] = state.seq[rule.id] ?? new Array<SequenceRun | null>(n - 1).fill(null);
+  // Drop runs whose time is up.
+  for (let k = 0; k < runs.length; k++) {
+    const r = runs[k];
+    if (r != null && t - r.s > rule.withinMs) runs[k] = null;
+  }
+  let evidence: Evidence | undefined;
+  const evidenceOf = () => {
+    evidence ??= indicatorEvidence(ind, [...ctx.matchedKeywords], rule.id);
+    return evidence;
+  };
+  // Highest step first, so one indicator advances a run by one step at most.
+  for (let k = n - 1; k >= 1; k--) {
+    const prev = runs[k - 1];
+    if (prev == null) continue;
+    const step = rule.steps[k];
+    if (step === undefined || step.kind !== ind.kind || !step.test(ctx)) continue;
+    const advanced: SequenceRun = { s: prev.s, ev: [...prev.ev, evidenceOf()] };
+    if (k === n - 1) {
+      const spanMin = Math.max(1, Math.ceil((t - prev.s) / 60_000));
+      const phrase =
+        rule.explain !== undefined
+          ? fillTemplate(rule.explain, {
+              ...templateValues(ind, [...ctx.matchedKeywords]),
+              spanMin,
+              count: n,
+            })
+          : {
+              zh: `${spanMin} 分钟内依次出现：${advanced.ev.map((e) => e.summary.zh).join('，')}`,
+              en: `within ${spanMin} min, in order: ${advanced.ev.map((e) => e.summary.en).join('; ')}`,
+            };
+      fire(state, rule, t, phrase, advanced.ev);
+      runs[k - 1] = null; // consumed
+    } else {
+      const cur = runs[k];
+      if (cur == null || cur.s <= advanced.s) runs[k] = advanced;
+    }
+  }
+  const first = rule.steps[0];
+  if (first !== undefined && first.kind === ind.kind && first.test(ctx)) {
+    runs[0] = { s: t, ev: [evidenceOf()] };
+  }
+  if (runs.some((r) => r != null)) state.seq[rule.id] = runs;
+  else delete state.seq[rule.id];
+}
+
+function applyIndicator(c: CompiledRuleSet, state: SubjectState, ind: FraudIndicator, t: number): void {
+  if (ind.gridCellId !== undefined) state.grid = ind.gridCellId;
+  if (ind.location !== undefined) state.loc = ind.location;
+  const listed = listStatus(c, ind);
+  if (listed === 'allow') return;
+  if (listed === 'deny') {
+    const ev = indicatorEvidence(ind, [], DENY_RULE_ID);
+    fire(
+      state,
+      {
+        id: DENY_RULE_ID,
+        name: 'Deny-listed number, payee or app',
+        fraudType: 'other',
+        weight: 0,
+        order: -1,
+      },
+      t,
+      { zh: `黑名单命中：${ev.summary.zh}`, en: `deny-listed: ${ev.summary.en}` },
+      [...(state.fired[DENY_RULE_ID]?.ev ?? []), ev],
+    );
+  }
+  const rules = c.byKind.get(ind.kind);
+  if (rules === undefined) return;
+  const ctx = new EvalContext(ind, c.keywordSets);
+  for (const rule of rules) {
+    switch (rule.kind) {
+      case 'match':
+        if (rule.when.test(ctx)) {
+          const kws = [...ctx.matchedKeywords];
+          const ev = indicatorEvidence(ind, kws, rule.id);
+          const phrase =
+            rule.explain !== undefined ? fillTemplate(rule.explain, templateValues(ind, kws)) : ev.summary;
+          fire(state, rule, t, phrase, [...(state.fired[rule.id]?.ev ?? []), ev]);
+        }
+        break;
+      case 'window':
+        if (rule.when.test(ctx)) applyWindow(state, rule, ind, t, ctx);
+        break;
+      case 'sequence':
+        applySequence(state, rule, ind, t, ctx);
+        break;
+      default: {
+        const never: never = rule;
+        throw new Error(`unknown rule ${JSON.stringify(never)}`);
+      }
+    }
+  }
+}
+
+export interface Assessment {
+  readonly score: number;
+  readonly level: AlertLevel | undefined;
+  readonly fraudType: FraudType;
+  readonly fired: readonly [string, FiredState][];
+}
+
+/** Score, level and fraud type from the rules fired in the current episode. */
+export function assess(c: CompiledRuleSet, state: SubjectState): Assessment {
+  const fired = Object.entries(state.fired).sort(
+    (a, b) => a[1].first - b[1].first || a[1].order - b[1].order,
+  );
+  let raw = 0;
+  const byType = new Map<FraudType, number>();
+  for (const [id, f] of fired) {
+    raw += f.weight;
+    if (id !== DENY_RULE_ID && f.weight > 0 && f.fraudType !== 'other')
+      byType.set(f.fraudType, (byType.get(f.fraudType) ?? 0) + f.weight);
+  }
+  const score = Math.max(0, raw);
+  let level = levelFor(score, c.levels);
+  if (
+    state.fired[DENY_RULE_ID] !== undefined &&
+    (level === undefined || levelRank(level) < levelRank(c.denyLevel))
+  ) {
+    level = c.denyLevel;
+  }
+  let fraudType: FraudType = 'other';
+  let best = 0;
+  for (const [type, w] of byType) {
+    if (w > best) {
+      best = w;
+      fraudType = type;
+    }
+  }
+  return { score, level, fraudType, fired };
+}
+
+function buildAlert(
+  c: CompiledRuleSet,
+  subjectId: string,
+  state: SubjectState,
+  a: AlertState,
+  assessment: Assessment,
+): Alert {
+  const rulesFired: FiredRule[] = assessment.fired.map(([ruleId, f]) => ({
+    ruleId,
+    name: f.name,
+    fraudType: f.fraudType,
+    weight: f.weight,
+    firedAt: iso(f.at),
+  }));
+  const evidence: Evidence[] = [];
+  for (const [, f] of assessment.fired) for (const e of f.ev) evidence.push(e);
+  const phrases = assessment.fired.map(([, f]) => f.phrase);
+  const script = c.scripts[assessment.fraudType] ??
+    DEFAULT_SCRIPTS[assessment.fraudType] ?? { zh: '', en: '' };
+  const alert: Alert = {
+    version: 1,
+    alertId: a.id,
+    revision: a.rev,
+    subjectId,
+    status: a.status,
+    level: a.level,
+    score: a.score,
+    fraudType: assessment.fraudType,
+    raisedAt: iso(a.raisedAt),
+    updatedAt: iso(a.updatedAt),
+    ruleSetId: c.ruleSetId,
+    ruleSetVersion: c.ruleSetVersion,
+    rulesFired,
+    evidence: evidence.slice(-MAX_EVIDENCE),
+    reason: {
+      zh: phrases
+        .map((p) => p.zh)
+        .join('；')
+        .slice(0, 4000),
+      en: phrases
+        .map((p) => p.en)
+        .join('; ')
+        .slice(0, 4000),
+    },
+    script,
+  };
+  if (state.loc !== undefined) alert.location = state.loc;
+  if (state.grid !== undefined) alert.gridCellId = state.grid;
+  return alert;
+}
+
+/** Closes the open alert (expiry or outcome): one more revision with status closed. */
+function closeAlert(a: AlertState, t: number, causedBy: string[]): Alert {
+  a.rev += 1;
+  a.status = 'closed';
+  a.updatedAt = Math.max(t, a.updatedAt);
+  a.causedBy = causedBy;
+  a.last = { ...a.last, revision: a.rev, status: 'closed', updatedAt: iso(a.updatedAt) };
+  return a.last;
+}
+
+function remember(state: SubjectState, id: string, t: number, horizonMs: number): void {
+  state.seen[id] = t;
+  const ids = Object.keys(state.seen);
+  if (ids.length <= MAX_SEEN) return;
+  const cutoff = state.lastT - horizonMs;
+  const entries = Object.entries(state.seen)
+    .filter(([, at]) => at >= cutoff)
+    .sort((x, y) => x[1] - y[1]);
+  state.seen = Object.fromEntries(entries.slice(-MAX_SEEN));
+}
+
+/** Drops window entries, runs and firings older than the rule set cares about. */
+function prune(c: CompiledRuleSet, state: SubjectState): void {
+  const now = state.lastT;
+  if (state.alert?.status !== 'open') {
+    for (const [id, f] of Object.entries(state.fired)) if (f.at < now - c.alertTtlMs) delete state.fired[id];
+  }
+  const cutoff = now - c.horizonMs;
+  for (const [id, at] of Object.entries(state.seen)) if (at < cutoff) delete state.seen[id];
+  for (const [id, entries] of Object.entries(state.win)) {
+    const keep = entries.filter((e) => e.t >= cutoff);
+    if (keep.length === 0) delete state.win[id];
+    else state.win[id] = keep;
+  }
+}
+
+/**
+ * Applies one subject's indicators (in partition order) to its state. Takes ownership of `prev`.
+ * Emits at most one new revision of the subject's alert per call (plus the close of an expired one),
+ * or re-sends the last revision when the indicators that caused it are delivered again.
+ */
+export function scoreSubject(
+  c: CompiledRuleSet,
+  subjectId: string,
+  prev: SubjectState | undefined,
+  indicators: readonly FraudIndicator[],
+): ScoreResult {
+  const state = prev ?? emptyState();
+  const alerts: Alert[] = [];
+  const fresh: string[] = [];
+  let duplicates = 0;
+  let resend = false;
+  for (const ind of indicators) {
+    if (state.seen[ind.eventId] !== undefined || fresh.includes(ind.eventId)) {
+      duplicates++;
+      if (state.alert?.causedBy.includes(ind.eventId)) resend = true;
+      continue;
+    }
+    const parsed = Date.parse(ind.occurredAt);
+    const t = Number.isNaN(parsed) ? state.lastT : parsed;
+    const a = state.alert;
+    if (a?.status === 'open' && t - a.updatedAt > c.alertTtlMs) {
+      // Not upgraded for alertTtlMin: the episode is over.
+      alerts.push(closeAlert(a, a.updatedAt + c.alertTtlMs, [ind.eventId]));
+      state.fired = {};
+    }
+    if (t > state.lastT) state.lastT = t;
+    applyIndicator(c, state, ind, t);
+    remember(state, ind.eventId, t, c.horizonMs);
+    fresh.push(ind.eventId);
+  }
+  if (fresh.length === 0) {
+    if (resend && state.alert !== undefined) alerts.push(state.alert.last);
+    return { state, alerts, duplicates };
+  }
+  prune(c, state);
+  const assessment = assess(c, state);
+  const now = state.lastT;
+  const a = state.alert;
+  if (a?.status === 'open') {
+    const newRules = assessment.fired.some(([id]) => !a.rules.includes(id));
+    const level =
+      assessment.level !== undefined && levelRank(assessment.level) > levelRank(a.level)
+        ? assessment.level
+        : a.level;
+    if (newRules || level !== a.level || assessment.score !== a.score) {
+      a.rev += 1;
+      a.level = level;
+      a.score = assessment.score;
+      a.updatedAt = Math.max(now, a.updatedAt);
+      a.rules = assessment.fired.map(([id]) => id);
+      a.causedBy = fresh.slice(-64);
+      a.last = buildAlert(c, subjectId, state, a, assessment);
+      alerts.push(a.last);
+    }
+  } else if (
+    assessment.level !== undefined &&
+    !(state.cooldownUntil !== undefined && now < state.cooldownUntil)
+  ) {
+    const episodeStart = Math.min(...assessment.fired.map(([, f]) => f.first));
+    const next: AlertState = {
+      id: `al-${subjectId}-${Math.floor(episodeStart / 1000)}`,
+      rev: 1,
+      status: 'open',
+      level: assessment.level,
+      score: assessment.score,
+      raisedAt: now,
+      updatedAt: now,
+      rules: assessment.fired.map(([id]) => id),
+      causedBy: fresh.slice(-64),
+      last: undefined as unknown as Alert, // set just below
+    };
+    if (next.id === a?.id) next.id = `${next.id}-${a.rev + 1}`;
+    next.last = buildAlert(c, subjectId, state, next, assessment);
+    state.alert = next;
+    alerts.push(next.last);
+  }
+  return { state, alerts, duplicates };
+}
+
+/**
+ * Applies an outcome label: closes the subject's open alert it names (one more revision, status
+ * closed), forgets the episode's firings and starts the cooldown. A repeated label is a no-op,
+ * except that the close it caused is re-sent.
+ */
+export function applyOutcome(
+  c: CompiledRuleSet,
+  prev: SubjectState | undefined,
+  label: OutcomeLabel,
+): { state: SubjectState; alerts: Alert[] } {
+  const state = prev ?? emptyState();
+  if (state.seen[label.eventId] !== undefined) {
+    return { state, alerts: state.alert?.causedBy.includes(label.eventId) ? [state.alert.last] : [] };
+  }
+  const parsed = Date.parse(label.labelledAt);
+  const t = Number.isNaN(parsed) ? state.lastT : parsed;
+  if (t > state.lastT) state.lastT = t;
+  remember(state, label.eventId, t, c.horizonMs);
+  const alerts: Alert[] = [];
+  const a = state.alert;
+  if (a !== undefined && a.id === label.alertId) {
+    if (a.status === 'open') alerts.push(closeAlert(a, t, [label.eventId]));
+    state.fired = {};
+    state.win = {};
+    state.seq = {};
+    state.cooldownUntil = Math.max(state.cooldownUntil ?? 0, t + c.cooldownMs);
+  }
+  return { state, alerts };
+}

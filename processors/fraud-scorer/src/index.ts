@@ -1,0 +1,17 @@
+/** Fraud scorer entry point: config, logger, start, stop on SIGTERM/SIGINT. */
+import { createLogger, runMain } from '@fenghuo/kit';
+import { loadConfig } from './config.ts';
+import { startScorer } from './service.ts';
+
+const logger = createLogger({ service: 'fraud-scorer', level: process.env.LOG_LEVEL ?? 'info' });
+
+runMain(logger, async () => {
+  const config = loadConfig();
+  logger.level = config.logLevel;
+  const scorer = await startScorer(config, logger);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      void scorer.stop().then(() => process.exit(0));
+    });
+  }
+});
