@@ -309,7 +309,7 @@ export function generateCity(options: GenerateOptions = {}): CityPack {
   }
   for (let k = 0; k < unitCount && k < homes.length; k++) {
     const home = homes[k] as { id: string; stationId: string; position: LonLat };
-    const kind = k % 5 === 4 ? 'motorcycle' : k % 11 === 10 ? 'foot' : 'patrol-car';
+    const kind = k % 5 === 4 ? 'motorcycle' : k % 11 === 10 ? 'foot' : 'patrol_car';
     const hx = proj.x(home.position[0]) + rnd.range(-600, 600);
     const hy = proj.y(home.position[1]) + rnd.range(-600, 600);
     units.push({

@@ -1,4 +1,5 @@
 /** The city pack: everything the dispatch side needs to know about a city. */
+import type { UnitKind as ContractUnitKind } from '@fenghuo/contracts';
 import type { BBox, LonLat, Ring } from './geo.js';
 import type { RoadGraph } from './graph.js';
 
@@ -26,7 +27,8 @@ export interface Post {
   readonly position: LonLat;
 }
 
-export const UNIT_KINDS = ['patrol-car', 'motorcycle', 'foot'] as const;
+/** The unit kinds a pack places; the same names as the contracts' `UnitKind`. */
+export const UNIT_KINDS = ['patrol_car', 'motorcycle', 'foot'] as const satisfies readonly ContractUnitKind[];
 export type UnitKind = (typeof UNIT_KINDS)[number];
 
 export interface Unit {

@@ -165,7 +165,7 @@ export function completePack(
     options.units ??
     homes.map((home, i): Unit => {
       const stationId = 'stationId' in home ? home.stationId : home.id;
-      const kind = i % 5 === 4 ? 'motorcycle' : 'patrol-car';
+      const kind = i % 5 === 4 ? 'motorcycle' : 'patrol_car';
       return {
         id: `unit-${pad(i + 1, 3)}`,
         callSign: `${kind === 'motorcycle' ? 'M' : 'P'}-${pad(i + 1, 3)}`,
