@@ -1,0 +1,131 @@
+/**
+ * An in-process ingest on the real broker and Redis with the production wiring
+ * (`createIngestService`), its own topic and key prefixes, its own key file, and helpers to post
+ * and to read back what reached Kafka.
+ */
+import { mkdtempSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { topicSpec } from '@fenghuo/contracts';
+import { createLogger, ensureTopics } from '@fenghuo/kit';
+import { Kafka, logLevel } from 'kafkajs';
+import { type ConsumedMessage, consumeMessages, uniquePrefix } from '../../test/setup/helpers.ts';
+import { loadConfig } from '../src/config.ts';
+import { type EventKind, KIND_TOPIC } from '../src/kinds.ts';
+import { createIngestService, type IngestService, listen } from '../src/service.ts';
+
+export interface HarnessOptions {
+  readonly name: string;
+  readonly brokers: string[];
+  readonly redisUrl: string;
+  /** Extra INGEST_* variables (rate limits, body limit…). */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export interface PostOptions {
+  readonly key?: string;
+  readonly contentType?: string;
+  readonly headers?: Record<string, string>;
+  readonly method?: string;
+}
+
+export interface Harness {
+  readonly url: string;
+  readonly prefix: string;
+  readonly service: IngestService;
+  readonly admin: Kafka;
+  topic(kind: EventKind): string;
+  post(
+    path: string,
+    body: unknown,
+    opts?: PostOptions,
+  ): Promise<{ status: number; headers: Headers; json: unknown; text: string }>;
+  /** Sum of the high watermarks of every partition: how many records the topic ever received. */
+  countRecords(kind: EventKind): Promise<number>;
+  read(kind: EventKind, count: number): Promise<ConsumedMessage[]>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(opts: HarnessOptions): Promise<Harness> {
+  const prefix = uniquePrefix(opts.name);
+  const kafka = new Kafka({ clientId: `${prefix}admin`, brokers: opts.brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const specs = Object.values(KIND_TOPIC).map((t) => topicSpec(t)!);
+    await ensureTopics(admin, specs, { prefix });
+  } finally {
+    await admin.disconnect();
+  }
+  const dir = mkdtempSync(join(tmpdir(), 'ingest-it-'));
+  const config = loadConfig({
+    KAFKA_BROKERS: opts.brokers.join(','),
+    KAFKA_TOPIC_PREFIX: prefix,
+    KAFKA_CLIENT_ID: `${prefix}ingest`,
+    REDIS_URL: opts.redisUrl,
+    REDIS_KEY_PREFIX: prefix,
+    INGEST_PORT: '0',
+    INGEST_KEYS_FILE: join(dir, 'keys.json'),
+    LOG_LEVEL: process.env.INGEST_TEST_LOG_LEVEL ?? 'silent',
+    ...opts.env,
+  });
+  const logger = createLogger({ service: 'ingest', level: config.logLevel });
+  const service = await createIngestService(config, logger);
+  let server: Server;
+  let url: string;
+  try {
+    ({ server, url } = await listen(service.app, 0, '127.0.0.1'));
+  } catch (err) {
+    await service.close();
+    throw err;
+  }
+  const topic = (kind: EventKind) => `${prefix}${KIND_TOPIC[kind]}`;
+
+  return {
+    url,
+    prefix,
+    service,
+    admin: kafka,
+    topic,
+    async post(path, body, o = {}) {
+      const headers: Record<string, string> = {
+        'content-type': o.contentType ?? 'application/json',
+        ...(o.key ? { authorization: `Bearer ${o.key}` } : {}),
+        ...o.headers,
+      };
+      const payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+      const res = await fetch(`${url}${path}`, { method: o.method ?? 'POST', headers, body: payload });
+      const text = await res.text();
+      let json: unknown;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: res.status, headers: res.headers, json, text };
+    },
+    async countRecords(kind) {
+      const a = kafka.admin();
+      await a.connect();
+      try {
+        const offsets = await a.fetchTopicOffsets(topic(kind));
+        return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+      } finally {
+        await a.disconnect();
+      }
+    },
+    read(kind, count) {
+      return consumeMessages(kafka, {
+        topic: topic(kind),
+        count,
+        groupId: `${prefix}reader-${kind}-${Date.now()}`,
+      });
+    },
+    async close() {
+      await new Promise<void>((done) => server.close(() => done()));
+      server.closeAllConnections();
+      await service.close();
+    },
+  };
+}
