@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+import { loadOrGenerateDefaultPack } from '@fenghuo/city';
 import { TOPICS } from '@fenghuo/contracts';
 import { Kafka, logLevel } from 'kafkajs';
 import { ensureTopics } from '../kit/src/kafka/topics.ts';
@@ -82,6 +83,12 @@ async function run(): Promise<void> {
   const config = localInfraConfig(process.env, { log: (line) => say(line) });
   const infra = await upLocal(config);
   await createTopics(infra.kafkaBrokers);
+  const city = loadOrGenerateDefaultPack();
+  say(
+    `city pack "${city.pack.meta.name}" ${city.generated ? 'generated' : 'loaded'} at ${city.dir}: ` +
+      `${city.pack.graph.nodeCount.toLocaleString()} road nodes, ${city.pack.cells.length} grid cells, ` +
+      `${city.pack.posts.length} posts, ${city.pack.units.length} units`,
+  );
   printBanner(infra, SERVICES);
   if (SERVICES.length === 0) {
     say('nothing to run; Kafka and Redis are up (npm run infra:down stops them)');
