@@ -19,7 +19,8 @@ module.exports = {
     },
     {
       name: 'shared-code-imports-only-contracts',
-      comment: 'infra/kit and infra/city are shared runtime code: they may use contracts, nothing else of ours.',
+      comment:
+        'infra/kit and infra/city are shared runtime code: they may use contracts, nothing else of ours.',
       severity: 'error',
       from: { path: '^infra/(kit|city)/' },
       to: { path: '^(ingest|processors|dispatch-ui|infra/scripts)/' },
