@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { topicSpec } from '@fenghuo/contracts';
 import { createLogger, ensureTopics } from '@fenghuo/kit';
 import { Kafka, logLevel } from 'kafkajs';
-import { type ConsumedMessage, consumeMessages, uniquePrefix } from '../../test/setup/helpers.ts';
+import { type ConsumedMessage, consumeMessages, uniquePrefix, waitFor } from '../../test/setup/helpers.ts';
 import { loadConfig } from '../src/config.ts';
 import { type EventKind, KIND_TOPIC } from '../src/kinds.ts';
 import { createIngestService, type IngestService, listen } from '../src/service.ts';
@@ -54,7 +54,13 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   await admin.connect();
   try {
     const specs = Object.values(KIND_TOPIC).map((t) => topicSpec(t)!);
-    await ensureTopics(admin, specs, { prefix });
+    // A broker that has just started may answer "does not host this topic-partition" while the new
+    // partitions get leaders; ensureTopics is idempotent, so ask again.
+    await waitFor(() => ensureTopics(admin, specs, { prefix }).then(() => true), {
+      timeoutMs: 30_000,
+      intervalMs: 500,
+      message: `topics with prefix ${prefix}`,
+    });
   } finally {
     await admin.disconnect();
   }
