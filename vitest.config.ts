@@ -14,6 +14,8 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          // Unit tests run first, on all workers; integration tests after, on at most two.
+          sequence: { groupOrder: 0 },
           include: ['{contracts,infra,ingest,processors,dispatch-ui}/**/src/**/*.test.ts'],
           exclude: ['**/node_modules/**', '**/*.integration.test.ts'],
           testTimeout: 20_000,
@@ -22,6 +24,7 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
+          sequence: { groupOrder: 1 },
           include: ['{contracts,infra,ingest,processors,dispatch-ui,test}/**/*.integration.test.ts'],
           exclude: ['**/node_modules/**', 'test/e2e/**', 'test/reliability/**'],
           globalSetup: ['test/setup/global-setup.ts'],
