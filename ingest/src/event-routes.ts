@@ -9,7 +9,7 @@ import { parseBody } from './body-parser.ts';
 import { IngestError } from './ingest-error.ts';
 import { type IngestDeps, ingestEvents } from './ingest-events.ts';
 import type { KeyStore } from './key-store.ts';
-import { type EventKind, KIND_TOPIC } from './kinds.ts';
+import { type EventKind, KIND_PATH, KIND_TOPIC } from './kinds.ts';
 import type { IngestMetrics } from './metrics.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 import { SIGNATURE_HEADER, verifySignature } from './signature.ts';
@@ -28,12 +28,7 @@ export interface EventRouteDeps extends IngestDeps {
   readonly now?: () => number;
 }
 
-export const EVENT_ROUTES: Readonly<Record<EventKind, string>> = {
-  'fraud-indicators': '/v1/fraud-indicators',
-  incidents: '/v1/incidents',
-  sightings: '/v1/sightings',
-  positions: '/v1/positions',
-};
+export const EVENT_ROUTES = KIND_PATH;
 
 export function eventRoutes(deps: EventRouteDeps, opts: EventRouteOptions): Router {
   const router = Router();

@@ -15,6 +15,14 @@ export const KIND_TOPIC = {
   positions: Topic.UnitsPositions,
 } as const satisfies Record<EventKind, keyof TopicEventMap>;
 
+/** The HTTP route of each kind. */
+export const KIND_PATH: Readonly<Record<EventKind, string>> = {
+  'fraud-indicators': '/v1/fraud-indicators',
+  incidents: '/v1/incidents',
+  sightings: '/v1/sightings',
+  positions: '/v1/positions',
+};
+
 export type KindTopic<K extends EventKind> = (typeof KIND_TOPIC)[K];
 export type KindEvent<K extends EventKind> = TopicEventMap[KindTopic<K>];
 
