@@ -22,7 +22,7 @@ const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 /** Every service we know of, in start order. */
 export const KNOWN_SERVICES: readonly ServiceDefinition[] = [
   // Service owners: put HTTP/ops ports here if the defaults in your config.ts clash.
-  { name: 'ingest', entry: 'ingest/src/index.ts', env: {} },
+  { name: 'ingest', entry: 'ingest/src/index.ts', env: { INGEST_DEMO: '1' } }, // prints the demo sources' keys
   { name: 'fraud-scorer', entry: 'processors/fraud-scorer/src/index.ts', env: {} },
 ];
 
