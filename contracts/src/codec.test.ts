@@ -120,3 +120,17 @@ describe('every contract', () => {
     if (!r.ok) expect(r.errors).toHaveLength(3);
   });
 });
+
+describe('error messages', () => {
+  it('report a missing field once and name the allowed values of an enum', () => {
+    const transfer = fraudIndicatorExamples[3]!;
+    const { currency: _c, ...noCurrency } = transfer as Extract<typeof transfer, { kind: 'transfer' }>;
+    const r = Codecs.FraudIndicator.validate({ ...noCurrency, channel: 'pigeon' });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors).toEqual([
+      { path: 'currency', message: 'Expected required property' },
+      { path: 'channel', message: 'Expected one of: bank_app, online_banking, atm, counter, third_party' },
+    ]);
+  });
+});

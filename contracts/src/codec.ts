@@ -4,6 +4,7 @@
  */
 import { FormatRegistry, type Static, type TSchema } from '@sinclair/typebox';
 import { type TypeCheck, TypeCompiler } from '@sinclair/typebox/compiler';
+import { type ValueError, ValueErrorType } from '@sinclair/typebox/errors';
 
 const DATE_TIME =
   /^\d{4}-(0[1-9]|1[0-2])-(0[1-9]|[12]\d|3[01])T([01]\d|2[0-3]):[0-5]\d:([0-5]\d|60)(\.\d{1,9})?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/i;
@@ -50,20 +51,31 @@ export function pointerToPath(pointer: string): string {
   return out;
 }
 
-function collect(
-  check: TypeCheck<TSchema>,
-  value: unknown,
-  maxErrors: number,
-  prefix = '',
-): ValidationIssue[] {
+/** `Expected union value` says nothing; for a union of literals, name the allowed values. */
+function messageOf(error: ValueError): string {
+  if (error.type === ValueErrorType.Union) {
+    const options = (error.schema as { anyOf?: { const?: unknown }[] }).anyOf ?? [];
+    if (options.length > 0 && options.every((o) => o.const !== undefined)) {
+      return `Expected one of: ${options.map((o) => String(o.const)).join(', ')}`;
+    }
+  }
+  return error.message;
+}
+
+function collect(check: TypeCheck<TSchema>, value: unknown, maxErrors: number): ValidationIssue[] {
   const issues: ValidationIssue[] = [];
   const seen = new Set<string>();
+  const missing = new Set<string>();
   for (const error of check.Errors(value)) {
-    const path = pointerToPath(prefix + error.path);
-    const key = `${path}\u0000${error.message}`;
+    const path = pointerToPath(error.path);
+    // A missing field is reported once, not again as "wrong type" for the same path.
+    if (missing.has(path)) continue;
+    if (error.type === ValueErrorType.ObjectRequiredProperty) missing.add(path);
+    const message = messageOf(error);
+    const key = `${path}\u0000${message}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    issues.push({ path, message: error.message });
+    issues.push({ path, message });
     if (issues.length >= maxErrors) break;
   }
   return issues;
