@@ -10,6 +10,7 @@ import type { LevelWithSilent, Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { eventRoutes } from './event-routes.ts';
 import { errorHandler } from './http-errors.ts';
+import { unavailable } from './ingest-error.ts';
 import type { IngestDeps } from './ingest-events.ts';
 import type { KeyStore } from './key-store.ts';
 import type { IngestMetrics } from './metrics.ts';
@@ -17,6 +18,11 @@ import { osmandRoutes } from './osmand-route.ts';
 import type { RateLimiter } from './rate-limiter.ts';
 
 export interface AppOptions {
+  /**
+   * Requests being worked on at once; beyond this ingest answers 503 `overloaded` at once, so an
+   * overload shows up as quick refusals instead of ever-growing latency.
+   */
+  readonly maxInFlightRequests: number;
   readonly bodyLimitBytes: number;
   readonly maxEventsPerRequest: number;
   readonly signatureToleranceSec: number;
@@ -77,6 +83,23 @@ export function createApp(deps: AppDeps, opts: AppOptions): Express {
   });
 
   if (deps.ops) app.use(deps.ops);
+  let inFlight = 0;
+  app.use((_req, res, next) => {
+    if (inFlight >= opts.maxInFlightRequests) {
+      next(
+        unavailable(
+          'overloaded',
+          `ingest is at its limit of ${opts.maxInFlightRequests} requests in progress; retry shortly`,
+        ),
+      );
+      return;
+    }
+    inFlight += 1;
+    res.once('close', () => {
+      inFlight -= 1;
+    });
+    next();
+  });
   app.use(
     eventRoutes(
       { ...deps, rateLimiter: deps.sourceLimiter },

@@ -9,6 +9,12 @@ export const ingestConfigSpec = {
     doc: 'JSON file of sources, hashed API keys and registered phones',
     default: '.local/ingest/keys.json',
   }),
+  maxInFlightRequests: field.int({
+    env: 'INGEST_MAX_IN_FLIGHT',
+    doc: 'Requests worked on at once; beyond it 503 overloaded (bounds queueing under overload)',
+    default: 256,
+    min: 1,
+  }),
   bodyLimitBytes: field.int({
     env: 'INGEST_BODY_LIMIT_BYTES',
     doc: 'Largest request body (413 above)',
@@ -63,6 +69,12 @@ export const ingestConfigSpec = {
     doc: 'How long an unacknowledged dedupe claim blocks a retry of the same event',
     default: 60_000,
     min: 1_000,
+  }),
+  dedupeWindowSec: field.int({
+    env: 'INGEST_DEDUPE_WINDOW_SEC',
+    doc: 'How long a (source, eventId) is remembered; one Redis key (~100 B) per event for this long',
+    default: 86_400,
+    min: 60,
   }),
   demo: field.bool({
     env: 'INGEST_DEMO',

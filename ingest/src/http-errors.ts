@@ -13,6 +13,7 @@ export function toIngestError(err: unknown, bodyLimitBytes: number): IngestError
   if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') {
     return new IngestError(415, 'unsupported_encoding', e.message ?? 'unsupported encoding');
   }
+  if (e?.status === 404) return new IngestError(404, 'not_found', e.message ?? 'no such route');
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     return new IngestError(e.status, 'bad_request', e.message ?? 'bad request');
   }

@@ -90,7 +90,9 @@ export async function ingestEvents<K extends EventKind>(
         err,
       );
     }
-    await commit();
+    // The events are in Kafka: answer now and mark them done in the background. Until the marks
+    // land, a retry of the same ids sees them pending (503 in_flight), never as new.
+    void commit();
   }
   return { accepted: fresh.length, duplicates: events.length - fresh.length };
 

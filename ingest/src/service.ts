@@ -22,9 +22,11 @@ import { createApp } from './app.ts';
 import type { IngestConfig } from './config.ts';
 import { RedisDedupeStore } from './dedupe.ts';
 import { EventGate } from './event-gate.ts';
+import { noDelaySocketFactory } from './kafka-socket.ts';
 import { KeyStore } from './key-store.ts';
 import { createIngestMetrics } from './metrics.ts';
 import { TokenBucketLimiter } from './rate-limiter.ts';
+import { ValidatedEventSender } from './validated-sender.ts';
 
 export const SERVICE = 'ingest';
 
@@ -56,7 +58,12 @@ export async function createIngestService(config: IngestConfig, logger: Logger):
     options: { maxRetriesPerRequest: 1 },
   });
   const kafka = createKafka(config, logger, {
-    client: { connectionTimeout: 1_000, requestTimeout: 5_000, retry: FAIL_FAST_RETRY },
+    client: {
+      connectionTimeout: 1_000,
+      requestTimeout: 5_000,
+      retry: FAIL_FAST_RETRY,
+      socketFactory: noDelaySocketFactory,
+    },
   });
   const producer = new EventProducer(kafka, logger, {
     topicPrefix: config.kafkaTopicPrefix,
@@ -65,7 +72,7 @@ export async function createIngestService(config: IngestConfig, logger: Logger):
   });
   const registry = createMetricsRegistry(SERVICE);
   const metrics = createIngestMetrics(registry);
-  const gate = new EventGate(producer, {
+  const gate = new EventGate(new ValidatedEventSender(producer, config.kafkaTopicPrefix), {
     sendTimeoutMs: config.sendTimeoutMs,
     healthProbe: async () => {
       const admin = kafka.admin();
@@ -106,7 +113,10 @@ export async function createIngestService(config: IngestConfig, logger: Logger):
       logger,
       keys,
       gate,
-      dedupe: new RedisDedupeStore(redis, { pendingTtlMs: config.pendingTtlMs }),
+      dedupe: new RedisDedupeStore(redis, {
+        pendingTtlMs: config.pendingTtlMs,
+        windowSec: config.dedupeWindowSec,
+      }),
       sourceLimiter: new TokenBucketLimiter({
         ratePerSec: config.sourceRatePerSec,
         burst: config.sourceBurst,

@@ -131,6 +131,17 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     async close() {
       await new Promise<void>((done) => server.close(() => done()));
       server.closeAllConnections();
+      // Leave the shared Redis as we found it: drop this test's dedupe keys (the client adds the prefix).
+      const raw = service.redis.duplicate({ keyPrefix: '' });
+      try {
+        for await (const keys of raw.scanStream({ match: `${prefix}*`, count: 1000 }) as AsyncIterable<
+          string[]
+        >) {
+          if (keys.length > 0) await raw.unlink(...keys);
+        }
+      } finally {
+        raw.disconnect();
+      }
       await service.close();
     },
   };

@@ -1,0 +1,336 @@
+/**
+ * `npm run bench:ingest`: sustained throughput and latency of ingest with Kafka and Redis on this
+ * machine. Starts the real service (`ingest/src/index.ts`) as its own process on private topics,
+ * drives it with JSON batches of 100 fraud indicators (every event id new), and checks
+ * afterwards that Kafka holds exactly the events that were answered 202.
+ *
+ * Prints the machine and each round, and ends with one JSON line of medians:
+ *   {"bench":"ingest","eventsPerSec":…,"p50Ms":…,"p99Ms":…,"maxEventsPerSec":…}
+ *
+ * Two phases: full load (autocannon, closed loop, BENCH_CONNECTIONS requests always in flight) gives the
+ * capacity; a fixed offered rate (BENCH_RATE events/s, open loop, evenly spaced) gives the latency at
+ * that target. The JSON
+ * line holds the fixed-rate phase (eventsPerSec accepted, p50Ms, p99Ms) plus maxEventsPerSec.
+ *
+ * Environment: BENCH_ROUNDS (3), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), BENCH_CONNECTIONS (16), BENCH_RATE (30000),
+ * BENCH_CPU_PROF (a directory: profile the ingest process), KAFKA_BROKERS (127.0.0.1:9092),
+ * REDIS_URL (redis://127.0.0.1:6379).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, openSync } from 'node:fs';
+import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { fraudIndicatorExamples, topicSpec } from '@fenghuo/contracts';
+import { ensureTopics } from '@fenghuo/kit';
+import autocannon from 'autocannon';
+import { Redis } from 'ioredis';
+import { Kafka, logLevel } from 'kafkajs';
+import { KeyStore } from '../src/key-store.ts';
+import { KIND_TOPIC } from '../src/kinds.ts';
+
+const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const BATCH = 100;
+const env = (name: string, fallback: number) => {
+  const v = Number(process.env[name] ?? fallback);
+  if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number`);
+  return v;
+};
+const ROUNDS = env('BENCH_ROUNDS', 3);
+const SECONDS = env('BENCH_SECONDS', 10);
+const WARMUP = env('BENCH_WARMUP_SECONDS', 3);
+const CONNECTIONS = env('BENCH_CONNECTIONS', 16);
+const RATE = env('BENCH_RATE', 30_000);
+const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
+};
+
+/** Bodies of 100 call indicators with fresh event ids, built by string concatenation (cheap). */
+function bodyFactory(runTag: string): () => string {
+  const template = JSON.stringify({ ...fraudIndicatorExamples[0], eventId: '@ID@', subjectId: '@SUBJECT@' });
+  const [a, rest] = template.split('@ID@') as [string, string];
+  const [b, c] = rest.split('@SUBJECT@') as [string, string];
+  let n = 0;
+  return () => {
+    const parts: string[] = [];
+    for (let i = 0; i < BATCH; i++) {
+      n += 1;
+      parts.push(`${a}${runTag}-${n}${b}res-${n % 50_000}${c}`);
+    }
+    return `[${parts.join(',')}]`;
+  };
+}
+
+async function waitReady(url: string, child: ChildProcess): Promise<void> {
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) throw new Error(`ingest exited with ${child.exitCode}`);
+    try {
+      if ((await fetch(`${url}/readyz`)).status === 200) return;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error('ingest did not become ready');
+}
+
+async function run(
+  url: string,
+  key: string,
+  seconds: number,
+  makeBody: () => string,
+  requestsPerSec?: number,
+) {
+  return autocannon({
+    url: `${url}/v1/fraud-indicators`,
+    connections: CONNECTIONS,
+    ...(requestsPerSec === undefined ? {} : { overallRate: requestsPerSec }),
+    duration: seconds,
+    method: 'POST',
+    headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+    requests: [{ setupRequest: (req) => ({ ...req, body: makeBody() }) }],
+  });
+}
+
+interface OpenLoopResult {
+  readonly '2xx': number;
+  readonly non2xx: number;
+  readonly errors: number;
+  readonly duration: number;
+  readonly latency: { p50: number; p97_5: number; p99: number; max: number };
+}
+
+/**
+ * Open-loop load: request i is due at start + i / rate, evenly spaced, whether or not earlier ones
+ * have been answered; latency counts from the due time (no coordinated omission). autocannon's
+ * `overallRate` fires every connection on the same tick, which measures its own bursts instead.
+ */
+async function openLoop(
+  url: string,
+  key: string,
+  requestsPerSec: number,
+  seconds: number,
+  makeBody: () => string,
+): Promise<OpenLoopResult> {
+  const latencies: number[] = [];
+  let ok = 0;
+  let non2xx = 0;
+  let errors = 0;
+  const inFlight = new Set<Promise<void>>();
+  const start = performance.now();
+  const total = Math.round(requestsPerSec * seconds);
+  for (let i = 0; i < total; i++) {
+    const due = start + (i * 1000) / requestsPerSec;
+    const wait = due - performance.now();
+    if (wait > 1) await new Promise((r) => setTimeout(r, wait));
+    const body = makeBody();
+    const p = fetch(`${url}/v1/fraud-indicators`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+      body,
+    })
+      .then(async (res) => {
+        await res.arrayBuffer();
+        latencies.push(performance.now() - due);
+        if (res.status >= 200 && res.status < 300) ok += 1;
+        else non2xx += 1;
+      })
+      .catch(() => {
+        errors += 1;
+      })
+      .finally(() => inFlight.delete(p));
+    inFlight.add(p);
+  }
+  await Promise.all(inFlight);
+  const duration = (performance.now() - start) / 1000;
+  latencies.sort((a, b) => a - b);
+  const pct = (q: number) =>
+    Number((latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))] ?? 0).toFixed(1));
+  return {
+    '2xx': ok,
+    non2xx,
+    errors,
+    duration,
+    latency: { p50: pct(0.5), p97_5: pct(0.975), p99: pct(0.99), max: pct(1) },
+  };
+}
+
+async function main(): Promise<void> {
+  const prefix = `bench-ingest-${randomBytes(3).toString('hex')}.`;
+  const kafka = new Kafka({ clientId: `${prefix}bench`, brokers, logLevel: logLevel.NOTHING });
+  const admin = kafka.admin();
+  await admin.connect().catch(() => {
+    throw new Error(`Kafka does not answer at ${brokers.join(',')}: run npm run infra:up`);
+  });
+  const topics = Object.values(KIND_TOPIC).map((t) => topicSpec(t)!);
+  await ensureTopics(admin, topics, { prefix });
+
+  const dir = mkdtempSync(join(tmpdir(), 'ingest-bench-'));
+  const keysFile = join(dir, 'keys.json');
+  const key = new KeyStore(keysFile).addKey('bench', { kinds: ['fraud-indicators'] }).key;
+  const port = 20_000 + Math.floor(Math.random() * 20_000);
+  const url = `http://127.0.0.1:${port}`;
+  const log = join(dir, 'ingest.log');
+  const out = openSync(log, 'a');
+  // BENCH_CPU_PROF=DIR writes a V8 CPU profile of the ingest process there (open in Chrome DevTools).
+  const profile = process.env.BENCH_CPU_PROF
+    ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
+    : [];
+  const child = spawn(
+    process.execPath,
+    [...profile, '--import', 'tsx', join(REPO_ROOT, 'ingest/src/index.ts')],
+    {
+      cwd: REPO_ROOT,
+      env: {
+        ...process.env,
+        INGEST_PORT: String(port),
+        INGEST_KEYS_FILE: keysFile,
+        KAFKA_BROKERS: brokers.join(','),
+        KAFKA_TOPIC_PREFIX: prefix,
+        KAFKA_CLIENT_ID: `${prefix}ingest`,
+        REDIS_URL: redisUrl,
+        REDIS_KEY_PREFIX: prefix,
+        LOG_LEVEL: 'info',
+        // A million events make a million dedupe keys: keep them briefly, and drop them at the end.
+        INGEST_DEDUPE_WINDOW_SEC: '600',
+      },
+      stdio: ['ignore', out, out],
+    },
+  );
+
+  let result:
+    | { bench: string; eventsPerSec: number; p50Ms: number; p99Ms: number; maxEventsPerSec: number }
+    | undefined;
+  try {
+    await waitReady(url, child);
+    const cpu = cpus();
+    console.log('ingest benchmark');
+    console.log(
+      `  machine  ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB RAM (${(freemem() / 2 ** 30).toFixed(1)} free), load ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
+    console.log(
+      `  node     ${process.version}; Kafka ${brokers.join(',')} (acks=-1, idempotent producer); Redis ${redisUrl}`,
+    );
+    console.log(
+      `  load     autocannon, ${CONNECTIONS} connections, POST /v1/fraud-indicators, JSON batches of ${BATCH}, new event ids`,
+    );
+    console.log(`  service  ${url} (separate process, logs in ${log}); topics ${prefix}*`);
+    console.log(
+      `  rounds   ${WARMUP} s warm-up; ${ROUNDS} × ${SECONDS} s at full load (capacity), then ${ROUNDS} × ${SECONDS} s ` +
+        `at a fixed ${RATE.toLocaleString('en')} events/s (latency at the target); medians reported`,
+    );
+
+    const makeBody = bodyFactory(prefix);
+    let ok2xx = 0;
+    const warm = await run(url, key, WARMUP, makeBody);
+    ok2xx += warm['2xx'];
+    type Round = { eventsPerSec: number; p50Ms: number; p99Ms: number; non2xx: number; errors: number };
+    const phase = async (label: string, requestsPerSec?: number): Promise<Round[]> => {
+      const rounds: Round[] = [];
+      for (let i = 0; i < ROUNDS; i++) {
+        const r =
+          requestsPerSec === undefined
+            ? await run(url, key, SECONDS, makeBody)
+            : await openLoop(url, key, requestsPerSec, SECONDS, makeBody);
+        ok2xx += r['2xx'];
+        const round = {
+          eventsPerSec: Math.round((r['2xx'] * BATCH) / (r.duration || SECONDS)),
+          p50Ms: r.latency.p50,
+          p99Ms: r.latency.p99,
+          non2xx: r.non2xx,
+          errors: r.errors + ('timeouts' in r ? Number(r.timeouts) : 0),
+        };
+        rounds.push(round);
+        console.log(
+          `  ${label} ${i + 1}  ${round.eventsPerSec.toLocaleString('en')} events/s (${Math.round(r['2xx'] / (r.duration || SECONDS))} req/s)  p50 ${round.p50Ms} ms  p97.5 ${r.latency.p97_5} ms  p99 ${round.p99Ms} ms  max ${r.latency.max} ms  non-2xx ${round.non2xx}  errors ${round.errors}`,
+        );
+      }
+      return rounds;
+    };
+    const capacity = await phase('full load');
+    const target = await phase(`at ${Math.round(RATE / 1000)}k/s  `, RATE / BATCH);
+    const rounds = [...capacity, ...target];
+    console.log(
+      `  capacity median ${median(capacity.map((r) => r.eventsPerSec)).toLocaleString('en')} events/s ` +
+        `(p50 ${median(capacity.map((r) => r.p50Ms))} ms, p99 ${median(capacity.map((r) => r.p99Ms))} ms with ${CONNECTIONS} requests always in flight)`,
+    );
+    console.log(
+      `  at ${RATE.toLocaleString('en')} events/s median ${median(target.map((r) => r.eventsPerSec)).toLocaleString('en')} events/s accepted, ` +
+        `p50 ${median(target.map((r) => r.p50Ms))} ms, p99 ${median(target.map((r) => r.p99Ms))} ms`,
+    );
+
+    // autocannon drops requests still in flight when a round ends; the server wrote those too, so
+    // compare Kafka with the server's own count of accepted events, and the clients' 202s with both.
+    // Requests cut off at the end of a round may still be in flight in ingest: wait until its
+    // accepted count stops moving, then compare it with Kafka.
+    const acceptedNow = async () => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      return {
+        text,
+        n: Number(
+          /ingest_events_total\{kind="fraud-indicators",outcome="accepted"[^}]*\} (\d+)/.exec(text)?.[1] ??
+            -1,
+        ),
+      };
+    };
+    let { text: metrics, n: accepted } = await acceptedNow();
+    for (let settled = false; !settled; ) {
+      await new Promise((r) => setTimeout(r, 500));
+      const next = await acceptedNow();
+      settled = next.n === accepted;
+      ({ text: metrics, n: accepted } = next);
+    }
+    const offsets = await admin.fetchTopicOffsets(`${prefix}${KIND_TOPIC['fraud-indicators']}`);
+    const inKafka = offsets.reduce((s, p) => s + Number(p.high), 0);
+    const answered = ok2xx * BATCH;
+    const consistent = accepted === inKafka && answered <= inKafka;
+    console.log(
+      `  check    ${inKafka.toLocaleString('en')} records in Kafka, ${accepted.toLocaleString('en')} accepted by ingest, ` +
+        `${answered.toLocaleString('en')} answered 202 before the rounds ended${consistent ? ' (consistent)' : ' (MISMATCH)'}`,
+    );
+    const rss = /process_resident_memory_bytes\{[^}]*\} (\d+)/.exec(metrics)?.[1];
+    if (rss) console.log(`  memory   ingest RSS ${(Number(rss) / 2 ** 20).toFixed(0)} MiB at the end`);
+
+    // The JSON figures come from the same rounds: the sustained rate at the target and its latency.
+    // The full-load capacity is printed above (and in maxEventsPerSec).
+    result = {
+      bench: 'ingest',
+      eventsPerSec: median(target.map((r) => r.eventsPerSec)),
+      p50Ms: median(target.map((r) => r.p50Ms)),
+      p99Ms: median(target.map((r) => r.p99Ms)),
+      maxEventsPerSec: median(capacity.map((r) => r.eventsPerSec)),
+    };
+    if (!consistent || rounds.some((r) => r.non2xx > 0 || r.errors > 0)) process.exitCode = 1;
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    await admin.deleteTopics({ topics: topics.map((t) => `${prefix}${t.name}`) }).catch(() => {});
+    await admin.disconnect();
+    const redis = new Redis(redisUrl);
+    try {
+      let dropped = 0;
+      for await (const keys of redis.scanStream({ match: `${prefix}*`, count: 5000 }) as AsyncIterable<
+        string[]
+      >) {
+        if (keys.length > 0) dropped += await redis.unlink(...keys);
+      }
+      console.log(`  cleanup  deleted topics ${prefix}* and ${dropped.toLocaleString('en')} dedupe keys`);
+    } finally {
+      redis.disconnect();
+    }
+  }
+  // Last line, for tools.
+  if (result) console.log(JSON.stringify(result));
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
