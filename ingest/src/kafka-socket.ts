@@ -1,7 +1,8 @@
 /**
- * kafkajs's default socket keeps Nagle's algorithm on: the tail of a produce request can wait for
- * the broker's delayed ACK (~40 ms on Linux), which showed up as a 20–70 ms floor on every request
- * even at 50 requests/s. This factory is the default one plus `setNoDelay(true)`.
+ * kafkajs's default socket keeps Nagle's algorithm on, so the tail segment of a produce request may
+ * wait for the broker's delayed ACK. Request/response traffic wants it off, as Node's HTTP server and
+ * ioredis do by default. (On this machine the measured difference was within noise: the bench's
+ * latency is dominated by CPU contention.) This factory is kafkajs's default plus `setNoDelay(true)`.
  */
 import { connect, isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
