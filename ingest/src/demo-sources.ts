@@ -18,8 +18,10 @@ export const DEMO_SOURCES: readonly { readonly source: string; readonly kinds: r
   { source: 'demo-replay', kinds: ['fraud-indicators', 'incidents', 'sightings', 'positions'] },
 ];
 
+/** Unit ids follow the generated city pack (`unit-001`…, infra/city). */
 export const DEMO_DEVICES: readonly { readonly deviceId: string; readonly unitId: string }[] = [
-  { deviceId: 'demo-phone-u17', unitId: 'u17' },
+  { deviceId: 'demo-phone-001', unitId: 'unit-001' },
+  { deviceId: 'demo-phone-002', unitId: 'unit-002' },
 ];
 
 export interface DemoKeys {
