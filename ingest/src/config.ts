@@ -89,5 +89,5 @@ export const ingestConfigSpec = {
 export type IngestConfig = ConfigOf<typeof ingestConfigSpec>;
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): IngestConfig {
-  return parseConfig(ingestConfigSpec, env);
+  return parseConfig(ingestConfigSpec, { KAFKA_CLIENT_ID: 'fenghuo-ingest', ...env });
 }
