@@ -72,7 +72,7 @@ export const ingestConfigSpec = {
   }),
   dedupeWindowSec: field.int({
     env: 'INGEST_DEDUPE_WINDOW_SEC',
-    doc: 'How long a (source, eventId) is remembered; one Redis key (~100 B) per event for this long',
+    doc: 'How long a (source, eventId) is remembered; one Redis key (~200 B) per event for this long',
     default: 86_400,
     min: 60,
   }),
