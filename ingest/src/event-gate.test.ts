@@ -97,3 +97,26 @@ describe('EventGate', () => {
     gate.stop();
   });
 });
+
+describe('EventGate deadlines', () => {
+  it('answers a request queued behind a stuck send within the time-out, as surely not written', async () => {
+    const sender = new ManualSender();
+    const gate = new EventGate(sender, { sendTimeoutMs: 40, probeIntervalMs: 10 });
+    const first = gate.send(Topic.IncidentsReported, [ev('a')]).catch((e: unknown) => e);
+    await tick();
+    expect(sender.calls).toHaveLength(1); // stuck: never settles during this test
+    const firstErr = (await first) as KafkaUnavailableError;
+    expect(firstErr.outcome).toBeDefined(); // sent: ambiguous
+    await new Promise((r) => setTimeout(r, 15));
+    const started = Date.now();
+    const queued = (await gate
+      .send(Topic.IncidentsReported, [ev('b')])
+      .catch((e: unknown) => e)) as KafkaUnavailableError;
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(queued).toBeInstanceOf(KafkaUnavailableError);
+    expect(queued.outcome).toBeUndefined(); // never sent: the caller may release its claims
+    expect(sender.calls).toHaveLength(1);
+    sender.calls[0]!.resolve();
+    await expect(firstErr.outcome).resolves.toBe(true);
+  });
+});

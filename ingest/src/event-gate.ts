@@ -57,6 +57,10 @@ export interface EventGateOptions {
 interface Entry {
   readonly topic: TopicName;
   readonly events: readonly unknown[];
+  /** Set when the entry's send starts: settles to whether Kafka acknowledged it. */
+  outcome: Promise<boolean> | undefined;
+  timer: NodeJS.Timeout | undefined;
+  settled: boolean;
   resolve(): void;
   reject(err: unknown): void;
 }
@@ -100,9 +104,46 @@ export class EventGate {
       this.nextProbeAt = now + this.probeIntervalMs;
     }
     return new Promise<void>((resolve, reject) => {
-      this.queue.push({ topic, events, resolve, reject });
+      const entry: Entry = {
+        topic,
+        events,
+        outcome: undefined,
+        timer: undefined,
+        settled: false,
+        resolve: () => {
+          if (entry.settled) return;
+          entry.settled = true;
+          clearTimeout(entry.timer);
+          resolve();
+        },
+        reject: (err) => {
+          if (entry.settled) return;
+          entry.settled = true;
+          clearTimeout(entry.timer);
+          reject(err);
+        },
+      };
+      // The deadline runs from the caller's point of view: waiting in the queue behind a stuck
+      // send counts too, so no request waits longer than sendTimeoutMs.
+      entry.timer = setTimeout(() => this.expire(entry), this.sendTimeoutMs);
+      this.queue.push(entry);
       this.schedule();
     });
+  }
+
+  private expire(entry: Entry): void {
+    const queued = this.queue.indexOf(entry);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      entry.reject(
+        new KafkaUnavailableError(`Kafka did not take the events within ${this.sendTimeoutMs} ms`),
+      );
+    } else {
+      entry.reject(
+        new KafkaUnavailableError(`Kafka did not acknowledge within ${this.sendTimeoutMs} ms`, entry.outcome),
+      );
+    }
+    this.trip(new Error(`no acknowledgement within ${this.sendTimeoutMs} ms`));
   }
 
   private schedule(): void {
@@ -137,42 +178,29 @@ export class EventGate {
     const batches = [...byTopic].map(([topic, events]) => ({ topic, events }) as OutgoingBatch);
     this.inFlight += 1;
     const sending = Promise.resolve().then(() => this.sender.sendBatches(batches));
-    let timedOut = false;
     const outcome = sending.then(
       () => true,
       () => false,
     );
-    const timer = setTimeout(() => {
-      timedOut = true;
-      this.trip(new Error(`no acknowledgement within ${this.sendTimeoutMs} ms`));
-      const err = new KafkaUnavailableError(
-        `Kafka did not acknowledge within ${this.sendTimeoutMs} ms`,
-        outcome,
-      );
-      for (const e of entries) e.reject(err);
-    }, this.sendTimeoutMs);
+    for (const e of entries) e.outcome = outcome;
     sending.then(
       () => {
-        clearTimeout(timer);
         this.inFlight -= 1;
         this.close();
-        if (!timedOut) for (const e of entries) e.resolve();
+        for (const e of entries) e.resolve(); // no-op for entries that already timed out
         this.schedule();
       },
       (cause: unknown) => {
-        clearTimeout(timer);
         this.inFlight -= 1;
         this.trip(cause);
-        if (!timedOut) {
-          const err = new KafkaUnavailableError(
-            `Kafka refused the send: ${(cause as Error)?.message ?? cause}`,
-            undefined,
-            {
-              cause,
-            },
-          );
-          for (const e of entries) e.reject(err);
-        }
+        const err = new KafkaUnavailableError(
+          `Kafka refused the send: ${(cause as Error)?.message ?? cause}`,
+          undefined,
+          {
+            cause,
+          },
+        );
+        for (const e of entries) e.reject(err);
         this.schedule();
       },
     );
