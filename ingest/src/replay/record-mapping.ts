@@ -133,7 +133,10 @@ function setPath(target: Record<string, unknown>, path: readonly string[], value
 }
 
 /** The candidate event for a record; `fallbackId` becomes `eventId` when no column gives one. */
-export type Mapper = (record: Readonly<Record<string, unknown>>, fallbackId: string) => Record<string, unknown>;
+export type Mapper = (
+  record: Readonly<Record<string, unknown>>,
+  fallbackId: string,
+) => Record<string, unknown>;
 
 /**
  * A mapper for `kind`. With no `--map` at all, records are taken as events as they are (NDJSON of
