@@ -8,7 +8,11 @@ const logger = createLogger({ service: 'fraud-scorer', level: process.env.LOG_LE
 runMain(logger, async () => {
   const config = loadConfig();
   logger.level = config.logLevel;
-  const scorer = await startScorer(config, logger);
+  const scorer = await startScorer(config, logger, {
+    onFatal: () => {
+      void scorer.stop().finally(() => process.exit(1));
+    },
+  });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       void scorer.stop().then(() => process.exit(0));

@@ -21,6 +21,8 @@ import { Counter, Histogram } from 'prom-client';
 import type { ScorerConfig } from './config.ts';
 import { compileRuleSet } from './engine/compile.ts';
 import { handleIndicatorBatch, handleOutcomeBatch, type ScorerDeps } from './handler.ts';
+import { noDelaySocketFactory } from './kafka-socket.ts';
+import { chunkBySize } from './publish.ts';
 import { builtinRuleSet } from './rule-pack/builtin-pack.ts';
 import { RulesSource } from './rules-source.ts';
 import { RedisStateStore } from './state-store.ts';
@@ -32,10 +34,22 @@ export interface RunningScorer {
   stop(): Promise<void>;
 }
 
-export async function startScorer(config: ScorerConfig, logger: Logger): Promise<RunningScorer> {
+export interface StartOptions {
+  /**
+   * Called when a consumer crashed for good (kafkajs gave up restarting it): the instance no longer
+   * scores, so the entry point exits and the supervisor restarts it.
+   */
+  readonly onFatal?: (err: unknown) => void;
+}
+
+export async function startScorer(
+  config: ScorerConfig,
+  logger: Logger,
+  opts: StartOptions = {},
+): Promise<RunningScorer> {
   const shutdown = new Shutdown(logger);
   try {
-    const kafka = createKafka(config, logger);
+    const kafka = createKafka(config, logger, { client: { socketFactory: noDelaySocketFactory } });
     const redis = createRedis(config, logger, { connectionName: 'fraud-scorer' });
     shutdown.add('redis', async () => {
       await redis.quit().catch(() => redis.disconnect());
@@ -77,7 +91,7 @@ export async function startScorer(config: ScorerConfig, logger: Logger): Promise
       rules: rules.current,
       store: new RedisStateStore(redis),
       publish: async (list) => {
-        await producer.send(Topic.AlertsRaised, list);
+        for (const chunk of chunkBySize(list)) await producer.send(Topic.AlertsRaised, chunk);
       },
     };
 
@@ -144,6 +158,16 @@ export async function startScorer(config: ScorerConfig, logger: Logger): Promise
       },
     });
     shutdown.add('indicator consumer', () => scoring.stop());
+    for (const { consumer } of [scoring, outcomes, rulesConsumer]) {
+      consumer.on(consumer.events.CRASH, ({ payload }) => {
+        if (payload.restart) return;
+        logger.fatal(
+          { err: payload.error, groupId: payload.groupId },
+          'consumer crashed and will not restart',
+        );
+        opts.onFatal?.(payload.error);
+      });
+    }
 
     let opsServer: Server | undefined;
     if (config.opsPort >= 0) {

@@ -1,26 +1,37 @@
 /**
- * Subject state in Redis: one hash per subject (`fs:s:<subjectId>`, fields `v` = version and
- * `s` = state JSON), read for a whole Kafka batch in one pipelined round trip (HMGET per subject)
- * and written back in one more (a compare-and-set Lua script per subject, all in one pipeline).
+ * Subject state in Redis: one string key per subject (`fs:s:<subjectId>`, value `<version>|<state
+ * JSON>`; most states are 100 B – 2 kB), read for a whole Kafka batch with ONE `MGET` and written
+ * back with ONE call of a compare-and-set Lua script over all the batch's keys — two round trips and
+ * two commands per batch, whatever the number of subjects.
  *
- * Why compare-and-set rather than MULTI/EXEC or the whole rule engine in Lua: the rules (keyword
- * automaton, regexes, sequences, explanations) run in TypeScript, so the write needs a guard, not a
- * transaction around logic. Kafka already gives each subject one owner, but during a rebalance a
- * fenced-off instance may still be finishing its batch; the version check makes its write fail
- * instead of clobbering the new owner's, and the loser reloads and recomputes (its events are then
- * recognised as already processed). WATCH/MULTI would need one connection per transaction and
- * serialise the pipeline; the per-key script keeps the batch to one round trip and works key by key
- * in Redis Cluster too.
+ * Why compare-and-set rather than MULTI/EXEC or the rule engine in Lua: the rules (keyword automaton,
+ * regexes, sequences, explanations) run in TypeScript, so the write needs a guard, not a transaction
+ * around logic. Kafka already gives each subject one owner, but during a rebalance a fenced-off
+ * instance may still be finishing its batch; the version check makes its write fail instead of
+ * clobbering the new owner's, and the loser reloads and recomputes (its events are then recognised
+ * as already processed). WATCH/MULTI would need a connection per transaction and fail the whole
+ * batch on any change; the script checks key by key and reports only the keys that lost.
+ * (One script over many keys needs them in one slot on Redis Cluster: there, hash-tag the key by
+ * partition or fall back to one script call per key in a pipeline.)
  */
 import type { Redis } from 'ioredis';
 import type { SubjectState } from './engine/state.ts';
 
 const CAS_SCRIPT = `
-local v = redis.call('HGET', KEYS[1], 'v')
-if (v or '0') ~= ARGV[1] then return 0 end
-redis.call('HSET', KEYS[1], 'v', tostring(tonumber(ARGV[1]) + 1), 's', ARGV[2])
-redis.call('PEXPIRE', KEYS[1], ARGV[3])
-return 1
+local ttl = ARGV[1]
+local lost = {}
+for i, key in ipairs(KEYS) do
+  local expected = ARGV[2 * i]
+  local cur = redis.call('GET', key)
+  local v = '0'
+  if cur then v = string.match(cur, '^(%d+)|') or '0' end
+  if v == expected then
+    redis.call('SET', key, tostring(tonumber(expected) + 1) .. '|' .. ARGV[2 * i + 1], 'PX', ttl)
+  else
+    lost[#lost + 1] = i
+  end
+end
+return lost
 `;
 
 export interface Versioned {
@@ -42,34 +53,35 @@ export interface StateStore {
 }
 
 type CasRedis = Redis & {
-  fraudStateCas(key: string, expected: string, state: string, ttlMs: string): Promise<number>;
+  fraudStateCas(numKeys: number, ...args: string[]): Promise<number[]>;
 };
 
 export function stateKey(subjectId: string): string {
   return `fs:s:${subjectId}`;
 }
 
+/** `<version>|<json>` → parts; a value without the separator counts as no state. */
+export function parseStored(value: string | null): Versioned {
+  if (value === null) return { version: '0', state: undefined };
+  const bar = value.indexOf('|');
+  if (bar <= 0) return { version: '0', state: undefined };
+  return { version: value.slice(0, bar), state: JSON.parse(value.slice(bar + 1)) as SubjectState };
+}
+
 export class RedisStateStore implements StateStore {
   private readonly redis: CasRedis;
 
   constructor(redis: Redis) {
-    if (!('fraudStateCas' in redis)) {
-      redis.defineCommand('fraudStateCas', { numberOfKeys: 1, lua: CAS_SCRIPT });
-    }
+    if (!('fraudStateCas' in redis)) redis.defineCommand('fraudStateCas', { lua: CAS_SCRIPT });
     this.redis = redis as CasRedis;
   }
 
   async load(subjectIds: readonly string[]): Promise<Map<string, Versioned>> {
     const out = new Map<string, Versioned>();
     if (subjectIds.length === 0) return out;
-    const pipeline = this.redis.pipeline();
-    for (const id of subjectIds) pipeline.hmget(stateKey(id), 'v', 's');
-    const results = (await pipeline.exec()) ?? [];
+    const values = await this.redis.mget(subjectIds.map(stateKey));
     subjectIds.forEach((id, i) => {
-      const [err, value] = results[i] ?? [new Error('no reply'), null];
-      if (err) throw err;
-      const [v, s] = (value as [string | null, string | null] | null) ?? [null, null];
-      out.set(id, { version: v ?? '0', state: s === null ? undefined : (JSON.parse(s) as SubjectState) });
+      out.set(id, parseStored(values[i] ?? null));
     });
     return out;
   }
@@ -77,22 +89,14 @@ export class RedisStateStore implements StateStore {
   async save(writes: readonly StateWrite[], ttlMs: number): Promise<Set<string>> {
     const lost = new Set<string>();
     if (writes.length === 0) return lost;
-    const pipeline = this.redis.pipeline();
-    const ttl = String(Math.max(1, Math.round(ttlMs)));
-    for (const w of writes) {
-      (pipeline as unknown as CasRedis).fraudStateCas(
-        stateKey(w.subjectId),
-        w.expectedVersion,
-        JSON.stringify(w.state),
-        ttl,
-      );
+    const keys = writes.map((w) => stateKey(w.subjectId));
+    const args: string[] = [String(Math.max(1, Math.round(ttlMs)))];
+    for (const w of writes) args.push(w.expectedVersion, JSON.stringify(w.state));
+    const losers = await this.redis.fraudStateCas(keys.length, ...keys, ...args);
+    for (const i of losers) {
+      const w = writes[i - 1];
+      if (w !== undefined) lost.add(w.subjectId);
     }
-    const results = (await pipeline.exec()) ?? [];
-    writes.forEach((w, i) => {
-      const [err, value] = results[i] ?? [new Error('no reply'), null];
-      if (err) throw err;
-      if (value !== 1) lost.add(w.subjectId);
-    });
     return lost;
   }
 }

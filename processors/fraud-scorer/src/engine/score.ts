@@ -323,9 +323,26 @@ function buildAlert(
     weight: f.weight,
     firedAt: iso(f.at),
   }));
+  // Several rules often fire on the same indicator (an SMS hits a few keyword rules): show each
+  // piece of evidence and each phrase once.
   const evidence: Evidence[] = [];
-  for (const [, f] of assessment.fired) for (const e of f.ev) evidence.push(e);
-  const phrases = assessment.fired.map(([, f]) => f.phrase);
+  const seenEvidence = new Set<string>();
+  for (const [, f] of assessment.fired) {
+    for (const e of f.ev) {
+      const key = `${e.kind}\u0000${e.eventId}\u0000${e.summary.en}`;
+      if (seenEvidence.has(key)) continue;
+      seenEvidence.add(key);
+      evidence.push(e);
+    }
+  }
+  const phrases: BilingualText[] = [];
+  const seenPhrases = new Set<string>();
+  for (const [, f] of assessment.fired) {
+    const key = `${f.phrase.zh}\u0000${f.phrase.en}`;
+    if (seenPhrases.has(key)) continue;
+    seenPhrases.add(key);
+    phrases.push(f.phrase);
+  }
   const script = c.scripts[assessment.fraudType] ??
     DEFAULT_SCRIPTS[assessment.fraudType] ?? { zh: '', en: '' };
   const alert: Alert = {

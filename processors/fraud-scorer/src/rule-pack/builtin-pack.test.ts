@@ -56,6 +56,27 @@ describe('built-in rule pack', () => {
     }
   });
 
+  it('shows an SMS that fires several keyword rules once in the evidence and the reason', () => {
+    const c = compileRuleSet(builtinRuleSet);
+    const text = '您好，我是市公安局民警，您的银行卡涉嫌洗钱案件，需要配合调查，请转入安全账户。';
+    const r = scoreSubject(c, 's', undefined, [
+      {
+        version: 1,
+        eventId: 'e1',
+        occurredAt: '2026-11-27T08:00:00.000Z',
+        subjectId: 's',
+        kind: 'sms',
+        senderNumber: '10659000123',
+        text,
+      },
+    ]);
+    const alert = r.alerts[0];
+    expect(alert?.rulesFired.length).toBeGreaterThan(2);
+    expect(alert?.evidence.filter((e) => e.eventId === 'e1')).toHaveLength(1);
+    expect(alert?.reason.en.split('; ')).toHaveLength(1);
+    expect(alert?.reason.en).toMatch(/^SMS from 106\*\*\*\*0123 with keywords /);
+  });
+
   it('turns the scripted victim timeline into one urgent alert', () => {
     const c = compileRuleSet(builtinRuleSet);
     const r = scoreSubject(c, 'v', undefined, [

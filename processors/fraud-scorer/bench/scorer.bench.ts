@@ -1,0 +1,426 @@
+/**
+ * `npm run bench:scorer`: fraud-scorer throughput and latency through the real broker and Redis.
+ *
+ * 1. Throughput: BENCH_INDICATORS indicators about 100k distinct subjects are written to
+ *    `fraud.indicators` first; then 1 (and, separately, 2) scorer processes in a fresh consumer
+ *    group drain them with a 50-rule set (published on `rules.sets`). indicators/s = indicators
+ *    committed ÷ time from the first to the last committed offset (process start-up and group
+ *    join are excluded), measured once the alerts they caused are on `alerts.raised`.
+ *    Each figure is the median of BENCH_RUNS runs.
+ * 2. Latency: one scorer, indicators produced at BENCH_RATE/s; every 20th is a call from a
+ *    deny-listed number about a fresh subject, which raises an alert at once; latency = arrival of
+ *    that alert on `alerts.raised` − the moment its indicator was handed to the producer.
+ *
+ * Prints the figures and the machine, and ends with one JSON line:
+ *   {"bench":"scorer","indicatorsPerSec":…,"indicatorsPerSecTwoInstances":…,"p99Ms":…}
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { cpus, totalmem } from 'node:os';
+import { fileURLToPath } from 'node:url';
+import {
+  type Alert,
+  bindingFor,
+  Codecs,
+  type FraudIndicator,
+  type FraudRuleSet,
+  TOPICS,
+  Topic,
+} from '@fenghuo/contracts';
+import { createLogger, ensureTopics } from '@fenghuo/kit';
+import { Redis } from 'ioredis';
+import { Kafka, logLevel, type Message, Partitioners } from 'kafkajs';
+import { noDelaySocketFactory } from '../src/kafka-socket.ts';
+import { builtinRuleSet } from '../src/rule-pack/builtin-pack.ts';
+
+const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const TOTAL = Number(process.env.BENCH_INDICATORS ?? 200_000);
+const SUBJECTS = Number(process.env.BENCH_SUBJECTS ?? 100_000);
+const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const RATE = Number(process.env.BENCH_RATE ?? 3_000);
+const LATENCY_SEC = Number(process.env.BENCH_LATENCY_SEC ?? 20);
+const RULES = 50;
+
+const entry = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+const runId = randomBytes(3).toString('hex');
+const logger = createLogger({ service: 'bench-scorer', level: 'warn' });
+const kafka = new Kafka({
+  clientId: 'bench-scorer',
+  brokers: BROKERS,
+  logLevel: logLevel.WARN,
+  socketFactory: noDelaySocketFactory,
+});
+const say = (line: string) => console.log(line);
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = Math.floor(s.length / 2);
+  return s.length % 2 === 1 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+const percentile = (xs: number[], p: number) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))] ?? Number.NaN;
+};
+
+/** The built-in pack cut to exactly 50 rules, published as a newer version of the same rule set. */
+function benchRuleSet(): FraudRuleSet {
+  const rs: FraudRuleSet = {
+    ...builtinRuleSet,
+    ruleSetVersion: builtinRuleSet.ruleSetVersion + 1,
+    publishedBy: 'bench',
+    rules: builtinRuleSet.rules.slice(0, RULES),
+    lists: { ...builtinRuleSet.lists, deny: { ...builtinRuleSet.lists.deny, numbers: ['17099990000'] } },
+  };
+  if (rs.rules.length !== RULES) throw new Error(`pack has ${rs.rules.length} rules, need ${RULES}`);
+  return rs;
+}
+
+const TEXTS = [
+  '【商城】年终大促全场五折起，会员积分翻倍，回TD退订',
+  '您的快递已到达驿站，请凭取件码领取。',
+  '您本月话费账单已出，详询营业厅。',
+  '您好，我是市公安局民警，您的银行卡涉嫌洗钱案件，需要配合调查，请转入安全账户。',
+  '你好，我是贷款公司信贷员，无抵押低息贷款，放款前需要先交保证金解冻。',
+  '您好，我是淘宝客服，商品有质量问题给您退款，请下载会议软件开启屏幕共享。',
+  '明天下午三点开会，请准时参加。',
+  '亲，您关注的商品降价了，限时特价，点击查看。',
+];
+
+let seq = 0;
+function indicator(subject: number, t: number, prefix: string): FraudIndicator {
+  const base = {
+    version: 1 as const,
+    eventId: `${prefix}-${++seq}`,
+    occurredAt: new Date(t).toISOString(),
+    subjectId: `b${subject}`,
+  };
+  const r = seq % 20;
+  if (r < 8) {
+    return {
+      ...base,
+      kind: 'call',
+      callerNumber: `170${String(seq % 100_000_000).padStart(8, '0')}`,
+      direction: 'inbound',
+      durationSec: 60 + (seq % 600),
+      callerListed: r < 2,
+    };
+  }
+  if (r < 13)
+    return { ...base, kind: 'sms', senderNumber: '10659000123', text: TEXTS[seq % TEXTS.length] as string };
+  if (r < 15) {
+    return {
+      ...base,
+      kind: 'app_install',
+      appId: `com.app${seq % 50}`,
+      appName: `App${seq % 50}`,
+      category: seq % 7 === 0 ? 'remote_control' : 'other',
+    };
+  }
+  return {
+    ...base,
+    kind: 'transfer',
+    amount: 100 + (seq % 60_000),
+    currency: 'CNY',
+    payeeAccount: `6222${seq % 10_000}`,
+    payeeNew: seq % 3 === 0,
+    channel: 'bank_app',
+  };
+}
+
+function encode(ind: FraudIndicator): Message {
+  const b = bindingFor(Topic.FraudIndicators);
+  return { key: b.key(ind), value: Codecs.FraudIndicator.encode(ind) };
+}
+
+/** Deletes this run's topics (every catalogue topic under `prefix`). */
+async function deleteTopics(prefix: string) {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (mine.length > 0) await admin.deleteTopics({ topics: mine, timeout: 30_000 });
+  } catch (err) {
+    say(`  (could not delete topics under ${prefix}: ${(err as Error).message})`);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+async function createTopics(prefix: string) {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    await ensureTopics(admin, TOPICS, { prefix });
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+function startScorer(prefix: string, group: string, redisPrefix: string): ChildProcess {
+  const extra = (process.env.BENCH_SCORER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...extra, '--import', 'tsx', entry], {
+    env: {
+      ...process.env,
+      KAFKA_BROKERS: BROKERS.join(','),
+      KAFKA_TOPIC_PREFIX: prefix,
+      REDIS_URL,
+      REDIS_KEY_PREFIX: redisPrefix,
+      SCORER_GROUP_ID: group,
+      SCORER_OPS_PORT: process.env.SCORER_OPS_PORT ?? '0',
+      SCORER_PARTITIONS_CONCURRENTLY: process.env.SCORER_PARTITIONS_CONCURRENTLY ?? '12',
+      LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  child.stdout?.pipe(process.stderr); // scorer logs (warn and above) stay off the bench's stdout
+  return child;
+}
+
+async function stopAll(children: ChildProcess[]) {
+  await Promise.all(
+    children.map(
+      (c) =>
+        new Promise<void>((resolve) => {
+          if (c.exitCode !== null) return resolve();
+          c.once('exit', () => resolve());
+          c.kill('SIGTERM');
+          setTimeout(() => c.kill('SIGKILL'), 10_000).unref();
+        }),
+    ),
+  );
+}
+
+async function cleanRedis(prefix: string) {
+  const redis = new Redis(REDIS_URL);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 5000);
+      cursor = next;
+      if (keys.length > 0) await redis.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
+  }
+}
+
+async function publishRules(producer: ReturnType<Kafka['producer']>, prefix: string) {
+  const rs = benchRuleSet();
+  const checked = Codecs.RuleSet.validate(rs);
+  if (!checked.ok) throw new Error(`bench rule set invalid: ${JSON.stringify(checked.errors)}`);
+  await producer.send({
+    topic: `${prefix}${Topic.RulesSets}`,
+    acks: -1,
+    messages: [{ key: rs.ruleSetId, value: Codecs.RuleSet.encode(rs) }],
+  });
+}
+
+async function throughputRun(prefix: string, instances: number, run: number): Promise<number> {
+  const group = `bench-${runId}-${instances}x-${run}`;
+  const redisPrefix = `bench:${runId}:${instances}x${run}:`;
+  const admin = kafka.admin();
+  await admin.connect();
+  const children: ChildProcess[] = [];
+  try {
+    for (let i = 0; i < instances; i++) children.push(startScorer(prefix, group, redisPrefix));
+    const topic = `${prefix}${Topic.FraudIndicators}`;
+    const committed = async () => {
+      const offs = await admin.fetchOffsets({ groupId: group, topics: [topic] });
+      let sum = 0;
+      for (const t of offs) for (const p of t.partitions) sum += Math.max(0, Number(p.offset));
+      return sum;
+    };
+    // Start the clock once every instance is a member of the stable group (start-up and joins
+    // excluded); whatever was committed before that is subtracted.
+    let first: { t: number; n: number } | undefined;
+    const deadline = Date.now() + 600_000;
+    while (first === undefined && Date.now() < deadline) {
+      const { groups } = await admin.describeGroups([group]);
+      const g = groups[0];
+      if (g !== undefined && g.state === 'Stable' && g.members.length === instances) {
+        first = { t: performance.now(), n: await committed() };
+      } else await new Promise((r) => setTimeout(r, 20));
+    }
+    let last = { t: 0, n: 0 };
+    while (Date.now() < deadline) {
+      const n = await committed();
+      const t = performance.now();
+      if (n > last.n) last = { t, n };
+      if (n >= TOTAL) break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    if (first === undefined || last.n < TOTAL) throw new Error(`run stalled at ${last.n}/${TOTAL}`);
+    const perSec = (last.n - first.n) / ((last.t - first.t) / 1000);
+    say(
+      `  ${instances} instance(s), run ${run + 1}: ${Math.round(perSec).toLocaleString('en-US')} indicators/s (${(last.n - first.n).toLocaleString('en-US')} in ${((last.t - first.t) / 1000).toFixed(2)} s)`,
+    );
+    return perSec;
+  } finally {
+    await stopAll(children);
+    await admin.disconnect();
+    await cleanRedis(redisPrefix);
+  }
+}
+
+async function latencyRun(producer: ReturnType<Kafka['producer']>): Promise<number[]> {
+  const prefix = `bench-${runId}-lat.`;
+  await createTopics(prefix);
+  await publishRules(producer, prefix);
+  const redisPrefix = `bench:${runId}:lat:`;
+  const sentAt = new Map<string, number>();
+  const latencies: number[] = [];
+  const consumer = kafka.consumer({ groupId: `bench-${runId}-lat-reader` });
+  await consumer.connect();
+  await consumer.subscribe({ topic: `${prefix}${Topic.AlertsRaised}`, fromBeginning: true });
+  await consumer.run({
+    eachMessage: async ({ message }) => {
+      const now = performance.now();
+      if (!message.value) return;
+      const alert = JSON.parse(message.value.toString()) as Alert;
+      for (const e of alert.evidence) {
+        const t = sentAt.get(e.eventId);
+        if (t !== undefined) {
+          latencies.push(now - t);
+          sentAt.delete(e.eventId);
+        }
+      }
+    },
+  });
+  const child = startScorer(prefix, `bench-${runId}-lat`, redisPrefix);
+  if (process.env.BENCH_ONLY_LATENCY === '1') say('  (latency only)');
+  try {
+    // Warm up: wait until the scorer answers a trigger.
+    const warm = deniedCall(0, Date.now(), 'warm');
+    sentAt.set(warm.eventId, performance.now());
+    await producer.send({ topic: `${prefix}${Topic.FraudIndicators}`, acks: -1, messages: [encode(warm)] });
+    const warmDeadline = Date.now() + 120_000;
+    while (latencies.length === 0 && Date.now() < warmDeadline) await new Promise((r) => setTimeout(r, 50));
+    latencies.length = 0;
+
+    const tickMs = 50;
+    const perTick = Math.round((RATE * tickMs) / 1000);
+    const ticks = Math.round((LATENCY_SEC * 1000) / tickMs);
+    const start = performance.now();
+    let triggers = 0;
+    for (let k = 0; k < ticks; k++) {
+      const target = start + k * tickMs;
+      const wait = target - performance.now();
+      if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+      const msgs: Message[] = [];
+      const now = Date.now();
+      const stamped: string[] = [];
+      for (let i = 0; i < perTick; i++) {
+        const n = k * perTick + i;
+        if (n % 20 === 0) {
+          const ind = deniedCall(++triggers, now, 'lat');
+          stamped.push(ind.eventId);
+          msgs.push(encode(ind));
+        } else {
+          msgs.push(encode(indicator(n % SUBJECTS, now, 'lat')));
+        }
+      }
+      const t = performance.now();
+      for (const id of stamped) sentAt.set(id, t);
+      void producer.send({ topic: `${prefix}${Topic.FraudIndicators}`, acks: -1, messages: msgs });
+    }
+    const drainDeadline = Date.now() + 30_000;
+    while (latencies.length < triggers && Date.now() < drainDeadline)
+      await new Promise((r) => setTimeout(r, 100));
+    say(
+      `  latency: ${latencies.length}/${triggers} triggered alerts measured at ${RATE}/s for ${LATENCY_SEC} s`,
+    );
+    return latencies;
+  } finally {
+    await stopAll([child]);
+    await consumer.disconnect();
+    await cleanRedis(redisPrefix);
+    await deleteTopics(prefix);
+  }
+}
+
+function deniedCall(n: number, t: number, tag: string): FraudIndicator {
+  return {
+    version: 1,
+    eventId: `${tag}-trigger-${runId}-${n}`,
+    occurredAt: new Date(t).toISOString(),
+    subjectId: `trigger-${runId}-${tag}-${n}`,
+    kind: 'call',
+    callerNumber: '17099990000',
+    direction: 'inbound',
+    durationSec: 120,
+  };
+}
+
+async function main() {
+  const cpu = cpus();
+  say(
+    `bench:scorer — ${cpu.length} × ${cpu[0]?.model ?? 'cpu'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB, node ${process.version}`,
+  );
+  say(
+    `kafka ${BROKERS.join(',')}, redis ${REDIS_URL}; ${TOTAL.toLocaleString('en-US')} indicators, ${SUBJECTS.toLocaleString('en-US')} subjects, ${RULES} rules, ${RUNS} runs each`,
+  );
+  say(
+    'mix: 40% calls (1 in 4 from listed numbers), 25% SMS (3 of 8 texts scam-like), 10% app installs, 25% transfers;',
+  );
+  say('     about 1 indicator in 9 raises or upgrades an alert (a heavy alert load)');
+  say('(the machine is shared: other processes compete for the same cores)');
+  const producer = kafka.producer({
+    idempotent: true,
+    maxInFlightRequests: 1,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
+  await producer.connect();
+  try {
+    const prefix = `bench-${runId}.`;
+    await createTopics(prefix);
+    await publishRules(producer, prefix);
+    const t0 = performance.now();
+    const t = Date.now();
+    for (let i = 0; i < TOTAL; i += 5_000) {
+      const msgs: Message[] = [];
+      for (let j = i; j < Math.min(TOTAL, i + 5_000); j++)
+        msgs.push(encode(indicator(j % SUBJECTS, t + j, 'thr')));
+      await producer.send({ topic: `${prefix}${Topic.FraudIndicators}`, acks: -1, messages: msgs });
+    }
+    say(
+      `preloaded ${TOTAL.toLocaleString('en-US')} indicators in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+    );
+
+    say('throughput (drain a preloaded topic):');
+    const one: number[] = [];
+    const two: number[] = [];
+    const skip = process.env.BENCH_ONLY_LATENCY === '1';
+    for (let r = 0; r < RUNS && !skip; r++) one.push(await throughputRun(prefix, 1, r));
+    const onlyOne = process.env.BENCH_ONLY_ONE === '1';
+    for (let r = 0; r < RUNS && !skip && !onlyOne; r++) two.push(await throughputRun(prefix, 2, r));
+    const lat = await latencyRun(producer);
+    const result = {
+      bench: 'scorer',
+      indicatorsPerSec: Math.round(median(one)),
+      indicatorsPerSecTwoInstances: Math.round(median(two)),
+      p50Ms: Math.round(percentile(lat, 50) * 10) / 10,
+      p99Ms: Math.round(percentile(lat, 99) * 10) / 10,
+      rateForLatency: RATE,
+      indicators: TOTAL,
+      subjects: SUBJECTS,
+      rules: RULES,
+      cpus: cpu.length,
+    };
+    say(
+      `median: 1 instance ${result.indicatorsPerSec.toLocaleString('en-US')}/s, 2 instances ${result.indicatorsPerSecTwoInstances.toLocaleString('en-US')}/s; latency at ${RATE}/s p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`,
+    );
+    await deleteTopics(prefix);
+    console.log(JSON.stringify(result));
+  } finally {
+    await producer.disconnect();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    logger.error({ err }, 'bench failed');
+    console.error(err);
+    process.exit(1);
+  },
+);
