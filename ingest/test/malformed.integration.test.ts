@@ -140,18 +140,31 @@ const malformedOsmand = fc.oneof(
       return { method: 'GET', query: q.toString(), body: undefined, contentType: undefined } as const;
     }),
   fc.json().map((body) => ({ method: 'POST', query: '', body, contentType: 'application/json' }) as const),
-  fc.record({ latitude: nasty, longitude: nasty, speed: nasty }).map(
-    (coords) =>
-      ({
-        method: 'POST',
-        query: '',
-        body: JSON.stringify({
-          device_id: 'pbt-phone',
-          location: { timestamp: '2026-11-27T09:00:00Z', coords },
-        }),
-        contentType: 'application/json',
-      }) as const,
-  ),
+  fc
+    .record({
+      // Never a usable latitude: text that is no number, a number beyond ±90, null, or an array.
+      latitude: fc.oneof(
+        fc.string({ minLength: 1 }).filter((s) => s.trim() === '' || !Number.isFinite(Number(s))),
+        fc.double({ min: 90.000001, max: 1e9, noNaN: true }),
+        fc.double({ min: -1e9, max: -90.000001, noNaN: true }),
+        fc.constant(null),
+        fc.array(fc.integer(), { maxLength: 2 }),
+      ),
+      longitude: nasty,
+      speed: nasty,
+    })
+    .map(
+      (coords) =>
+        ({
+          method: 'POST',
+          query: '',
+          body: JSON.stringify({
+            device_id: 'pbt-phone',
+            location: { timestamp: '2026-11-27T09:00:00Z', coords },
+          }),
+          contentType: 'application/json',
+        }) as const,
+    ),
 );
 
 describe('malformed bodies (property-based)', () => {
