@@ -24,13 +24,17 @@ const started = performance.now();
 const m = evaluateTexts(compiled, data.rows);
 const ms = performance.now() - started;
 
-console.log(`fraud-text evaluation of ${compiled.ruleSetId} v${compiled.ruleSetVersion} (${compiled.rules.length} rules)`);
+console.log(
+  `fraud-text evaluation of ${compiled.ruleSetId} v${compiled.ruleSetVersion} (${compiled.rules.length} rules)`,
+);
 console.log(`data: ${dataDir()} — held-out rows only (index mod 10 in 7..9)`);
 for (const f of FILES) console.log(`  ${f.file}: ${f.dataLabel} → ${f.label}`);
 console.log('verdict: text as one sms indicator, fraud when score >= notice level; type = alert fraud type');
 console.log(`scored ${data.rows.length} texts in ${ms.toFixed(0)} ms`);
 printMetrics(m);
-console.log('det.P = precision of "fraud" on this type plus all normal rows; typed = predicted type must match');
+console.log(
+  'det.P = precision of "fraud" on this type plus all normal rows; typed = predicted type must match',
+);
 
 const perType = Object.fromEntries(
   Object.entries(m.perType).map(([t, x]) => [
