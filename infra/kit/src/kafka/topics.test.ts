@@ -85,3 +85,37 @@ describe('ensureTopics', () => {
     await expect(ensureTopics(admin, [spec('a'), spec('a')])).rejects.toThrow(/listed twice/);
   });
 });
+
+describe('ensureTopics retries', () => {
+  it('asks again while a fresh broker answers a retriable error, and counts the topic as created', async () => {
+    let calls = 0;
+    const admin = {
+      listTopics: async () => [],
+      createTopics: async () => {
+        calls++;
+        if (calls === 1) {
+          throw Object.assign(new Error('This server does not host this topic-partition'), {
+            retriable: true,
+          });
+        }
+        return false; // the first attempt did create it before failing
+      },
+    } as unknown as Parameters<typeof ensureTopics>[0];
+    const s = spec('fresh.topic');
+    await expect(ensureTopics(admin, [s])).resolves.toEqual({ created: ['fresh.topic'], existing: [] });
+    expect(calls).toBe(2);
+  });
+
+  it('does not retry an error that is not retriable', async () => {
+    let calls = 0;
+    const admin = {
+      listTopics: async () => [],
+      createTopics: async () => {
+        calls++;
+        throw Object.assign(new Error('Invalid replication factor'), { retriable: false });
+      },
+    } as unknown as Parameters<typeof ensureTopics>[0];
+    await expect(ensureTopics(admin, [spec('bad.topic')])).rejects.toThrow('Invalid replication factor');
+    expect(calls).toBe(1);
+  });
+});

@@ -1,5 +1,6 @@
 import type { TopicSpec } from '@fenghuo/contracts';
 import type { Admin, ITopicConfig } from 'kafkajs';
+import { isRetriable } from '../errors.ts';
 
 export interface EnsureTopicsOptions {
   /**
@@ -61,8 +62,22 @@ export async function ensureTopics(
   // One CreateTopics request per topic, in parallel: kafkajs answers `false` for a whole request when
   // any of its topics already existed, so only per-topic requests tell "we created it" from "someone
   // created it between our listTopics and now" (two test workers, two engineers running infra:topics).
+  // A broker that has just started may answer "does not host this topic-partition" while it elects
+  // leaders (kafkajs marks that retriable): ask again. A retry that finds the topic present after our
+  // own failed attempt counts as ours.
   const outcomes = await Promise.all(
-    missing.map((topic) => admin.createTopics({ topics: [topic], waitForLeaders: true })),
+    missing.map(async (topic) => {
+      let attempted = false;
+      return retryRetriable(
+        async () => {
+          const didCreate = await admin.createTopics({ topics: [topic], waitForLeaders: true });
+          return didCreate || attempted;
+        },
+        () => {
+          attempted = true;
+        },
+      );
+    }),
   );
   const created: string[] = [];
   outcomes.forEach((didCreate, i) => {
@@ -70,6 +85,23 @@ export async function ensureTopics(
     (didCreate ? created : existing).push(name);
   });
   return { created, existing };
+}
+
+const RETRY_FOR_MS = 30_000;
+
+async function retryRetriable<T>(fn: () => Promise<T>, onRetry: () => void): Promise<T> {
+  const deadline = Date.now() + RETRY_FOR_MS;
+  let delay = 100;
+  for (;;) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (!isRetriable(err) || Date.now() + delay > deadline) throw err;
+      onRetry();
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 2_000);
+    }
+  }
 }
 
 function assertUniqueNames(topics: readonly ITopicConfig[]): void {
