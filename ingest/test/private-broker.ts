@@ -48,6 +48,9 @@ export async function privateBroker(redisPort: number): Promise<PrivateBroker> {
   const root = mkdtempSync(join(tmpdir(), 'ingest-kafka-'));
   symlinkSync(join(REPO_ROOT, 'infra'), join(root, 'infra'));
   mkdirSync(join(root, '.local/kafka'), { recursive: true });
+  // Share the checkout's jar cache. It may not exist yet when the tests reuse a broker started from
+  // another checkout; then upLocal fetches the jars into it through the link.
+  mkdirSync(join(REPO_ROOT, '.local/kafka/libs'), { recursive: true });
   symlinkSync(join(REPO_ROOT, '.local/kafka/libs'), join(root, '.local/kafka/libs'));
   const config: LocalInfraConfig = localInfraConfig(
     {},
