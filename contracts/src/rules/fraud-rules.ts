@@ -60,7 +60,18 @@ export const FieldCondition = Type.Union([
         maxLength: 64,
         description: 'Name of a keyword set of the rule set.',
       }),
-      minMatches: Type.Integer({ minimum: 1, default: 1, description: 'Distinct keywords that must occur.' }),
+      minMatches: Type.Integer({
+        minimum: 0,
+        default: 1,
+        description: 'Least number of distinct keywords of the set that must occur.',
+      }),
+      maxMatches: Type.Optional(
+        Type.Integer({
+          minimum: 0,
+          description:
+            'Most distinct keywords allowed; `minMatches: 0, maxMatches: 0` means none of the set.',
+        }),
+      ),
     },
     { additionalProperties: false },
   ),

@@ -166,11 +166,13 @@ function compileFieldCondition(
         throw new RuleCompileError(`unknown keyword set "${c.set}"`, ruleId);
       }
       const min = c.minMatches ?? 1;
+      const max = c.maxMatches ?? Number.POSITIVE_INFINITY;
+      if (max < min) throw new RuleCompileError(`maxMatches ${max} is below minMatches ${min}`, ruleId);
       return (ctx) => {
         const v = get(ctx.indicator);
         if (typeof v !== 'string') return false;
-        const found = ctx.keywordHits(c.field, v).get(c.set);
-        if (found === undefined || found.length < min) return false;
+        const found = ctx.keywordHits(c.field, v).get(c.set) ?? [];
+        if (found.length < min || found.length > max) return false;
         for (const k of found) ctx.matchedKeywords.add(k);
         return true;
       };

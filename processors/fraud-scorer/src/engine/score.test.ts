@@ -257,6 +257,31 @@ describe('levels and compilation', () => {
     );
   });
 
+  it('treats minMatches 0 / maxMatches 0 as "none of the set"', () => {
+    const rs = ruleSet({
+      keywordSets: { ask: ['转账', '借钱'], institution: ['银行', '客服'] },
+      rules: [
+        {
+          id: 'personal-ask',
+          name: 'asks for money without naming an institution',
+          fraudType: 'impersonation_acquaintance',
+          weight: 40,
+          kind: 'match',
+          when: {
+            kind: 'sms',
+            where: [
+              { op: 'keywords', field: 'text', set: 'ask', minMatches: 1 },
+              { op: 'keywords', field: 'text', set: 'institution', minMatches: 0, maxMatches: 0 },
+            ],
+          },
+        },
+      ],
+    });
+    const cc = compileRuleSet(rs);
+    expect(scoreSubject(cc, 'a', undefined, [sms('a', 0, '我是你表哥，急需借钱')]).alerts).toHaveLength(1);
+    expect(scoreSubject(cc, 'b', undefined, [sms('b', 0, '我是银行客服，请转账')]).alerts).toEqual([]);
+  });
+
   it('evaluates any (OR) conditions, regexes and analyst templates', () => {
     const rs = ruleSet({
       rules: [
