@@ -23,6 +23,8 @@ interface TextRuleSpec {
   readonly weight: number;
   /** Keyword sets that must all match, with the least number of distinct keywords of each. */
   readonly all: readonly (readonly [KeywordSetName, number])[];
+  /** Keyword sets none of whose keywords may occur. */
+  readonly none?: readonly KeywordSetName[];
   readonly explain?: BilingualText;
 }
 
@@ -37,7 +39,21 @@ function textRules(spec: TextRuleSpec): FraudRule[] {
       kind: 'match',
       when: {
         kind,
-        where: spec.all.map(([set, minMatches]) => ({ op: 'keywords', field: 'text', set, minMatches })),
+        where: [
+          ...spec.all.map(([set, minMatches]) => ({
+            op: 'keywords' as const,
+            field: 'text',
+            set,
+            minMatches,
+          })),
+          ...(spec.none ?? []).map((set) => ({
+            op: 'keywords' as const,
+            field: 'text',
+            set,
+            minMatches: 0,
+            maxMatches: 0,
+          })),
+        ],
       },
       ...(spec.explain !== undefined ? { explain: spec.explain } : {}),
     }),
@@ -123,11 +139,23 @@ const textPack: FraudRule[] = [
       ['self_intro', 1],
       ['acquaintance_ask', 1],
     ],
+    none: ['institution'],
+  }),
+  ...textRules({
+    id: 'acquaintance-intro-strong',
+    name: '冒充熟人领导 script: self-introduction and several requests for money or favours',
+    fraudType: 'impersonation_acquaintance',
+    weight: 15,
+    all: [
+      ['self_intro', 1],
+      ['acquaintance_ask', 2],
+    ],
+    none: ['institution'],
   }),
   ...textRules({
     id: 'screen-share-text',
     name: 'Asks to install a meeting or screen-sharing app',
-    fraudType: 'fake_customer_service',
+    fraudType: 'other',
     weight: 30,
     all: [['screen_share', 1]],
   }),
