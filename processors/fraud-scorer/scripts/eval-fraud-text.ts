@@ -42,6 +42,7 @@ const perType = Object.fromEntries(
     {
       n: x.n,
       recall: round(x.detectionRecall),
+      precision: round(x.detectionPrecision),
       typedPrecision: round(x.typedPrecision),
       typedRecall: round(x.typedRecall),
     },
