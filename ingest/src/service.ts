@@ -22,7 +22,6 @@ import { createApp } from './app.ts';
 import type { IngestConfig } from './config.ts';
 import { RedisDedupeStore } from './dedupe.ts';
 import { EventGate } from './event-gate.ts';
-import { noDelaySocketFactory } from './kafka-socket.ts';
 import { KeyStore } from './key-store.ts';
 import { createIngestMetrics } from './metrics.ts';
 import { TokenBucketLimiter } from './rate-limiter.ts';
@@ -62,7 +61,6 @@ export async function createIngestService(config: IngestConfig, logger: Logger):
       connectionTimeout: 1_000,
       requestTimeout: 5_000,
       retry: FAIL_FAST_RETRY,
-      socketFactory: noDelaySocketFactory,
     },
   });
   const producer = new EventProducer(kafka, logger, {

@@ -4,6 +4,7 @@ export * from './kafka/client.ts';
 export * from './kafka/consumer.ts';
 export * from './kafka/dead-letter.ts';
 export * from './kafka/producer.ts';
+export * from './kafka/socket.ts';
 export * from './kafka/topics.ts';
 export * from './lifecycle.ts';
 export * from './logger.ts';

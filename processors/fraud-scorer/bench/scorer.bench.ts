@@ -27,10 +27,9 @@ import {
   TOPICS,
   Topic,
 } from '@fenghuo/contracts';
-import { createLogger, ensureTopics } from '@fenghuo/kit';
+import { createLogger, ensureTopics, noDelaySocketFactory } from '@fenghuo/kit';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Message, Partitioners } from 'kafkajs';
-import { noDelaySocketFactory } from '../src/kafka-socket.ts';
 import { builtinRuleSet } from '../src/rule-pack/builtin-pack.ts';
 
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');

@@ -21,7 +21,6 @@ import { Counter, Histogram } from 'prom-client';
 import type { ScorerConfig } from './config.ts';
 import { compileRuleSet } from './engine/compile.ts';
 import { handleIndicatorBatch, handleOutcomeBatch, type ScorerDeps } from './handler.ts';
-import { noDelaySocketFactory } from './kafka-socket.ts';
 import { chunkBySize } from './publish.ts';
 import { builtinRuleSet } from './rule-pack/builtin-pack.ts';
 import { RulesSource } from './rules-source.ts';
@@ -49,7 +48,7 @@ export async function startScorer(
 ): Promise<RunningScorer> {
   const shutdown = new Shutdown(logger);
   try {
-    const kafka = createKafka(config, logger, { client: { socketFactory: noDelaySocketFactory } });
+    const kafka = createKafka(config, logger);
     const redis = createRedis(config, logger, { connectionName: 'fraud-scorer' });
     shutdown.add('redis', async () => {
       await redis.quit().catch(() => redis.disconnect());
@@ -103,6 +102,7 @@ export async function startScorer(
       producer,
       groupId: `${config.groupId}-rules-${instance}`,
       topic: Topic.RulesSets,
+      onCrash: (err) => opts.onFatal?.(err),
       topicPrefix: config.kafkaTopicPrefix,
       fromBeginning: true,
       handleBatch: async (events) => {
@@ -121,6 +121,7 @@ export async function startScorer(
       producer,
       groupId: `${config.groupId}-outcomes`,
       topic: Topic.OutcomesLabelled,
+      onCrash: (err) => opts.onFatal?.(err),
       topicPrefix: config.kafkaTopicPrefix,
       handleBatch: async (events) => {
         const stats = await handleOutcomeBatch(
@@ -138,6 +139,7 @@ export async function startScorer(
       producer,
       groupId: config.groupId,
       topic: Topic.FraudIndicators,
+      onCrash: (err) => opts.onFatal?.(err),
       topicPrefix: config.kafkaTopicPrefix,
       partitionsConsumedConcurrently: config.partitionsConcurrently,
       consumer: { maxBytesPerPartition: config.maxBytesPerPartition },
@@ -158,16 +160,6 @@ export async function startScorer(
       },
     });
     shutdown.add('indicator consumer', () => scoring.stop());
-    for (const { consumer } of [scoring, outcomes, rulesConsumer]) {
-      consumer.on(consumer.events.CRASH, ({ payload }) => {
-        if (payload.restart) return;
-        logger.fatal(
-          { err: payload.error, groupId: payload.groupId },
-          'consumer crashed and will not restart',
-        );
-        opts.onFatal?.(payload.error);
-      });
-    }
 
     let opsServer: Server | undefined;
     if (config.opsPort >= 0) {

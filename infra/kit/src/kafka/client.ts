@@ -2,6 +2,7 @@
 import { Kafka, type KafkaConfig, type logCreator, logLevel } from 'kafkajs';
 import type { ConfigOf, kafkaConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import { noDelaySocketFactory } from './socket.ts';
 
 export type KafkaSettings = ConfigOf<typeof kafkaConfig>;
 
@@ -43,6 +44,7 @@ export function createKafka(settings: KafkaSettings, logger: Logger, opts: Creat
     logCreator: pinoLogCreator(logger),
     connectionTimeout: 3_000,
     requestTimeout: 30_000,
+    socketFactory: noDelaySocketFactory,
     ...opts.client,
   });
 }

@@ -70,6 +70,12 @@ export interface EventConsumerOptions<T extends TopicName> {
   readonly partitionsConsumedConcurrently?: number;
   /** Overrides for the kafkajs consumer (session time-out, fetch sizes). */
   readonly consumer?: Partial<ConsumerConfig>;
+  /**
+   * Called when kafkajs gives up restarting the consumer (a non-retriable error): the instance no
+   * longer consumes, so a service should exit and let its supervisor restart it.
+   * @defaultValue logs the error at fatal level
+   */
+  readonly onCrash?: (error: Error) => void;
 }
 
 export interface RunningConsumer {
@@ -190,6 +196,12 @@ export async function runEventConsumer<T extends TopicName>(
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
     await consumer.commitOffsets([{ topic: realTopic, partition: batch.partition, offset: next }]);
   };
+
+  consumer.on(consumer.events.CRASH, ({ payload }) => {
+    if (payload.restart) return;
+    log.fatal({ err: payload.error }, 'consumer crashed and will not restart');
+    opts.onCrash?.(payload.error);
+  });
 
   await consumer.connect();
   try {

@@ -1,8 +1,8 @@
 /**
  * kafkajs's default socket keeps Nagle's algorithm on, so the tail of a small produce, fetch or
  * commit request can wait for the peer's delayed ACK; request/response traffic wants it off, as
- * ioredis does by default. This factory is kafkajs's default plus `setNoDelay(true)`.
- * (Same as ingest/src/kafka-socket.ts; services may not import each other, so it belongs in the kit.)
+ * Node's HTTP server and ioredis do by default. This factory is kafkajs's default plus
+ * `setNoDelay(true)`; {@link createKafka} uses it unless told otherwise.
  */
 import { connect, isIP } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
