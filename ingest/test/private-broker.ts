@@ -5,7 +5,6 @@
  * fetched jars of the checkout; Redis is the shared one (upLocal leaves a running Redis alone).
  */
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,21 +15,9 @@ import {
   localInfraConfig,
   upLocal,
 } from '../../infra/scripts/local-infra.ts';
+import { freePort } from '../../test/setup/free-port.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
-}
 
 export interface PrivateBroker {
   readonly brokers: string[];

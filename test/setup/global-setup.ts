@@ -9,11 +9,11 @@
  *
  * FENGHUO_INFRA=local|docker skips the probe and forces a mode.
  */
-import { createServer } from 'node:net';
 import { GenericContainer, getContainerRuntimeClient, type StartedTestContainer, Wait } from 'testcontainers';
 import type { TestProject } from 'vitest/node';
 import { downLocal, localInfraConfig, upLocal } from '../../infra/scripts/local-infra.ts';
 import './provided-context.ts';
+import { freePort } from './free-port.ts';
 
 /** Keep in step with infra/docker-compose.yml and infra/kafka/pom.xml. */
 export const KAFKA_IMAGE = 'apache/kafka:3.9.2';
@@ -42,19 +42,6 @@ async function dockerAnswers(): Promise<boolean> {
   } finally {
     clearTimeout(timer);
   }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
-      );
-    });
-  });
 }
 
 /**
