@@ -16,7 +16,10 @@ export default defineConfig({
           name: 'unit',
           // Unit tests run first, on all workers; integration tests after, on at most two.
           sequence: { groupOrder: 0 },
-          include: ['{contracts,infra,ingest,processors,dispatch-ui}/**/src/**/*.test.ts'],
+          include: [
+            '{contracts,infra,ingest,processors,dispatch-ui}/**/src/**/*.test.ts',
+            'test/**/*.test.ts',
+          ],
           exclude: ['**/node_modules/**', '**/*.integration.test.ts'],
           testTimeout: 20_000,
         },

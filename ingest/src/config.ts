@@ -1,6 +1,9 @@
 /** Ingest configuration, parsed once at start from the environment; a bad value names its variable. */
 import { type ConfigOf, field, kafkaConfig, logConfig, parseConfig, redisConfig } from '@fenghuo/kit';
 
+export const INGEST_SUMMARY =
+  'authenticated, validated, lossless HTTP ingest of fraud indicators, incidents, sightings and phone positions into Kafka';
+
 export const ingestConfigSpec = {
   port: field.int({ env: 'INGEST_PORT', doc: 'HTTP port', default: 8081, min: 0, max: 65535 }),
   host: field.string({ env: 'INGEST_HOST', doc: 'HTTP bind address', default: '127.0.0.1' }),

@@ -2,11 +2,12 @@
  * Ingest service entry point: wiring only. Config → logger → service (Kafka, Redis, key store,
  * HTTP app) → listen → demo keys when asked → clean shutdown on SIGTERM/SIGINT.
  */
-import { createLogger, runMain, Shutdown } from '@fenghuo/kit';
-import { loadConfig } from './config.ts';
+import { createLogger, exitWithHelpIfAsked, runMain, Shutdown } from '@fenghuo/kit';
+import { INGEST_SUMMARY, ingestConfigSpec, loadConfig } from './config.ts';
 import { formatDemoKeys, issueDemoKeys } from './demo-sources.ts';
 import { createIngestService, listen, SERVICE } from './service.ts';
 
+exitWithHelpIfAsked({ service: SERVICE, summary: INGEST_SUMMARY, spec: ingestConfigSpec });
 const bootLogger = createLogger({ service: SERVICE });
 
 async function main(): Promise<void> {

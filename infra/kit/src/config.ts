@@ -198,3 +198,21 @@ export const logConfig = {
     default: 'info',
   }),
 } as const;
+
+/** The `--help` text of a service: what it is, how to run it, and every variable it reads. */
+export function serviceHelp(opts: { service: string; summary: string; spec: ConfigSpec }): string {
+  return `${opts.service}: ${opts.summary}
+
+Configuration comes from the environment only (a bad value stops the service, naming the variable):
+${configHelp(opts.spec)}`;
+}
+
+/** Prints {@link serviceHelp} and exits when `--help` or `-h` is among `argv`. */
+export function exitWithHelpIfAsked(
+  opts: { service: string; summary: string; spec: ConfigSpec },
+  argv: readonly string[] = process.argv.slice(2),
+): void {
+  if (!argv.includes('--help') && !argv.includes('-h')) return;
+  console.log(serviceHelp(opts));
+  process.exit(0);
+}

@@ -1,8 +1,9 @@
 /** Fraud scorer entry point: config, logger, start, stop on SIGTERM/SIGINT. */
-import { createLogger, runMain } from '@fenghuo/kit';
-import { loadConfig } from './config.ts';
+import { createLogger, exitWithHelpIfAsked, runMain } from '@fenghuo/kit';
+import { loadConfig, SCORER_SUMMARY, scorerConfigSpec } from './config.ts';
 import { startScorer } from './service.ts';
 
+exitWithHelpIfAsked({ service: 'fraud-scorer', summary: SCORER_SUMMARY, spec: scorerConfigSpec });
 const logger = createLogger({ service: 'fraud-scorer', level: process.env.LOG_LEVEL ?? 'info' });
 
 runMain(logger, async () => {
