@@ -3,6 +3,13 @@
  * and prints the pack's figures there, plus a few misses and false alarms (truncated) to learn from.
  * It never loads held-out rows; `npm run eval:fraud-text` reports on those.
  *   tsx processors/fraud-scorer/scripts/tune-fraud-text.ts [samples-per-type]
+ * Options (environment, all on the tuning split only):
+ *   TUNE_SHOW=<regex>  print only the sections whose title matches (e.g. 'false|missed impersonation_acq')
+ *   TUNE_WIDTH=<n>     characters of each text to print (default 110)
+ *   TUNE_KW='a b c'    for each candidate keyword, how many tuning rows of each label contain it
+ *                      (and, for normal rows, how many of those the pack flags), to weigh a keyword
+ *   TUNE_ABLATE=1      for each text rule (sms and report twins together), the fraud rows lost and the
+ *                      false alarms removed when it is left out
  */
 import { compileRuleSet } from '../src/engine/compile.ts';
 import { builtinRuleSet } from '../src/rule-pack/builtin-pack.ts';
@@ -17,11 +24,39 @@ if ('missing' in data) {
 const m = evaluateTexts(compileRuleSet(builtinRuleSet), data.rows);
 printMetrics(m);
 const samples = Number(process.argv[2] ?? 5);
+const width = Number(process.env.TUNE_WIDTH ?? 110);
+const only = process.env.TUNE_SHOW !== undefined ? new RegExp(process.env.TUNE_SHOW) : undefined;
+const candidates = (process.env.TUNE_KW ?? '').split(/\s+/).filter((w) => w.length > 0);
+if (candidates.length > 0) {
+  const labels = [...new Set(data.rows.map((r) => r.label))];
+  console.log(
+    `\nkeyword counts (rows containing it): ${labels.join(' ')} | normal rows the pack already flags`,
+  );
+  for (const kw of candidates) {
+    const needle = kw.toLowerCase();
+    const hits = m.verdicts.filter((v) => v.row.text.toLowerCase().includes(needle));
+    const per = labels.map((l) => hits.filter((v) => v.row.label === l).length);
+    const flagged = hits.filter((v) => v.row.label === 'normal' && v.verdict.fraud).length;
+    console.log(`  ${kw.padEnd(10)} ${per.map((n) => String(n).padStart(5)).join(' ')} | ${flagged}`);
+  }
+}
+if (process.env.TUNE_ABLATE === '1') {
+  console.log('\nablation: rule  tp lost  fp removed');
+  const ids = [...new Set(builtinRuleSet.rules.map((r) => r.id.replace(/-(sms|report)$/, '')))];
+  for (const id of ids) {
+    const rules = builtinRuleSet.rules.filter((r) => r.id.replace(/-(sms|report)$/, '') !== id);
+    const a = evaluateTexts(compileRuleSet({ ...builtinRuleSet, rules }), data.rows);
+    console.log(
+      `  ${id.padEnd(28)} ${String(m.overall.tp - a.overall.tp).padStart(5)} ${String(m.overall.fp - a.overall.fp).padStart(5)}`,
+    );
+  }
+}
 const show = (title: string, pick: (typeof m.verdicts)[number][]) => {
+  if (only !== undefined && !only.test(title)) return;
   console.log(`\n${title}: ${pick.length}`);
   for (const { row, verdict } of pick.slice(0, samples)) {
     console.log(
-      `  [${row.label}#${row.index} score ${verdict.score} ${verdict.fraudType} ${verdict.rules.join(',')}] ${row.text.slice(0, 110).replace(/\s+/g, ' ')}`,
+      `  [${row.label}#${row.index} score ${verdict.score} ${verdict.fraudType} ${verdict.rules.join(',')}] ${row.text.slice(0, width).replace(/\s+/g, ' ')}`,
     );
   }
 };

@@ -153,6 +153,54 @@ const textPack: FraudRule[] = [
     none: ['institution'],
   }),
   ...textRules({
+    id: 'acquaintance-plight',
+    name: '冒充熟人领导 script: trouble (abroad, hospital, police, new number) and a personal money request',
+    fraudType: 'impersonation_acquaintance',
+    weight: 40,
+    all: [
+      ['acquaintance_plight', 1],
+      ['acquaintance_plea', 1],
+    ],
+  }),
+  ...textRules({
+    id: 'purchase-errand',
+    name: '冒充单位领导 script: an order to buy from a designated supplier',
+    fraudType: 'impersonation_acquaintance',
+    weight: 40,
+    all: [['purchase_errand', 2]],
+  }),
+  ...textRules({
+    id: 'school-parent',
+    name: '冒充老师 script: a report, fee or refund about the child sent to the parent',
+    fraudType: 'impersonation_acquaintance',
+    weight: 30,
+    all: [
+      ['parent', 1],
+      ['school_matter', 1],
+    ],
+  }),
+  ...textRules({
+    id: 'school-parent-link',
+    name: "冒充老师 script: a link to the child's report or fee",
+    fraudType: 'impersonation_acquaintance',
+    weight: 15,
+    all: [
+      ['parent', 1],
+      ['school_matter', 1],
+      ['link', 1],
+    ],
+  }),
+  ...textRules({
+    id: 'company-review-chat',
+    name: 'Company annual review moved to a private chat',
+    fraudType: 'impersonation_acquaintance',
+    weight: 30,
+    all: [
+      ['company_review', 1],
+      ['request', 1],
+    ],
+  }),
+  ...textRules({
     id: 'screen-share-text',
     name: 'Asks to install a meeting or screen-sharing app',
     fraudType: 'other',
@@ -186,6 +234,13 @@ const textPack: FraudRule[] = [
     fraudType: 'other',
     weight: -30,
     all: [['marketing', 1]],
+  }),
+  ...textRules({
+    id: 'finance-ad-text',
+    name: 'Mortgage, car-insurance or property advertising',
+    fraudType: 'other',
+    weight: -30,
+    all: [['finance_ad', 1]],
   }),
   ...textRules({
     id: 'marketing-text-multi',

@@ -70,6 +70,36 @@ export const KEYWORD_SETS = {
       '用钱 借我 付尾款 帮我付 块钱 汇到 汇我 请汇 私了 手术 机票 租金 ' +
       '报销 定购 碰瓷 门票 报名费 赔偿 医药 交纳 保证金',
   ),
+  // The trouble a fake relative, friend or boss claims to be in (public advisories on 冒充熟人/领导:
+  // "I'm abroad / in hospital / held by police / my phone broke, I need money urgently").
+  acquaintance_plight: words(
+    '急需 紧急情况 困境 手头 钱不够 没钱 出了点事 出事了 遇到麻烦 遇到了麻烦 打伤 打架 被抓 抓了 ' +
+      '住院 车祸 医药费 喝醉 在国外 在外地 身处 海外 手机坏了 手机丢了 换了号 换了个号 新号码 ' +
+      '在开会 帮帮我 救急 援手 急用 燃眉之急 走投无路 冲突 争执 受伤 拘留 碰瓷 赔钱 私了 ' +
+      '资金不够 没有钱 另一个号码 不想让',
+  ),
+  // The personal money request at the end of that script: lend me, transfer to me, pay this for me.
+  acquaintance_plea: words(
+    '借我 借给我 借点 借一些 转给我 给我转 转我 转点 汇点 汇给 打给我 打钱 拿钱 先垫 垫付 ' +
+      '垫一下 帮我付 付一下 帮忙付 帮我买 代为 代付 还给你 还你 偿还 归还 报销 酬谢 尾款 ' +
+      '转一下 汇到 给我汇 转一点 转过来 把钱转 钱转给 转给他 向你借 向您借 借给 帮我付款 帮我充值',
+  ),
+  // 冒充单位领导采购/订餐: an order that comes with a "designated supplier" the victim must pay first.
+  purchase_errand: words(
+    '供应商 经销商 进货 代购 代为购买 帮忙购买 帮我们购买 订餐 酒水 红酒 白酒 名酒 香烟 名烟 ' +
+      '物资 货到付款 先打钱 先付款 订一批 采购 演习 演练',
+  ),
+  // 冒充老师/学校: a report on the child, a fee or a refund, sent to the parent.
+  parent: words('家长 孩子 儿子 女儿 同学'),
+  school_matter: words(
+    '成绩 学习报告 学习情况 表现 评定 考核 开学以来 在校期间 缴费 报名费 学费 退费 培训费 资料费 班费',
+  ),
+  // A link to open, as in the fake school-report and fake notice messages.
+  link: words('http www 链接 网址 附件 t.cn'),
+  // 冒充银行/领导 on a company's annual review, moved to a private chat.
+  company_review: words('年审 年检 年度审核 对公账户 公司账户'),
+  // Ads for mortgages, car insurance and property (normal SMS), which lower the score.
+  finance_ad: words('车险 寿险 按揭 房产 房地产 首付 购房 买房 购车 新车 二手车 公积金 楼盘 年息'),
   // 杀猪盘 / 虚假投资理财 (no label in the evaluation data; from public advisories)
   investment_lure: words(
     '投资 理财 稳赚 稳赚不赔 高收益 收益 回报 导师 带单 内幕 博彩 彩票 ' +
@@ -105,7 +135,8 @@ export const KEYWORD_SETS = {
       '抢购 开业 新品 上市 盛大 光临 会员日 门店 专柜 到店 积分 抽奖 包邮 ' +
       '领券 限时 详询 流量 话费 楼盘 开盘 样板房 户型 家纺 美容 养生 装修 ' +
       '家具 彩铃 歌曲 公众号 营业厅 免费畅玩 新歌 折扣 回馈 好礼 惊喜 ' +
-      '俱乐部 采摘 会员计划 赠费 返充 购机 炫铃 免费领取 感谢您对 感谢您一直 取件码 取件 签收 派送 已到达 驿站 温馨提示 特此通告 感谢您选择 营业网点 客服热线 致电 咨询电话 详情咨询 新老客户',
+      '俱乐部 采摘 会员计划 赠费 返充 购机 炫铃 免费领取 感谢您对 感谢您一直 取件码 取件 签收 派送 已到达 驿站 温馨提示 特此通告 感谢您选择 营业网点 客服热线 致电 咨询电话 详情咨询 新老客户 ' +
+      '旗舰店 上新 聚划算 优惠券 礼盒 年货 专享 等你 儿童节',
   ),
 } as const satisfies Record<string, readonly string[]>;
 
