@@ -133,6 +133,8 @@ function decodePrimitiveBlock(data: Uint8Array, sink: OsmSink): void {
     }
   }
   const toDeg = (offset: number, v: number) => 1e-9 * (offset + granularity * v);
+  const lat = (v: number) => toDeg(latOffset, v);
+  const lon = (v: number) => toDeg(lonOffset, v);
   for (const [gs, ge] of groups) {
     const g = new ProtoReader(data, gs, ge);
     while (!g.done()) {
@@ -140,24 +142,10 @@ function decodePrimitiveBlock(data: Uint8Array, sink: OsmSink): void {
       const field = key >>> 3;
       if (field === 1) {
         const [s, e] = g.bytes();
-        decodeNode(
-          data,
-          s,
-          e,
-          sink,
-          (v) => toDeg(latOffset, v),
-          (v) => toDeg(lonOffset, v),
-        );
+        decodeNode(data, s, e, sink, lat, lon);
       } else if (field === 2) {
         const [s, e] = g.bytes();
-        decodeDense(
-          data,
-          s,
-          e,
-          sink,
-          (v) => toDeg(latOffset, v),
-          (v) => toDeg(lonOffset, v),
-        );
+        decodeDense(data, s, e, sink, lat, lon);
       } else if (field === 3) {
         const [s, e] = g.bytes();
         decodeWay(data, s, e, sink, strings);
