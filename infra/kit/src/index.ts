@@ -8,5 +8,6 @@ export * from './kafka/socket.ts';
 export * from './kafka/topics.ts';
 export * from './lifecycle.ts';
 export * from './logger.ts';
+export * from './mask.ts';
 export * from './ops.ts';
 export * from './redis.ts';

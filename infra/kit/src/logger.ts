@@ -4,6 +4,7 @@
  * loggers add service, topic, partition, offset, key and correlation id.
  */
 import { type Logger, type LoggerOptions, pino } from 'pino';
+import { maskAccount, maskNumber } from './mask.ts';
 
 export type { Logger } from 'pino';
 
@@ -32,24 +33,12 @@ function paths(fields: readonly string[]): string[] {
   return fields.flatMap((f) => [f, `*.${f}`, `*.*.${f}`, `*.*.*.${f}`]);
 }
 
-/** `17012341234` → `170****1234`; short values are fully masked. */
-export function maskPhone(value: string): string {
-  if (value.length < 7) return '*'.repeat(value.length);
-  return `${value.slice(0, 3)}${'*'.repeat(value.length - 7)}${value.slice(-4)}`;
-}
-
-/** `6222020200112233445` → `************3445`. */
-export function maskAccount(value: string): string {
-  if (value.length <= 4) return '*'.repeat(value.length);
-  return `${'*'.repeat(Math.min(12, value.length - 4))}${value.slice(-4)}`;
-}
-
 function censor(value: unknown, path: string[]): unknown {
   const last = path[path.length - 1] ?? '';
   if ((FREE_TEXT_FIELDS as readonly string[]).includes(last)) return '[redacted]';
   if (typeof value !== 'string') return '[redacted]';
   if (/account/i.test(last)) return maskAccount(value);
-  if (/number|phone/i.test(last)) return maskPhone(value);
+  if (/number|phone/i.test(last)) return maskNumber(value);
   return '[redacted]';
 }
 
