@@ -2,6 +2,7 @@ export * from './config.ts';
 export * from './errors.ts';
 export * from './kafka/client.ts';
 export * from './kafka/consumer.ts';
+export * from './kafka/correlation.ts';
 export * from './kafka/dead-letter.ts';
 export * from './kafka/producer.ts';
 export * from './kafka/socket.ts';

@@ -21,6 +21,7 @@ import type {
 import { FenghuoError, isRetriable } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { prefixedTopic } from './client.ts';
+import { correlationIdOf } from './correlation.ts';
 import { type DeadLetterReason, deadLetterRecord, deadLetterTopicFor } from './dead-letter.ts';
 import type { EventProducer } from './producer.ts';
 
@@ -32,6 +33,8 @@ export interface ConsumedEvent<E> {
   /** Broker timestamp (ms since epoch) of the record. */
   readonly timestamp: number;
   readonly headers: IHeaders;
+  /** The `correlation-id` header: carry it on to every event derived from this one. */
+  readonly correlationId: string | undefined;
   /** Child logger with topic, partition, offset, key and correlation id. */
   readonly log: Logger;
 }
@@ -82,12 +85,6 @@ export interface RunningConsumer {
   readonly consumer: Consumer;
   /** Idempotent: lets the in-flight batch finish and commit, then leaves the group. */
   stop(): Promise<void>;
-}
-
-function correlationId(headers: IHeaders | undefined): string | undefined {
-  const v = headers?.['correlation-id'];
-  const first = Array.isArray(v) ? v[0] : v;
-  return first === undefined ? undefined : first.toString();
 }
 
 /** Starts consuming; resolves once the consumer has joined and is running. */
@@ -156,12 +153,13 @@ export async function runEventConsumer<T extends TopicName>(
         offset: message.offset,
         timestamp: Number(message.timestamp),
         headers: message.headers ?? {},
+        correlationId: correlationIdOf(message.headers),
         get log(): Logger {
           child ??= log.child({
             partition: batch.partition,
             offset: message.offset,
             key,
-            correlationId: correlationId(message.headers),
+            correlationId: correlationIdOf(message.headers),
           });
           return child;
         },

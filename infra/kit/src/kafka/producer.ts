@@ -40,6 +40,11 @@ export interface OutgoingBatch<T extends TopicName = TopicName> {
   readonly events: readonly TopicEventMap[T][];
   /** Headers added to every record of the batch (e.g. a correlation id). */
   readonly headers?: IHeaders;
+  /**
+   * Headers of one record, merged over `headers`: a processor's derived events each carry their
+   * own cause's correlation id (see `correlationHeaders`).
+   */
+  readonly headersOf?: (event: TopicEventMap[T], index: number) => IHeaders | undefined;
 }
 
 export class EventProducer {
@@ -79,12 +84,19 @@ export class EventProducer {
     topic: T,
     events: readonly TopicEventMap[T][],
     headers?: IHeaders,
+    headersOf?: (event: TopicEventMap[T], index: number) => IHeaders | undefined,
   ): Message[] {
     const binding = bindingFor(topic);
-    return events.map((event) => {
+    return events.map((event, i) => {
       const checked = binding.codec.validate(event);
       if (!checked.ok) throw new ValidationFailedError(binding.codec.name, checked.errors);
-      return { key: binding.key(event), value: binding.codec.encode(event), ...(headers ? { headers } : {}) };
+      const own = headersOf?.(event, i);
+      const merged = own === undefined ? headers : { ...headers, ...own };
+      return {
+        key: binding.key(event),
+        value: binding.codec.encode(event),
+        ...(merged ? { headers: merged } : {}),
+      };
     });
   }
 
@@ -103,7 +115,7 @@ export class EventProducer {
       .filter((b) => b.events.length > 0)
       .map((b) => ({
         topic: prefixedTopic(this.prefix, b.topic),
-        messages: this.messages(b.topic, b.events, b.headers),
+        messages: this.messages(b.topic, b.events, b.headers, b.headersOf),
       }));
     return this.sendRaw(topicMessages);
   }
