@@ -26,7 +26,7 @@ export const Codecs = {
   DispatchAck: codec('DispatchAck', DispatchAck),
   InterceptionPlan: codec('InterceptionPlan', InterceptionPlan),
   OutcomeLabel: codec('OutcomeLabel', OutcomeLabel),
-  RuleSet: codec('RuleSet', RuleSet),
+  RuleSet: discriminatedCodec('RuleSet', RuleSet, 'kind'),
   ApiError: codec('ApiError', ApiError),
   IngestAccepted: codec('IngestAccepted', IngestAccepted),
 } as const;

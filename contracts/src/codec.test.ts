@@ -121,6 +121,20 @@ describe('every contract', () => {
   });
 });
 
+describe('RuleSet', () => {
+  it('is discriminated on kind even with one kind', () => {
+    expect(Codecs.RuleSet.discriminator).toBe('kind');
+    const { kind: _kind, ...noKind } = examples['rules.sets'];
+    expect(Codecs.RuleSet.validate(noKind)).toEqual({
+      ok: false,
+      errors: [{ path: 'kind', message: 'required; one of fraud' }],
+    });
+    const r = Codecs.RuleSet.validate({ ...examples['rules.sets'], kind: 'ladder' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors).toEqual([{ path: 'kind', message: '"ladder" is not one of fraud' }]);
+  });
+});
+
 describe('error messages', () => {
   it('report a missing field once and name the allowed values of an enum', () => {
     const transfer = fraudIndicatorExamples[3]!;
