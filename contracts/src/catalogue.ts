@@ -4,15 +4,19 @@
  */
 import { type Codec, codec, discriminatedCodec } from './codec.ts';
 import { Alert } from './events/alert.ts';
+import { AuditEvent, AuditLogEntry } from './events/audit.ts';
 import { DispatchAck, DispatchOrder } from './events/dispatch.ts';
 import { FraudIndicator } from './events/fraud-indicator.ts';
 import { IncidentReport } from './events/incident-report.ts';
 import { InterceptionPlan } from './events/interception-plan.ts';
+import { OperatorCommand, OperatorCommandBody, operatorCommandKey } from './events/operator-command.ts';
 import { OutcomeLabel } from './events/outcome-label.ts';
 import { RuleSet } from './events/rule-set.ts';
+import { TimelineEvent } from './events/timeline.ts';
 import { UnitPosition, UnitStatus } from './events/unit.ts';
 import { VehicleSighting } from './events/vehicle-sighting.ts';
-import { ApiError, IngestAccepted } from './http.ts';
+import { WatchListEntry } from './events/watchlist.ts';
+import { ApiError, IngestAccepted, LoginRequest, LoginResponse } from './http.ts';
 import { Topic, type TopicName } from './topics.ts';
 
 export const Codecs = {
@@ -27,8 +31,17 @@ export const Codecs = {
   InterceptionPlan: codec('InterceptionPlan', InterceptionPlan),
   OutcomeLabel: codec('OutcomeLabel', OutcomeLabel),
   RuleSet: discriminatedCodec('RuleSet', RuleSet, 'kind'),
+  TimelineEvent: discriminatedCodec('TimelineEvent', TimelineEvent, 'type'),
+  OperatorCommand: codec('OperatorCommand', OperatorCommand),
+  WatchListEntry: codec('WatchListEntry', WatchListEntry),
+  AuditEvent: codec('AuditEvent', AuditEvent),
+  AuditLogEntry: codec('AuditLogEntry', AuditLogEntry),
+  // HTTP bodies.
   ApiError: codec('ApiError', ApiError),
   IngestAccepted: codec('IngestAccepted', IngestAccepted),
+  LoginRequest: codec('LoginRequest', LoginRequest),
+  LoginResponse: codec('LoginResponse', LoginResponse),
+  OperatorCommandBody: discriminatedCodec('OperatorCommandBody', OperatorCommandBody, 'type'),
 } as const;
 
 export type ContractName = keyof typeof Codecs;
@@ -46,6 +59,11 @@ export interface TopicEventMap {
   [Topic.InterceptionsPlans]: InterceptionPlan;
   [Topic.OutcomesLabelled]: OutcomeLabel;
   [Topic.RulesSets]: RuleSet;
+  [Topic.TimelineEvents]: TimelineEvent;
+  [Topic.OperatorCommands]: OperatorCommand;
+  [Topic.VehiclesWatchlist]: WatchListEntry;
+  [Topic.AuditEvents]: AuditEvent;
+  [Topic.AuditLog]: AuditLogEntry;
 }
 
 export interface TopicBinding<E> {
@@ -89,6 +107,19 @@ const bindings: Bindings = {
     key: (e) => e.alertId,
   },
   [Topic.RulesSets]: { topic: Topic.RulesSets, codec: Codecs.RuleSet, key: (e) => e.ruleSetId },
+  [Topic.TimelineEvents]: { topic: Topic.TimelineEvents, codec: Codecs.TimelineEvent, key: (e) => e.refId },
+  [Topic.OperatorCommands]: {
+    topic: Topic.OperatorCommands,
+    codec: Codecs.OperatorCommand,
+    key: (e) => operatorCommandKey(e.command),
+  },
+  [Topic.VehiclesWatchlist]: {
+    topic: Topic.VehiclesWatchlist,
+    codec: Codecs.WatchListEntry,
+    key: (e) => e.plate,
+  },
+  [Topic.AuditEvents]: { topic: Topic.AuditEvents, codec: Codecs.AuditEvent, key: (e) => e.service },
+  [Topic.AuditLog]: { topic: Topic.AuditLog, codec: Codecs.AuditLogEntry, key: (e) => String(e.seq) },
 };
 
 export function bindingFor<T extends TopicName>(topic: T): TopicBinding<TopicEventMap[T]> {

@@ -57,8 +57,10 @@ function eventSection(name: string, schema: TSchema): string[] {
   const variants = Array.isArray(json.anyOf) ? (json.anyOf as Json[]) : [json];
   for (const variant of variants) {
     if (variants.length > 1) {
-      const kind = ((variant.properties as Record<string, Json>).kind?.const as string) ?? '?';
-      lines.push(`#### ${name} — kind \`${kind}\``, '');
+      const props = variant.properties as Record<string, Json>;
+      const [field, tag] =
+        props.kind?.const !== undefined ? ['kind', props.kind.const] : ['type', props.type?.const];
+      lines.push(`#### ${name} — ${field} \`${String(tag)}\``, '');
     }
     lines.push('| field | type | required | notes |', '| --- | --- | --- | --- |', ...fieldRows(variant), '');
   }
@@ -83,11 +85,11 @@ export function renderEventCatalogue(): string {
     '',
     '## Topics',
     '',
-    '| topic | key | partitions | cleanup | retention | event | producers → consumers |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| topic | key | partitions | cleanup | retention | owner | event | producers → consumers |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...TOPICS.map(
       (t) =>
-        `| \`${t.name}\` | ${t.key} | ${t.partitions} | ${t.cleanupPolicy} | ${retention(t.retentionMs)} | ${t.event} | ${t.producers.join(', ')} → ${t.consumers.join(', ')} |`,
+        `| \`${t.name}\` | ${t.key} | ${t.partitions} | ${t.cleanupPolicy} | ${retention(t.retentionMs)} | ${t.owner} | ${t.event} | ${t.producers.join(', ')} → ${t.consumers.join(', ') || '—'} |`,
     ),
     '',
     'Dead-letter records keep the original key and value; headers `fh-error-code`, `fh-error`,',
