@@ -17,6 +17,17 @@ import { UnitPosition, UnitStatus } from './events/unit.ts';
 import { VehicleSighting } from './events/vehicle-sighting.ts';
 import { WatchListEntry } from './events/watchlist.ts';
 import { ApiError, IngestAccepted, LoginRequest, LoginResponse } from './http.ts';
+import type { ClientEventName, ClientEventPayload } from './socket/events.ts';
+import {
+  CommandRequest,
+  OrderAckRequest,
+  OutcomeRequest,
+  Receipt,
+  SnapshotRequest,
+  SocketAuth,
+  UnitStatusRequest,
+} from './socket/payloads.ts';
+import { Figures, LivePosition, Snapshot } from './socket/state.ts';
 import { Topic, type TopicName } from './topics.ts';
 
 export const Codecs = {
@@ -41,7 +52,18 @@ export const Codecs = {
   IngestAccepted: codec('IngestAccepted', IngestAccepted),
   LoginRequest: codec('LoginRequest', LoginRequest),
   LoginResponse: codec('LoginResponse', LoginResponse),
+  // Socket.IO payloads: client→server (validated by the gateway), then server→client.
+  SocketAuth: codec('SocketAuth', SocketAuth),
+  OrderAckRequest: codec('OrderAckRequest', OrderAckRequest),
+  UnitStatusRequest: codec('UnitStatusRequest', UnitStatusRequest),
+  CommandRequest: codec('CommandRequest', CommandRequest),
   OperatorCommandBody: discriminatedCodec('OperatorCommandBody', OperatorCommandBody, 'type'),
+  OutcomeRequest: codec('OutcomeRequest', OutcomeRequest),
+  SnapshotRequest: codec('SnapshotRequest', SnapshotRequest),
+  Receipt: codec('Receipt', Receipt),
+  LivePosition: codec('LivePosition', LivePosition),
+  Snapshot: codec('Snapshot', Snapshot),
+  Figures: codec('Figures', Figures),
 } as const;
 
 export type ContractName = keyof typeof Codecs;
@@ -125,3 +147,12 @@ const bindings: Bindings = {
 export function bindingFor<T extends TopicName>(topic: T): TopicBinding<TopicEventMap[T]> {
   return bindings[topic];
 }
+
+/** The codec of each client→server Socket.IO payload: the gateway validates every emit with it. */
+export const ClientEventCodecs: { readonly [E in ClientEventName]: Codec<ClientEventPayload<E>> } = {
+  'order:ack': Codecs.OrderAckRequest,
+  'unit:set-status': Codecs.UnitStatusRequest,
+  'command:issue': Codecs.CommandRequest,
+  'outcome:record': Codecs.OutcomeRequest,
+  'snapshot:request': Codecs.SnapshotRequest,
+};

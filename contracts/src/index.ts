@@ -18,4 +18,8 @@ export * from './events/watchlist.ts';
 export * from './examples.ts';
 export * from './http.ts';
 export * from './rules/fraud-rules.ts';
+export * from './socket/events.ts';
+export * from './socket/payloads.ts';
+export * from './socket/state.ts';
 export * from './topics.ts';
+export * from './ui-actions.ts';
