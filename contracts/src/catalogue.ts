@@ -4,15 +4,30 @@
  */
 import { type Codec, codec, discriminatedCodec } from './codec.ts';
 import { Alert } from './events/alert.ts';
+import { AuditEvent, AuditLogEntry } from './events/audit.ts';
 import { DispatchAck, DispatchOrder } from './events/dispatch.ts';
 import { FraudIndicator } from './events/fraud-indicator.ts';
 import { IncidentReport } from './events/incident-report.ts';
 import { InterceptionPlan } from './events/interception-plan.ts';
+import { OperatorCommand, OperatorCommandBody, operatorCommandKey } from './events/operator-command.ts';
 import { OutcomeLabel } from './events/outcome-label.ts';
 import { RuleSet } from './events/rule-set.ts';
+import { TimelineEvent } from './events/timeline.ts';
 import { UnitPosition, UnitStatus } from './events/unit.ts';
 import { VehicleSighting } from './events/vehicle-sighting.ts';
-import { ApiError, IngestAccepted } from './http.ts';
+import { WatchListEntry } from './events/watchlist.ts';
+import { ApiError, IngestAccepted, LoginRequest, LoginResponse } from './http.ts';
+import type { ClientEventName, ClientEventPayload } from './socket/events.ts';
+import {
+  CommandRequest,
+  OrderAckRequest,
+  OutcomeRequest,
+  Receipt,
+  SnapshotRequest,
+  SocketAuth,
+  UnitStatusRequest,
+} from './socket/payloads.ts';
+import { Figures, LivePosition, Snapshot } from './socket/state.ts';
 import { Topic, type TopicName } from './topics.ts';
 
 export const Codecs = {
@@ -26,9 +41,29 @@ export const Codecs = {
   DispatchAck: codec('DispatchAck', DispatchAck),
   InterceptionPlan: codec('InterceptionPlan', InterceptionPlan),
   OutcomeLabel: codec('OutcomeLabel', OutcomeLabel),
-  RuleSet: codec('RuleSet', RuleSet),
+  RuleSet: discriminatedCodec('RuleSet', RuleSet, 'kind'),
+  TimelineEvent: discriminatedCodec('TimelineEvent', TimelineEvent, 'type'),
+  OperatorCommand: codec('OperatorCommand', OperatorCommand),
+  WatchListEntry: codec('WatchListEntry', WatchListEntry),
+  AuditEvent: codec('AuditEvent', AuditEvent),
+  AuditLogEntry: codec('AuditLogEntry', AuditLogEntry),
+  // HTTP bodies.
   ApiError: codec('ApiError', ApiError),
   IngestAccepted: codec('IngestAccepted', IngestAccepted),
+  LoginRequest: codec('LoginRequest', LoginRequest),
+  LoginResponse: codec('LoginResponse', LoginResponse),
+  // Socket.IO payloads: client→server (validated by the gateway), then server→client.
+  SocketAuth: codec('SocketAuth', SocketAuth),
+  OrderAckRequest: codec('OrderAckRequest', OrderAckRequest),
+  UnitStatusRequest: codec('UnitStatusRequest', UnitStatusRequest),
+  CommandRequest: codec('CommandRequest', CommandRequest),
+  OperatorCommandBody: discriminatedCodec('OperatorCommandBody', OperatorCommandBody, 'type'),
+  OutcomeRequest: codec('OutcomeRequest', OutcomeRequest),
+  SnapshotRequest: codec('SnapshotRequest', SnapshotRequest),
+  Receipt: codec('Receipt', Receipt),
+  LivePosition: codec('LivePosition', LivePosition),
+  Snapshot: codec('Snapshot', Snapshot),
+  Figures: codec('Figures', Figures),
 } as const;
 
 export type ContractName = keyof typeof Codecs;
@@ -46,6 +81,11 @@ export interface TopicEventMap {
   [Topic.InterceptionsPlans]: InterceptionPlan;
   [Topic.OutcomesLabelled]: OutcomeLabel;
   [Topic.RulesSets]: RuleSet;
+  [Topic.TimelineEvents]: TimelineEvent;
+  [Topic.OperatorCommands]: OperatorCommand;
+  [Topic.VehiclesWatchlist]: WatchListEntry;
+  [Topic.AuditEvents]: AuditEvent;
+  [Topic.AuditLog]: AuditLogEntry;
 }
 
 export interface TopicBinding<E> {
@@ -89,8 +129,30 @@ const bindings: Bindings = {
     key: (e) => e.alertId,
   },
   [Topic.RulesSets]: { topic: Topic.RulesSets, codec: Codecs.RuleSet, key: (e) => e.ruleSetId },
+  [Topic.TimelineEvents]: { topic: Topic.TimelineEvents, codec: Codecs.TimelineEvent, key: (e) => e.refId },
+  [Topic.OperatorCommands]: {
+    topic: Topic.OperatorCommands,
+    codec: Codecs.OperatorCommand,
+    key: (e) => operatorCommandKey(e.command),
+  },
+  [Topic.VehiclesWatchlist]: {
+    topic: Topic.VehiclesWatchlist,
+    codec: Codecs.WatchListEntry,
+    key: (e) => e.plate,
+  },
+  [Topic.AuditEvents]: { topic: Topic.AuditEvents, codec: Codecs.AuditEvent, key: (e) => e.service },
+  [Topic.AuditLog]: { topic: Topic.AuditLog, codec: Codecs.AuditLogEntry, key: (e) => String(e.seq) },
 };
 
 export function bindingFor<T extends TopicName>(topic: T): TopicBinding<TopicEventMap[T]> {
   return bindings[topic];
 }
+
+/** The codec of each client→server Socket.IO payload: the gateway validates every emit with it. */
+export const ClientEventCodecs: { readonly [E in ClientEventName]: Codec<ClientEventPayload<E>> } = {
+  'order:ack': Codecs.OrderAckRequest,
+  'unit:set-status': Codecs.UnitStatusRequest,
+  'command:issue': Codecs.CommandRequest,
+  'outcome:record': Codecs.OutcomeRequest,
+  'snapshot:request': Codecs.SnapshotRequest,
+};

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { Codecs } from './catalogue.ts';
+import { bindingFor, Codecs } from './catalogue.ts';
 import { isDateTime, pointerToPath } from './codec.ts';
-import { examples, fraudIndicatorExamples } from './examples.ts';
+import { OPERATOR_COMMAND_TYPES } from './events/operator-command.ts';
+import { TIMELINE_EVENT_TYPES } from './events/timeline.ts';
+import {
+  contractExamples,
+  examples,
+  fraudIndicatorExamples,
+  operatorCommandExamples,
+  timelineExamples,
+} from './examples.ts';
+import type { TopicName } from './topics.ts';
 
 describe('pointerToPath', () => {
   it('turns JSON pointers into field paths', () => {
@@ -87,30 +96,30 @@ describe('FraudIndicator codec', () => {
 
 describe('every contract', () => {
   it('accepts its example and rejects it with a field removed', () => {
-    const byTopic = {
-      'fraud.indicators': Codecs.FraudIndicator,
-      'incidents.reported': Codecs.IncidentReport,
-      'vehicles.sighted': Codecs.VehicleSighting,
-      'units.positions': Codecs.UnitPosition,
-      'units.status': Codecs.UnitStatus,
-      'alerts.raised': Codecs.Alert,
-      'dispatch.orders': Codecs.DispatchOrder,
-      'dispatch.acks': Codecs.DispatchAck,
-      'interceptions.plans': Codecs.InterceptionPlan,
-      'outcomes.labelled': Codecs.OutcomeLabel,
-      'rules.sets': Codecs.RuleSet,
-    } as const;
-    for (const [topic, codec] of Object.entries(byTopic)) {
-      const example = examples[topic as keyof typeof byTopic];
-      expect(codec.validate(example), topic).toEqual({ ok: true, value: example });
-      const { version: _v, ...withoutVersion } = example;
-      const r = codec.validate(withoutVersion);
-      expect(r.ok, topic).toBe(false);
+    for (const [name, codec] of Object.entries(Codecs)) {
+      const example = contractExamples[name as keyof typeof contractExamples];
+      expect(codec.validate(example), name).toEqual({ ok: true, value: example });
+      expect(codec.decode(codec.encode(example as never)), name).toEqual({ ok: true, value: example });
+      // Remove the discriminator of a union, else the first required field (when there is one).
+      const field = codec.discriminator ?? (codec.schema as { required?: string[] }).required?.[0];
+      if (field === undefined) continue;
+      const { [field]: _removed, ...without } = example as Record<string, unknown>;
+      const r = codec.validate(without);
+      expect(r.ok, name).toBe(false);
       if (!r.ok)
         expect(
           r.errors.map((e) => e.path),
-          topic,
-        ).toContain('version');
+          name,
+        ).toContain(field);
+    }
+  });
+
+  it('every topic event example passes its binding and is keyed as documented', () => {
+    for (const topic of Object.keys(examples) as TopicName[]) {
+      const binding = bindingFor(topic);
+      const example = examples[topic];
+      expect(binding.codec.validate(example), topic).toEqual({ ok: true, value: example });
+      expect(binding.key(example as never), topic).not.toBe('');
     }
   });
 
@@ -118,6 +127,67 @@ describe('every contract', () => {
     const r = Codecs.IncidentReport.validate({}, 3);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.errors).toHaveLength(3);
+  });
+});
+
+describe('unions told apart by a literal', () => {
+  it('RuleSet is discriminated on kind even with one kind', () => {
+    expect(Codecs.RuleSet.discriminator).toBe('kind');
+    const { kind: _kind, ...noKind } = examples['rules.sets'];
+    expect(Codecs.RuleSet.validate(noKind)).toEqual({
+      ok: false,
+      errors: [{ path: 'kind', message: 'required; one of fraud' }],
+    });
+    const r = Codecs.RuleSet.validate({ ...examples['rules.sets'], kind: 'ladder' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors).toEqual([{ path: 'kind', message: '"ladder" is not one of fraud' }]);
+  });
+
+  it('every timeline type and every command type validates', () => {
+    for (const e of timelineExamples)
+      expect(Codecs.TimelineEvent.validate(e), e.type).toEqual({ ok: true, value: e });
+    expect(new Set(timelineExamples.map((e) => e.type))).toEqual(new Set(TIMELINE_EVENT_TYPES));
+    for (const c of operatorCommandExamples) {
+      expect(Codecs.OperatorCommandBody.validate(c), c.type).toEqual({ ok: true, value: c });
+      const wrapped = { ...examples['operator.commands'], command: c };
+      expect(Codecs.OperatorCommand.validate(wrapped), c.type).toEqual({ ok: true, value: wrapped });
+    }
+    expect(new Set(operatorCommandExamples.map((c) => c.type))).toEqual(new Set(OPERATOR_COMMAND_TYPES));
+  });
+
+  it("a timeline entry's errors are its variant's own", () => {
+    const dispatched = examples['timeline.events'];
+    const r = Codecs.TimelineEvent.validate({ ...dispatched, escalationLevel: -1, outcome: 'dissuaded' });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.errors.map((e) => e.path).sort()).toEqual(['escalationLevel', 'outcome']);
+  });
+
+  it("a nested union reports the chosen variant's fields with their full path", () => {
+    const command = examples['operator.commands'];
+    const { unitId: _u, ...noUnit } = command.command as Extract<
+      typeof command.command,
+      { type: 'reassign' }
+    >;
+    const r = Codecs.OperatorCommand.validate({ ...command, command: { ...noUnit, reason: 7 } });
+    expect(r).toEqual({
+      ok: false,
+      errors: [
+        { path: 'command.unitId', message: 'Expected required property' },
+        { path: 'command.reason', message: 'Expected string' },
+      ],
+    });
+    const unknown = Codecs.OperatorCommand.validate({ ...command, command: { type: 'launch' } });
+    expect(unknown.ok).toBe(false);
+    if (!unknown.ok)
+      expect(unknown.errors).toEqual([
+        {
+          path: 'command.type',
+          message: expect.stringMatching(/^"launch" is not one of create_incident, assign/),
+        },
+      ]);
+    const missing = Codecs.OperatorCommand.validate({ ...command, command: {} });
+    expect(missing.ok).toBe(false);
+    if (!missing.ok) expect(missing.errors[0]?.path).toBe('command.type');
   });
 });
 

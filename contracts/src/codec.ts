@@ -29,6 +29,8 @@ export interface Codec<T> {
   /** Contract name, e.g. `FraudIndicator`. */
   readonly name: string;
   readonly schema: TSchema;
+  /** For a union told apart by a literal field (`kind`, `type`): that field's name. */
+  readonly discriminator?: string;
   /** Fast check with no error collection. */
   is(value: unknown): value is T;
   /** Check and, on failure, return every problem found (up to `maxErrors`). */
@@ -62,29 +64,81 @@ function messageOf(error: ValueError): string {
   return error.message;
 }
 
-function collect(check: TypeCheck<TSchema>, value: unknown, maxErrors: number): ValidationIssue[] {
-  const issues: ValidationIssue[] = [];
-  const seen = new Set<string>();
-  const missing = new Set<string>();
-  for (const error of check.Errors(value)) {
-    const path = pointerToPath(error.path);
-    // A missing field is reported once, not again as "wrong type" for the same path.
-    if (missing.has(path)) continue;
-    if (error.type === ValueErrorType.ObjectRequiredProperty) missing.add(path);
-    const message = messageOf(error);
-    const key = `${path}\u0000${message}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    issues.push({ path, message });
-    if (issues.length >= maxErrors) break;
+type ObjectVariant = { properties?: Record<string, { const?: unknown }> };
+
+/**
+ * The property every variant of a union of objects holds as a distinct literal (`kind`, `type`), or
+ * `undefined` when there is none. Nested unions told apart this way get the chosen variant's errors.
+ */
+export function discriminatorOf(schema: TSchema): string | undefined {
+  const variants = (schema as { anyOf?: ObjectVariant[] }).anyOf;
+  const first = variants?.[0]?.properties;
+  if (!variants || !first) return undefined;
+  for (const [name, prop] of Object.entries(first)) {
+    if (prop.const === undefined) continue;
+    const tags = variants.map((v) => v.properties?.[name]?.const);
+    if (tags.every((t) => t !== undefined) && new Set(tags).size === tags.length) return name;
   }
-  return issues;
+  return undefined;
+}
+
+function joinPath(path: string, field: string): string {
+  return path === '' ? field : `${path}.${field}`;
 }
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
   if (Array.isArray(value)) return 'an array';
   return typeof value === 'string' ? `"${value.slice(0, 40)}"` : typeof value;
+}
+
+function tagOf(value: unknown, discriminator: string): unknown {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
+    ? (value as Record<string, unknown>)[discriminator]
+    : undefined;
+}
+
+function collect(errors: Iterable<ValueError>, maxErrors: number): ValidationIssue[] {
+  const issues: ValidationIssue[] = [];
+  const seen = new Set<string>();
+  const missing = new Set<string>();
+  const push = (path: string, message: string): boolean => {
+    const key = `${path}\u0000${message}`;
+    if (!seen.has(key)) {
+      seen.add(key);
+      issues.push({ path, message });
+    }
+    return issues.length >= maxErrors;
+  };
+  const visit = (iterable: Iterable<ValueError>): boolean => {
+    for (const error of iterable) {
+      const path = pointerToPath(error.path);
+      // A missing field is reported once, not again as "wrong type" for the same path.
+      if (missing.has(path)) continue;
+      if (error.type === ValueErrorType.ObjectRequiredProperty) missing.add(path);
+      const discriminator = error.type === ValueErrorType.Union ? discriminatorOf(error.schema) : undefined;
+      if (discriminator !== undefined && typeof error.value === 'object' && error.value !== null) {
+        // A nested union told apart by a literal: report the matching variant's own errors.
+        const variants = (error.schema as unknown as { anyOf: ObjectVariant[] }).anyOf;
+        const tag = tagOf(error.value, discriminator);
+        const index = variants.findIndex((v) => v.properties?.[discriminator]?.const === tag);
+        const branch = error.errors[index];
+        if (index >= 0 && branch !== undefined) {
+          if (visit(branch)) return true;
+          continue;
+        }
+        const allowed = variants.map((v) => String(v.properties?.[discriminator]?.const)).join(', ');
+        const message =
+          tag === undefined ? `required; one of ${allowed}` : `${describe(tag)} is not one of ${allowed}`;
+        if (push(joinPath(path, discriminator), message)) return true;
+        continue;
+      }
+      if (push(path, messageOf(error))) return true;
+    }
+    return false;
+  };
+  visit(errors);
+  return issues;
 }
 
 const DEFAULT_MAX_ERRORS = 20;
@@ -122,7 +176,7 @@ export function codec<S extends TSchema>(name: string, schema: S): Codec<Static<
     validate(value, maxErrors = DEFAULT_MAX_ERRORS) {
       const c = check();
       if (c.Check(value)) return { ok: true, value };
-      return { ok: false, errors: collect(c, value, maxErrors) };
+      return { ok: false, errors: collect(c.Errors(value), maxErrors) };
     },
   });
 }
@@ -133,7 +187,8 @@ interface Variant {
 
 /**
  * A codec for a union of objects told apart by a literal `discriminator` field (e.g. `kind`):
- * errors name the variant's own fields instead of "expected one of the union".
+ * errors name the variant's own fields instead of "expected one of the union". A union of one
+ * variant (built with {@link variantsOf}) works too, so a new variant is an addition.
  */
 export function discriminatedCodec<S extends TSchema & Variant>(
   name: string,
@@ -159,20 +214,17 @@ export function discriminatedCodec<S extends TSchema & Variant>(
     return c;
   };
   const allowed = [...variants.keys()].map(String).join(', ');
-  const tagOf = (value: unknown): unknown =>
-    typeof value === 'object' && value !== null && !Array.isArray(value)
-      ? (value as Record<string, unknown>)[discriminator]
-      : undefined;
 
   return withJson<Static<S>>({
     name,
     schema,
-    is: (value): value is Static<S> => checkFor(tagOf(value))?.Check(value) === true,
+    discriminator,
+    is: (value): value is Static<S> => checkFor(tagOf(value, discriminator))?.Check(value) === true,
     validate(value, maxErrors = DEFAULT_MAX_ERRORS) {
       if (typeof value !== 'object' || value === null || Array.isArray(value)) {
         return { ok: false, errors: [{ path: '', message: `expected an object, got ${describe(value)}` }] };
       }
-      const tag = tagOf(value);
+      const tag = tagOf(value, discriminator);
       const c = checkFor(tag);
       if (c === undefined) {
         const message =
@@ -180,7 +232,7 @@ export function discriminatedCodec<S extends TSchema & Variant>(
         return { ok: false, errors: [{ path: discriminator, message }] };
       }
       if (c.Check(value)) return { ok: true, value: value as Static<S> };
-      return { ok: false, errors: collect(c, value, maxErrors) };
+      return { ok: false, errors: collect(c.Errors(value), maxErrors) };
     },
   });
 }

@@ -2,8 +2,12 @@
  * One valid example of every event contract. Used by tests, benchmarks and the event catalogue
  * in docs; `examples.test.ts` proves each one passes its own schema.
  */
-import type { TopicEventMap } from './catalogue.ts';
+import type { Codecs, TopicEventMap } from './catalogue.ts';
+import type { Codec } from './codec.ts';
+import { AUDIT_GENESIS_HASH, type AuditEvent } from './events/audit.ts';
 import type { FraudIndicator } from './events/fraud-indicator.ts';
+import type { OperatorCommandBody } from './events/operator-command.ts';
+import type { TimelineEvent } from './events/timeline.ts';
 import { Topic } from './topics.ts';
 
 const at = '2026-11-27T08:30:00.000Z';
@@ -65,6 +69,19 @@ export const fraudIndicatorExamples: readonly FraudIndicator[] = [
     text: '我母亲正在和自称检察官的人通话，要她转账到安全账户。',
   },
 ];
+
+export const auditEventExample: AuditEvent = {
+  version: 1,
+  eventId: 'aud-gw-0001',
+  at: '2026-11-27T08:30:20.000Z',
+  service: 'gateway',
+  actor: { username: 'wang.wei', role: 'officer', address: '10.12.0.8' },
+  action: 'ack',
+  target: { kind: 'order', id: 'ord-inc-20261127-7781-u17' },
+  result: 'ok',
+  details: { status: 'accepted', unitId: 'u17' },
+  correlationId: 'req-7f3a',
+};
 
 export const examples: { readonly [T in keyof TopicEventMap]: TopicEventMap[T] } = {
   [Topic.FraudIndicators]: fraudIndicatorExamples[0]!,
@@ -159,6 +176,8 @@ export const examples: { readonly [T in keyof TopicEventMap]: TopicEventMap[T] }
   [Topic.DispatchOrders]: {
     version: 1,
     orderId: 'ord-inc-20261127-7781-u17',
+    revision: 1,
+    status: 'active',
     unitId: 'u17',
     kind: 'incident',
     refId: 'inc-20261127-7781',
@@ -166,6 +185,8 @@ export const examples: { readonly [T in keyof TopicEventMap]: TopicEventMap[T] }
     priority: 2,
     destination: { lat: 31.2281, lon: 121.4753 },
     etaSec: 170,
+    gridCellId: 'cell-0712',
+    stationId: 'station-01',
     ackDeadline: '2026-11-27T08:31:00.000Z',
     escalationLevel: 0,
   },
@@ -176,6 +197,7 @@ export const examples: { readonly [T in keyof TopicEventMap]: TopicEventMap[T] }
     unitId: 'u17',
     status: 'accepted',
     at: '2026-11-27T08:30:20.000Z',
+    actor: { username: 'wang.wei', role: 'officer', unitId: 'u17' },
   },
   [Topic.InterceptionsPlans]: {
     version: 1,
@@ -204,6 +226,7 @@ export const examples: { readonly [T in keyof TopicEventMap]: TopicEventMap[T] }
     alertId: 'al-res-000123-1764232200',
     subjectId: 'res-000123',
     outcome: 'dissuaded',
+    amountSaved: 48_000,
     labelledBy: 'off-0231',
     labelledAt: '2026-11-27T09:10:00.000Z',
   },
@@ -261,5 +284,318 @@ export const examples: { readonly [T in keyof TopicEventMap]: TopicEventMap[T] }
         ],
       },
     ],
+  },
+  [Topic.TimelineEvents]: {
+    version: 1,
+    eventId: 'inc-20261127-7781:dispatched:ord-inc-20261127-7781-u17',
+    type: 'dispatched',
+    refKind: 'incident',
+    refId: 'inc-20261127-7781',
+    at,
+    stationId: 'station-01',
+    orderId: 'ord-inc-20261127-7781-u17',
+    unitId: 'u17',
+    revision: 1,
+    unitKind: 'patrol_car',
+    etaSec: 170,
+    ackDeadline: '2026-11-27T08:31:00.000Z',
+    escalationLevel: 0,
+  },
+  [Topic.OperatorCommands]: {
+    version: 1,
+    commandId: '5b0f3c1e-8d2a-4a57-9a43-2f1de0c6a9b1',
+    issuedAt: at,
+    user: { username: 'li.na', role: 'operator', region: { kind: 'station', id: 'station-01' } },
+    command: {
+      type: 'reassign',
+      refKind: 'incident',
+      refId: 'inc-20261127-7781',
+      orderId: 'ord-inc-20261127-7781-u17',
+      unitId: 'u23',
+      reason: 'u17 is closer to another call',
+    },
+  },
+  [Topic.VehiclesWatchlist]: {
+    version: 1,
+    plate: '沪A12345',
+    status: 'active',
+    reason: 'Used in the robbery of 26 Nov (inc-20261126-0412)',
+    addedBy: 'li.na',
+    addedAt: at,
+    until: '2026-12-27T08:30:00.000Z',
+    commandId: '1c7e9a52-3f4b-4c1e-b8f0-6d2a9e4b7c31',
+  },
+  [Topic.AuditEvents]: auditEventExample,
+  [Topic.AuditLog]: {
+    version: 1,
+    seq: 0,
+    prevHash: AUDIT_GENESIS_HASH,
+    hash: '1211f32a2c38ee29fb99085575371da0c83ecc3c8927ddd3defd75fdb1efa83f',
+    appendedAt: '2026-11-27T08:30:21.000Z',
+    event: auditEventExample,
+  },
+};
+
+const order = { orderId: 'ord-al-res-000123-1764232200-off-0231', unitId: 'officer-0231' };
+const alertRef = {
+  version: 1 as const,
+  refKind: 'alert' as const,
+  refId: 'al-res-000123-1764232200',
+  gridCellId: 'cell-1112',
+  stationId: 'station-03',
+};
+const officer = { username: 'zhao.lei', role: 'officer' as const };
+
+/** One entry of every timeline type: a fraud warning's life, then an incident's stand-down, a pursuit's end. */
+export const timelineExamples: readonly TimelineEvent[] = [
+  {
+    ...alertRef,
+    eventId: 'al-res-000123-1764232200:raised:1',
+    type: 'raised',
+    at,
+    revision: 1,
+    level: 'warning',
+    fraudType: 'impersonation_authority',
+    location: { lat: 30.271, lon: 120.152 },
+    summary: '3 calls from a listed number in 18 min; AnyDesk installed',
+  },
+  {
+    ...alertRef,
+    ...order,
+    eventId: 'al-res-000123-1764232200:dispatched:ord-al-res-000123-1764232200-off-0231',
+    type: 'dispatched',
+    at: '2026-11-27T08:30:01.000Z',
+    revision: 1,
+    unitKind: 'community_officer',
+    ackDeadline: '2026-11-27T08:35:01.000Z',
+    escalationLevel: 0,
+  },
+  {
+    ...alertRef,
+    ...order,
+    eventId: 'al-res-000123-1764232200:escalated:ord-al-res-000123-1764232200-off-0231',
+    type: 'escalated',
+    at: '2026-11-27T08:35:01.000Z',
+    escalationLevel: 1,
+    rung: 'duty_desk',
+    reason: 'no_ack',
+    deadline: '2026-11-27T08:35:01.000Z',
+  },
+  {
+    ...alertRef,
+    ...order,
+    eventId: 'al-res-000123-1764232200:refused:ord-al-res-000123-1764232200-off-0231',
+    type: 'refused',
+    at: '2026-11-27T08:35:30.000Z',
+    actor: officer,
+    reason: 'At another call',
+  },
+  {
+    ...alertRef,
+    ...order,
+    eventId: 'al-res-000123-1764232200:acknowledged:ord-al-res-000123-1764232200-off-0231',
+    type: 'acknowledged',
+    at: '2026-11-27T08:36:00.000Z',
+    actor: officer,
+  },
+  {
+    ...alertRef,
+    ...order,
+    eventId: 'al-res-000123-1764232200:en_route:ord-al-res-000123-1764232200-off-0231',
+    type: 'en_route',
+    at: '2026-11-27T08:36:10.000Z',
+    actor: officer,
+    etaSec: 240,
+  },
+  {
+    ...alertRef,
+    ...order,
+    eventId: 'al-res-000123-1764232200:on_scene:ord-al-res-000123-1764232200-off-0231',
+    type: 'on_scene',
+    at: '2026-11-27T08:40:20.000Z',
+    actor: officer,
+  },
+  {
+    ...alertRef,
+    ...order,
+    eventId: 'al-res-000123-1764232200:resolved:ord-al-res-000123-1764232200-off-0231',
+    type: 'resolved',
+    at: '2026-11-27T08:58:00.000Z',
+    actor: officer,
+    note: 'Transfer stopped at the bank counter.',
+  },
+  {
+    ...alertRef,
+    eventId: 'al-res-000123-1764232200:outcome',
+    type: 'outcome',
+    at: '2026-11-27T09:10:00.000Z',
+    actor: officer,
+    outcome: 'loss_prevented',
+    amountSaved: 48_000,
+  },
+  {
+    ...alertRef,
+    eventId: 'al-res-000123-1764232200:closed',
+    type: 'closed',
+    at: '2026-11-27T09:10:00.000Z',
+    reason: 'outcome',
+  },
+  {
+    version: 1,
+    eventId: 'inc-20261127-7781:stood_down:ord-inc-20261127-7781-u17',
+    type: 'stood_down',
+    refKind: 'incident',
+    refId: 'inc-20261127-7781',
+    at: '2026-11-27T08:33:00.000Z',
+    actor: { username: 'li.na', role: 'operator' },
+    orderId: 'ord-inc-20261127-7781-u17',
+    unitId: 'u17',
+    reason: 'Caller reports the suspect gone',
+  },
+  {
+    version: 1,
+    eventId: 'pur-沪A12345-1:closed',
+    type: 'closed',
+    refKind: 'pursuit',
+    refId: 'pur-沪A12345-1',
+    at: '2026-11-27T08:52:00.000Z',
+    actor: { username: 'li.na', role: 'operator' },
+    reason: 'captured',
+  },
+];
+
+/** One body of every operator command type. */
+export const operatorCommandExamples: readonly OperatorCommandBody[] = [
+  {
+    type: 'create_incident',
+    incidentId: 'inc-3f0c9a7e-51d2-4a8e-9d0b-7a1e2c3b4d5f',
+    category: 'robbery',
+    priority: 1,
+    location: { lat: 30.2655, lon: 120.1612 },
+    address: '延安路 200 号',
+    description: 'Phone snatched, two suspects on an e-bike heading north.',
+    callerNumber: '13800138000',
+    externalRef: 'CAD-20261127-0931',
+  },
+  { type: 'assign', refKind: 'incident', refId: 'inc-20261127-7781', unitId: 'u23' },
+  {
+    type: 'reassign',
+    refKind: 'incident',
+    refId: 'inc-20261127-7781',
+    orderId: 'ord-inc-20261127-7781-u17',
+    unitId: 'u23',
+  },
+  {
+    type: 'stand_down',
+    refKind: 'incident',
+    refId: 'inc-20261127-7781',
+    orderId: 'ord-inc-20261127-7781-u17',
+    unitId: 'u17',
+    reason: 'Caller reports the suspect gone',
+  },
+  { type: 'close', refKind: 'alert', refId: 'al-res-000123-1764232200', reason: 'Duplicate of a 110 call' },
+  {
+    type: 'start_pursuit',
+    plate: '沪A12345',
+    location: { lat: 31.231, lon: 121.47 },
+    nodeId: 'n1042',
+    seenAt: at,
+    headingDeg: 270,
+    incidentId: 'inc-20261127-7781',
+  },
+  { type: 'stop_pursuit', pursuitId: 'pur-沪A12345-1', plate: '沪A12345', result: 'captured' },
+  {
+    type: 'watchlist_add',
+    plate: '沪A12345',
+    reason: 'Robbery suspect vehicle',
+    until: '2026-12-27T08:30:00.000Z',
+  },
+  { type: 'watchlist_remove', plate: '沪A12345', reason: 'Recovered' },
+];
+
+type CodecValue<K extends keyof typeof Codecs> = (typeof Codecs)[K] extends Codec<infer T> ? T : never;
+
+/** One valid example of every contract, by contract name (topic events are the topic examples). */
+export const contractExamples: { readonly [K in keyof typeof Codecs]: CodecValue<K> } = {
+  FraudIndicator: examples[Topic.FraudIndicators],
+  IncidentReport: examples[Topic.IncidentsReported],
+  VehicleSighting: examples[Topic.VehiclesSighted],
+  UnitPosition: examples[Topic.UnitsPositions],
+  UnitStatus: examples[Topic.UnitsStatus],
+  Alert: examples[Topic.AlertsRaised],
+  DispatchOrder: examples[Topic.DispatchOrders],
+  DispatchAck: examples[Topic.DispatchAcks],
+  InterceptionPlan: examples[Topic.InterceptionsPlans],
+  OutcomeLabel: examples[Topic.OutcomesLabelled],
+  RuleSet: examples[Topic.RulesSets],
+  TimelineEvent: examples[Topic.TimelineEvents],
+  OperatorCommand: examples[Topic.OperatorCommands],
+  WatchListEntry: examples[Topic.VehiclesWatchlist],
+  AuditEvent: examples[Topic.AuditEvents],
+  AuditLogEntry: examples[Topic.AuditLog],
+  ApiError: {
+    error: {
+      code: 'validation_failed',
+      message: '1 field is invalid',
+      details: [{ path: 'location.lat', reason: 'Expected number to be less or equal to 90' }],
+      requestId: 'req-7f3a',
+    },
+  },
+  IngestAccepted: { accepted: 3, duplicates: 0 },
+  LoginRequest: { username: 'li.na', password: 'correct horse battery staple' },
+  LoginResponse: {
+    token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJsaS5uYSJ9.c2lnbmF0dXJl',
+    expiresAt: '2026-11-27T09:30:00.000Z',
+    user: { username: 'li.na', role: 'operator', region: { kind: 'district', id: 'district-1' } },
+  },
+  SocketAuth: { token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJsaS5uYSJ9.c2lnbmF0dXJl' },
+  OrderAckRequest: {
+    orderId: 'ord-inc-20261127-7781-u17',
+    status: 'on_scene',
+    location: { lat: 31.2281, lon: 121.4753 },
+  },
+  UnitStatusRequest: { status: 'off_duty', note: 'End of shift' },
+  CommandRequest: {
+    commandId: '5b0f3c1e-8d2a-4a57-9a43-2f1de0c6a9b1',
+    command: operatorCommandExamples[0]!,
+  },
+  OperatorCommandBody: operatorCommandExamples[0]!,
+  OutcomeRequest: { alertId: 'al-res-000123-1764232200', outcome: 'loss_prevented', amountSaved: 48_000 },
+  SnapshotRequest: { parts: ['alerts', 'orders', 'units'] },
+  Receipt: { eventId: 'ack-ord-inc-20261127-7781-u17-on_scene' },
+  LivePosition: { unitId: 'u17', location: { lat: 31.229, lon: 121.471 }, at, speedKph: 32, headingDeg: 90 },
+  Snapshot: {
+    at,
+    region: { kind: 'station', id: 'station-01' },
+    alerts: [examples[Topic.AlertsRaised]],
+    incidents: [examples[Topic.IncidentsReported]],
+    orders: [examples[Topic.DispatchOrders]],
+    units: [
+      {
+        unitId: 'u17',
+        kind: 'patrol_car',
+        callSign: 'P-017',
+        stationId: 'station-01',
+        status: 'dispatched',
+        statusAt: at,
+        orderId: 'ord-inc-20261127-7781-u17',
+        position: { unitId: 'u17', location: { lat: 31.229, lon: 121.471 }, at },
+      },
+    ],
+    plans: [examples[Topic.InterceptionsPlans]],
+    watchList: [examples[Topic.VehiclesWatchlist]],
+  },
+  Figures: {
+    at: '2026-11-27T18:00:00.000Z',
+    since: '2026-11-26T16:00:00.000Z',
+    alerts: { raised: 42, open: 5, notice: 20, warning: 15, urgent: 7 },
+    outcomes: { dissuaded: 18, loss_prevented: 9, too_late: 2, false_alarm: 6 },
+    amountSavedCny: 1_284_000,
+    lossCny: 63_500,
+    incidents: { reported: 310, open: 12 },
+    orders: { active: 14, pastDeadline: 1, escalations: 4 },
+    medianToDispatchSec: 8.5,
+    medianToOnSceneSec: 334,
+    rules: [{ ruleId: 'listed-calls-20m', fired: 31, labelled: 24, confirmed: 20, precision: 0.83 }],
   },
 };

@@ -1,5 +1,6 @@
 /** HTTP bodies shared by the services' APIs. */
 import { type Static, Type } from '@sinclair/typebox';
+import { Timestamp, UserIdentity, Username } from './common.ts';
 
 /** One rejected field of a request: which event of a batch (when batched), where, and why. */
 export const FieldError = Type.Object(
@@ -12,21 +13,20 @@ export const FieldError = Type.Object(
 );
 export type FieldError = Static<typeof FieldError>;
 
-/** Every 4xx and 5xx body. `code` is stable and machine-readable; `message` is for people. */
-export const ApiError = Type.Object(
+/** What went wrong: a stable machine-readable `code`, a `message` for people, the fields at fault. */
+export const ErrorBody = Type.Object(
   {
-    error: Type.Object(
-      {
-        code: Type.String(),
-        message: Type.String(),
-        details: Type.Optional(Type.Array(FieldError)),
-        requestId: Type.Optional(Type.String()),
-      },
-      { additionalProperties: false },
-    ),
+    code: Type.String(),
+    message: Type.String(),
+    details: Type.Optional(Type.Array(FieldError)),
+    requestId: Type.Optional(Type.String()),
   },
-  { additionalProperties: false, $id: 'ApiError' },
+  { additionalProperties: false },
 );
+export type ErrorBody = Static<typeof ErrorBody>;
+
+/** Every 4xx and 5xx body. */
+export const ApiError = Type.Object({ error: ErrorBody }, { additionalProperties: false, $id: 'ApiError' });
 export type ApiError = Static<typeof ApiError>;
 
 /** 202 answer of the ingest routes. */
@@ -41,3 +41,21 @@ export const IngestAccepted = Type.Object(
   { additionalProperties: false, $id: 'IngestAccepted' },
 );
 export type IngestAccepted = Static<typeof IngestAccepted>;
+
+/** `POST /api/auth/login` on the gateway. */
+export const LoginRequest = Type.Object(
+  { username: Username, password: Type.String({ minLength: 1, maxLength: 256 }) },
+  { additionalProperties: false, $id: 'LoginRequest' },
+);
+export type LoginRequest = Static<typeof LoginRequest>;
+
+/** 200 answer of `POST /api/auth/login` and `POST /api/auth/refresh`. */
+export const LoginResponse = Type.Object(
+  {
+    token: Type.String({ minLength: 1, maxLength: 4096, description: 'Short-lived signed token (JWT).' }),
+    expiresAt: Timestamp,
+    user: UserIdentity,
+  },
+  { additionalProperties: false, $id: 'LoginResponse' },
+);
+export type LoginResponse = Static<typeof LoginResponse>;

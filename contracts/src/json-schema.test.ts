@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { staleSchemaFiles } from '../scripts/write-json-schemas.ts';
 import { Codecs } from './catalogue.ts';
 import { isDateTime } from './codec.ts';
-import { examples, fraudIndicatorExamples } from './examples.ts';
+import { contractExamples, examples, fraudIndicatorExamples } from './examples.ts';
 import { renderJsonSchemas } from './json-schema.ts';
 
 const schemasDir = join(dirname(fileURLToPath(import.meta.url)), '..', 'schemas');
@@ -40,6 +40,20 @@ describe('JSON Schema export', () => {
     expect(check('RuleSet', examples['rules.sets'])).toBe(true);
     expect(check('RuleSet', { ...examples['rules.sets'], rules: [{ kind: 'window' }] })).toBe(false);
   });
+
+  it('loads every file into one validator, and each contract example passes its file', () => {
+    const ajv = new Ajv2020({ strict: false });
+    ajv.addFormat('date-time', { type: 'string', validate: isDateTime });
+    for (const text of files.values()) ajv.addSchema(JSON.parse(text) as object);
+    for (const [name, example] of Object.entries(contractExamples)) {
+      const validate = ajv.getSchema(`https://fenghuo.local/contracts/${name}.json`);
+      expect(validate, name).toBeDefined();
+      expect(validate!(example), `${name}: ${JSON.stringify(validate!.errors)}`).toBe(true);
+    }
+    const command = examples['operator.commands'];
+    const validate = ajv.getSchema('https://fenghuo.local/contracts/OperatorCommand.json')!;
+    expect(validate({ ...command, command: { ...command.command, type: 'launch' } })).toBe(false);
+  });
 });
 
 describe('event catalogue', () => {
@@ -48,6 +62,6 @@ describe('event catalogue', () => {
     const { renderEventCatalogue } = await import('./event-catalogue.ts');
     const doc = readFileSync(join(schemasDir, '..', '..', 'docs', 'events.md'), 'utf8');
     expect(doc).toBe(renderEventCatalogue());
-    expect(doc).toContain('| `rules.sets` | ruleSetId | 1 | compact | forever | RuleSet |');
+    expect(doc).toContain('| `rules.sets` | ruleSetId | 1 | compact | forever | rules | RuleSet |');
   });
 });

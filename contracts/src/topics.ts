@@ -9,6 +9,25 @@ const DAY_MS = 24 * HOUR_MS;
 
 export type CleanupPolicy = 'delete' | 'compact';
 
+/** The services that write or read topics. `audit-writer` appends `audit.events` to `audit.log`. */
+export const SERVICE_NAMES = [
+  'ingest',
+  'fraud-scorer',
+  'router',
+  'interceptor',
+  'rules',
+  'gateway',
+  'audit-writer',
+] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+/**
+ * Who owns a topic: the one service that owns the state it carries and writes it (others that
+ * also produce to it only append people's inputs, which the owner applies), or `each producer`
+ * for topics where every producer writes only its own records (audit events, dead letters).
+ */
+export type TopicOwner = ServiceName | 'each producer';
+
 export interface TopicSpec {
   /** Kafka topic name. */
   readonly name: string;
@@ -20,6 +39,8 @@ export interface TopicSpec {
   readonly cleanupPolicy: CleanupPolicy;
   /** Retention in milliseconds for `delete` topics; `-1` keeps records forever. */
   readonly retentionMs: number;
+  /** The one service that owns the topic's state (see {@link TopicOwner}). */
+  readonly owner: TopicOwner;
   /** Who writes and who reads, for the event catalogue. */
   readonly producers: readonly string[];
   readonly consumers: readonly string[];
@@ -40,6 +61,11 @@ export const Topic = {
   InterceptionsPlans: 'interceptions.plans',
   OutcomesLabelled: 'outcomes.labelled',
   RulesSets: 'rules.sets',
+  TimelineEvents: 'timeline.events',
+  OperatorCommands: 'operator.commands',
+  VehiclesWatchlist: 'vehicles.watchlist',
+  AuditEvents: 'audit.events',
+  AuditLog: 'audit.log',
 } as const;
 
 export type TopicName = (typeof Topic)[keyof typeof Topic];
@@ -58,11 +84,13 @@ const base: readonly TopicSpec[] = [
     key: 'subjectId',
     partitions: 12,
     cleanupPolicy: 'delete',
-    retentionMs: 7 * DAY_MS,
+    retentionMs: 30 * DAY_MS,
+    owner: 'ingest',
     producers: ['ingest'],
-    consumers: ['fraud-scorer'],
+    consumers: ['fraud-scorer', 'rules'],
     event: 'FraudIndicator',
-    description: 'Fraud indicators about a resident from banks, telecom operators and the anti-fraud app.',
+    description:
+      'Fraud indicators about a resident from banks, telecom operators and the anti-fraud app; kept 30 days for backtests.',
   },
   {
     name: Topic.IncidentsReported,
@@ -70,8 +98,9 @@ const base: readonly TopicSpec[] = [
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 30 * DAY_MS,
+    owner: 'ingest',
     producers: ['ingest'],
-    consumers: ['router'],
+    consumers: ['router', 'interceptor', 'gateway'],
     event: 'IncidentReport',
     description: '110 calls, grid-worker and patrol reports of incidents.',
   },
@@ -80,22 +109,25 @@ const base: readonly TopicSpec[] = [
     key: 'plate',
     partitions: 6,
     cleanupPolicy: 'delete',
-    retentionMs: 7 * DAY_MS,
+    retentionMs: 30 * DAY_MS,
+    owner: 'ingest',
     producers: ['ingest'],
     consumers: ['interceptor'],
     event: 'VehicleSighting',
-    description: 'Road-camera sightings of vehicles.',
+    description: 'Road-camera sightings of vehicles; kept 30 days to replay pursuits.',
   },
   {
     name: Topic.UnitsPositions,
     key: 'unitId',
     partitions: 6,
     cleanupPolicy: 'delete',
-    retentionMs: 1 * DAY_MS,
+    retentionMs: 7 * DAY_MS,
+    owner: 'ingest',
     producers: ['ingest', 'gateway'],
     consumers: ['router', 'interceptor', 'gateway'],
     event: 'UnitPosition',
-    description: "Officers' phone and vehicle positions (OsmAnd / Traccar Client).",
+    description:
+      "Officers' phone and vehicle positions (OsmAnd / Traccar Client); kept 7 days to replay pursuits.",
   },
   {
     name: Topic.UnitsStatus,
@@ -103,10 +135,12 @@ const base: readonly TopicSpec[] = [
     partitions: 6,
     cleanupPolicy: 'compact',
     retentionMs: -1,
-    producers: ['gateway'],
+    owner: 'router',
+    producers: ['router', 'gateway'],
     consumers: ['router', 'interceptor', 'gateway'],
     event: 'UnitStatus',
-    description: 'Unit availability (available, busy, off duty); compacted to the latest per unit.',
+    description:
+      "Unit availability, compacted to the latest per unit: the router's decisions, and officers' own changes that the gateway appends.",
   },
   {
     name: Topic.AlertsRaised,
@@ -114,6 +148,7 @@ const base: readonly TopicSpec[] = [
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 90 * DAY_MS,
+    owner: 'fraud-scorer',
     producers: ['fraud-scorer'],
     consumers: ['router', 'gateway'],
     event: 'Alert',
@@ -125,10 +160,12 @@ const base: readonly TopicSpec[] = [
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 90 * DAY_MS,
-    producers: ['router', 'interceptor'],
+    owner: 'router',
+    producers: ['router'],
     consumers: ['gateway'],
     event: 'DispatchOrder',
-    description: 'Orders sending a unit or officer to an incident, alert or checkpoint.',
+    description:
+      "Orders sending a unit or officer to an incident, alert or checkpoint (the interceptor's assignments become orders here), updated in place by revision.",
   },
   {
     name: Topic.DispatchAcks,
@@ -136,10 +173,12 @@ const base: readonly TopicSpec[] = [
     partitions: 6,
     cleanupPolicy: 'delete',
     retentionMs: 90 * DAY_MS,
+    owner: 'gateway',
     producers: ['gateway'],
     consumers: ['router'],
     event: 'DispatchAck',
-    description: 'Acknowledgements, refusals and arrivals for dispatch orders (drives escalation).',
+    description:
+      "Officers' answers to orders: accepted, refused, en route, on scene, completed (drives escalation).",
   },
   {
     name: Topic.InterceptionsPlans,
@@ -147,8 +186,9 @@ const base: readonly TopicSpec[] = [
     partitions: 3,
     cleanupPolicy: 'delete',
     retentionMs: 30 * DAY_MS,
+    owner: 'interceptor',
     producers: ['interceptor'],
-    consumers: ['gateway'],
+    consumers: ['router', 'gateway'],
     event: 'InterceptionPlan',
     description: 'Interception plans (checkpoints, assigned units, reach set), re-planned per sighting.',
   },
@@ -158,8 +198,9 @@ const base: readonly TopicSpec[] = [
     partitions: 3,
     cleanupPolicy: 'delete',
     retentionMs: -1,
+    owner: 'gateway',
     producers: ['gateway'],
-    consumers: ['rules', 'fraud-scorer'],
+    consumers: ['rules', 'fraud-scorer', 'router'],
     event: 'OutcomeLabel',
     description: 'Outcomes of alerts (dissuaded, loss prevented, too late, false alarm) for backtests.',
   },
@@ -169,10 +210,77 @@ const base: readonly TopicSpec[] = [
     partitions: 1,
     cleanupPolicy: 'compact',
     retentionMs: -1,
+    owner: 'rules',
     producers: ['rules'],
     consumers: ['fraud-scorer', 'router', 'interceptor'],
     event: 'RuleSet',
-    description: 'Published rule sets; compacted so a starting processor reads the live version of each.',
+    description:
+      'Published rule sets and settings of every kind; compacted so a starting processor reads the live version of each.',
+  },
+  {
+    name: Topic.TimelineEvents,
+    key: 'refId',
+    partitions: 6,
+    cleanupPolicy: 'delete',
+    retentionMs: 365 * DAY_MS,
+    owner: 'router',
+    producers: ['router'],
+    consumers: ['gateway'],
+    event: 'TimelineEvent',
+    description:
+      "Each alert's, incident's and pursuit's timeline (raised, dispatched, acknowledged, escalated, … closed), in order per matter; kept a year for reports.",
+  },
+  {
+    name: Topic.OperatorCommands,
+    key: 'matter (alert or incident id; plate)',
+    partitions: 3,
+    cleanupPolicy: 'delete',
+    retentionMs: 365 * DAY_MS,
+    owner: 'gateway',
+    producers: ['gateway'],
+    consumers: ['router', 'interceptor'],
+    event: 'OperatorCommand',
+    description:
+      "Operators' commands with who issued them: create incident, assign, reassign, stand down, close, pursuits, watch list.",
+  },
+  {
+    name: Topic.VehiclesWatchlist,
+    key: 'plate',
+    partitions: 3,
+    cleanupPolicy: 'compact',
+    retentionMs: -1,
+    owner: 'interceptor',
+    producers: ['interceptor'],
+    consumers: ['interceptor', 'gateway'],
+    event: 'WatchListEntry',
+    description:
+      'The watch list of plates, compacted to the latest entry per plate (removals are entries too).',
+  },
+  {
+    name: Topic.AuditEvents,
+    key: 'service',
+    partitions: 3,
+    cleanupPolicy: 'delete',
+    retentionMs: 30 * DAY_MS,
+    owner: 'each producer',
+    producers: ['ingest', 'fraud-scorer', 'router', 'interceptor', 'rules', 'gateway'],
+    consumers: ['audit-writer'],
+    event: 'AuditEvent',
+    description:
+      'Accountable actions of every service (logins, dispatches, acks, commands, outcomes, rule changes, denials).',
+  },
+  {
+    name: Topic.AuditLog,
+    key: 'seq',
+    partitions: 1,
+    cleanupPolicy: 'delete',
+    retentionMs: -1,
+    owner: 'audit-writer',
+    producers: ['audit-writer'],
+    consumers: [],
+    event: 'AuditLogEntry',
+    description:
+      'The audit trail: every audit event once, in one partition, hash-chained (SHA-256) so a checker can prove nothing was changed or left out; kept forever.',
   },
 ];
 
@@ -188,6 +296,7 @@ export const TOPICS: readonly TopicSpec[] = [
       partitions: 1,
       cleanupPolicy: 'delete',
       retentionMs: 30 * DAY_MS,
+      owner: 'each producer',
       producers: t.consumers,
       consumers: ['operators'],
       event: 'dead-letter',

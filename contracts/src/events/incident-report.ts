@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { GeoPoint, Id, IngestedFields, PhoneNumber } from '../common.ts';
+import { GeoPoint, Id, IngestedFields, PhoneNumber, Plate, Priority } from '../common.ts';
 
 export const IncidentCategory = Type.Union([
   Type.Literal('violence'),
@@ -13,6 +13,7 @@ export const IncidentCategory = Type.Union([
   Type.Literal('suspicious'),
   Type.Literal('missing_person'),
   Type.Literal('alarm'),
+  Type.Literal('fleeing_vehicle', { description: 'A vehicle fleeing the police: opens a pursuit.' }),
   Type.Literal('other'),
 ]);
 export type IncidentCategory = Static<typeof IncidentCategory>;
@@ -31,11 +32,19 @@ export const IncidentReport = Type.Object(
       Type.Literal('replay'),
     ]),
     category: IncidentCategory,
-    priority: Type.Integer({ minimum: 1, maximum: 4, description: '1 is the most urgent.' }),
+    priority: Priority,
     location: GeoPoint,
     address: Type.Optional(Type.String({ maxLength: 256 })),
     description: Type.Optional(Type.String({ maxLength: 4000 })),
     callerNumber: Type.Optional(PhoneNumber),
+    gridCellId: Type.Optional(Id),
+    plate: Type.Optional(Plate),
+    attachments: Type.Optional(
+      Type.Array(Id, {
+        maxItems: 8,
+        description: 'Ids of photos kept by the gateway (never the bytes themselves).',
+      }),
+    ),
     externalRef: Type.Optional(
       Type.String({ maxLength: 128, description: 'Id in the originating system (CAD number).' }),
     ),

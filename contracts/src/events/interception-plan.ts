@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { ContractVersion, GeoPoint, Id, Timestamp } from '../common.ts';
+import { ContractVersion, GeoPoint, Id, Plate, Timestamp } from '../common.ts';
 
 export const Checkpoint = Type.Object(
   {
@@ -20,7 +20,7 @@ export const InterceptionPlan = Type.Object(
     version: ContractVersion,
     pursuitId: Id,
     revision: Type.Integer({ minimum: 1 }),
-    plate: Type.String({ minLength: 2, maxLength: 16 }),
+    plate: Plate,
     status: Type.Union([
       Type.Literal('active'),
       Type.Literal('captured'),

@@ -9,7 +9,11 @@ export const Outcome = Type.Union([
 ]);
 export type Outcome = Static<typeof Outcome>;
 
-/** What came of an alert; labels for backtests and cooldowns. Topic `outcomes.labelled`, key `alertId`. */
+/**
+ * What came of an alert; labels for backtests and cooldowns, and the end of the alert's timeline.
+ * Written by the gateway when an officer records it (`labelledBy` is their username).
+ * Topic `outcomes.labelled`, key `alertId`.
+ */
 export const OutcomeLabel = Type.Object(
   {
     version: ContractVersion,
@@ -18,6 +22,13 @@ export const OutcomeLabel = Type.Object(
     subjectId: Id,
     outcome: Outcome,
     lossAmount: Type.Optional(Type.Number({ minimum: 0, description: 'CNY lost, when too late.' })),
+    amountSaved: Type.Optional(
+      Type.Number({
+        minimum: 0,
+        maximum: 1e12,
+        description: 'CNY the resident kept (the transfer stopped), when dissuaded or loss prevented.',
+      }),
+    ),
     labelledBy: Id,
     labelledAt: Timestamp,
     note: Type.Optional(Type.String({ maxLength: 2000 })),

@@ -1,5 +1,5 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { GeoPoint, Id, IngestedFields } from '../common.ts';
+import { GeoPoint, Id, IngestedFields, UserIdentity } from '../common.ts';
 
 /** A unit's position from an officer's phone (OsmAnd/Traccar) or vehicle. Topic `units.positions`, key `unitId`. */
 export const UnitPosition = Type.Object(
@@ -32,11 +32,18 @@ export const UnitKind = Type.Union([
   Type.Literal('patrol_car'),
   Type.Literal('motorcycle'),
   Type.Literal('foot'),
-  Type.Literal('community_officer'),
+  Type.Literal('community_officer', { description: 'The community officer of one grid cell.' }),
+  Type.Literal('duty_desk', { description: "A station's duty desk (值班室)." }),
 ]);
 export type UnitKind = Static<typeof UnitKind>;
+export const UNIT_KINDS: readonly UnitKind[] = UnitKind.anyOf.map((s) => s.const);
 
-/** A unit's availability. Topic `units.status` (compacted), key `unitId`. */
+/**
+ * A unit's availability. The router owns it: it writes the status each decision implies
+ * (`dispatched` on an order, `available` when an order ends). The gateway appends an officer's own
+ * change (on or off duty, busy) with the officer as `actor`; the router applies it. Consumers keep
+ * the latest per unit. Topic `units.status` (compacted), key `unitId`.
+ */
 export const UnitStatus = Type.Object(
   {
     ...IngestedFields,
@@ -44,6 +51,8 @@ export const UnitStatus = Type.Object(
     status: UnitState,
     unitKind: Type.Optional(UnitKind),
     orderId: Type.Optional(Type.String({ maxLength: 128, description: 'The order the unit works on.' })),
+    actor: Type.Optional(UserIdentity),
+    note: Type.Optional(Type.String({ maxLength: 1000 })),
   },
   { additionalProperties: false, $id: 'UnitStatus' },
 );

@@ -1,11 +1,11 @@
 import { type Static, Type } from '@sinclair/typebox';
-import { GeoPoint, Id, IngestedFields } from '../common.ts';
+import { GeoPoint, Id, IngestedFields, Plate } from '../common.ts';
 
 /** A road camera read a plate. Topic `vehicles.sighted`, key `plate`. */
 export const VehicleSighting = Type.Object(
   {
     ...IngestedFields,
-    plate: Type.String({ minLength: 2, maxLength: 16, description: 'Normalised plate, e.g. 粤B12345.' }),
+    plate: Plate,
     cameraId: Id,
     location: GeoPoint,
     nodeId: Type.Optional(Type.String({ maxLength: 64, description: 'Road-graph node of the camera.' })),

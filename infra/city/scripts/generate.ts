@@ -8,11 +8,13 @@ import {
   packDir,
   writeCityPack,
 } from '@fenghuo/city';
+import { summary } from './summary.js';
 
 const HELP = `Usage: npm run city:generate -- [options]
 
-Generates a deterministic city pack (roads, grid cells, stations, posts, units, cameras) and
-writes it to <out>/<name>/ (see docs/city-pack.md).
+Generates a deterministic city pack (roads, grid cells with their stations and community
+officers, stations with their duty desks, districts, posts, patrol units, cameras) and writes it
+to <out>/<name>/ (see docs/city-pack.md).
 
 Options:
   --name NAME     pack name (default: ${DEFAULT_PACK_NAME})
@@ -48,8 +50,7 @@ function run(): void {
   writeCityPack(pack, dir);
   const g = pack.graph;
   process.stdout.write(
-    `wrote ${dir}: ${g.nodeCount} nodes, ${g.edgeCount} edges, ${pack.cells.length} cells, ${pack.stations.length} stations, ` +
-      `${pack.posts.length} posts, ${pack.units.length} units, ${pack.cameras.length} cameras in ${((performance.now() - t0) / 1000).toFixed(2)} s\n`,
+    `wrote ${dir}: ${g.nodeCount} nodes, ${g.edgeCount} edges, ${summary(pack)} in ${((performance.now() - t0) / 1000).toFixed(2)} s\n`,
   );
 }
 

@@ -8,19 +8,23 @@ import {
   importOsmGraph,
   type PlacementOptions,
   packDir,
+  readDistricts,
   readPosts,
   readStations,
   readUnits,
   writeCityPack,
 } from '@fenghuo/city';
 import { progressBar } from './progress.js';
+import { summary } from './summary.js';
 
 const HELP = `Usage: npm run city:import -- FILE --name NAME [options]
 
 Builds a city pack from FILE: OpenStreetMap .osm.pbf, .osm or .osm.gz (drivable ways, one-way
 rules, speeds from maxspeed or the highway class; only the largest strongly connected part is
 kept), or an OSMnx .graphml (node ids and edges kept as they are). Grid cells are a square grid
-over the area; stations, posts and units are spread over the roads unless you supply them.
+over the area; stations, posts and units are spread over the roads unless you supply them. Each
+cell goes to the station standing in it, else the nearest; stations are grouped into districts;
+every cell gets a community officer and every station a duty desk (unless --units has them).
 
 Options:
   --name NAME          pack name (required); written to <out>/<NAME>/
@@ -28,8 +32,11 @@ Options:
   --cell-size M        grid cell side in metres (default: about 400 cells, at least 250 m)
   --posts N            number of generated posts (default: nodes / 250, 3 to 90)
   --stations FILE      GeoJSON Points with properties id, name
+  --districts FILE     JSON {"districts":[{"id","name","stationIds":[...]}]} (default: stations
+                       grouped by three, nearest first)
   --posts-file FILE    GeoJSON Points with properties id, name, stationId
   --units FILE         GeoJSON Points with properties id, callSign, kind, homeId, stationId
+                       (and gridCellId for community officers)
   --all-components     keep every road fragment (default: largest strongly connected only;
                        GraphML is always taken as given so node ids match the source)
   -h, --help           show this help
@@ -46,6 +53,7 @@ function run(): void {
       'cell-size': { type: 'string' },
       posts: { type: 'string' },
       stations: { type: 'string' },
+      districts: { type: 'string' },
       'posts-file': { type: 'string' },
       units: { type: 'string' },
       'all-components': { type: 'boolean', default: false },
@@ -74,6 +82,7 @@ function run(): void {
     placement.posts = v;
   }
   if (values.stations) placement.stations = readStations(values.stations);
+  if (values.districts) placement.districts = readDistricts(values.districts);
   if (values['posts-file']) placement.postsLayer = readPosts(values['posts-file']);
   if (values.units) placement.units = readUnits(values.units);
 
@@ -96,8 +105,7 @@ function run(): void {
   );
   writeCityPack(pack, dir);
   process.stdout.write(
-    `wrote ${dir}: ${graph.nodeCount} nodes, ${graph.edgeCount} edges, ${pack.cells.length} cells, ${pack.stations.length} stations, ` +
-      `${pack.posts.length} posts, ${pack.units.length} units, ${pack.cameras.length} cameras in ${((performance.now() - t0) / 1000).toFixed(2)} s\n`,
+    `wrote ${dir}: ${graph.nodeCount} nodes, ${graph.edgeCount} edges, ${summary(pack)} in ${((performance.now() - t0) / 1000).toFixed(2)} s\n`,
   );
 }
 

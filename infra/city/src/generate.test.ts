@@ -14,7 +14,12 @@ describe('generated default city', () => {
     expect(pack.cells.length).toBe(400);
     expect(pack.stations.length).toBe(7);
     expect(pack.posts.length).toBe(90);
-    expect(pack.units.length).toBe(200);
+    const kinds = (...k: string[]) => pack.units.filter((u) => k.includes(u.kind)).length;
+    expect(kinds('patrol_car', 'motorcycle', 'foot')).toBe(200);
+    expect(kinds('community_officer')).toBe(400);
+    expect(kinds('duty_desk')).toBe(7);
+    expect(pack.units.length).toBe(607);
+    expect(pack.districts.length).toBe(3);
     expect(pack.cameras.length).toBeGreaterThan(100);
     expect(new Set(pack.cells.map((c) => c.officerId)).size).toBe(400);
   });
@@ -57,17 +62,24 @@ describe('generated default city', () => {
   });
 
   it('is deterministic for a seed and differs between seeds', () => {
-    const a = encodeGraph(generateCity({ targetNodes: 3000 }).graph);
-    const b = encodeGraph(generateCity({ targetNodes: 3000 }).graph);
+    const first = generateCity({ targetNodes: 3000 });
+    const second = generateCity({ targetNodes: 3000 });
+    const a = encodeGraph(first.graph);
+    const b = encodeGraph(second.graph);
     const c = encodeGraph(generateCity({ targetNodes: 3000, seed: 2 }).graph);
     expect(Buffer.from(a).equals(Buffer.from(b))).toBe(true);
     expect(Buffer.from(a).equals(Buffer.from(c))).toBe(false);
+    const { graph: _g1, ...layers1 } = first;
+    const { graph: _g2, ...layers2 } = second;
+    expect(layers2).toEqual(layers1);
   });
 
   it('scales with targetNodes', () => {
     const small = generateCity({ targetNodes: 5000, posts: 10, units: 20 });
     expect(small.graph.nodeCount).toBeGreaterThan(4000);
     expect(small.graph.nodeCount).toBeLessThan(6000);
-    expect(small.units.length).toBe(20);
+    expect(small.units.filter((u) => u.kind !== 'community_officer' && u.kind !== 'duty_desk')).toHaveLength(
+      20,
+    );
   });
 });

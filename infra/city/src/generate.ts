@@ -1,21 +1,21 @@
 /**
  * Deterministic generator of a plausible city: a jittered street lattice with arterials every
  * 800 m, a one-way grid in the core, two ring roads with interchanges, a meandering river crossed
- * only on bridges, grid cells with officers, stations, posts, units and intersection cameras.
+ * only on bridges, grid cells with officers, stations with their areas and duty desks, districts,
+ * posts, units and intersection cameras.
  * The same options always give the same pack (node ids included).
  */
 import { filterGraphInput, largestStronglyConnectedComponent } from './components.js';
 import { bboxOfCoords, LocalProjection, type LonLat, type Ring } from './geo.js';
 import { RoadGraph, type RoadGraphInput } from './graph.js';
 import {
-  type Camera,
-  CITY_PACK_VERSION,
-  type CityPack,
-  type GridCell,
-  type Post,
-  type Station,
-  type Unit,
-} from './pack.js';
+  assignCellStations,
+  type CellDraft,
+  communityUnits,
+  groupStationsIntoDistricts,
+  stationLocator,
+} from './jurisdiction.js';
+import { type Camera, CITY_PACK_VERSION, type CityPack, type Post, type Station, type Unit } from './pack.js';
 import { SeededRandom } from './random.js';
 import { DEFAULT_SPEED_KPH, RoadClass } from './road-class.js';
 import { SnapIndex } from './snap.js';
@@ -33,7 +33,7 @@ export interface GenerateOptions {
   stations?: number;
   /** @defaultValue 90 */
   posts?: number;
-  /** @defaultValue 200 */
+  /** Patrol units (community officers, one per cell, and duty desks, one per station, come on top). @defaultValue 200 */
   units?: number;
   /** Geographic centre of the city. @defaultValue [120.15, 30.27] */
   origin?: LonLat;
@@ -240,7 +240,7 @@ export function generateCity(options: GenerateOptions = {}): CityPack {
       vy[j * (side2 + 1) + i] = -ext + j * cellSize + (interior ? rnd.range(-0.2, 0.2) * cellSize : 0);
     }
   }
-  const cells: GridCell[] = [];
+  const cellDrafts: CellDraft[] = [];
   for (let j = 0; j < side2; j++) {
     for (let i = 0; i < side2; i++) {
       const v = (ii: number, jj: number): LonLat => {
@@ -249,7 +249,7 @@ export function generateCity(options: GenerateOptions = {}): CityPack {
       };
       const ring: Ring = [v(i, j), v(i + 1, j), v(i + 1, j + 1), v(i, j + 1), v(i, j)];
       const index = j * side2 + i;
-      cells.push({
+      cellDrafts.push({
         id: `cell-${pad(j + 1, 2)}${pad(i + 1, 2)}`,
         officerId: `officer-${pad(index + 1, 4)}`,
         polygon: [ring],
@@ -259,17 +259,19 @@ export function generateCity(options: GenerateOptions = {}): CityPack {
 
   const stationCount = options.stations ?? 7;
   const stations: Station[] = [];
-  const stationXY: [number, number][] = [];
   for (let k = 0; k < stationCount; k++) {
     const a = (2 * Math.PI * (k - 1)) / Math.max(1, stationCount - 1);
     const [x, y] = k === 0 ? [0, 0] : [0.55 * H * Math.cos(a), 0.55 * H * Math.sin(a)];
-    stationXY.push([x, y]);
     stations.push({
       id: `station-${pad(k + 1, 2)}`,
       name: `${STATION_NAMES[k] ?? `District ${k + 1}`} Station`,
       position: onRoad(x, y),
     });
   }
+
+  // Each cell belongs to the station standing in it, else the nearest; posts to their cell's station.
+  const cells = assignCellStations(graph, cellDrafts, stations);
+  const stationAt = stationLocator(graph, cells, stations);
 
   const postCount = options.posts ?? 90;
   const cols = Math.ceil(Math.sqrt(postCount));
@@ -280,17 +282,12 @@ export function generateCity(options: GenerateOptions = {}): CityPack {
     const j = Math.floor(k / cols);
     const x = -H + ((i + 0.5) * 2 * H) / cols + rnd.range(-0.25, 0.25) * ((2 * H) / cols);
     const y = -H + ((j + 0.5) * 2 * H) / rows + rnd.range(-0.25, 0.25) * ((2 * H) / rows);
-    let nearest = 0;
-    for (let st = 1; st < stationXY.length; st++) {
-      const [sx, sy] = stationXY[st] as [number, number];
-      const [bx, by] = stationXY[nearest] as [number, number];
-      if (Math.hypot(x - sx, y - sy) < Math.hypot(x - bx, y - by)) nearest = st;
-    }
+    const position = onRoad(x, y);
     posts.push({
       id: `post-${pad(k + 1, 3)}`,
       name: `Post ${pad(k + 1, 3)}`,
-      stationId: (stations[nearest] as Station).id,
-      position: onRoad(x, y),
+      stationId: stationAt(position),
+      position,
     });
   }
 
@@ -357,8 +354,9 @@ export function generateCity(options: GenerateOptions = {}): CityPack {
     graph,
     cells,
     stations,
+    districts: groupStationsIntoDistricts(graph, stations),
     posts,
-    units,
+    units: [...units, ...communityUnits(graph, cells, stations, units)],
     cameras,
   };
 }

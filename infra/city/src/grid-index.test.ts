@@ -8,7 +8,7 @@ import { squareGridCells } from './placement.js';
 import { SeededRandom } from './random.js';
 import { defaultPack, sharedRoadFile } from './test-support.js';
 
-function agreesWithBruteForce(cells: readonly GridCell[], points: number) {
+function agreesWithBruteForce(cells: readonly Pick<GridCell, 'polygon'>[], points: number) {
   const index = new PolygonIndex(cells.map((c) => c.polygon));
   const [minX, minY, maxX, maxY] = index.bbox;
   const rnd = new SeededRandom(42);

@@ -9,6 +9,14 @@ export { RoadGraph, type RoadGraphInput } from './graph.js';
 export { type GraphmlImportOptions, importGraphml } from './graphml-import.js';
 export { PolygonIndex, type PolygonIndexOptions } from './grid-index.js';
 export { buildIsochrone, buildIsochrones, type Isochrone, type IsochroneOptions } from './isochrone.js';
+export {
+  assignCellStations,
+  type CellDraft,
+  communityUnits,
+  groupStationsIntoDistricts,
+  jurisdictionProblems,
+  stationLocator,
+} from './jurisdiction.js';
 export { importOsmGraph, OsmGraphBuilder, type OsmImportOptions, type OsmImportStats } from './osm-import.js';
 export { OsmFormatError, type ProgressFn } from './osm-source.js';
 export {
@@ -16,7 +24,9 @@ export {
   CITY_PACK_VERSION,
   type CityPack,
   type CityPackMeta,
+  type District,
   type GridCell,
+  PATROL_KINDS,
   type Post,
   type Station,
   UNIT_KINDS,
@@ -29,7 +39,10 @@ export {
   encodeGraph,
   PACK_FILES,
   type PackManifest,
+  packVersion,
+  READABLE_PACK_VERSIONS,
   readCityPack,
+  readDistricts,
   readPosts,
   readStations,
   readUnits,

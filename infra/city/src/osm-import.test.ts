@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { importGraphml } from './graphml-import.js';
+import { jurisdictionProblems } from './jurisdiction.js';
 import { drivableClass, importOsmGraph, parseMaxspeed, wayDirection } from './osm-import.js';
 import { completePack } from './placement.js';
 import { RoadClass } from './road-class.js';
@@ -53,7 +54,13 @@ describe('real extracts', () => {
     }
     const pack = completePack(graph, { name: 'andorra', source: 'osm-pbf' });
     expect(pack.posts.length).toBeGreaterThan(3);
-    expect(pack.units.length).toBe(pack.posts.length * 2 + pack.stations.length);
+    const kinds = (k: string) => pack.units.filter((u) => u.kind === k).length;
+    expect(kinds('patrol_car') + kinds('motorcycle')).toBe(pack.posts.length * 2 + pack.stations.length);
+    // An imported city gets the same people and places as a generated one.
+    expect(kinds('community_officer')).toBe(pack.cells.length);
+    expect(kinds('duty_desk')).toBe(pack.stations.length);
+    expect(pack.districts.flatMap((d) => d.stationIds).sort()).toEqual(pack.stations.map((s) => s.id).sort());
+    expect(jurisdictionProblems(pack)).toEqual([]);
   });
 
   const xml = sharedRoadFile('monaco.osm.gz');

@@ -7,10 +7,18 @@ import { join } from 'node:path';
 import type { LonLat, Ring } from './geo.js';
 import { RoadGraph } from './graph.js';
 import {
+  assignCellStations,
+  type CellDraft,
+  communityUnits,
+  groupStationsIntoDistricts,
+  jurisdictionProblems,
+} from './jurisdiction.js';
+import {
   type Camera,
   CITY_PACK_VERSION,
   type CityPack,
   type CityPackMeta,
+  type District,
   type GridCell,
   type Post,
   type Station,
@@ -138,6 +146,7 @@ export const PACK_FILES = {
   graph: 'graph.bin',
   cells: 'cells.geojson',
   stations: 'stations.geojson',
+  districts: 'districts.json',
   posts: 'posts.geojson',
   units: 'units.geojson',
   cameras: 'cameras.geojson',
@@ -152,18 +161,29 @@ export interface PackManifest {
     edges: number;
     cells: number;
     stations: number;
+    districts: number;
     posts: number;
     units: number;
     cameras: number;
   };
-  files: typeof PACK_FILES;
+  files: Partial<Record<keyof typeof PACK_FILES, string>>;
 }
 
-/** Writes a pack into `dir` (created if needed); each file is written then renamed into place. */
+/**
+ * Writes a pack into `dir` (created if needed); each file is written then renamed into place.
+ * Refuses (with {@link CityPackError}) a pack whose layers disagree, which no reader would accept.
+ */
 export function writeCityPack(pack: CityPack, dir: string): void {
+  const problems = jurisdictionProblems(pack);
+  if (problems.length > 0)
+    throw new CityPackError(
+      `${problems.length} inconsistencies, first: ${problems.slice(0, 3).join('; ')}`,
+      dir,
+    );
   mkdirSync(dir, { recursive: true });
   const put = (name: string, data: string | Uint8Array) => {
-    const tmp = join(dir, `.${name}.tmp`);
+    // One temporary name per process: two processes writing the same pack never share a file.
+    const tmp = join(dir, `.${name}.${process.pid}.tmp`);
     writeFileSync(tmp, data);
     renameSync(tmp, join(dir, name));
   };
@@ -177,7 +197,7 @@ export function writeCityPack(pack: CityPack, dir: string): void {
           type: 'Feature',
           id: c.id,
           geometry: { type: 'Polygon', coordinates: c.polygon },
-          properties: { id: c.id, officerId: c.officerId },
+          properties: { id: c.id, officerId: c.officerId, stationId: c.stationId },
         })),
       ),
     ),
@@ -222,10 +242,15 @@ export function writeCityPack(pack: CityPack, dir: string): void {
             kind: u.kind,
             homeId: u.homeId,
             stationId: u.stationId,
+            ...(u.gridCellId === undefined ? {} : { gridCellId: u.gridCellId }),
           },
         })),
       ),
     ),
+  );
+  put(
+    PACK_FILES.districts,
+    json({ districts: pack.districts.map((d) => ({ id: d.id, name: d.name, stationIds: d.stationIds })) }),
   );
   put(
     PACK_FILES.cameras,
@@ -249,6 +274,7 @@ export function writeCityPack(pack: CityPack, dir: string): void {
       edges: pack.graph.edgeCount,
       cells: pack.cells.length,
       stations: pack.stations.length,
+      districts: pack.districts.length,
       posts: pack.posts.length,
       units: pack.units.length,
       cameras: pack.cameras.length,
@@ -324,19 +350,36 @@ export function readUnits(file: string): Unit[] {
       kind: kind as UnitKind,
       homeId: str(f.props, 'homeId', file, i),
       stationId: str(f.props, 'stationId', file, i),
+      ...(f.props.gridCellId === undefined ? {} : { gridCellId: str(f.props, 'gridCellId', file, i) }),
       position: lonLat(f.coordinates, file, i),
     };
   });
 }
 
-export function readCells(file: string): GridCell[] {
+/** Reads grid cells; `stationId` is required unless `withStations` is false (version-1 packs). */
+export function readCells(file: string, withStations = true): CellDraft[] {
   return features(file, 'Polygon').map((f, i) => {
     if (!Array.isArray(f.coordinates)) throw new CityPackError(`feature ${i}: bad polygon`, file);
+    const stationId =
+      withStations || f.props.stationId !== undefined ? str(f.props, 'stationId', file, i) : undefined;
     return {
       id: str(f.props, 'id', file, i),
       officerId: str(f.props, 'officerId', file, i),
+      ...(stationId === undefined ? {} : { stationId }),
       polygon: f.coordinates as Ring[],
     };
+  });
+}
+
+/** Reads `districts.json` (also the `--districts` file of an import): `{"districts":[{id,name,stationIds}]}`. */
+export function readDistricts(file: string): District[] {
+  const doc = readJson(file) as { districts?: unknown };
+  if (!Array.isArray(doc.districts)) throw new CityPackError('expected {"districts": [...]}', file);
+  return doc.districts.map((d: Props, i: number): District => {
+    const stationIds = d.stationIds;
+    if (!Array.isArray(stationIds) || !stationIds.every((s) => typeof s === 'string' && s !== ''))
+      throw new CityPackError(`district ${i}: "stationIds" must be a list of station ids`, file);
+    return { id: str(d, 'id', file, i), name: String(d.name ?? d.id), stationIds };
   });
 }
 
@@ -348,27 +391,63 @@ export function readCameras(file: string): Camera[] {
   });
 }
 
-/** Reads a pack folder written by {@link writeCityPack}. */
+/** Versions of the pack layout this build reads: the current one, and 1 (upgraded in memory). */
+export const READABLE_PACK_VERSIONS: readonly number[] = [1, CITY_PACK_VERSION];
+
+/** The layout version a pack folder's manifest declares, or `undefined` without a readable manifest. */
+export function packVersion(dir: string): number | undefined {
+  try {
+    const manifest = JSON.parse(
+      readFileSync(join(dir, PACK_FILES.manifest), 'utf8'),
+    ) as Partial<PackManifest>;
+    return typeof manifest.version === 'number' ? manifest.version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Reads a pack folder written by {@link writeCityPack}. A version-1 pack (no stations on cells, no
+ * districts, no community officers or duty desks) is given them in memory, as an import would.
+ * Throws {@link CityPackError} naming the file when a layer is malformed or the layers disagree.
+ */
 export function readCityPack(dir: string): CityPack {
   const manifestFile = join(dir, PACK_FILES.manifest);
   const manifest = readJson(manifestFile) as Partial<PackManifest>;
   if (manifest.format !== 'fenghuo-city-pack')
     throw new CityPackError('not a fenghuo city pack manifest', manifestFile);
-  if (manifest.version !== CITY_PACK_VERSION)
+  if (!READABLE_PACK_VERSIONS.includes(manifest.version as number))
     throw new CityPackError(
-      `pack version ${manifest.version}, this build reads ${CITY_PACK_VERSION}`,
+      `pack version ${manifest.version}, this build reads ${READABLE_PACK_VERSIONS.join(' and ')}`,
       manifestFile,
     );
   if (!manifest.meta) throw new CityPackError('missing "meta"', manifestFile);
   const graphFile = join(dir, PACK_FILES.graph);
-  return {
-    version: manifest.version,
+  const graph = decodeGraph(new Uint8Array(readFileSync(graphFile)), graphFile);
+  const current = manifest.version === CITY_PACK_VERSION;
+  const stations = readStations(join(dir, PACK_FILES.stations));
+  const drafts = readCells(join(dir, PACK_FILES.cells), current);
+  const cells = current ? (drafts as GridCell[]) : assignCellStations(graph, drafts, stations);
+  const posts = readPosts(join(dir, PACK_FILES.posts));
+  const units = readUnits(join(dir, PACK_FILES.units));
+  const pack: CityPack = {
+    version: CITY_PACK_VERSION,
     meta: manifest.meta,
-    graph: decodeGraph(new Uint8Array(readFileSync(graphFile)), graphFile),
-    cells: readCells(join(dir, PACK_FILES.cells)),
-    stations: readStations(join(dir, PACK_FILES.stations)),
-    posts: readPosts(join(dir, PACK_FILES.posts)),
-    units: readUnits(join(dir, PACK_FILES.units)),
+    graph,
+    cells,
+    stations,
+    districts: current
+      ? readDistricts(join(dir, PACK_FILES.districts))
+      : groupStationsIntoDistricts(graph, stations),
+    posts,
+    units: current ? units : [...units, ...communityUnits(graph, cells, stations, units)],
     cameras: readCameras(join(dir, PACK_FILES.cameras)),
   };
+  const problems = jurisdictionProblems(pack);
+  if (problems.length > 0)
+    throw new CityPackError(
+      `${problems.length} inconsistencies, first: ${problems.slice(0, 3).join('; ')}`,
+      manifestFile,
+    );
+  return pack;
 }

@@ -1,16 +1,24 @@
 /**
  * Filling in what imported road data lacks: square grid cells over the area, stations and posts
- * spread over the roads (farthest-point sampling), units at posts, cameras at intersections.
+ * spread over the roads (farthest-point sampling), each cell given to a station, districts, units at
+ * posts, a community officer per cell and a duty desk per station, cameras at intersections.
  * All deterministic for a given graph.
  */
 import { bboxOfCoords, type LonLat, type Ring } from './geo.js';
 import type { RoadGraph } from './graph.js';
 import {
+  assignCellStations,
+  type CellDraft,
+  communityUnits,
+  groupStationsIntoDistricts,
+  stationLocator,
+} from './jurisdiction.js';
+import {
   type Camera,
   CITY_PACK_VERSION,
   type CityPack,
   type CityPackMeta,
-  type GridCell,
+  type District,
   type Post,
   type Station,
   type Unit,
@@ -22,9 +30,14 @@ export interface PlacementOptions {
   cellSizeM?: number;
   /** Number of posts when none are supplied. @defaultValue nodes / 250, between 3 and 90 */
   posts?: number;
-  /** Layers supplied by the user (e.g. read with `readPosts`); they replace the generated ones. */
-  cells?: GridCell[];
+  /**
+   * Layers supplied by the user (e.g. read with `readPosts`); they replace the generated ones.
+   * Cells without a `stationId` go to the station standing in them, else the nearest; community
+   * officers and duty desks missing from `units` are added.
+   */
+  cells?: CellDraft[];
   stations?: Station[];
+  districts?: District[];
   postsLayer?: Post[];
   units?: Unit[];
 }
@@ -33,7 +46,7 @@ const pad = (n: number, w: number) => String(n).padStart(w, '0');
 const r7 = (v: number) => Math.round(v * 1e7) / 1e7;
 
 /** Square grid cells over the graph's bounding box; only cells with at least one road node are kept. */
-export function squareGridCells(graph: RoadGraph, cellSizeM?: number): GridCell[] {
+export function squareGridCells(graph: RoadGraph, cellSizeM?: number): CellDraft[] {
   const [minLon, minLat, maxLon, maxLat] = bboxOfCoords(graph.lon, graph.lat);
   const p = graph.projection;
   const x0 = p.x(minLon);
@@ -49,7 +62,7 @@ export function squareGridCells(graph: RoadGraph, cellSizeM?: number): GridCell[
     const r = Math.min(rows - 1, Math.floor(((graph.y[i] as number) - y0) / size));
     hasNode[r * cols + c] = 1;
   }
-  const cells: GridCell[] = [];
+  const cells: CellDraft[] = [];
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) {
       if (!hasNode[r * cols + c]) continue;
@@ -135,33 +148,29 @@ export function completePack(
 ): CityPack {
   const at = (i: number): LonLat => [graph.lon[i] as number, graph.lat[i] as number];
   const postCount = options.posts ?? Math.max(3, Math.min(90, Math.round(graph.nodeCount / 250)));
-  let posts = options.postsLayer;
-  let stations = options.stations;
-  if (!stations) {
-    stations = farthestPointNodes(graph, Math.max(1, Math.ceil(postCount / 13))).map((node, i) => ({
+  const stations =
+    options.stations ??
+    farthestPointNodes(graph, Math.max(1, Math.ceil(postCount / 13))).map((node, i) => ({
       id: `station-${pad(i + 1, 2)}`,
       name: `Station ${i + 1}`,
       position: at(node),
     }));
-  }
-  const stationList = stations;
-  if (!posts) {
-    posts = farthestPointNodes(graph, postCount).map((node, i) => {
-      const [lon, lat] = at(node);
-      let best = stationList[0] as Station;
-      let bestD = Infinity;
-      for (const s of stationList) {
-        const d = (s.position[0] - lon) ** 2 + (s.position[1] - lat) ** 2;
-        if (d < bestD) {
-          bestD = d;
-          best = s;
-        }
-      }
-      return { id: `post-${pad(i + 1, 3)}`, name: `Post ${i + 1}`, stationId: best.id, position: at(node) };
-    });
-  }
-  const homes: (Post | Station)[] = [...posts.flatMap((p) => [p, p]), ...stationList];
-  const units: Unit[] =
+  const cells = assignCellStations(
+    graph,
+    options.cells ?? squareGridCells(graph, options.cellSizeM),
+    stations,
+  );
+  const stationAt = stationLocator(graph, cells, stations);
+  const posts =
+    options.postsLayer ??
+    farthestPointNodes(graph, postCount).map((node, i) => ({
+      id: `post-${pad(i + 1, 3)}`,
+      name: `Post ${i + 1}`,
+      stationId: stationAt(at(node)),
+      position: at(node),
+    }));
+  const homes: (Post | Station)[] = [...posts.flatMap((p) => [p, p]), ...stations];
+  const patrols: Unit[] =
     options.units ??
     homes.map((home, i): Unit => {
       const stationId = 'stationId' in home ? home.stationId : home.id;
@@ -179,10 +188,11 @@ export function completePack(
     version: CITY_PACK_VERSION,
     meta: { ...meta, bbox: bboxOfCoords(graph.lon, graph.lat) },
     graph,
-    cells: options.cells ?? squareGridCells(graph, options.cellSizeM),
-    stations: stationList,
+    cells,
+    stations,
+    districts: options.districts ?? groupStationsIntoDistricts(graph, stations),
     posts,
-    units,
+    units: [...patrols, ...communityUnits(graph, cells, stations, patrols)],
     cameras: intersectionCameras(graph),
   };
 }

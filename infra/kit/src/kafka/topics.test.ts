@@ -10,6 +10,7 @@ function spec(name: string, overrides: Partial<TopicSpec> = {}): TopicSpec {
     partitions: 3,
     cleanupPolicy: 'delete',
     retentionMs: 1000,
+    owner: 'ingest',
     producers: [],
     consumers: [],
     event: 'Test',
