@@ -14,6 +14,8 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import {
   City,
   type CityPack,
@@ -56,7 +58,10 @@ if (values.help) {
   process.exit(0);
 }
 const REPS = values.quick ? 5 : 30;
-/** Each side's queries are repeated until they took this long (one pass at least). */
+setFlagsFromString('--expose-gc');
+/** A full collection, so one graph's library copies do not count in the next graph's heap figure. */
+const collectGarbage = runInNewContext('gc') as () => void;
+/** Library comparisons repeat their queries until this long has gone (one pass at least). */
 const MIN_SECONDS = values.quick ? 0.2 : 2;
 /** One-to-many searches per graph in the library comparison, each to {@link MANY_TARGETS} nodes. */
 const MANY_SOURCES = values.quick ? 2 : 5;
@@ -108,16 +113,35 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-/** Queries per second of `run` over `queries`: passes until MIN_SECONDS have gone, median of passes. */
-function queriesPerSec<Q>(queries: readonly Q[], run: (query: Q, i: number) => void): number {
-  const rates: number[] = [];
+/**
+ * Queries per second of our side and the library's over the same queries, interleaved query by
+ * query so that both see the same machine (other load comes and goes during a run); passes until
+ * MIN_SECONDS have gone, medians of the passes. Interleaving leaves our caches cold after each
+ * library query, which counts against us.
+ */
+function interleavedQps<Q>(
+  queries: readonly Q[],
+  ours: (query: Q, i: number) => void,
+  theirs: (query: Q, i: number) => void,
+): [number, number] {
+  const oursRates: number[] = [];
+  const theirRates: number[] = [];
   const start = performance.now();
   do {
-    const t = performance.now();
-    queries.forEach(run);
-    rates.push(queries.length / ((performance.now() - t) / 1000));
+    let oursMs = 0;
+    let theirMs = 0;
+    queries.forEach((q, i) => {
+      const t0 = performance.now();
+      ours(q, i);
+      const t1 = performance.now();
+      theirs(q, i);
+      oursMs += t1 - t0;
+      theirMs += performance.now() - t1;
+    });
+    oursRates.push(queries.length / (oursMs / 1000));
+    theirRates.push(queries.length / (theirMs / 1000));
   } while (performance.now() - start < MIN_SECONDS * 1000);
-  return median(rates);
+  return [median(oursRates), median(theirRates)];
 }
 
 /** Equal drive times, up to float rounding (sums over the same edges in another order). */
@@ -147,12 +171,15 @@ function compareWithLibraries(label: string, g: RoadGraph, router: Router): Libr
     ourRoute(s, t); // warm-up
     ngraph.driveTime(s, t);
   }
-  const oneToOneQps = queriesPerSec(pairs, ([s, t], i) => {
-    ours[i] = ourRoute(s, t);
-  });
-  const libraryOneToOneQps = queriesPerSec(pairs, ([s, t], i) => {
-    theirs[i] = ngraph.driveTime(s, t);
-  });
+  const [oneToOneQps, libraryOneToOneQps] = interleavedQps(
+    pairs,
+    ([s, t], i) => {
+      ours[i] = ourRoute(s, t);
+    },
+    ([s, t], i) => {
+      theirs[i] = ngraph.driveTime(s, t);
+    },
+  );
   pairs.forEach(([s, t], i) => {
     if (!sameSeconds(ours[i] as number, theirs[i] as number)) {
       fail(`${label}: drive time ${s} → ${t} is ${ours[i]} s here and ${theirs[i]} s with ngraph.path`);
@@ -166,12 +193,15 @@ function compareWithLibraries(label: string, g: RoadGraph, router: Router): Libr
   const theirMany: Float64Array[] = [];
   router.oneToMany({ node: node() }, targetPlaces); // warm-up
   graphology.driveTimes(node(), targets);
-  const oneToManyQps = queriesPerSec(sources, (s, i) => {
-    ourMany[i] = router.oneToMany({ node: s }, targetPlaces);
-  });
-  const libraryOneToManyQps = queriesPerSec(sources, (s, i) => {
-    theirMany[i] = graphology.driveTimes(s, targets);
-  });
+  const [oneToManyQps, libraryOneToManyQps] = interleavedQps(
+    sources,
+    (s, i) => {
+      ourMany[i] = router.oneToMany({ node: s }, targetPlaces);
+    },
+    (s, i) => {
+      theirMany[i] = graphology.driveTimes(s, targets);
+    },
+  );
   sources.forEach((s, i) => {
     targets.forEach((t, j) => {
       const a = ourMany[i]?.[j] as number;
@@ -261,6 +291,8 @@ function benchPack(label: string, pack: CityPack, buildMs: number): Row {
   }
   if (hits < 0) console.log(hits);
   const heapMB = process.memoryUsage().heapUsed / 1048576;
+  const library = compareWithLibraries(label, g, router);
+  collectGarbage();
 
   return {
     graph: label,
@@ -274,7 +306,7 @@ function benchPack(label: string, pack: CityPack, buildMs: number): Row {
     posts: pack.posts.length,
     gridLookupsPerSec: median(lookupRuns),
     heapMB,
-    library: compareWithLibraries(label, g, router),
+    library,
   };
 }
 
