@@ -5,12 +5,20 @@
  * afterwards that Kafka holds exactly the events that were answered 202.
  *
  * Prints the machine and each round, and ends with one JSON line of medians:
- *   {"bench":"ingest","eventsPerSec":…,"p50Ms":…,"p99Ms":…,"maxEventsPerSec":…}
+ *   {"bench":"ingest","eventsPerSec":…,"p50Ms":…,"p99Ms":…,"maxEventsPerSec":…,
+ *    "rawProducerEventsPerSec":…,"vsRawProducer":…,"cpuMsPer1kEvents":…,"rawProducerCpuMsPer1kEvents":…}
  *
  * Two phases: full load (autocannon, closed loop, BENCH_CONNECTIONS requests always in flight) gives the
  * capacity; a fixed offered rate (BENCH_RATE events/s, open loop, evenly spaced) gives the latency at
  * that target. The JSON
  * line holds the fixed-rate phase (eventsPerSec accepted, p50Ms, p99Ms) plus maxEventsPerSec.
+ *
+ * Baseline (absolute figures differ up to 3x between our machines, the ratio should not): each
+ * full-load round is followed by a round of a bare kafkajs idempotent producer (`raw-producer.ts`)
+ * writing the records ingest writes (same bytes, same key, a topic with the same partitions) to the
+ * same broker, `BENCH_CONNECTIONS × 100` per request. vsRawProducer = ingest's capacity / the
+ * baseline's events/s (medians). The CPU each side spends per 1,000 events (ingest's process; the
+ * baseline's client) is printed and kept in the JSON line too.
  *
  * Environment: BENCH_ROUNDS (3), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), BENCH_CONNECTIONS (16), BENCH_RATE (30000),
  * BENCH_CPU_PROF (a directory: profile the ingest process), KAFKA_BROKERS (127.0.0.1:9092),
@@ -22,13 +30,14 @@ import { mkdtempSync, openSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { fraudIndicatorExamples, topicSpec } from '@fenghuo/contracts';
+import { Codecs, fraudIndicatorExamples, topicSpec } from '@fenghuo/contracts';
 import { ensureTopics } from '@fenghuo/kit';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
-import { Kafka, logLevel } from 'kafkajs';
+import { Kafka, logLevel, type Message } from 'kafkajs';
 import { KeyStore } from '../src/key-store.ts';
 import { KIND_TOPIC } from '../src/kinds.ts';
+import { RawProducerBaseline } from './raw-producer.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BATCH = 100;
@@ -51,11 +60,21 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
 
+/** A call indicator with '@ID@' and '@SUBJECT@' (and '@AT@' when stamped) to fill in. */
+function indicatorTemplate(stamp?: { source: string }): string[] {
+  const template = JSON.stringify({
+    ...fraudIndicatorExamples[0],
+    eventId: '@ID@',
+    subjectId: '@SUBJECT@',
+    // What ingest adds to every event before writing it (validate-batch.ts).
+    ...(stamp ? { source: stamp.source, receivedAt: '@AT@' } : {}),
+  });
+  return template.split(/@ID@|@SUBJECT@|@AT@/);
+}
+
 /** Bodies of 100 call indicators with fresh event ids, built by string concatenation (cheap). */
 function bodyFactory(runTag: string): () => string {
-  const template = JSON.stringify({ ...fraudIndicatorExamples[0], eventId: '@ID@', subjectId: '@SUBJECT@' });
-  const [a, rest] = template.split('@ID@') as [string, string];
-  const [b, c] = rest.split('@SUBJECT@') as [string, string];
+  const [a, b, c] = indicatorTemplate() as [string, string, string];
   let n = 0;
   return () => {
     const parts: string[] = [];
@@ -65,6 +84,40 @@ function bodyFactory(runTag: string): () => string {
     }
     return `[${parts.join(',')}]`;
   };
+}
+
+/**
+ * The baseline's batches: the records ingest writes for those bodies (the event as sent plus the
+ * `source` and `receivedAt` ingest stamps), keyed by subject as the topic binding says.
+ */
+function recordFactory(runTag: string, source: string, size: number): () => Message[] {
+  const [a, b, c, d] = indicatorTemplate({ source }) as [string, string, string, string];
+  let n = 0;
+  return () => {
+    const at = new Date().toISOString();
+    const messages: Message[] = [];
+    for (let i = 0; i < size; i++) {
+      n += 1;
+      const subject = `res-${n % 50_000}`;
+      messages.push({ key: subject, value: `${a}${runTag}-${n}${b}${subject}${c}${at}${d}` });
+    }
+    return messages;
+  };
+}
+
+/**
+ * Fails unless the baseline writes byte for byte what ingest writes for the same event: what ingest
+ * does to an event (parse, stamp, encode with the contract's codec) is redone here once.
+ */
+function checkSameRecords(runTag: string, source: string): void {
+  const body = JSON.parse(bodyFactory(runTag)()) as Record<string, unknown>[];
+  const first = body[0]!;
+  const record = recordFactory(runTag, source, 1)()[0]!;
+  const receivedAt = JSON.parse(String(record.value)).receivedAt as string;
+  const ingestWrites = Codecs.FraudIndicator.encode({ ...first, source, receivedAt } as never).toString();
+  if (record.value !== ingestWrites || record.key !== first.subjectId) {
+    throw new Error(`baseline record differs from ingest's:\n  ${String(record.value)}\n  ${ingestWrites}`);
+  }
 }
 
 async function waitReady(url: string, child: ChildProcess): Promise<void> {
@@ -169,10 +222,17 @@ async function main(): Promise<void> {
   });
   const topics = Object.values(KIND_TOPIC).map((t) => topicSpec(t)!);
   await ensureTopics(admin, topics, { prefix });
+  // The baseline's topic: the same spec (partitions, configs) under its own prefix.
+  const rawPrefix = `${prefix}raw.`;
+  const rawSpec = topicSpec(KIND_TOPIC['fraud-indicators'])!;
+  const rawTopic = `${rawPrefix}${rawSpec.name}`;
+  await ensureTopics(admin, [rawSpec], { prefix: rawPrefix });
+  const source = 'bench';
+  checkSameRecords(prefix, source);
 
   const dir = mkdtempSync(join(tmpdir(), 'ingest-bench-'));
   const keysFile = join(dir, 'keys.json');
-  const key = new KeyStore(keysFile).addKey('bench', { kinds: ['fraud-indicators'] }).key;
+  const key = new KeyStore(keysFile).addKey(source, { kinds: ['fraud-indicators'] }).key;
   const port = 20_000 + Math.floor(Math.random() * 20_000);
   const url = `http://127.0.0.1:${port}`;
   const log = join(dir, 'ingest.log');
@@ -203,11 +263,23 @@ async function main(): Promise<void> {
     },
   );
 
+  const raw = new RawProducerBaseline({ brokers, clientId: `${prefix}raw`, topic: rawTopic });
   let result:
-    | { bench: string; eventsPerSec: number; p50Ms: number; p99Ms: number; maxEventsPerSec: number }
+    | {
+        bench: string;
+        eventsPerSec: number;
+        p50Ms: number;
+        p99Ms: number;
+        maxEventsPerSec: number;
+        rawProducerEventsPerSec: number;
+        vsRawProducer: number;
+        cpuMsPer1kEvents: number;
+        rawProducerCpuMsPer1kEvents: number;
+      }
     | undefined;
   try {
     await waitReady(url, child);
+    await raw.connect();
     const cpu = cpus();
     console.log('ingest benchmark');
     console.log(
@@ -223,18 +295,53 @@ async function main(): Promise<void> {
     );
     console.log(`  service  ${url} (separate process, logs in ${log}); topics ${prefix}*`);
     console.log(
-      `  rounds   ${WARMUP} s warm-up; ${ROUNDS} × ${SECONDS} s at full load (capacity), then ${ROUNDS} × ${SECONDS} s ` +
-        `at a fixed ${RATE.toLocaleString('en')} events/s (latency at the target); medians reported`,
+      `  baseline bare kafkajs idempotent producer in this process (acks=-1, 1 request in flight), the same records, ` +
+        `${(CONNECTIONS * BATCH).toLocaleString('en')} per request, to ${rawTopic} (${rawSpec.partitions} partitions, as ingest's)`,
+    );
+    console.log(
+      `  rounds   ${WARMUP} s warm-up each; ${ROUNDS} × ${SECONDS} s at full load (capacity), each followed by ${SECONDS} s ` +
+        `of the baseline; then ${ROUNDS} × ${SECONDS} s at a fixed ${RATE.toLocaleString('en')} events/s ` +
+        `(latency at the target); medians reported`,
     );
 
     const makeBody = bodyFactory(prefix);
+    // Same tag as ingest's event ids, so the records have the same sizes (another topic: no clash).
+    const makeRecords = recordFactory(prefix, source, CONNECTIONS * BATCH);
     let ok2xx = 0;
     const warm = await run(url, key, WARMUP, makeBody);
     ok2xx += warm['2xx'];
+    let rawAcked = (await raw.round(WARMUP, makeRecords)).acked;
+    const rawRates: number[] = [];
+    const rawCpu: number[] = [];
+    /** One baseline round right after an ingest round, so both see the same machine. */
+    const rawRound = async (i: number) => {
+      const cpu0 = process.cpuUsage();
+      const r = await raw.round(SECONDS, makeRecords);
+      const cpu = process.cpuUsage(cpu0);
+      rawAcked += r.acked;
+      const rate = Math.round(r.acked / r.seconds);
+      rawRates.push(rate);
+      rawCpu.push((cpu.user + cpu.system) / 1000 / (r.acked / 1000));
+      console.log(
+        `  raw kafkajs ${i + 1}  ${rate.toLocaleString('en')} events/s  client CPU ${rawCpu.at(-1)!.toFixed(1)} ms per 1,000 events`,
+      );
+    };
+    /** CPU seconds the ingest process has used so far (prom-client's process metrics). */
+    const ingestCpuSeconds = async () => {
+      const text = await (await fetch(`${url}/metrics`)).text();
+      return Number(/process_cpu_seconds_total\{[^}]*\} ([\d.e+-]+)/.exec(text)?.[1] ?? Number.NaN);
+    };
+    const ingestCpu: number[] = [];
     type Round = { eventsPerSec: number; p50Ms: number; p99Ms: number; non2xx: number; errors: number };
-    const phase = async (label: string, requestsPerSec?: number): Promise<Round[]> => {
+    const phase = async (
+      label: string,
+      requestsPerSec?: number,
+      after?: (i: number) => Promise<void>,
+    ): Promise<Round[]> => {
       const rounds: Round[] = [];
       for (let i = 0; i < ROUNDS; i++) {
+        const cpu0 = await ingestCpuSeconds();
+        const loadCpu0 = process.cpuUsage();
         const r =
           requestsPerSec === undefined
             ? await run(url, key, SECONDS, makeBody)
@@ -248,18 +355,34 @@ async function main(): Promise<void> {
           errors: r.errors + ('timeouts' in r ? Number(r.timeouts) : 0),
         };
         rounds.push(round);
+        const loadCpu = process.cpuUsage(loadCpu0);
+        const per1k = (ms: number) => ms / ((r['2xx'] * BATCH) / 1000);
+        const cpuMsPer1k = per1k(((await ingestCpuSeconds()) - cpu0) * 1000);
+        if (requestsPerSec === undefined) ingestCpu.push(cpuMsPer1k);
         console.log(
-          `  ${label} ${i + 1}  ${round.eventsPerSec.toLocaleString('en')} events/s (${Math.round(r['2xx'] / (r.duration || SECONDS))} req/s)  p50 ${round.p50Ms} ms  p97.5 ${r.latency.p97_5} ms  p99 ${round.p99Ms} ms  max ${r.latency.max} ms  non-2xx ${round.non2xx}  errors ${round.errors}`,
+          `  ${label} ${i + 1}  ${round.eventsPerSec.toLocaleString('en')} events/s (${Math.round(r['2xx'] / (r.duration || SECONDS))} req/s)  p50 ${round.p50Ms} ms  p97.5 ${r.latency.p97_5} ms  p99 ${round.p99Ms} ms  max ${r.latency.max} ms  non-2xx ${round.non2xx}  errors ${round.errors}  CPU per 1,000 events: ingest ${cpuMsPer1k.toFixed(1)} ms, load generator ${per1k((loadCpu.user + loadCpu.system) / 1000).toFixed(1)} ms`,
         );
+        await after?.(i);
       }
       return rounds;
     };
-    const capacity = await phase('full load');
+    const capacity = await phase('full load', undefined, rawRound);
     const target = await phase(`at ${Math.round(RATE / 1000)}k/s  `, RATE / BATCH);
     const rounds = [...capacity, ...target];
     console.log(
       `  capacity median ${median(capacity.map((r) => r.eventsPerSec)).toLocaleString('en')} events/s ` +
         `(p50 ${median(capacity.map((r) => r.p50Ms))} ms, p99 ${median(capacity.map((r) => r.p99Ms))} ms with ${CONNECTIONS} requests always in flight)`,
+    );
+    const maxEventsPerSec = median(capacity.map((r) => r.eventsPerSec));
+    const rawProducerEventsPerSec = median(rawRates);
+    const vsRawProducer = Number((maxEventsPerSec / rawProducerEventsPerSec).toFixed(3));
+    console.log(
+      `  baseline median ${rawProducerEventsPerSec.toLocaleString('en')} events/s (bare kafkajs); ` +
+        `ingest's capacity / baseline = ${vsRawProducer} (vsRawProducer)`,
+    );
+    console.log(
+      `  CPU      ingest ${median(ingestCpu).toFixed(1)} ms per 1,000 events at full load (its process), ` +
+        `baseline ${median(rawCpu).toFixed(1)} ms (this process: kafkajs); medians`,
     );
     console.log(
       `  at ${RATE.toLocaleString('en')} events/s median ${median(target.map((r) => r.eventsPerSec)).toLocaleString('en')} events/s accepted, ` +
@@ -290,10 +413,12 @@ async function main(): Promise<void> {
     const offsets = await admin.fetchTopicOffsets(`${prefix}${KIND_TOPIC['fraud-indicators']}`);
     const inKafka = offsets.reduce((s, p) => s + Number(p.high), 0);
     const answered = ok2xx * BATCH;
-    const consistent = accepted === inKafka && answered <= inKafka;
+    const rawInKafka = (await admin.fetchTopicOffsets(rawTopic)).reduce((s, p) => s + Number(p.high), 0);
+    const consistent = accepted === inKafka && answered <= inKafka && rawInKafka === rawAcked;
     console.log(
       `  check    ${inKafka.toLocaleString('en')} records in Kafka, ${accepted.toLocaleString('en')} accepted by ingest, ` +
-        `${answered.toLocaleString('en')} answered 202 before the rounds ended${consistent ? ' (consistent)' : ' (MISMATCH)'}`,
+        `${answered.toLocaleString('en')} answered 202 before the rounds ended; baseline ${rawInKafka.toLocaleString('en')} ` +
+        `records in Kafka, ${rawAcked.toLocaleString('en')} acknowledged${consistent ? ' (consistent)' : ' (MISMATCH)'}`,
     );
     const rss = /process_resident_memory_bytes\{[^}]*\} (\d+)/.exec(metrics)?.[1];
     if (rss) console.log(`  memory   ingest RSS ${(Number(rss) / 2 ** 20).toFixed(0)} MiB at the end`);
@@ -305,13 +430,20 @@ async function main(): Promise<void> {
       eventsPerSec: median(target.map((r) => r.eventsPerSec)),
       p50Ms: median(target.map((r) => r.p50Ms)),
       p99Ms: median(target.map((r) => r.p99Ms)),
-      maxEventsPerSec: median(capacity.map((r) => r.eventsPerSec)),
+      maxEventsPerSec,
+      rawProducerEventsPerSec,
+      vsRawProducer,
+      cpuMsPer1kEvents: Number(median(ingestCpu).toFixed(2)),
+      rawProducerCpuMsPer1kEvents: Number(median(rawCpu).toFixed(2)),
     };
     if (!consistent || rounds.some((r) => r.non2xx > 0 || r.errors > 0)) process.exitCode = 1;
   } finally {
+    await raw.close().catch(() => {});
     child.kill('SIGTERM');
     await new Promise((r) => child.once('exit', r));
-    await admin.deleteTopics({ topics: topics.map((t) => `${prefix}${t.name}`) }).catch(() => {});
+    await admin
+      .deleteTopics({ topics: [...topics.map((t) => `${prefix}${t.name}`), rawTopic] })
+      .catch(() => {});
     await admin.disconnect();
     const redis = new Redis(redisUrl);
     try {
