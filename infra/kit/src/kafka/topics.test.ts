@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../errors.ts';
 import {
   alignTopicConfigs,
+  describeTopicChange,
   ensureTopics,
   parseRetentionOverrides,
   topicsFromEnv,
@@ -291,5 +292,27 @@ describe('alignTopicConfigs', () => {
         ],
       },
     ]);
+  });
+});
+
+describe('describeTopicChange', () => {
+  it('shows retention in days or hours', () => {
+    expect(
+      describeTopicChange({
+        topic: 'fraud.indicators',
+        name: 'retention.ms',
+        from: '604800000',
+        to: '2592000000',
+      }),
+    ).toBe('fraud.indicators retention.ms: 7 d → 30 d');
+    expect(describeTopicChange({ topic: 't', name: 'retention.ms', from: undefined, to: '-1' })).toBe(
+      't retention.ms: (default) → forever',
+    );
+    expect(describeTopicChange({ topic: 't', name: 'retention.ms', from: '43200000', to: '129600000' })).toBe(
+      't retention.ms: 12 h → 1.5 d',
+    );
+    expect(describeTopicChange({ topic: 't', name: 'cleanup.policy', from: 'delete', to: 'compact' })).toBe(
+      't cleanup.policy: delete → compact',
+    );
   });
 });

@@ -241,10 +241,25 @@ export async function alignTopicConfigs(
   return changes;
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** `retention.ms` as people read it: `30 d`, `12 h`, `forever`. */
+export function formatRetentionMs(ms: string | undefined): string {
+  if (ms === undefined) return '(default)';
+  const n = Number(ms);
+  if (n < 0) return 'forever';
+  const days = n / DAY_MS;
+  return days >= 1 ? `${Number(days.toFixed(2))} d` : `${Number((n / 3_600_000).toFixed(2))} h`;
+}
+
+/** One line for a changed setting: `fraud.indicators retention.ms: 7 d → 30 d`. */
+export function describeTopicChange(c: TopicConfigChange): string {
+  const show = c.name === 'retention.ms' ? formatRetentionMs : (v: string | undefined) => v ?? '(default)';
+  return `${c.topic} ${c.name}: ${show(c.from)} → ${show(c.to)}`;
+}
+
 /** The variable operators set to override retention per topic: `fraud.indicators=60,units.positions=3`. */
 export const RETENTION_VARIABLE = 'TOPIC_RETENTION_DAYS';
-
-const DAY_MS = 24 * 60 * 60 * 1000;
 
 /**
  * Parses `TOPIC_RETENTION_DAYS` (`topic=days,…`; days may be fractional, or `forever`) against the
