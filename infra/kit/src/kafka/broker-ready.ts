@@ -6,7 +6,7 @@
  * a noisy start into a quiet one.
  */
 import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
-import { FenghuoError } from '../errors.ts';
+import { FenghuoError, failureAction } from '../errors.ts';
 import { withAdmin } from './admin.ts';
 
 export interface BrokerReadyOptions {
@@ -50,11 +50,19 @@ export async function waitForBrokerReady(
   });
   const steps: readonly [string, () => Promise<unknown>][] = [
     ['metadata', () => withAdmin(kafka, (admin) => admin.describeCluster())],
-    ['group coordinator', () => withAdmin(kafka, (admin) => admin.describeGroups([READINESS_PROBE_GROUP]))],
+    [
+      'group coordinator',
+      // describeCluster first: it fills the client's broker pool, which describeGroups does not.
+      () =>
+        withAdmin(kafka, async (admin) => {
+          await admin.describeCluster();
+          await admin.describeGroups([READINESS_PROBE_GROUP]);
+        }),
+    ],
     [
       'producer ids',
       async () => {
-        const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 0 } });
+        const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, retry: { retries: 1 } });
         try {
           await producer.connect(); // InitProducerId
         } finally {
@@ -71,7 +79,8 @@ export async function waitForBrokerReady(
         opts.onStep?.(`${name} ready`);
         break;
       } catch (err) {
-        if (Date.now() + delay > deadline) {
+        // A refused connection or a broker still loading is worth waiting for; a wrong setting is not.
+        if (failureAction(err) === 'dead-letter' || Date.now() + delay > deadline) {
           throw new BrokerNotReadyError(
             `Kafka at ${brokers.join(',')}: ${name} not ready within ${timeoutMs} ms: ${(err as Error).message}`,
             err,

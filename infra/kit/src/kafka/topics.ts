@@ -4,8 +4,13 @@
  * retention (`TOPIC_RETENTION_DAYS`) and apply it to topics that already exist.
  */
 import type { TopicSpec } from '@fenghuo/contracts';
-import { type Admin, ConfigResourceTypes, ConfigSource, type ITopicConfig } from 'kafkajs';
+import kafkajs, { type Admin, type ITopicConfig } from 'kafkajs';
+
 import { ConfigError, FenghuoError, isRetriable } from '../errors.ts';
+
+// Named imports of these two fail under Node's ESM loader (kafkajs is CommonJS and Node cannot
+// see them among its exports); the default import is the whole module.
+const { ConfigResourceTypes, ConfigSource } = kafkajs;
 
 export interface EnsureTopicsOptions {
   /**
@@ -98,9 +103,10 @@ export async function ensureTopics(
       let attempted = false;
       return retryRetriable(
         async () => {
-          // Our failed attempt may have created it (the broker answered before the metadata caught
-          // up): then it is ours, and asking again would only be refused as a duplicate.
-          if (attempted && (await admin.listTopics()).includes(topic.topic)) return true;
+          // Our failed attempt may have created it (the controller took it before the broker's
+          // metadata caught up): then it is ours, and asking again would only be refused (and
+          // logged) as a duplicate. Give the metadata a moment to show it first.
+          if (attempted && (await listedWithin(admin, topic.topic, 3_000))) return true;
           const didCreate = await admin.createTopics({ topics: [topic], waitForLeaders: true });
           return didCreate || attempted;
         },
@@ -324,6 +330,16 @@ export function topicsFromEnv(
   env: NodeJS.ProcessEnv = process.env,
 ): TopicSpec[] {
   return withRetention(specs, parseRetentionOverrides(env[RETENTION_VARIABLE], specs));
+}
+
+/** Whether `topic` shows up in the broker's topic list within `ms`. */
+async function listedWithin(admin: Admin, topic: string, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    if ((await admin.listTopics()).includes(topic)) return true;
+    if (Date.now() >= deadline) return false;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 async function retryRetriable<T>(fn: () => Promise<T>, timeoutMs: number, onRetry?: () => void): Promise<T> {
