@@ -89,7 +89,8 @@ async function collect<T extends TopicName>(
 describe('EventProducer and runEventConsumer on the real broker', () => {
   it('round-trips one event of every contract through its topic, keyed by its binding', async () => {
     const topics = Object.keys(examples) as TopicName[];
-    expect(topics).toHaveLength(11);
+    // One example for every topic of the catalogue that carries a contract event.
+    expect([...topics].sort()).toEqual(Object.values(Topic).sort());
     await fresh('round-trip', topics);
     const sinks = await Promise.all(topics.map((t) => collect(t, `rt-${t}`)));
     for (const t of topics) await producer.send(t, [examples[t]] as never);
