@@ -6,7 +6,7 @@
  * a noisy start into a quiet one.
  */
 import { Kafka, type KafkaConfig, logLevel } from 'kafkajs';
-import { FenghuoError, failureAction } from '../errors.ts';
+import { FenghuoError } from '../errors.ts';
 import { withAdmin } from './admin.ts';
 
 export interface BrokerReadyOptions {
@@ -79,8 +79,9 @@ export async function waitForBrokerReady(
         opts.onStep?.(`${name} ready`);
         break;
       } catch (err) {
-        // A refused connection or a broker still loading is worth waiting for; a wrong setting is not.
-        if (failureAction(err) === 'dead-letter' || Date.now() + delay > deadline) {
+        // Everything is retried until the deadline: a starting broker answers with errors kafkajs
+        // calls final ("Failed to find group coordinator" while __consumer_offsets is created).
+        if (Date.now() + delay > deadline) {
           throw new BrokerNotReadyError(
             `Kafka at ${brokers.join(',')}: ${name} not ready within ${timeoutMs} ms: ${(err as Error).message}`,
             err,
