@@ -56,7 +56,9 @@ function exited(child: ChildProcess): boolean {
 export async function startService(opts: ServiceProcessOptions): Promise<ServiceProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', opts.entry], {
     cwd: REPO_ROOT,
-    env: { ...process.env, ...opts.env },
+    // As in production: vitest sets NODE_ENV=test, which among other things gives kafkajs other
+    // retry defaults.
+    env: { ...process.env, NODE_ENV: 'production', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
