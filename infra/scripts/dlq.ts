@@ -4,8 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import { topicSpec } from '@fenghuo/contracts';
+import { deadLetterTopicFor, readDeadLetterHeaders, withAdmin } from '@fenghuo/kit';
 import { Kafka, logLevel } from 'kafkajs';
-import { deadLetterTopicFor, readDeadLetterHeaders } from '../kit/src/kafka/dead-letter.ts';
 
 const USAGE = `Usage: npm run dlq -- TOPIC [--limit N] [--prefix P] [--json]
 
@@ -50,23 +50,19 @@ async function main(): Promise<number> {
     logLevel: logLevel.NOTHING,
     connectionTimeout: 3_000,
   });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    if (!(await admin.listTopics()).includes(dlq)) {
-      console.error(`${dlq} does not exist (run npm run infra:topics)`);
-      return 1;
-    }
-    const offsets = await admin.fetchTopicOffsets(dlq);
-    const total = offsets.reduce((n, o) => n + Number(o.high) - Number(o.low), 0);
-    if (!values.json)
-      console.log(`${dlq}: ${total} dead letter(s)${total > limit ? `, showing the newest ${limit}` : ''}`);
-    if (total === 0) return 0;
-    await readAll(kafka, dlq, offsets, limit, values.json);
-    return 0;
-  } finally {
-    await admin.disconnect();
+  const offsets = await withAdmin(kafka, async (admin) =>
+    (await admin.listTopics()).includes(dlq) ? admin.fetchTopicOffsets(dlq) : undefined,
+  );
+  if (offsets === undefined) {
+    console.error(`${dlq} does not exist (run npm run infra:topics)`);
+    return 1;
   }
+  const total = offsets.reduce((n, o) => n + Number(o.high) - Number(o.low), 0);
+  if (!values.json)
+    console.log(`${dlq}: ${total} dead letter(s)${total > limit ? `, showing the newest ${limit}` : ''}`);
+  if (total === 0) return 0;
+  await readAll(kafka, dlq, offsets, limit, values.json);
+  return 0;
 }
 
 async function readAll(

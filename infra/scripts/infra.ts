@@ -4,8 +4,15 @@
  */
 import { parseArgs } from 'node:util';
 import { TOPICS } from '@fenghuo/contracts';
-import { Kafka, logLevel } from 'kafkajs';
-import { ensureTopics } from '../kit/src/kafka/topics.ts';
+import {
+  createKafka,
+  createLogger,
+  describeTopicChange,
+  ensureTopics,
+  FenghuoError,
+  topicsFromEnv,
+  withAdmin,
+} from '@fenghuo/kit';
 import {
   downLocal,
   InfraError,
@@ -27,11 +34,13 @@ Commands:
   down [--wipe]   stop them (SIGTERM, SIGKILL after 30 s); --wipe also deletes their data
   status          print each service's state; exit code 0 only when both are ready
   topics [--prefix P]
-                  create every topic of the contracts catalogue (idempotent); --prefix P creates
-                  P + name, for tests
+                  create every topic of the contracts catalogue (idempotent) and bring existing
+                  topics' retention to the catalogue's, or to TOPIC_RETENTION_DAYS; --prefix P
+                  creates P + name, for tests
 
 Environment:
   KAFKA_PORT (9092)  KAFKA_CONTROLLER_PORT (9093)  REDIS_PORT (6379)  INFRA_READY_TIMEOUT_MS (90000)
+  TOPIC_RETENTION_DAYS  per-topic retention overrides, e.g. fraud.indicators=60,units.positions=3
 `;
 
 function formatStatus(s: ServiceStatus): string {
@@ -63,22 +72,24 @@ async function cmdStatus(config: LocalInfraConfig): Promise<number> {
 }
 
 async function cmdTopics(config: LocalInfraConfig, prefix: string): Promise<number> {
-  const kafka = new Kafka({
-    clientId: 'fenghuo-infra-topics',
-    brokers: kafkaBrokers(config),
-    logLevel: logLevel.WARN,
-  });
-  const admin = kafka.admin();
-  try {
-    await admin.connect();
-    const { created, existing } = await ensureTopics(admin, TOPICS, { prefix });
-    for (const name of created) console.log(`created  ${name}`);
-    for (const name of existing) console.log(`exists   ${name}`);
-    console.log(`${created.length} created, ${existing.length} already existed`);
-    return 0;
-  } finally {
-    await admin.disconnect();
-  }
+  const specs = topicsFromEnv(TOPICS);
+  const logger = createLogger({ service: 'infra-topics', level: 'warn' });
+  // KAFKA_BROKERS names another cluster (production); otherwise the local broker.
+  const brokers = process.env.KAFKA_BROKERS ? process.env.KAFKA_BROKERS.split(',') : kafkaBrokers(config);
+  const kafka = createKafka(
+    { kafkaBrokers: brokers, kafkaClientId: 'fenghuo-infra-topics', kafkaTopicPrefix: prefix },
+    logger,
+  );
+  const { created, existing, changed } = await withAdmin(kafka, (admin) =>
+    ensureTopics(admin, specs, { prefix, alignExisting: true }),
+  );
+  for (const name of created) console.log(`created  ${name}`);
+  for (const name of existing) console.log(`exists   ${name}`);
+  for (const c of changed) console.log(`changed  ${describeTopicChange(c)}`);
+  console.log(
+    `${created.length} created, ${existing.length} already existed, ${changed.length} setting(s) changed`,
+  );
+  return 0;
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -116,7 +127,7 @@ main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: unknown) => {
     const isUserError =
-      err instanceof InfraError ||
+      err instanceof FenghuoError ||
       (err instanceof Error && 'code' in err && err.code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION');
     console.error(isUserError ? `error: ${(err as Error).message}` : err);
     process.exit(1);

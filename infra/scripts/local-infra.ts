@@ -10,6 +10,10 @@
  *   .local/kafka/kafka.pid
  *   .local/redis/                    AOF files, redis.log, redis.pid
  *   .local/infra.lock                held while up/down run, so two callers do not start two brokers
+ *
+ * `up` waits until Kafka answers a metadata request, then until it can coordinate consumer groups
+ * and hand out producer ids (kit `waitForBrokerReady`): services started after it find a broker
+ * that answers their first requests instead of one that makes kafkajs log retried errors.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import {
@@ -25,6 +29,8 @@ import {
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { processAlive, waitForBrokerReady, withAdmin, withFileLock } from '@fenghuo/kit';
+import { FenghuoError } from '@fenghuo/kit/errors';
 import { Kafka, logLevel } from 'kafkajs';
 
 export type ServiceName = 'kafka' | 'redis';
@@ -75,8 +81,10 @@ export interface UpResult {
 }
 
 /** A problem the user can fix; `infra.ts` prints only the message for these. */
-export class InfraError extends Error {
-  override readonly name = 'InfraError';
+export class InfraError extends FenghuoError {
+  constructor(message: string) {
+    super(message, { code: 'INFRA' });
+  }
 }
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -161,19 +169,7 @@ type Paths = ReturnType<typeof paths>;
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** Alive and not a zombie (a detached child we started and that exited stays a zombie until reaped). */
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch {
-    return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) !== 'Z';
-  } catch {
-    return true; // no /proc (not Linux): kill(0) is all we have
-  }
-}
+const isAlive = processAlive;
 
 function commandLine(pid: number): string {
   try {
@@ -249,15 +245,11 @@ export async function kafkaAnswers(brokers: string[], timeoutMs = 2_000): Promis
     requestTimeout: timeoutMs,
     retry: { retries: 0 },
   });
-  const admin = kafka.admin();
   try {
-    await admin.connect();
-    const cluster = await admin.describeCluster();
+    const cluster = await withAdmin(kafka, (admin) => admin.describeCluster());
     return cluster.brokers.length > 0;
   } catch {
     return false;
-  } finally {
-    await admin.disconnect().catch(() => {});
   }
 }
 
@@ -330,33 +322,14 @@ async function waitReady(
 // ---------------------------------------------------------------------------------------------------
 // Lock: one up/down at a time per checkout (tests in two terminals, npm start, an engineer's infra:up)
 
-async function withLock<T>(config: LocalInfraConfig, fn: () => Promise<T>): Promise<T> {
+function withLock<T>(config: LocalInfraConfig, fn: () => Promise<T>): Promise<T> {
   const { lock, local } = paths(config);
   mkdirSync(local, { recursive: true });
-  const deadline = Date.now() + config.readyTimeoutMs + 60_000;
-  let announced = false;
-  for (;;) {
-    try {
-      writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = Number(readFileSync(lock, 'utf8').trim());
-      if (!Number.isInteger(holder) || holder <= 0 || !isAlive(holder)) {
-        rmSync(lock, { force: true }); // stale: its holder died
-        continue;
-      }
-      if (Date.now() > deadline) throw new InfraError(`${lock} is held by pid ${holder}; is it stuck?`);
-      if (!announced) config.log(`waiting for another infra command (pid ${holder}) to finish…`);
-      announced = true;
-      await sleep(250);
-    }
-  }
-  try {
-    return await fn();
-  } finally {
-    rmSync(lock, { force: true });
-  }
+  return withFileLock(lock, fn, {
+    timeoutMs: config.readyTimeoutMs + 60_000,
+    pollMs: 250,
+    onWait: (holder) => config.log(`waiting for another infra command (pid ${holder}) to finish…`),
+  });
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -613,7 +586,22 @@ export async function upLocal(config: LocalInfraConfig = localInfraConfig()): Pr
     const started: ServiceName[] = [];
     // Redis first: it is quick, and the apt-get install (if any) is then out of the way.
     if (await upRedis(config)) started.push('redis');
-    if (await upKafka(config)) started.push('kafka');
+    const startedKafka = await upKafka(config);
+    if (startedKafka) started.push('kafka');
+    const began = Date.now();
+    await waitForBrokerReady(kafkaBrokers(config), { timeoutMs: config.readyTimeoutMs }).catch(
+      (err: unknown) => {
+        const p = paths(config);
+        throw new InfraError(
+          `${(err as Error).message}. Last lines of ${p.kafkaServerLog}:\n${tail(p.kafkaServerLog)}`,
+        );
+      },
+    );
+    if (startedKafka) {
+      config.log(
+        `kafka coordinates groups and hands out producer ids after ${((Date.now() - began) / 1000).toFixed(1)} s more`,
+      );
+    }
     return { started, kafkaBrokers: kafkaBrokers(config), redisUrl: redisUrl(config) };
   });
 }

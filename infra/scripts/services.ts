@@ -15,15 +15,29 @@ export interface ServiceDefinition {
   readonly entry: string;
   /** Extra environment variables for this service. */
   readonly env: Readonly<Record<string, string>>;
+  /** Its `/readyz` under the environment it runs with: `npm start` waits for a 200 there. */
+  readonly readyUrl: (env: NodeJS.ProcessEnv) => string;
 }
+
+const local = (port: string | undefined, fallback: number) => `http://127.0.0.1:${port || fallback}/readyz`;
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Every service we know of, in start order. */
 export const KNOWN_SERVICES: readonly ServiceDefinition[] = [
   // Service owners: put HTTP/ops ports here if the defaults in your config.ts clash.
-  { name: 'ingest', entry: 'ingest/src/index.ts', env: { INGEST_DEMO: '1' } }, // prints the demo sources' keys
-  { name: 'fraud-scorer', entry: 'processors/fraud-scorer/src/index.ts', env: {} },
+  {
+    name: 'ingest',
+    entry: 'ingest/src/index.ts',
+    env: { INGEST_DEMO: '1' }, // prints the demo sources' keys
+    readyUrl: (env) => local(env.INGEST_PORT, 8081),
+  },
+  {
+    name: 'fraud-scorer',
+    entry: 'processors/fraud-scorer/src/index.ts',
+    env: {},
+    readyUrl: (env) => local(env.SCORER_OPS_PORT, 9320),
+  },
 ];
 
 /** The known services whose entry file exists in this checkout. */

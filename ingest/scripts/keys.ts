@@ -4,6 +4,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { FenghuoError } from '@fenghuo/kit/errors';
 import { KeyStore, KeyStoreError } from '../src/key-store.ts';
 import { EVENT_KINDS, parseKinds } from '../src/kinds.ts';
 
@@ -134,8 +135,9 @@ function main(argv: string[]): number {
 try {
   process.exitCode = main(process.argv.slice(2));
 } catch (err) {
+  // Our own errors (a bad argument, a bad file, a held lock) and Node's argument errors: the message is enough.
   const known =
-    err instanceof KeyStoreError || (err instanceof Error && (/kind/.test(err.message) || 'code' in err));
+    err instanceof FenghuoError || (err instanceof Error && (/kind/.test(err.message) || 'code' in err));
   console.error(known ? `error: ${(err as Error).message}` : err);
   process.exitCode = 1;
 }

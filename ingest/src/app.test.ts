@@ -3,6 +3,7 @@ import { examples, Topic } from '@fenghuo/contracts';
 import { pino } from 'pino';
 import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
+import { waitFor } from '../../test/setup/helpers.ts';
 import { generateKey, hashKey } from './api-keys.ts';
 import { createApp } from './app.ts';
 import type { Principal } from './key-store.ts';
@@ -58,10 +59,15 @@ describe('ingest HTTP app (fake Kafka and dedupe)', () => {
     const held = new Promise<void>((r) => {
       release = r;
     });
-    const url = await start(() => held, 2);
+    let sending = 0;
+    const url = await start(() => {
+      sending += 1;
+      return held;
+    }, 2);
     const first = post(url, { ...examples[Topic.IncidentsReported], eventId: 'a' });
     const second = post(url, { ...examples[Topic.IncidentsReported], eventId: 'b' });
-    await new Promise((r) => setTimeout(r, 50));
+    // Both are in flight once both wait on Kafka.
+    await waitFor(() => sending === 2, { message: 'two requests waiting on Kafka' });
     const third = await post(url, { ...examples[Topic.IncidentsReported], eventId: 'c' });
     expect(third.status).toBe(503);
     expect(third.headers.get('retry-after')).toBe('1');

@@ -1,5 +1,6 @@
 import { examples, Topic } from '@fenghuo/contracts';
 import { describe, expect, it } from 'vitest';
+import { waitFor } from '../../test/setup/helpers.ts';
 import { type BatchSender, EventGate, KafkaUnavailableError, type OutgoingBatch } from './event-gate.ts';
 
 const ev = (id: string) => ({ ...examples[Topic.IncidentsReported], eventId: id });
@@ -8,8 +9,13 @@ const ev = (id: string) => ({ ...examples[Topic.IncidentsReported], eventId: id 
 class ManualSender implements BatchSender {
   readonly calls: { batches: readonly OutgoingBatch[]; resolve: () => void; reject: (e: Error) => void }[] =
     [];
+  /** Acknowledge every later send at once. */
+  autoAcknowledge = false;
   sendBatches(batches: readonly OutgoingBatch[]): Promise<unknown> {
-    return new Promise((resolve, reject) => this.calls.push({ batches, resolve: () => resolve([]), reject }));
+    return new Promise((resolve, reject) => {
+      this.calls.push({ batches, resolve: () => resolve([]), reject });
+      if (this.autoAcknowledge) resolve([]);
+    });
   }
 }
 
@@ -52,8 +58,25 @@ describe('EventGate', () => {
     expect(gate.healthy).toBe(false);
     await expect(gate.send(Topic.IncidentsReported, [ev('b')])).rejects.toThrow(/circuit open/);
     expect(sender.calls).toHaveLength(1);
-    await new Promise((r) => setTimeout(r, 60));
-    const probe = gate.send(Topic.IncidentsReported, [ev('c')]);
+    // Once the probe interval has passed, the next request is the trial send.
+    let probe: Promise<void> | undefined;
+    await waitFor(
+      async () => {
+        const attempt = gate.send(Topic.IncidentsReported, [ev('c')]);
+        // Refused at once while the interval runs; the trial send is not settled on the next turn.
+        const refused = await Promise.race([
+          attempt.then(
+            () => false,
+            () => true,
+          ),
+          tick().then(() => false),
+        ]);
+        if (refused) return undefined;
+        probe = attempt;
+        return true;
+      },
+      { timeoutMs: 5_000, intervalMs: 10, message: 'a trial send let through' },
+    );
     await expect(gate.send(Topic.IncidentsReported, [ev('d')])).rejects.toThrow(/circuit open/);
     await tick();
     sender.calls[1]!.resolve();
@@ -89,11 +112,9 @@ describe('EventGate', () => {
     await tick();
     sender.calls[0]!.reject(new Error('down'));
     await p.catch(() => {});
-    await new Promise((r) => setTimeout(r, 60));
     expect(gate.healthy).toBe(false);
     brokerUp = true;
-    await new Promise((r) => setTimeout(r, 60));
-    expect(gate.healthy).toBe(true);
+    await waitFor(() => gate.healthy, { timeoutMs: 5_000, intervalMs: 5, message: 'closed by the probe' });
     gate.stop();
   });
 });
@@ -118,5 +139,63 @@ describe('EventGate deadlines', () => {
     expect(sender.calls).toHaveLength(1);
     sender.calls[0]!.resolve();
     await expect(firstErr.outcome).resolves.toBe(true);
+  });
+});
+
+describe('EventGate and slow sends', () => {
+  it('keeps the circuit closed after a time-out while the broker answers the health probe', async () => {
+    const sender = new ManualSender();
+    let probes = 0;
+    const gate = new EventGate(sender, {
+      sendTimeoutMs: 20,
+      healthProbe: async () => {
+        probes++;
+      },
+    });
+    const err = await gate.send(Topic.IncidentsReported, [ev('slow')]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(KafkaUnavailableError);
+    await waitFor(() => probes === 1, { message: 'a health probe after the time-out' });
+    expect(gate.healthy).toBe(true);
+    // The slow send is acknowledged after all; the next request goes out as usual.
+    sender.autoAcknowledge = true;
+    sender.calls[0]!.resolve();
+    await gate.send(Topic.IncidentsReported, [ev('next')]);
+    expect(sender.calls).toHaveLength(2);
+    gate.stop();
+  });
+
+  it('opens the circuit after a time-out when the broker does not answer the probe either', async () => {
+    const sender = new ManualSender();
+    const changes: boolean[] = [];
+    const gate = new EventGate(sender, {
+      sendTimeoutMs: 20,
+      probeIntervalMs: 10_000,
+      healthProbe: () => Promise.reject(new Error('ECONNREFUSED')),
+      onStateChange: (open) => changes.push(open),
+    });
+    await gate.send(Topic.IncidentsReported, [ev('slow')]).catch(() => {});
+    await waitFor(() => !gate.healthy, { message: 'circuit open' });
+    expect(changes).toEqual([true]);
+    await expect(gate.send(Topic.IncidentsReported, [ev('b')])).rejects.toBeInstanceOf(KafkaUnavailableError);
+    gate.stop();
+  });
+
+  it("keeps each request's headers on its own records when requests share a send", async () => {
+    const sender = new ManualSender();
+    const gate = new EventGate(sender, { sendTimeoutMs: 10_000 });
+    const first = gate.send(Topic.IncidentsReported, [ev('a')], { 'correlation-id': 'req-1' });
+    await tick();
+    const second = gate.send(Topic.IncidentsReported, [ev('b'), ev('c')], { 'correlation-id': 'req-2' });
+    const third = gate.send(Topic.IncidentsReported, [ev('d')]);
+    await tick();
+    sender.calls[0]!.resolve();
+    await first;
+    await waitFor(() => sender.calls.length === 2, { message: 'coalesced send' });
+    const [batch] = sender.calls[1]!.batches;
+    const headers = batch!.events.map((e, i) => batch!.headersOf?.(e as never, i));
+    expect(batch!.events.map((e) => (e as { eventId: string }).eventId)).toEqual(['b', 'c', 'd']);
+    expect(headers).toEqual([{ 'correlation-id': 'req-2' }, { 'correlation-id': 'req-2' }, undefined]);
+    sender.calls[1]!.resolve();
+    await Promise.all([second, third]);
   });
 });

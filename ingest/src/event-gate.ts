@@ -1,21 +1,25 @@
 /**
  * The single way ingest writes to Kafka. It
  * - coalesces the events of concurrent requests into one `sendBatches` call (while one send is in
- *   flight, the next batch gathers), so throughput does not depend on clients' batch sizes;
+ *   flight, the next batch gathers), so throughput does not depend on clients' batch sizes; each
+ *   request's events keep their own headers (the request's correlation id) in the shared send;
  * - bounds every send by `sendTimeoutMs`, so a request never hangs when the broker is gone;
- * - opens a circuit after a failure: further requests are refused at once (503) and one trial send
- *   per `probeIntervalMs` tests the broker; the first success closes the circuit again.
+ * - opens a circuit when Kafka is down: a send the broker refused, or a send that timed out while the
+ *   health probe cannot reach the broker either. Further requests are refused at once (503) and one
+ *   trial send per `probeIntervalMs` tests the broker; the first success closes the circuit again.
+ *   A single slow send to a broker that answers (a first send after a broker start, a leader
+ *   moving) fails only its own requests and leaves the circuit closed.
  *
  * A send that timed out is *ambiguous*: it may still be acknowledged later. The error carries
  * `outcome`, which settles to whether the broker finally took the events, so the caller can keep
  * or drop its dedupe claims accordingly.
  */
 import type { TopicEventMap, TopicName } from '@fenghuo/contracts';
+import type { OutgoingBatch } from '@fenghuo/kit';
+import { FenghuoError } from '@fenghuo/kit/errors';
+import type { IHeaders } from 'kafkajs';
 
-export interface OutgoingBatch<T extends TopicName = TopicName> {
-  readonly topic: T;
-  readonly events: readonly TopicEventMap[T][];
-}
+export type { OutgoingBatch } from '@fenghuo/kit';
 
 /** What the gate needs from a producer; `@fenghuo/kit`'s `EventProducer` is one. */
 export interface BatchSender {
@@ -23,16 +27,14 @@ export interface BatchSender {
 }
 
 /** Kafka did not take the events, or it is known to be down. Retriable. */
-export class KafkaUnavailableError extends Error {
-  override readonly name = 'KafkaUnavailableError';
-  readonly retriable = true;
+export class KafkaUnavailableError extends FenghuoError {
   constructor(
     message: string,
     /** For time-outs: settles to true when the send was acknowledged after all. Undefined when the send surely failed or never started. */
     readonly outcome?: Promise<boolean>,
-    options?: ErrorOptions,
+    options?: { readonly cause?: unknown },
   ) {
-    super(message, options);
+    super(message, { code: 'KAFKA_UNAVAILABLE', retriable: true, cause: options?.cause });
   }
 }
 
@@ -46,10 +48,14 @@ export interface EventGateOptions {
   /** Concurrent coalesced sends. @defaultValue 1 (the idempotent producer sends one request at a time) */
   readonly maxInFlight?: number;
   /**
-   * Checks the broker while the circuit is open (e.g. a metadata request), every `probeIntervalMs`,
-   * so the service turns ready again without traffic (a load balancer sends none to an unready one).
+   * Checks the broker (e.g. a metadata request): after a send timed out, to tell a slow send from
+   * a broker that is gone (only the latter opens the circuit), and while the circuit is open, every
+   * `probeIntervalMs`, so the service turns ready again without traffic (a load balancer sends none
+   * to an unready one). Without it, a time-out opens the circuit.
    */
   readonly healthProbe?: () => Promise<void>;
+  /** A health probe slower than this counts as failed. @defaultValue 2000 */
+  readonly probeTimeoutMs?: number;
   /** Called when the circuit opens or closes. */
   readonly onStateChange?: (open: boolean, cause?: unknown) => void;
 }
@@ -57,6 +63,8 @@ export interface EventGateOptions {
 interface Entry {
   readonly topic: TopicName;
   readonly events: readonly unknown[];
+  /** Headers of every record of this entry (one request's correlation id). */
+  readonly headers: IHeaders | undefined;
   /** Set when the entry's send starts: settles to whether Kafka acknowledged it. */
   outcome: Promise<boolean> | undefined;
   timer: NodeJS.Timeout | undefined;
@@ -92,8 +100,16 @@ export class EventGate {
     return !this.open;
   }
 
-  /** Resolves once Kafka acknowledged every event; rejects with {@link KafkaUnavailableError}. */
-  send<T extends TopicName>(topic: T, events: readonly TopicEventMap[T][]): Promise<void> {
+  /**
+   * Resolves once Kafka acknowledged every event; rejects with {@link KafkaUnavailableError}.
+   * `headers` go on every record of these events (not on the other requests' records they share a
+   * send with).
+   */
+  send<T extends TopicName>(
+    topic: T,
+    events: readonly TopicEventMap[T][],
+    headers?: IHeaders,
+  ): Promise<void> {
     if (events.length === 0) return Promise.resolve();
     if (this.open) {
       const now = Date.now();
@@ -107,6 +123,7 @@ export class EventGate {
       const entry: Entry = {
         topic,
         events,
+        headers,
         outcome: undefined,
         timer: undefined,
         settled: false,
@@ -143,7 +160,44 @@ export class EventGate {
         new KafkaUnavailableError(`Kafka did not acknowledge within ${this.sendTimeoutMs} ms`, entry.outcome),
       );
     }
-    this.trip(new Error(`no acknowledgement within ${this.sendTimeoutMs} ms`));
+    this.suspect(new Error(`no acknowledgement within ${this.sendTimeoutMs} ms`));
+  }
+
+  private checking = false;
+
+  /**
+   * A send timed out: a broker that is gone, or one that is only slow? Without a health probe we
+   * cannot tell and open the circuit; with one, only a failed probe opens it.
+   */
+  private suspect(cause: Error): void {
+    const probe = this.opts.healthProbe;
+    if (probe === undefined) {
+      this.trip(cause);
+      return;
+    }
+    if (this.open || this.checking || this.stopped) return;
+    this.checking = true;
+    this.probeWithTimeout(probe).then(
+      () => {
+        this.checking = false;
+      },
+      (err: unknown) => {
+        this.checking = false;
+        if (!this.stopped)
+          this.trip(new Error(`${cause.message}, and the broker does not answer`, { cause: err }));
+      },
+    );
+  }
+
+  private probeWithTimeout(probe: () => Promise<void>): Promise<void> {
+    const timeoutMs = this.opts.probeTimeoutMs ?? 2_000;
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([
+      probe(),
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error(`health probe took over ${timeoutMs} ms`)), timeoutMs);
+      }),
+    ]).finally(() => clearTimeout(timer));
   }
 
   private schedule(): void {
@@ -169,13 +223,26 @@ export class EventGate {
 
   private flush(): void {
     const entries = this.take();
-    const byTopic = new Map<TopicName, unknown[]>();
+    const byTopic = new Map<TopicName, { events: unknown[]; headers: (IHeaders | undefined)[] }>();
+    let anyHeaders = false;
     for (const e of entries) {
-      const list = byTopic.get(e.topic);
-      if (list) for (const ev of e.events) list.push(ev);
-      else byTopic.set(e.topic, [...e.events]);
+      let group = byTopic.get(e.topic);
+      if (group === undefined) {
+        group = { events: [], headers: [] };
+        byTopic.set(e.topic, group);
+      }
+      for (const ev of e.events) {
+        group.events.push(ev);
+        group.headers.push(e.headers);
+      }
+      anyHeaders ||= e.headers !== undefined;
     }
-    const batches = [...byTopic].map(([topic, events]) => ({ topic, events }) as OutgoingBatch);
+    const batches = [...byTopic].map(
+      ([topic, { events, headers }]) =>
+        (anyHeaders
+          ? { topic, events, headersOf: (_event: unknown, i: number) => headers[i] }
+          : { topic, events }) as OutgoingBatch,
+    );
     this.inFlight += 1;
     const sending = Promise.resolve().then(() => this.sender.sendBatches(batches));
     const outcome = sending.then(
@@ -227,7 +294,7 @@ export class EventGate {
     const tick = () => {
       this.probeTimer = undefined;
       if (!this.open || this.stopped) return;
-      probe().then(
+      this.probeWithTimeout(probe).then(
         () => this.close(),
         () => {
           if (this.open && !this.stopped) this.probeTimer = setTimeout(tick, this.probeIntervalMs).unref();

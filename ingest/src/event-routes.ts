@@ -79,7 +79,9 @@ export function eventRoutes(deps: EventRouteDeps, opts: EventRouteOptions): Rout
         );
       }
 
-      const result = await ingestEvents(kind, principal.source, checked.events, deps);
+      const result = await ingestEvents(kind, principal.source, checked.events, deps, {
+        correlationId: req.id === undefined ? undefined : String(req.id),
+      });
       deps.metrics.events.inc({ kind, outcome: 'accepted' }, result.accepted);
       if (result.duplicates > 0) deps.metrics.events.inc({ kind, outcome: 'duplicate' }, result.duplicates);
       req.log?.debug({ source: principal.source, topic: KIND_TOPIC[kind], ...result }, 'ingested');

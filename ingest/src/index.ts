@@ -1,11 +1,19 @@
 /**
- * Ingest service entry point: wiring only. Config → logger → service (Kafka, Redis, key store,
- * HTTP app) → listen → demo keys when asked → clean shutdown on SIGTERM/SIGINT.
+ * Ingest service entry point: wiring only. Config → logger → Kafka and Redis → ingest (warmed up)
+ * → listen → demo keys when asked. `Shutdown` runs the steps in reverse on SIGTERM/SIGINT: stop
+ * taking requests, stop ingest (producer), close Redis.
  */
-import { createLogger, exitWithHelpIfAsked, runMain, Shutdown } from '@fenghuo/kit';
+import { closeRedis, createLogger, exitWithHelpIfAsked, runMain, Shutdown } from '@fenghuo/kit';
 import { INGEST_SUMMARY, ingestConfigSpec, loadConfig } from './config.ts';
 import { formatDemoKeys, issueDemoKeys } from './demo-sources.ts';
-import { createIngestService, listen, SERVICE } from './service.ts';
+import {
+  closeServer,
+  createIngestKafka,
+  createIngestRedis,
+  listen,
+  SERVICE,
+  startIngest,
+} from './service.ts';
 
 exitWithHelpIfAsked({ service: SERVICE, summary: INGEST_SUMMARY, spec: ingestConfigSpec });
 const bootLogger = createLogger({ service: SERVICE });
@@ -15,15 +23,16 @@ async function main(): Promise<void> {
   const logger = createLogger({ service: SERVICE, level: config.logLevel });
   const shutdown = new Shutdown(logger).onSignals();
 
-  const service = await createIngestService(config, logger);
-  shutdown.add('kafka, redis, key store', () => service.close());
+  const redis = createIngestRedis(config, logger);
+  shutdown.add('redis', () => closeRedis(redis));
+  const kafka = createIngestKafka(config, logger);
+  const ingest = await startIngest({ config, logger, kafka, redis });
+  shutdown.add('ingest', () => ingest.stop());
+  const { server, url } = await listen(ingest.app, config.port, config.host);
+  shutdown.add('http server', () => closeServer(server));
+  logger.info({ url, keysFile: ingest.keys.path, topicPrefix: config.kafkaTopicPrefix }, 'ingest listening');
 
-  const { server, url } = await listen(service.app, config.port, config.host);
-  // Registered last, so it runs first: stop taking requests and let in-flight ones finish.
-  shutdown.add('http server', () => new Promise<void>((done) => server.close(() => done())));
-  logger.info({ url, keysFile: service.keys.path, topicPrefix: config.kafkaTopicPrefix }, 'ingest listening');
-
-  if (config.demo) console.log(formatDemoKeys(issueDemoKeys(service.keys), url));
+  if (config.demo) console.log(formatDemoKeys(issueDemoKeys(ingest.keys), url));
 }
 
 runMain(bootLogger, main);

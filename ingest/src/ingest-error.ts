@@ -1,8 +1,10 @@
 /**
  * An error the HTTP layer turns into an `ApiError` body: status, stable code, message for people,
- * the rejected fields, and `Retry-After` for the 429 and 503 answers.
+ * the rejected fields, and `Retry-After` for the 429 and 503 answers. A {@link FenghuoError}: its
+ * `code` is the API's (`validation_failed`, `kafka_unavailable`), `retriable` for 429 and 503.
  */
 import type { FieldError } from '@fenghuo/contracts';
+import { FenghuoError } from '@fenghuo/kit/errors';
 
 export interface IngestErrorOptions {
   readonly details?: readonly FieldError[];
@@ -11,23 +13,20 @@ export interface IngestErrorOptions {
   readonly cause?: unknown;
 }
 
-export class IngestError extends Error {
+export class IngestError extends FenghuoError {
   readonly details: readonly FieldError[] | undefined;
   readonly retryAfterSec: number | undefined;
-  /** A retry of the same request may succeed (429, 503). */
-  readonly retriable: boolean;
 
   constructor(
     readonly status: number,
-    readonly code: string,
+    code: string,
     message: string,
     opts: IngestErrorOptions = {},
   ) {
-    super(message, opts.cause === undefined ? undefined : { cause: opts.cause });
-    this.name = 'IngestError';
+    // A retry of the same request may succeed after a 429 or a 503, never after another status.
+    super(message, { code, retriable: status === 429 || status === 503, cause: opts.cause });
     this.details = opts.details;
     this.retryAfterSec = opts.retryAfterSec;
-    this.retriable = status === 429 || status === 503;
   }
 }
 

@@ -5,6 +5,7 @@
  * Answers `{accepted, duplicates}` or throws an {@link IngestError} 503 with Retry-After.
  */
 import type { IngestAccepted } from '@fenghuo/contracts';
+import { correlationHeaders } from '@fenghuo/kit';
 import type { DedupeStore } from './dedupe.ts';
 import type { EventGate } from './event-gate.ts';
 import { KafkaUnavailableError } from './event-gate.ts';
@@ -18,11 +19,20 @@ export interface IngestDeps {
   readonly warn: (obj: Record<string, unknown>, msg: string) => void;
 }
 
+export interface IngestContext {
+  /**
+   * The request id (`X-Request-Id`): written on every accepted event as the `correlation-id` Kafka
+   * header, so one grep follows the event from the HTTP request to the alert.
+   */
+  readonly correlationId?: string;
+}
+
 export async function ingestEvents<K extends EventKind>(
   kind: K,
   source: string,
   events: readonly KindEvent<K>[],
   deps: IngestDeps,
+  context: IngestContext = {},
 ): Promise<IngestAccepted> {
   // Repeats inside one batch: the first occurrence wins.
   const seen = new Set<string>();
@@ -70,7 +80,7 @@ export async function ingestEvents<K extends EventKind>(
 
   if (fresh.length > 0) {
     try {
-      await deps.gate.send(KIND_TOPIC[kind], fresh as never);
+      await deps.gate.send(KIND_TOPIC[kind], fresh as never, correlationHeaders(context.correlationId));
     } catch (err) {
       if (err instanceof KafkaUnavailableError && err.outcome) {
         // Ambiguous: keep the claims pending until the send settles, so a quick retry cannot write twice.

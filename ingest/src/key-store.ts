@@ -7,8 +7,9 @@
  * about a second without a restart.
  */
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { FenghuoError, withFileLockSync } from '@fenghuo/kit';
 import { generateKey, hashKey, keyIdOf } from './api-keys.ts';
 import { type EventKind, isEventKind } from './kinds.ts';
 
@@ -55,8 +56,11 @@ export interface Principal {
 const SOURCE_NAME = /^[a-z0-9][a-z0-9._-]{0,47}$/;
 const DEVICE_ID = /^[^\s]{1,128}$/;
 
-export class KeyStoreError extends Error {
-  override readonly name = 'KeyStoreError';
+/** A key file or a key-store request is not valid (a bad source name, a malformed file). */
+export class KeyStoreError extends FenghuoError {
+  constructor(message: string) {
+    super(message, { code: 'KEY_STORE_INVALID' });
+  }
 }
 
 function emptyFile(): KeyFile {
@@ -89,37 +93,6 @@ function writeKeyFile(path: string, file: KeyFile): void {
   const tmp = `${path}.${process.pid}.${randomBytes(3).toString('hex')}.tmp`;
   writeFileSync(tmp, `${JSON.stringify(file, null, 2)}\n`, { mode: 0o600 });
   renameSync(tmp, path);
-}
-
-function withFileLock<T>(path: string, fn: () => T): T {
-  const lock = `${path}.lock`;
-  mkdirSync(dirname(path), { recursive: true });
-  const deadline = Date.now() + 5_000;
-  for (;;) {
-    try {
-      writeFileSync(lock, String(process.pid), { flag: 'wx' });
-      break;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-      const holder = Number(readFileSync(lock, 'utf8'));
-      let alive = false;
-      try {
-        process.kill(holder, 0);
-        alive = true;
-      } catch {}
-      if (!alive) {
-        rmSync(lock, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new KeyStoreError(`${lock} is held by pid ${holder}`);
-      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 20);
-    }
-  }
-  try {
-    return fn();
-  } finally {
-    rmSync(lock, { force: true });
-  }
 }
 
 export interface AddKeyOptions {
@@ -216,7 +189,9 @@ export class KeyStore {
   }
 
   private mutate<T>(fn: (file: KeyFile) => T): T {
-    return withFileLock(this.path, () => {
+    // Held only for a read-modify-write of a small file; the sync lock keeps this API synchronous.
+    mkdirSync(dirname(this.path), { recursive: true });
+    return withFileLockSync(`${this.path}.lock`, () => {
       const file = readKeyFile(this.path);
       const out = fn(file);
       writeKeyFile(this.path, file);

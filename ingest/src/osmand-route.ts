@@ -81,7 +81,9 @@ export function osmandRoutes(deps: OsmAndRouteDeps, opts: { readonly bodyLimitBy
       deps.metrics.events.inc({ kind: 'positions', outcome: 'rejected' });
       throw new IngestError(400, 'validation_failed', 'position rejected', { details: checked.errors });
     }
-    const out = await ingestEvents('positions', OSMAND_SOURCE, checked.events, deps);
+    const out = await ingestEvents('positions', OSMAND_SOURCE, checked.events, deps, {
+      correlationId: req.id === undefined ? undefined : String(req.id),
+    });
     deps.metrics.events.inc({ kind: 'positions', outcome: out.accepted > 0 ? 'accepted' : 'duplicate' });
     res.status(200).end();
   };

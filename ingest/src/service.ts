@@ -1,11 +1,13 @@
 /**
- * Builds a running ingest from its configuration: key store, Redis, the Kafka producer behind the
- * event gate, metrics and the HTTP app. `index.ts` and the integration tests both use it, so tests
- * exercise exactly the production wiring.
+ * A running ingest from its components: the key store, the Kafka producer behind the event gate,
+ * metrics and the HTTP app, on the Kafka client and Redis connection it is given. `index.ts` and
+ * the integration tests both use it (tests hand it real but private clients), so tests exercise
+ * exactly the production wiring. It never closes what it was given.
  */
 import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import {
+  type Clock,
   createKafka,
   createMetricsRegistry,
   createOpsRouter,
@@ -13,6 +15,9 @@ import {
   EventProducer,
   type Logger,
   redisReady,
+  retryWithin,
+  systemClock,
+  withAdmin,
 } from '@fenghuo/kit';
 import type { Express } from 'express';
 import type { Redis } from 'ioredis';
@@ -23,64 +28,85 @@ import type { IngestConfig } from './config.ts';
 import { RedisDedupeStore } from './dedupe.ts';
 import { EventGate } from './event-gate.ts';
 import { KeyStore } from './key-store.ts';
-import { createIngestMetrics } from './metrics.ts';
+import { KIND_TOPIC } from './kinds.ts';
+import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
 import { TokenBucketLimiter } from './rate-limiter.ts';
 import { ValidatedEventSender } from './validated-sender.ts';
 
 export const SERVICE = 'ingest';
 
-export interface IngestService {
+/** How long ingest waits at start for Kafka to serve its topics before it gives up. */
+export const KAFKA_WARM_UP_MS = 60_000;
+
+/** What ingest runs on. Everything here belongs to the caller, who closes it after `stop()`. */
+export interface IngestComponents {
+  readonly config: IngestConfig;
+  readonly logger: Logger;
+  /** A client from {@link createIngestKafka} (its time-outs keep answers within the send time-out). */
+  readonly kafka: Kafka;
+  /** A connection from {@link createIngestRedis}. */
+  readonly redis: Redis;
+  /** @defaultValue the system clock */
+  readonly clock?: Clock;
+  /** @defaultValue a new registry with Node's process metrics */
+  readonly registry?: Registry;
+}
+
+export interface RunningIngest {
   readonly app: Express;
   readonly keys: KeyStore;
   readonly gate: EventGate;
-  readonly kafka: Kafka;
   readonly producer: EventProducer;
-  readonly redis: Redis;
   readonly registry: Registry;
-  /** Stops the key watcher and probe, disconnects Kafka and Redis. Idempotent. */
-  close(): Promise<void>;
+  readonly metrics: IngestMetrics;
+  /**
+   * Stops the key watcher and the Kafka probe and disconnects the producer. Leaves the Kafka client,
+   * Redis and the HTTP server to their owners. Idempotent.
+   */
+  stop(): Promise<void>;
 }
 
-/**
- * Bounded retries so a send to a dead broker fails within seconds instead of retrying forever
- * (kafkajs's default for idempotent producers). Exactly-once across client retries comes from the
- * dedupe claims, not from kafkajs's EoS.
- */
-const FAIL_FAST_RETRY = { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 };
-
-export async function createIngestService(config: IngestConfig, logger: Logger): Promise<IngestService> {
-  const keys = new KeyStore(resolve(config.keysFile));
-  keys.watch(1_000, (err) => logger.error({ err }, 'key file unreadable; keeping the last good copy'));
-
-  const redis = createRedis(config, logger, {
-    connectionName: SERVICE,
-    options: { maxRetriesPerRequest: 1 },
-  });
-  const kafka = createKafka(config, logger, {
+/** Kafka client settings that fail fast: a request never waits on a dead broker for long. */
+export function createIngestKafka(config: IngestConfig, logger: Logger): Kafka {
+  return createKafka(config, logger, {
     client: {
       connectionTimeout: 1_000,
       requestTimeout: 5_000,
-      retry: FAIL_FAST_RETRY,
+      retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
     },
   });
+}
+
+/** One try per command: a Redis outage answers 503 at once instead of queueing requests. */
+export function createIngestRedis(config: IngestConfig, logger: Logger): Redis {
+  return createRedis(config, logger, { connectionName: SERVICE, options: { maxRetriesPerRequest: 1 } });
+}
+
+/**
+ * Starts ingest and resolves once it can take events: the producer is connected, has its producer
+ * id and the metadata of every ingest topic, and every partition's leader serves it
+ * (`EventProducer.warmUp`). A first request therefore never pays for that, and ingest never calls
+ * Kafka unavailable because a topic is seconds old.
+ */
+export async function startIngest(components: IngestComponents): Promise<RunningIngest> {
+  const { config, logger, kafka, redis } = components;
+  const clock = components.clock ?? systemClock;
+  const keys = new KeyStore(resolve(config.keysFile));
+  keys.watch(1_000, (err) => logger.error({ err }, 'key file unreadable; keeping the last good copy'));
+
+  // Retries of a broker's passing answers ("does not host this topic-partition" while a leader
+  // moves) fit inside the send time-out; beyond it the gate answers 503 anyway. Exactly-once across
+  // client retries comes from the dedupe claims, not from kafkajs's EoS.
   const producer = new EventProducer(kafka, logger, {
     topicPrefix: config.kafkaTopicPrefix,
     ackTimeoutMs: 5_000,
-    producer: { retry: FAIL_FAST_RETRY },
+    producer: { retry: retryWithin(config.sendTimeoutMs) },
   });
-  const registry = createMetricsRegistry(SERVICE);
+  const registry = components.registry ?? createMetricsRegistry(SERVICE);
   const metrics = createIngestMetrics(registry);
   const gate = new EventGate(new ValidatedEventSender(producer, config.kafkaTopicPrefix), {
     sendTimeoutMs: config.sendTimeoutMs,
-    healthProbe: async () => {
-      const admin = kafka.admin();
-      try {
-        await admin.connect();
-        await admin.describeCluster();
-      } finally {
-        await admin.disconnect().catch(() => {});
-      }
-    },
+    healthProbe: () => withAdmin(kafka, async (admin) => void (await admin.describeCluster())),
     onStateChange: (open, cause) => {
       metrics.kafkaCircuitOpen.set(open ? 1 : 0);
       if (open) logger.error({ err: cause }, 'Kafka unavailable: answering 503 until it returns');
@@ -88,21 +114,20 @@ export async function createIngestService(config: IngestConfig, logger: Logger):
     },
   });
 
-  let closing: Promise<void> | undefined;
-  const close = () => {
-    closing ??= (async () => {
+  let stopping: Promise<void> | undefined;
+  const stop = () => {
+    stopping ??= (async () => {
       keys.stopWatching();
       gate.stop();
       await producer.close();
-      await redis.quit().catch(() => redis.disconnect());
     })();
-    return closing;
+    return stopping;
   };
 
   try {
-    await producer.connect();
+    await producer.warmUp(Object.values(KIND_TOPIC), { timeoutMs: KAFKA_WARM_UP_MS });
   } catch (err) {
-    await close();
+    await stop();
     throw err;
   }
 
@@ -125,6 +150,7 @@ export async function createIngestService(config: IngestConfig, logger: Logger):
       }),
       metrics,
       warn: (obj, msg) => logger.warn(obj, msg),
+      now: () => clock.now(),
       ops: createOpsRouter({
         service: SERVICE,
         registry,
@@ -133,7 +159,7 @@ export async function createIngestService(config: IngestConfig, logger: Logger):
     },
     config,
   );
-  return { app, keys, gate, kafka, producer, redis, registry, close };
+  return { app, keys, gate, producer, registry, metrics, stop };
 }
 
 /** Listens on `host:port` (0 picks a free port) and returns the server and its base URL. */
@@ -151,4 +177,12 @@ export async function listen(
   const address = server.address();
   const actual = typeof address === 'object' && address ? address.port : port;
   return { server, url: `http://${host}:${actual}` };
+}
+
+/** Stops taking connections and resolves once in-flight requests have been answered. */
+export function closeServer(server: Server): Promise<void> {
+  return new Promise((done) => {
+    server.close(() => done());
+    server.closeIdleConnections();
+  });
 }

@@ -1,19 +1,27 @@
 /**
- * An in-process ingest on the real broker and Redis with the production wiring
- * (`createIngestService`), its own topic and key prefixes, its own key file, and helpers to post
- * and to read back what reached Kafka.
+ * An in-process ingest on the real broker and Redis with the production wiring (`startIngest` on
+ * a Kafka client and Redis connection of its own), its own topic and key prefixes, its own key
+ * file, and helpers to post and to read back what reached Kafka.
  */
 import { mkdtempSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { topicSpec } from '@fenghuo/contracts';
-import { createLogger, ensureTopics } from '@fenghuo/kit';
+import { closeRedis, createLogger, ensureTopics, pinoLogCreator, withAdmin } from '@fenghuo/kit';
+import type { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
-import { type ConsumedMessage, consumeMessages, uniquePrefix, waitFor } from '../../test/setup/helpers.ts';
+import { type ConsumedMessage, consumeMessages, testLogger, uniquePrefix } from '../../test/setup/helpers.ts';
 import { loadConfig } from '../src/config.ts';
 import { type EventKind, KIND_TOPIC } from '../src/kinds.ts';
-import { createIngestService, type IngestService, listen } from '../src/service.ts';
+import {
+  closeServer,
+  createIngestKafka,
+  createIngestRedis,
+  listen,
+  type RunningIngest,
+  startIngest,
+} from '../src/service.ts';
 
 export interface HarnessOptions {
   readonly name: string;
@@ -33,7 +41,9 @@ export interface PostOptions {
 export interface Harness {
   readonly url: string;
   readonly prefix: string;
-  readonly service: IngestService;
+  readonly service: RunningIngest;
+  /** The harness's own Redis connection, which ingest runs on. */
+  readonly redis: Redis;
   readonly admin: Kafka;
   topic(kind: EventKind): string;
   post(
@@ -49,21 +59,15 @@ export interface Harness {
 
 export async function startHarness(opts: HarnessOptions): Promise<Harness> {
   const prefix = uniquePrefix(opts.name);
-  const kafka = new Kafka({ clientId: `${prefix}admin`, brokers: opts.brokers, logLevel: logLevel.NOTHING });
-  const admin = kafka.admin();
-  await admin.connect();
-  try {
-    const specs = Object.values(KIND_TOPIC).map((t) => topicSpec(t)!);
-    // A broker that has just started may answer "does not host this topic-partition" while the new
-    // partitions get leaders; ensureTopics is idempotent, so ask again.
-    await waitFor(() => ensureTopics(admin, specs, { prefix }).then(() => true), {
-      timeoutMs: 30_000,
-      intervalMs: 500,
-      message: `topics with prefix ${prefix}`,
-    });
-  } finally {
-    await admin.disconnect();
-  }
+  const kafka = new Kafka({
+    clientId: `${prefix}admin`,
+    brokers: opts.brokers,
+    logLevel: logLevel.WARN,
+    logCreator: pinoLogCreator(testLogger),
+  });
+  const specs = Object.values(KIND_TOPIC).map((t) => topicSpec(t)!);
+  // ensureTopics retries a broker still starting and waits until every partition is served.
+  await withAdmin(kafka, (admin) => ensureTopics(admin, specs, { prefix }));
   const dir = mkdtempSync(join(tmpdir(), 'ingest-it-'));
   const config = loadConfig({
     KAFKA_BROKERS: opts.brokers.join(','),
@@ -77,13 +81,21 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     ...opts.env,
   });
   const logger = createLogger({ service: 'ingest', level: config.logLevel });
-  const service = await createIngestService(config, logger);
+  const redis = createIngestRedis(config, logger);
+  let service: RunningIngest;
   let server: Server;
   let url: string;
   try {
+    service = await startIngest({ config, logger, kafka: createIngestKafka(config, logger), redis });
+  } catch (err) {
+    await closeRedis(redis);
+    throw err;
+  }
+  try {
     ({ server, url } = await listen(service.app, 0, '127.0.0.1'));
   } catch (err) {
-    await service.close();
+    await service.stop();
+    await closeRedis(redis);
     throw err;
   }
   const topic = (kind: EventKind) => `${prefix}${KIND_TOPIC[kind]}`;
@@ -92,6 +104,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     url,
     prefix,
     service,
+    redis,
     admin: kafka,
     topic,
     async post(path, body, o = {}) {
@@ -112,14 +125,8 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       return { status: res.status, headers: res.headers, json, text };
     },
     async countRecords(kind) {
-      const a = kafka.admin();
-      await a.connect();
-      try {
-        const offsets = await a.fetchTopicOffsets(topic(kind));
-        return offsets.reduce((sum, p) => sum + Number(p.high), 0);
-      } finally {
-        await a.disconnect();
-      }
+      const offsets = await withAdmin(kafka, (a) => a.fetchTopicOffsets(topic(kind)));
+      return offsets.reduce((sum, p) => sum + Number(p.high), 0);
     },
     read(kind, count) {
       return consumeMessages(kafka, {
@@ -129,10 +136,12 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       });
     },
     async close() {
-      await new Promise<void>((done) => server.close(() => done()));
+      const closing = closeServer(server);
       server.closeAllConnections();
+      await closing;
+      await service.stop();
       // Leave the shared Redis as we found it: drop this test's dedupe keys (the client adds the prefix).
-      const raw = service.redis.duplicate({ keyPrefix: '' });
+      const raw = redis.duplicate({ keyPrefix: '' });
       try {
         for await (const keys of raw.scanStream({ match: `${prefix}*`, count: 1000 }) as AsyncIterable<
           string[]
@@ -141,8 +150,8 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
         }
       } finally {
         raw.disconnect();
+        await closeRedis(redis);
       }
-      await service.close();
     },
   };
 }

@@ -3,6 +3,7 @@
  * 4xx refuses leaves Kafka untouched; every refusal names its reason.
  */
 import { examples, type IncidentReport, Topic } from '@fenghuo/contracts';
+import { CORRELATION_HEADER } from '@fenghuo/kit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { signingKeyOf } from '../src/api-keys.ts';
 import { sign } from '../src/signature.ts';
@@ -219,6 +220,39 @@ describe('ingest over HTTP into Kafka', () => {
     });
     expect(byTime[2]).toMatchObject({ speedKph: 18, batteryPct: 50 });
     expect(messages.every((m) => m.key === 'u42')).toBe(true);
+  });
+
+  it('stamps every accepted event with its request id as the correlation-id header, also when coalesced', async () => {
+    const mine = (tag: string) => Array.from({ length: 5 }, (_, i) => incident(`corr-${tag}-${i}`));
+    // Concurrent requests share one Kafka send; each record keeps its own request's id.
+    const answers = await Promise.all(
+      ['a', 'b', 'c'].map((tag) =>
+        h.post('/v1/incidents', mine(tag), { key: cc110, headers: { 'x-request-id': `req-corr-${tag}` } }),
+      ),
+    );
+    expect(answers.map((a) => a.status)).toEqual([202, 202, 202]);
+    expect(answers.map((a) => a.headers.get('x-request-id'))).toEqual([
+      'req-corr-a',
+      'req-corr-b',
+      'req-corr-c',
+    ]);
+    // Without X-Request-Id ingest makes one up, answers it, and stamps that one.
+    const anonymous = await h.post('/v1/incidents', mine('d'), { key: cc110 });
+    const madeUp = anonymous.headers.get('x-request-id');
+    expect(madeUp).toMatch(/^[0-9a-f-]{36}$/);
+
+    // Everything answered 202 is in Kafka: read the whole topic and pick this test's records.
+    const records = await h.read('incidents', await h.countRecords('incidents'));
+    const idOf = new Map(
+      records.map((m) => [
+        (JSON.parse(m.value!) as IncidentReport).eventId,
+        m.headers[CORRELATION_HEADER]?.toString(),
+      ]),
+    );
+    for (const tag of ['a', 'b', 'c']) {
+      for (let i = 0; i < 5; i++) expect(idOf.get(`ev-corr-${tag}-${i}`)).toBe(`req-corr-${tag}`);
+    }
+    for (let i = 0; i < 5; i++) expect(idOf.get(`ev-corr-d-${i}`)).toBe(madeUp);
   });
 
   it('reports readiness and metrics', async () => {

@@ -5,9 +5,16 @@
  */
 import { TOPICS, Topic } from '@fenghuo/contracts';
 import { Redis } from 'ioredis';
-import { type Admin, ConfigResourceTypes, type Consumer, logLevel, Partitioners } from 'kafkajs';
+import {
+  type Admin,
+  ConfigResourceTypes,
+  ConfigSource,
+  type Consumer,
+  logLevel,
+  Partitioners,
+} from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { ensureTopics } from '../../infra/kit/src/kafka/topics.ts';
+import { ensureTopics, topicsFromEnv } from '../../infra/kit/src/kafka/topics.ts';
 import { consumeMessages, testKafka, testRedisUrl, uniquePrefix, waitFor } from '../setup/helpers.ts';
 
 const kafka = testKafka('broker-integration-test');
@@ -15,8 +22,8 @@ const quietKafka = testKafka('broker-integration-test-group', { logLevel: logLev
 let admin: Admin;
 const createdTopics: string[] = [];
 
-async function ensurePrefixed(prefix: string) {
-  const result = await ensureTopics(admin, TOPICS, { prefix });
+async function ensurePrefixed(prefix: string, specs = TOPICS) {
+  const result = await ensureTopics(admin, specs, { prefix });
   createdTopics.push(...result.created);
   return result;
 }
@@ -67,6 +74,51 @@ describe(`Kafka broker (${inject('infraMode')} mode)`, () => {
 
     const metadata = await admin.fetchTopicMetadata({ topics: [fraud] });
     expect(metadata.topics[0]?.partitions).toHaveLength(fraudSpec.partitions);
+  });
+
+  it('ensureTopics applies changed retention to existing topics, keeping their other settings', async () => {
+    const prefix = uniquePrefix('retention');
+    const only = TOPICS.filter((t) => t.name === Topic.UnitsPositions || t.name === Topic.FraudIndicators);
+    await ensurePrefixed(prefix, only);
+    const positions = `${prefix}${Topic.UnitsPositions}`;
+    // An operator's own setting on the topic, which must survive the change.
+    const current = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: positions }],
+    });
+    const entries = current.resources[0]!.configEntries.filter(
+      (e) => e.configSource === ConfigSource.TOPIC_CONFIG,
+    );
+    await admin.alterConfigs({
+      validateOnly: false,
+      resources: [
+        {
+          type: ConfigResourceTypes.TOPIC,
+          name: positions,
+          configEntries: [
+            ...entries.map((e) => ({ name: e.configName, value: e.configValue })),
+            { name: 'max.message.bytes', value: '2000000' },
+          ],
+        },
+      ],
+    });
+
+    const overridden = topicsFromEnv(only, { TOPIC_RETENTION_DAYS: `${Topic.UnitsPositions}=3` });
+    const again = await ensureTopics(admin, overridden, { prefix, alignExisting: true });
+    expect(again.created).toEqual([]);
+    expect(again.changed).toEqual([
+      { topic: positions, name: 'retention.ms', from: expect.any(String), to: String(3 * 86_400_000) },
+    ]);
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: [{ type: ConfigResourceTypes.TOPIC, name: positions }],
+    });
+    const value = (key: string) => resources[0]!.configEntries.find((e) => e.configName === key)?.configValue;
+    expect(value('retention.ms')).toBe(String(3 * 86_400_000));
+    expect(value('max.message.bytes')).toBe('2000000');
+    expect(value('cleanup.policy')).toBe('delete');
+    // Nothing left to change the second time.
+    expect((await ensureTopics(admin, overridden, { prefix, alignExisting: true })).changed).toEqual([]);
   });
 
   it('an idempotent producer with acks=-1 writes, a consumer group reads back every message', async () => {

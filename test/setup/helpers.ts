@@ -4,9 +4,16 @@
  * with a consumer that is always disconnected.
  */
 import { randomBytes } from 'node:crypto';
+import { createLogger, pinoLogCreator } from '@fenghuo/kit';
 import { type IHeaders, Kafka, type KafkaConfig, logLevel } from 'kafkajs';
 import { inject } from 'vitest';
 import './provided-context.ts';
+
+/**
+ * Where test clients log: kafkajs through the kit's bridge (the retried answers of a broker still
+ * creating a topic are debug there), at `TEST_LOG_LEVEL` (default `warn`).
+ */
+export const testLogger = createLogger({ service: 'test', level: process.env.TEST_LOG_LEVEL ?? 'warn' });
 
 /** `t-<name>-<random>.`: prepend to topic names, consumer groups and Redis keys of one test. */
 export function uniquePrefix(name: string): string {
@@ -58,6 +65,7 @@ export function testKafka(clientId: string, overrides: Partial<KafkaConfig> = {}
     clientId,
     brokers: inject('kafkaBrokers'),
     logLevel: logLevel.WARN,
+    logCreator: pinoLogCreator(testLogger),
     ...overrides,
   });
 }

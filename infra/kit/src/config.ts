@@ -4,7 +4,7 @@
  * variable and throws one {@link ConfigError} naming each bad variable, so a service fails fast.
  * The same spec renders the `--help` text and the README's configuration table.
  */
-import { ConfigError } from './errors.ts';
+import { ConfigError, FenghuoError } from './errors.ts';
 
 interface FieldBase<T> {
   readonly env: string;
@@ -23,7 +23,12 @@ export type ConfigOf<S extends ConfigSpec> = {
   readonly [K in keyof S]: S[K] extends Field<infer T> ? T : never;
 };
 
-class ParseError extends Error {}
+/** One variable's value is malformed; {@link parseConfig} collects these into one ConfigError. */
+class ParseError extends FenghuoError {
+  constructor(reason: string) {
+    super(reason, { code: 'CONFIG_VALUE_INVALID' });
+  }
+}
 
 function fieldOf<T>(
   kind: string,

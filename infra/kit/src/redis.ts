@@ -54,3 +54,28 @@ export async function redisReady(client: Redis, timeoutMs = 1_000): Promise<bool
     clearTimeout(timer);
   }
 }
+
+/**
+ * Closes a client for good and resolves once its connection has ended: `QUIT` when connected
+ * (pending replies arrive first), a plain disconnect when it is not or when QUIT takes longer than
+ * `timeoutMs` (a Redis that went away would otherwise keep the shutdown waiting). Idempotent.
+ */
+export async function closeRedis(client: Redis, timeoutMs = 2_000): Promise<void> {
+  if (client.status === 'end') return;
+  const ended = new Promise<void>((resolve) => client.once('end', () => resolve()));
+  const within = (work: Promise<unknown>) => {
+    let timer: NodeJS.Timeout | undefined;
+    return Promise.race([
+      work,
+      new Promise<never>((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timeout')), timeoutMs);
+      }),
+    ]).finally(() => clearTimeout(timer));
+  };
+  if (client.status === 'ready') {
+    await within(client.quit()).catch(() => client.disconnect());
+  } else {
+    client.disconnect();
+  }
+  await within(ended).catch(() => undefined);
+}

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { testRedisUrl, uniquePrefix } from '../../../test/setup/helpers.ts';
 import { createLogger } from '../src/logger.ts';
-import { createRedis, redisReady } from '../src/redis.ts';
+import { closeRedis, createRedis, redisReady } from '../src/redis.ts';
 
 const logger = createLogger({ service: 'redis-test', level: 'silent' });
 const prefix = uniquePrefix('redis');
@@ -29,5 +29,21 @@ describe('createRedis on the real server', () => {
     clients.push(redis);
     expect(await redisReady(redis, 200)).toBe(false);
     redis.disconnect();
+  });
+});
+
+describe('closeRedis', () => {
+  it('quits a connected client, disconnects one that cannot connect, and is idempotent', async () => {
+    const live = createRedis({ redisUrl: testRedisUrl(), redisKeyPrefix: prefix }, logger);
+    await live.ping();
+    await closeRedis(live);
+    expect(live.status).toBe('end');
+    await closeRedis(live);
+
+    const away = createRedis({ redisUrl: 'redis://127.0.0.1:1', redisKeyPrefix: prefix }, logger, {
+      options: { maxRetriesPerRequest: 0 },
+    });
+    await closeRedis(away);
+    expect(away.status).toBe('end');
   });
 });

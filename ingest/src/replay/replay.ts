@@ -6,6 +6,7 @@
  */
 import { basename } from 'node:path';
 import type { ApiError, IngestAccepted } from '@fenghuo/contracts';
+import { FenghuoError } from '@fenghuo/kit/errors';
 import { codecFor, type EventKind, KIND_PATH } from '../kinds.ts';
 import { type FileFormat, readRecords } from './read-records.ts';
 import { createMapper, type RecordMapping } from './record-mapping.ts';
@@ -46,8 +47,11 @@ export interface ReplaySummary {
   seconds: number;
 }
 
-export class ReplayError extends Error {
-  override readonly name = 'ReplayError';
+/** The replay cannot go on (ingest refused the records for good, or stayed away too long). */
+export class ReplayError extends FenghuoError {
+  constructor(message: string, opts: { readonly retriable?: boolean; readonly cause?: unknown } = {}) {
+    super(message, { code: 'REPLAY_FAILED', ...opts });
+  }
 }
 
 const MAX_ATTEMPTS = 60;
@@ -89,7 +93,9 @@ export async function replay(opts: ReplayOptions): Promise<ReplaySummary> {
     posted += batch.length;
     let pending = batch;
     for (let attempt = 1; pending.length > 0; attempt++) {
-      if (attempt > MAX_ATTEMPTS) throw new ReplayError(`gave up after ${MAX_ATTEMPTS} attempts`);
+      if (attempt > MAX_ATTEMPTS) {
+        throw new ReplayError(`gave up after ${MAX_ATTEMPTS} attempts`, { retriable: true });
+      }
       let res: Response;
       try {
         res = await fetch(`${opts.url}${path}`, {

@@ -1,12 +1,14 @@
 /**
- * Consuming contract events: each message is decoded once, at the boundary, with its topic's
- * codec. Messages that fail validation go to `<topic>.dlq` with the error in headers; the valid
- * ones reach the handler one partition batch at a time; the batch's offsets are committed only
- * after the handler resolved (at-least-once: handlers make their effects idempotent).
+ * Consuming contract events, from one topic or several in one consumer group: each message is
+ * decoded once, at the boundary, with its topic's codec. Messages that fail validation go to
+ * `<topic>.dlq` with the error in headers; the valid ones reach their topic's handler one partition
+ * batch at a time; the batch's offsets are committed only after the handler resolved (at-least-once:
+ * handlers make their effects idempotent).
  *
- * A handler error that is retriable (or unknown) is thrown to kafkajs, which restarts from the last
- * committed offset with back-off. A non-retriable error makes the batch run again one event at a
- * time, so only the poison event goes to the dead-letter topic and the rest are processed.
+ * A failed handler is judged by the kit's one rule, {@link failureAction}: `retry` → the error goes
+ * to kafkajs, which restarts from the last committed offset with back-off; `dead-letter` → the batch
+ * runs again one event at a time, so only the poison event goes to the dead-letter topic (with the
+ * error's code and message) and the rest are processed.
  */
 import { bindingFor, type TopicEventMap, type TopicName } from '@fenghuo/contracts';
 import type {
@@ -18,7 +20,7 @@ import type {
   Kafka,
   KafkaMessage,
 } from 'kafkajs';
-import { FenghuoError, isRetriable } from '../errors.ts';
+import { errorCodeOf, FenghuoError, failureAction } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import { prefixedTopic } from './client.ts';
 import { correlationIdOf } from './correlation.ts';
@@ -51,12 +53,10 @@ export interface BatchContext {
 
 export type BatchHandler<E> = (events: readonly ConsumedEvent<E>[], ctx: BatchContext) => Promise<void>;
 
-export interface EventConsumerOptions<T extends TopicName> {
+interface CommonConsumerOptions {
   readonly kafka: Kafka;
   readonly logger: Logger;
   readonly groupId: string;
-  readonly topic: T;
-  readonly handleBatch: BatchHandler<TopicEventMap[T]>;
   /** Publishes dead letters; share the service's producer. */
   readonly producer: EventProducer;
   /** @defaultValue `''` */
@@ -81,37 +81,96 @@ export interface EventConsumerOptions<T extends TopicName> {
   readonly onCrash?: (error: Error) => void;
 }
 
+export interface EventConsumerOptions<T extends TopicName> extends CommonConsumerOptions {
+  readonly topic: T;
+  readonly handleBatch: BatchHandler<TopicEventMap[T]>;
+}
+
+/** One batch handler per consumed topic, each typed with its topic's event. */
+export type TopicHandlers<K extends TopicName = TopicName> = {
+  readonly [T in K]: BatchHandler<TopicEventMap[T]>;
+};
+
+export interface MultiTopicConsumerOptions<K extends TopicName> extends CommonConsumerOptions {
+  /** The topics to consume (catalogue names, without prefix) and the handler of each. */
+  readonly handlers: TopicHandlers<K>;
+}
+
 export interface RunningConsumer {
   readonly consumer: Consumer;
   /** Idempotent: lets the in-flight batch finish and commit, then leaves the group. */
   stop(): Promise<void>;
 }
 
-/** Starts consuming; resolves once the consumer has joined and is running. */
-export async function runEventConsumer<T extends TopicName>(
+/** Starts consuming one topic; resolves once the consumer has joined and is running. */
+export function runEventConsumer<T extends TopicName>(
   opts: EventConsumerOptions<T>,
 ): Promise<RunningConsumer> {
-  const binding = bindingFor(opts.topic);
-  const realTopic = prefixedTopic(opts.topicPrefix ?? '', opts.topic);
-  const dlq = deadLetterTopicFor(realTopic);
-  const log = opts.logger.child({ component: 'consumer', topic: realTopic, groupId: opts.groupId });
+  const { topic, handleBatch, ...common } = opts;
+  // The one-entry handler map is exactly TopicHandlers<T>; TypeScript cannot see that through a
+  // computed key of generic type.
+  const handlers = { [topic]: handleBatch } as unknown as TopicHandlers<T>;
+  return runMultiTopicConsumer({ ...common, handlers });
+}
+
+interface TopicRoute {
+  readonly topic: TopicName;
+  readonly realTopic: string;
+  readonly dlq: string;
+  readonly decode: (value: Buffer) => ReturnType<ReturnType<typeof bindingFor>['codec']['decode']>;
+  readonly codecName: string;
+  readonly handle: BatchHandler<unknown>;
+  readonly log: Logger;
+}
+
+/**
+ * Starts one consumer group member over several topics (the router, interceptor and gateway each
+ * consume several); resolves once it has joined and is running. Every topic gets the same decode,
+ * dead-letter and commit rules as {@link runEventConsumer}, which is this with one topic.
+ */
+export async function runMultiTopicConsumer<K extends TopicName>(
+  opts: MultiTopicConsumerOptions<K>,
+): Promise<RunningConsumer> {
+  const prefix = opts.topicPrefix ?? '';
+  const routes = new Map<string, TopicRoute>();
+  for (const [topic, handle] of Object.entries(opts.handlers) as [K, BatchHandler<unknown>][]) {
+    const binding = bindingFor(topic);
+    const realTopic = prefixedTopic(prefix, topic);
+    routes.set(realTopic, {
+      topic,
+      realTopic,
+      dlq: deadLetterTopicFor(realTopic),
+      decode: (value) => binding.codec.decode(value),
+      codecName: binding.codec.name,
+      handle,
+      log: opts.logger.child({ component: 'consumer', topic: realTopic, groupId: opts.groupId }),
+    });
+  }
+  if (routes.size === 0) throw new Error('runMultiTopicConsumer: no topic to consume');
+  const groupLog = opts.logger.child({ component: 'consumer', groupId: opts.groupId });
   const consumer = opts.kafka.consumer({ groupId: opts.groupId, ...opts.consumer });
 
   const deadLetter = async (
+    route: TopicRoute,
     batch: Batch,
     items: readonly { message: KafkaMessage; reason: DeadLetterReason }[],
   ): Promise<void> => {
     if (items.length === 0) return;
     const messages = items.map(({ message, reason }) =>
       deadLetterRecord(
-        { topic: realTopic, partition: batch.partition, message, groupId: opts.groupId },
+        { topic: route.realTopic, partition: batch.partition, message, groupId: opts.groupId },
         reason,
       ),
     );
-    await opts.producer.sendRaw([{ topic: dlq, messages }]);
+    await opts.producer.sendRaw([{ topic: route.dlq, messages }]);
     for (const { message, reason } of items) {
-      log.warn(
-        { partition: batch.partition, offset: message.offset, code: reason.code },
+      route.log.warn(
+        {
+          partition: batch.partition,
+          offset: message.offset,
+          code: reason.code,
+          correlationId: correlationIdOf(message.headers),
+        },
         `dead-lettered: ${reason.message}`,
       );
     }
@@ -119,8 +178,11 @@ export async function runEventConsumer<T extends TopicName>(
 
   const eachBatch = async ({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
     if (batch.isEmpty() || !isRunning() || isStale()) return;
-    const valid: ConsumedEvent<TopicEventMap[T]>[] = [];
-    const messageOf = new Map<ConsumedEvent<TopicEventMap[T]>, KafkaMessage>();
+    const route = routes.get(batch.topic);
+    if (route === undefined) throw new Error(`runMultiTopicConsumer: no handler for topic ${batch.topic}`);
+    const log = route.log;
+    const valid: ConsumedEvent<unknown>[] = [];
+    const messageOf = new Map<ConsumedEvent<unknown>, KafkaMessage>();
     const invalid: { message: KafkaMessage; reason: DeadLetterReason }[] = [];
     for (const message of batch.messages) {
       const key = message.key?.toString() ?? null;
@@ -131,13 +193,13 @@ export async function runEventConsumer<T extends TopicName>(
         });
         continue;
       }
-      const decoded = binding.codec.decode(message.value);
+      const decoded = route.decode(message.value);
       if (!decoded.ok) {
         invalid.push({
           message,
           reason: {
             code: 'VALIDATION_FAILED',
-            message: `${binding.codec.name}: ${decoded.errors.map((e) => `${e.path || '(event)'}: ${e.message}`).join('; ')}`,
+            message: `${route.codecName}: ${decoded.errors.map((e) => `${e.path || '(event)'}: ${e.message}`).join('; ')}`,
             issues: decoded.errors,
           },
         });
@@ -146,21 +208,17 @@ export async function runEventConsumer<T extends TopicName>(
       // The child logger is made on first use: pino builds redaction state per child, which cost
       // ~17% of the fraud scorer's CPU when made for every message.
       let child: Logger | undefined;
-      const consumed: ConsumedEvent<TopicEventMap[T]> = {
+      const correlationId = correlationIdOf(message.headers);
+      const consumed: ConsumedEvent<unknown> = {
         event: decoded.value,
         key,
         partition: batch.partition,
         offset: message.offset,
         timestamp: Number(message.timestamp),
         headers: message.headers ?? {},
-        correlationId: correlationIdOf(message.headers),
+        correlationId,
         get log(): Logger {
-          child ??= log.child({
-            partition: batch.partition,
-            offset: message.offset,
-            key,
-            correlationId: correlationIdOf(message.headers),
-          });
+          child ??= log.child({ partition: batch.partition, offset: message.offset, key, correlationId });
           return child;
         },
       };
@@ -168,42 +226,58 @@ export async function runEventConsumer<T extends TopicName>(
       messageOf.set(consumed, message);
     }
 
-    await deadLetter(batch, invalid);
-    const ctx: BatchContext = { topic: realTopic, partition: batch.partition, heartbeat, isRunning };
+    await deadLetter(route, batch, invalid);
+    const ctx: BatchContext = { topic: route.realTopic, partition: batch.partition, heartbeat, isRunning };
     if (valid.length > 0) {
       try {
-        await opts.handleBatch(valid, ctx);
+        await route.handle(valid, ctx);
       } catch (err) {
-        if (isRetriable(err) || !(err instanceof FenghuoError)) throw err;
-        log.warn(
-          { err, partition: batch.partition },
-          'non-retriable batch failure: retrying one event at a time',
-        );
+        if (failureAction(err) === 'retry') {
+          log.warn(
+            { err, partition: batch.partition },
+            'batch failed (retriable): retrying from the last commit',
+          );
+          throw err;
+        }
+        if (valid.length > 1) {
+          log.warn({ err, partition: batch.partition }, 'batch failed: retrying one event at a time');
+        }
         for (const item of valid) {
           try {
-            await opts.handleBatch([item], ctx);
+            if (valid.length > 1) await route.handle([item], ctx);
+            else throw err;
           } catch (itemErr) {
-            if (isRetriable(itemErr) || !(itemErr instanceof FenghuoError)) throw itemErr;
-            await deadLetter(batch, [
-              { message: messageOf.get(item)!, reason: { code: itemErr.code, message: itemErr.message } },
+            if (failureAction(itemErr) === 'retry') throw itemErr;
+            if (!(itemErr instanceof FenghuoError)) {
+              // Not one of ours: most likely a bug. Say so loudly, with the stack, once per event.
+              item.log.error({ err: itemErr }, 'handler failed with an unexpected error');
+            }
+            await deadLetter(route, batch, [
+              {
+                message: messageOf.get(item)!,
+                reason: {
+                  code: errorCodeOf(itemErr),
+                  message: itemErr instanceof Error ? itemErr.message : String(itemErr),
+                },
+              },
             ]);
           }
         }
       }
     }
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
-    await consumer.commitOffsets([{ topic: realTopic, partition: batch.partition, offset: next }]);
+    await consumer.commitOffsets([{ topic: route.realTopic, partition: batch.partition, offset: next }]);
   };
 
   consumer.on(consumer.events.CRASH, ({ payload }) => {
     if (payload.restart) return;
-    log.fatal({ err: payload.error }, 'consumer crashed and will not restart');
+    groupLog.fatal({ err: payload.error }, 'consumer crashed and will not restart');
     opts.onCrash?.(payload.error);
   });
 
   await consumer.connect();
   try {
-    await consumer.subscribe({ topics: [realTopic], fromBeginning: opts.fromBeginning ?? true });
+    await consumer.subscribe({ topics: [...routes.keys()], fromBeginning: opts.fromBeginning ?? true });
     await consumer.run({
       autoCommit: false,
       partitionsConsumedConcurrently: opts.partitionsConsumedConcurrently ?? 1,

@@ -14,9 +14,11 @@ import {
   type ProducerConfig,
   type RecordMetadata,
 } from 'kafkajs';
-import { ValidationFailedError } from '../errors.ts';
+import { FenghuoError, ValidationFailedError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { withAdmin } from './admin.ts';
 import { prefixedTopic } from './client.ts';
+import { waitForTopicsReady } from './topics.ts';
 
 export interface EventProducerOptions {
   /**
@@ -47,6 +49,21 @@ export interface OutgoingBatch<T extends TopicName = TopicName> {
   readonly headersOf?: (event: TopicEventMap[T], index: number) => IHeaders | undefined;
 }
 
+/** The producer could not connect or reach its topics while warming up. */
+export class ProducerNotReadyError extends FenghuoError {
+  constructor(message: string, cause: unknown) {
+    super(message, { code: 'KAFKA_NOT_READY', retriable: true, cause });
+  }
+}
+
+export interface WarmUpOptions {
+  /**
+   * Keep trying this long (a broker still starting, topics seconds old).
+   * @defaultValue `60000`
+   */
+  readonly timeoutMs?: number;
+}
+
 export class EventProducer {
   readonly producer: Producer;
   private readonly prefix: string;
@@ -55,7 +72,7 @@ export class EventProducer {
   private closed = false;
 
   constructor(
-    kafka: Kafka,
+    private readonly kafka: Kafka,
     logger: Logger,
     private readonly opts: EventProducerOptions = {},
   ) {
@@ -77,6 +94,44 @@ export class EventProducer {
       throw err;
     });
     return this.connected;
+  }
+
+  /**
+   * Everything a first send would otherwise do on the clock of a waiting caller: connect (an
+   * idempotent producer also gets its producer id), load the metadata of `topics`, and wait until
+   * every partition's leader serves it. Retries until `timeoutMs`; a service warms up before it
+   * reports ready, so it never calls Kafka unavailable because a topic is seconds old.
+   */
+  async warmUp(topics: readonly TopicName[], opts: WarmUpOptions = {}): Promise<void> {
+    const timeoutMs = opts.timeoutMs ?? 60_000;
+    const deadline = Date.now() + timeoutMs;
+    const real = topics.map((t) => prefixedTopic(this.prefix, t));
+    let delay = 100;
+    for (;;) {
+      try {
+        await this.connect();
+        // An empty batch loads the producer's own metadata for the topics and sends nothing.
+        await this.producer.sendBatch({
+          acks: -1,
+          topicMessages: real.map((topic) => ({ topic, messages: [] })),
+        });
+        await withAdmin(this.kafka, (admin) =>
+          waitForTopicsReady(admin, real, { timeoutMs: Math.max(1_000, deadline - Date.now()) }),
+        );
+        return;
+      } catch (err) {
+        if (this.closed) throw err;
+        if (Date.now() + delay > deadline) {
+          throw new ProducerNotReadyError(
+            `Kafka producer not ready within ${timeoutMs} ms (topics ${real.join(', ')}): ${(err as Error).message}`,
+            err,
+          );
+        }
+        this.log.debug({ err }, 'warming up: Kafka not ready yet');
+        await new Promise((resolve) => setTimeout(resolve, delay));
+        delay = Math.min(delay * 2, 2_000);
+      }
+    }
   }
 
   /** Validates and encodes events for a topic; throws {@link ValidationFailedError} on the first bad one. */

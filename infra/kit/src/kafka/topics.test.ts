@@ -1,7 +1,16 @@
 import type { TopicSpec } from '@fenghuo/contracts';
-import type { Admin, ITopicConfig } from 'kafkajs';
+import { type Admin, ConfigSource, type ITopicConfig } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { ensureTopics } from './topics.ts';
+import { ConfigError } from '../errors.ts';
+import {
+  alignTopicConfigs,
+  describeTopicChange,
+  ensureTopics,
+  parseRetentionOverrides,
+  topicsFromEnv,
+  waitForTopicsReady,
+  withRetention,
+} from './topics.ts';
 
 function spec(name: string, overrides: Partial<TopicSpec> = {}): TopicSpec {
   return {
@@ -19,12 +28,29 @@ function spec(name: string, overrides: Partial<TopicSpec> = {}): TopicSpec {
   };
 }
 
-/** An in-memory stand-in for the two Admin calls ensureTopics makes. */
+/** Answers for the readiness check: every partition led by broker 1 and serving offsets. */
+function servingTopics(topics: () => Iterable<string>) {
+  return {
+    fetchTopicMetadata: async ({ topics: wanted }: { topics: string[] }) => {
+      const known = new Set(topics());
+      return {
+        topics: wanted.map((name) => {
+          if (!known.has(name)) throw new Error('This server does not host this topic-partition');
+          return { name, partitions: [{ partitionId: 0, leader: 1, partitionErrorCode: 0 }] };
+        }),
+      };
+    },
+    fetchTopicOffsets: async () => [{ partition: 0, offset: '0', high: '0', low: '0' }],
+  };
+}
+
+/** An in-memory stand-in for the Admin calls ensureTopics makes. */
 function fakeAdmin(initial: string[], opts: { createdBehindOurBack?: string[] } = {}) {
   const topics = new Map<string, ITopicConfig>(initial.map((t) => [t, { topic: t }]));
   const calls: ITopicConfig[][] = [];
   let raced = false;
   const admin = {
+    ...servingTopics(() => topics.keys()),
     listTopics: async () => [...topics.keys()],
     createTopics: async ({ topics: wanted }: { topics: ITopicConfig[] }) => {
       calls.push(wanted);
@@ -50,7 +76,7 @@ describe('ensureTopics', () => {
       spec('a'),
       spec('rules', { partitions: 1, cleanupPolicy: 'compact', retentionMs: -1 }),
     ]);
-    expect(result).toEqual({ created: ['a', 'rules'], existing: [] });
+    expect(result).toEqual({ created: ['a', 'rules'], existing: [], changed: [] });
     expect(topics.get('rules')).toEqual({
       topic: 'rules',
       numPartitions: 1,
@@ -64,14 +90,18 @@ describe('ensureTopics', () => {
 
   it('reports existing topics and does not call createTopics when nothing is missing', async () => {
     const { admin, calls } = fakeAdmin(['a', 'b']);
-    expect(await ensureTopics(admin, [spec('a'), spec('b')])).toEqual({ created: [], existing: ['a', 'b'] });
+    expect(await ensureTopics(admin, [spec('a'), spec('b')])).toEqual({
+      created: [],
+      existing: ['a', 'b'],
+      changed: [],
+    });
     expect(calls).toHaveLength(0);
   });
 
   it('prefixes every name', async () => {
     const { admin } = fakeAdmin(['t-x.a']);
     const result = await ensureTopics(admin, [spec('a'), spec('b')], { prefix: 't-x.' });
-    expect(result).toEqual({ created: ['t-x.b'], existing: ['t-x.a'] });
+    expect(result).toEqual({ created: ['t-x.b'], existing: ['t-x.a'], changed: [] });
   });
 
   it('tells created from existing when another process creates a topic concurrently', async () => {
@@ -91,6 +121,7 @@ describe('ensureTopics retries', () => {
   it('asks again while a fresh broker answers a retriable error, and counts the topic as created', async () => {
     let calls = 0;
     const admin = {
+      ...servingTopics(() => ['fresh.topic']),
       listTopics: async () => [],
       createTopics: async () => {
         calls++;
@@ -103,7 +134,11 @@ describe('ensureTopics retries', () => {
       },
     } as unknown as Parameters<typeof ensureTopics>[0];
     const s = spec('fresh.topic');
-    await expect(ensureTopics(admin, [s])).resolves.toEqual({ created: ['fresh.topic'], existing: [] });
+    await expect(ensureTopics(admin, [s])).resolves.toEqual({
+      created: ['fresh.topic'],
+      existing: [],
+      changed: [],
+    });
     expect(calls).toBe(2);
   });
 
@@ -118,5 +153,167 @@ describe('ensureTopics retries', () => {
     } as unknown as Parameters<typeof ensureTopics>[0];
     await expect(ensureTopics(admin, [spec('bad.topic')])).rejects.toThrow('Invalid replication factor');
     expect(calls).toBe(1);
+  });
+});
+
+describe('waitForTopicsReady', () => {
+  it('waits until every partition has a leader that answers ListOffsets', async () => {
+    let metadataCalls = 0;
+    let offsetCalls = 0;
+    const admin = {
+      fetchTopicMetadata: async ({ topics }: { topics: string[] }) => {
+        metadataCalls++;
+        return {
+          topics: topics.map((name) => ({
+            name,
+            // The first answer lists a partition without a leader (an election in progress).
+            partitions: [
+              { partitionId: 0, leader: 1, partitionErrorCode: 0 },
+              { partitionId: 1, leader: metadataCalls === 1 ? -1 : 1, partitionErrorCode: 0 },
+            ],
+          })),
+        };
+      },
+      fetchTopicOffsets: async () => {
+        offsetCalls++;
+        // Then the leader is listed but does not host the partition yet.
+        if (offsetCalls === 1) throw new Error('This server does not host this topic-partition');
+        return [];
+      },
+    } as unknown as Admin;
+    await waitForTopicsReady(admin, ['t']);
+    expect(metadataCalls).toBe(3);
+    expect(offsetCalls).toBe(2);
+  });
+
+  it('gives up after the time-out, naming the topic and the problem', async () => {
+    const admin = {
+      fetchTopicMetadata: async () => ({
+        topics: [{ name: 't', partitions: [{ leader: -1, partitionErrorCode: 5 }] }],
+      }),
+      fetchTopicOffsets: async () => [],
+    } as unknown as Admin;
+    await expect(waitForTopicsReady(admin, ['t'], { timeoutMs: 200 })).rejects.toThrow(
+      /t: 1 of 1 partitions without a leader/,
+    );
+  });
+});
+
+describe('retention overrides (TOPIC_RETENTION_DAYS)', () => {
+  const catalogue = [
+    spec('fraud.indicators'),
+    spec('units.positions'),
+    spec('units.status', { cleanupPolicy: 'compact' }),
+  ];
+  const DAY = 86_400_000;
+
+  it('parses topic=days pairs, fractional days and forever', () => {
+    const overrides = parseRetentionOverrides('fraud.indicators=60, units.positions=0.5', catalogue);
+    expect([...overrides]).toEqual([
+      ['fraud.indicators', 60 * DAY],
+      ['units.positions', DAY / 2],
+    ]);
+    expect(parseRetentionOverrides('fraud.indicators=forever', catalogue).get('fraud.indicators')).toBe(-1);
+    expect(parseRetentionOverrides(undefined, catalogue).size).toBe(0);
+    expect(parseRetentionOverrides(' ', catalogue).size).toBe(0);
+  });
+
+  it('names the variable and every bad entry', () => {
+    let err: unknown;
+    try {
+      parseRetentionOverrides('fraud.indicatorz=3,units.positions=-1,units.status=2,oops', catalogue);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ConfigError);
+    const problems = (err as ConfigError).problems;
+    expect(problems.map((p) => p.variable)).toEqual(Array(4).fill('TOPIC_RETENTION_DAYS'));
+    expect(problems.map((p) => p.reason)).toEqual([
+      expect.stringMatching(/"fraud.indicatorz" is not a topic/),
+      expect.stringMatching(/units.positions: days must be a positive number/),
+      expect.stringMatching(/units.status is compacted/),
+      expect.stringMatching(/"oops" must be TOPIC=DAYS/),
+    ]);
+  });
+
+  it('applies overrides to the catalogue, from the environment too', () => {
+    const specs = withRetention(catalogue, new Map([['units.positions', 3 * DAY]]));
+    expect(specs.map((s) => s.retentionMs)).toEqual([1000, 3 * DAY, 1000]);
+    const fromEnv = topicsFromEnv(catalogue, { TOPIC_RETENTION_DAYS: 'fraud.indicators=60' });
+    expect(fromEnv[0]?.retentionMs).toBe(60 * DAY);
+    expect(() => topicsFromEnv(catalogue, { TOPIC_RETENTION_DAYS: 'x=1' })).toThrow(/TOPIC_RETENTION_DAYS/);
+  });
+});
+
+describe('alignTopicConfigs', () => {
+  it('changes only topics whose retention or policy differ, keeping their other settings', async () => {
+    const entry = (configName: string, configValue: string, configSource = ConfigSource.TOPIC_CONFIG) => ({
+      configName,
+      configValue,
+      configSource,
+      readOnly: false,
+    });
+    const altered: unknown[] = [];
+    const admin = {
+      describeConfigs: async () => ({
+        resources: [
+          {
+            resourceName: 'p.a',
+            configEntries: [
+              entry('retention.ms', '1000'),
+              entry('cleanup.policy', 'delete'),
+              entry('max.message.bytes', '2000000'),
+              entry('segment.bytes', '1073741824', ConfigSource.DEFAULT_CONFIG),
+            ],
+          },
+          {
+            resourceName: 'p.b',
+            configEntries: [entry('retention.ms', '5'), entry('cleanup.policy', 'delete')],
+          },
+        ],
+      }),
+      alterConfigs: async (req: { resources: unknown[] }) => {
+        altered.push(...req.resources);
+      },
+    } as unknown as Admin;
+    const changes = await alignTopicConfigs(
+      admin,
+      [spec('a', { retentionMs: 9000 }), spec('b', { retentionMs: 5 })],
+      'p.',
+    );
+    expect(changes).toEqual([{ topic: 'p.a', name: 'retention.ms', from: '1000', to: '9000' }]);
+    expect(altered).toEqual([
+      {
+        type: expect.any(Number),
+        name: 'p.a',
+        configEntries: [
+          { name: 'max.message.bytes', value: '2000000' },
+          { name: 'cleanup.policy', value: 'delete' },
+          { name: 'retention.ms', value: '9000' },
+        ],
+      },
+    ]);
+  });
+});
+
+describe('describeTopicChange', () => {
+  it('shows retention in days or hours', () => {
+    expect(
+      describeTopicChange({
+        topic: 'fraud.indicators',
+        name: 'retention.ms',
+        from: '604800000',
+        to: '2592000000',
+      }),
+    ).toBe('fraud.indicators retention.ms: 7 d → 30 d');
+    expect(describeTopicChange({ topic: 't', name: 'retention.ms', from: undefined, to: '-1' })).toBe(
+      't retention.ms: (default) → forever',
+    );
+    expect(describeTopicChange({ topic: 't', name: 'retention.ms', from: '43200000', to: '129600000' })).toBe(
+      't retention.ms: 12 h → 1.5 d',
+    );
+    expect(describeTopicChange({ topic: 't', name: 'cleanup.policy', from: 'delete', to: 'compact' })).toBe(
+      't cleanup.policy: delete → compact',
+    );
   });
 });
