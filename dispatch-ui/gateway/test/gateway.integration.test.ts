@@ -10,6 +10,8 @@
  * get, it would already have got that one.
  */
 import { randomUUID } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import {
   type Alert,
   type AuditEvent,
@@ -21,7 +23,8 @@ import {
   Topic,
   type UserIdentity,
 } from '@fenghuo/contracts';
-import { AuthTokens } from '@fenghuo/kit';
+import { AuthTokens, requireUser } from '@fenghuo/kit';
+import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumeMessages, waitFor } from '../../../test/setup/helpers.ts';
 import { alertAt, incidentAt, orderFor, placeIn, positionOf } from './fixtures.ts';
@@ -48,6 +51,19 @@ const USERS: UserIdentity[] = [
 
 let cluster: Cluster;
 const c: Record<string, TestClient> = {};
+let rules: Server;
+
+/** A stand-in rules service that verifies people's tokens itself with the kit's helper and the same key. */
+async function startRulesStandIn(): Promise<string> {
+  const app = express();
+  const tokens = new AuthTokens({ secret: new TextEncoder().encode(TEST_SECRET) });
+  app.use('/api/rules', requireUser(tokens, { roles: ['analyst', 'admin'] }), express.json(), (req, res) => {
+    res.status(201).json({ path: req.originalUrl, user: req.user, body: req.body as unknown });
+  });
+  rules = createServer(app);
+  await new Promise<void>((resolve) => rules.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(rules.address() as AddressInfo).port}`;
+}
 
 async function connectAs(username: string, instance: number): Promise<TestClient> {
   const client = await cluster.connect(instance, { token: await cluster.token(instance, username) });
@@ -76,7 +92,8 @@ async function waitForAudit(match: (e: AuditEvent) => boolean, what: string): Pr
 }
 
 beforeAll(async () => {
-  cluster = await startCluster({ name: 'gateway', users: USERS });
+  const rulesUrl = await startRulesStandIn();
+  cluster = await startCluster({ name: 'gateway', users: USERS, env: { RULES_URL: rulesUrl } });
   // Spread over both instances: each event must cross the adapter to reach some of its readers.
   c.opS1 = await connectAs('op-s1', 0);
   c.opD1 = await connectAs('op-d1', 1);
@@ -89,6 +106,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await cluster?.close();
+  await new Promise((resolve) => rules?.close(resolve));
 });
 
 describe('login', () => {
@@ -142,6 +160,32 @@ describe('login', () => {
     });
     expect(again.status).toBe(401);
     expect((await cluster.login(0, 'leaver')).status).toBe(401);
+  });
+});
+
+describe('/api/rules pass-through', () => {
+  it('reaches the rules service for analysts with their own token; others get 403, no token 401, there too', async () => {
+    const url = `${cluster.instances[1]!.url}/api/rules/sets/fraud?x=1`;
+    const token = await cluster.token(1, 'ana');
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ draft: true }),
+    });
+    expect(res.status).toBe(201);
+    expect(await res.json()).toEqual({
+      path: '/api/rules/sets/fraud?x=1',
+      user: { username: 'ana', role: 'analyst' },
+      body: { draft: true },
+    });
+    const operator = await fetch(url, {
+      headers: { authorization: `Bearer ${await cluster.token(1, 'op-s1')}` },
+    });
+    expect(operator.status).toBe(403);
+    expect((await fetch(url)).status).toBe(401);
+    // The far side refuses a call that bypasses the gateway without a valid token, too.
+    const direct = await fetch(`http://127.0.0.1:${(rules.address() as AddressInfo).port}/api/rules/sets`);
+    expect(direct.status).toBe(401);
   });
 });
 
