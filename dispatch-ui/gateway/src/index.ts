@@ -1,8 +1,9 @@
 /**
  * Gateway entry point: wiring only. Config → logger → Kafka and Redis → the city → the gateway
- * (listening, consuming) → demo users when asked. SIGTERM/SIGINT stop it: consumers first (offsets
+ * (listening, consuming); demo users, when asked, are made first and printed once it listens. SIGTERM/SIGINT stop it: consumers first (offsets
  * committed), then sockets (clients resume on another instance), then the producer and Redis.
  */
+import { resolve } from 'node:path';
 import {
   closeRedis,
   createKafka,
@@ -15,6 +16,7 @@ import {
 import { GATEWAY_SUMMARY, gatewayConfigSpec, loadConfig } from './config.ts';
 import { loadCity, SERVICE, startGateway } from './service.ts';
 import { createDemoUsers, demoIdentities, formatDemoUsers } from './users/demo-users.ts';
+import { UserStore } from './users/user-store.ts';
 
 exitWithHelpIfAsked({ service: SERVICE, summary: GATEWAY_SUMMARY, spec: gatewayConfigSpec });
 const bootLogger = createLogger({ service: SERVICE });
@@ -32,6 +34,10 @@ async function main(): Promise<void> {
   shutdown.add('adapter redis', () => closeRedis(adapterRedis));
   const kafka = createKafka(config, logger);
   const city = loadCity(config);
+  // Demo users exist before the gateway reports ready, so whoever waits for /readyz can log in.
+  const demo = config.demo
+    ? await createDemoUsers(new UserStore(resolve(config.usersFile)), demoIdentities(city))
+    : undefined;
   const gateway = await startGateway({
     config,
     logger,
@@ -43,10 +49,7 @@ async function main(): Promise<void> {
   });
   shutdown.add('gateway', () => gateway.stop());
 
-  if (config.demo) {
-    const demo = await createDemoUsers(gateway.users, demoIdentities(city));
-    console.log(formatDemoUsers(demo, gateway.url));
-  }
+  if (demo) console.log(formatDemoUsers(demo, gateway.url));
 }
 
 runMain(bootLogger, main);
