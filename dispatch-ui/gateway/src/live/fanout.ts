@@ -66,16 +66,19 @@ export function fanoutHandlers(deps: FanoutDeps): TopicHandlers<FanoutTopic> {
     'alerts.raised': async (batch) => {
       const routed = events(batch).map((a: Alert) => routeAlert(a, j, redactAlert(a, deps.redactKey)));
       await deliver('alerts.raised', routed, deps);
-      for (const [i, a] of events(batch).entries()) {
-        await deps.figures.alert(a, routed[i]!.changes[0]!.rooms);
-      }
+      await deps.figures.alerts(
+        events(batch).map((alert, i) => ({ alert, rooms: routed[i]!.changes[0]!.rooms })),
+      );
     },
     'incidents.reported': async (batch) => {
       const routed = events(batch).map((e) => routeIncident(e, j));
       await deliver('incidents.reported', routed, deps);
-      for (const [i, e] of events(batch).entries()) {
-        await deps.figures.incident(e.incidentId, regionRooms(routed[i]!.changes[0]!.rooms));
-      }
+      await deps.figures.incidents(
+        events(batch).map((e, i) => ({
+          incidentId: e.incidentId,
+          rooms: regionRooms(routed[i]!.changes[0]!.rooms),
+        })),
+      );
     },
     'dispatch.orders': async (batch) => {
       await deliver(
@@ -87,9 +90,9 @@ export function fanoutHandlers(deps: FanoutDeps): TopicHandlers<FanoutTopic> {
     'timeline.events': async (batch) => {
       const routed = events(batch).map((e) => routeTimeline(e, j));
       await deliver('timeline.events', routed, deps);
-      for (const [i, e] of events(batch).entries()) {
-        await deps.figures.timeline(e, regionRooms(routed[i]!.broadcasts[0]!.rooms));
-      }
+      await deps.figures.timeline(
+        events(batch).map((entry, i) => ({ entry, rooms: regionRooms(routed[i]!.broadcasts[0]!.rooms) })),
+      );
     },
     'interceptions.plans': async (batch) => {
       const routed: Routed[] = [];

@@ -5,7 +5,7 @@
  * replayed record after a restart is not counted twice. Open counts come from the live state.
  */
 import type { Alert, DispatchOrder, Figures, RuleFigure, TimelineEvent } from '@fenghuo/contracts';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { StateStore } from './state-store.ts';
 
 const DAY_TTL_SEC = 3 * 86_400;
@@ -20,10 +20,6 @@ for i = 2, #KEYS do
 end
 return 1`;
 
-type CountingRedis = Redis & {
-  fhCountOnce(numKeys: number, ...args: (string | number)[]): Promise<number>;
-};
-
 /** `YYYY-MM-DD` of the local day holding `ms`, and that day's start. */
 export function dayOf(ms: number): { day: string; startMs: number } {
   const d = new Date(ms);
@@ -33,79 +29,117 @@ export function dayOf(ms: number): { day: string; startMs: number } {
 }
 
 export class FigureCounters {
-  private readonly redis: CountingRedis;
-
   constructor(
-    redis: Redis,
+    private readonly redis: Redis,
     private readonly now: () => number = Date.now,
   ) {
     if (!('fhCountOnce' in redis)) redis.defineCommand('fhCountOnce', { lua: COUNT_ONCE });
-    this.redis = redis as CountingRedis;
   }
 
-  private async once(
+  /** Queues "count once": mark `mark` in the day's seen hash; when new, add each increment. */
+  private once(
+    pipe: ChainableCommander,
+    day: string,
     mark: string,
-    counts: readonly [room: string, field: string, incr: number][],
-  ): Promise<void> {
+    counts: readonly (readonly [room: string, field: string, incr: number])[],
+  ): void {
     if (counts.length === 0) return;
-    const { day } = dayOf(this.now());
     const keys = [`fig:${day}:seen`, ...counts.map(([room]) => `fig:${day}:${room}`)];
     const args: (string | number)[] = [mark, DAY_TTL_SEC];
     for (const [, field, incr] of counts) args.push(field, incr);
-    await this.redis.fhCountOnce(keys.length, ...keys, ...args);
+    (pipe as ChainableCommander & { fhCountOnce(n: number, ...a: (string | number)[]): unknown }).fhCountOnce(
+      keys.length,
+      ...keys,
+      ...args,
+    );
   }
 
-  /** An alert first seen today counts as raised; each rule that fired in it counts once. */
-  async alert(alert: Alert, rooms: readonly string[]): Promise<void> {
-    await this.once(
-      `alert:${alert.alertId}`,
-      rooms.map((r) => [r, 'raised', 1] as const),
-    );
-    const { day } = dayOf(this.now());
-    for (const rule of alert.rulesFired) {
-      await this.once(`fired:${alert.alertId}:${rule.ruleId}`, [['rules', `${rule.ruleId}|fired`, 1]]);
-    }
+  private async run(fill: (pipe: ChainableCommander, day: string) => void): Promise<void> {
     const pipe = this.redis.pipeline();
-    pipe.hset(`fig:${day}:alert-rules`, alert.alertId, JSON.stringify(alert.rulesFired.map((r) => r.ruleId)));
-    pipe.expire(`fig:${day}:alert-rules`, DAY_TTL_SEC);
-    for (const rule of alert.rulesFired) pipe.hset('fig:rule-names', rule.ruleId, rule.name);
-    await pipe.exec();
+    fill(pipe, dayOf(this.now()).day);
+    const results = (await pipe.exec()) ?? [];
+    for (const [err] of results) if (err) throw err;
   }
 
-  async incident(incidentId: string, rooms: readonly string[]): Promise<void> {
-    await this.once(
-      `incident:${incidentId}`,
-      rooms.map((r) => [r, 'incidents', 1] as const),
-    );
+  /**
+   * Alerts first seen today count as raised in their rooms; each rule that fired in one counts once.
+   * One round trip for the whole batch.
+   */
+  alerts(items: readonly { alert: Alert; rooms: readonly string[] }[]): Promise<void> {
+    return this.run((pipe, day) => {
+      for (const { alert, rooms } of items) {
+        this.once(
+          pipe,
+          day,
+          `alert:${alert.alertId}`,
+          rooms.map((r) => [r, 'raised', 1] as const),
+        );
+        for (const rule of alert.rulesFired) {
+          this.once(pipe, day, `fired:${alert.alertId}:${rule.ruleId}`, [
+            ['rules', `${rule.ruleId}|fired`, 1],
+          ]);
+          pipe.hset('fig:rule-names', rule.ruleId, rule.name);
+        }
+        pipe.hset(
+          `fig:${day}:alert-rules`,
+          alert.alertId,
+          JSON.stringify(alert.rulesFired.map((r) => r.ruleId)),
+        );
+      }
+      pipe.expire(`fig:${day}:alert-rules`, DAY_TTL_SEC);
+    });
   }
 
-  /** Outcomes, escalations and acknowledgements, from the timeline. */
-  async timeline(entry: TimelineEvent, rooms: readonly string[]): Promise<void> {
+  incidents(items: readonly { incidentId: string; rooms: readonly string[] }[]): Promise<void> {
+    return this.run((pipe, day) => {
+      for (const { incidentId, rooms } of items) {
+        this.once(
+          pipe,
+          day,
+          `incident:${incidentId}`,
+          rooms.map((r) => [r, 'incidents', 1] as const),
+        );
+      }
+    });
+  }
+
+  /** Outcomes, escalations and acknowledgements, from the timeline: two round trips per batch at most. */
+  async timeline(items: readonly { entry: TimelineEvent; rooms: readonly string[] }[]): Promise<void> {
     const { day } = dayOf(this.now());
-    if (entry.type === 'outcome') {
-      const counts: [string, string, number][] = [];
-      for (const r of rooms) {
-        counts.push([r, `outcome:${entry.outcome}`, 1]);
-        if (entry.amountSaved) counts.push([r, 'amountSaved', entry.amountSaved]);
-        if (entry.lossAmount) counts.push([r, 'loss', entry.lossAmount]);
-      }
-      const ruleIds = JSON.parse(
-        (await this.redis.hget(`fig:${day}:alert-rules`, entry.refId)) ?? '[]',
-      ) as string[];
-      for (const ruleId of ruleIds) {
-        counts.push(['rules', `${ruleId}|labelled`, 1]);
-        if (entry.outcome !== 'false_alarm') counts.push(['rules', `${ruleId}|confirmed`, 1]);
-      }
-      await this.once(`outcome:${entry.refId}`, counts);
-    } else if (entry.type === 'escalated') {
-      await this.once(
-        `escalated:${entry.eventId}`,
-        rooms.map((r) => [r, 'escalations', 1] as const),
-      );
-    } else if (entry.type === 'acknowledged') {
-      await this.redis.hset(`fig:${day}:acked`, entry.orderId, '1');
-      await this.redis.expire(`fig:${day}:acked`, DAY_TTL_SEC);
+    const outcomes = items.filter((i) => i.entry.type === 'outcome');
+    const rulesOf = new Map<string, string[]>();
+    if (outcomes.length > 0) {
+      const ids = outcomes.map((o) => o.entry.refId);
+      const raw = await this.redis.hmget(`fig:${day}:alert-rules`, ...ids);
+      for (const [i, id] of ids.entries()) rulesOf.set(id, JSON.parse(raw[i] ?? '[]') as string[]);
     }
+    await this.run((pipe) => {
+      for (const { entry, rooms } of items) {
+        if (entry.type === 'outcome') {
+          const counts: [string, string, number][] = [];
+          for (const r of rooms) {
+            counts.push([r, `outcome:${entry.outcome}`, 1]);
+            if (entry.amountSaved) counts.push([r, 'amountSaved', entry.amountSaved]);
+            if (entry.lossAmount) counts.push([r, 'loss', entry.lossAmount]);
+          }
+          for (const ruleId of rulesOf.get(entry.refId) ?? []) {
+            counts.push(['rules', `${ruleId}|labelled`, 1]);
+            if (entry.outcome !== 'false_alarm') counts.push(['rules', `${ruleId}|confirmed`, 1]);
+          }
+          this.once(pipe, day, `outcome:${entry.refId}`, counts);
+        } else if (entry.type === 'escalated') {
+          this.once(
+            pipe,
+            day,
+            `escalated:${entry.eventId}`,
+            rooms.map((r) => [r, 'escalations', 1] as const),
+          );
+        } else if (entry.type === 'acknowledged') {
+          pipe.hset(`fig:${day}:acked`, entry.orderId, '1');
+          pipe.expire(`fig:${day}:acked`, DAY_TTL_SEC);
+        }
+      }
+    });
   }
 
   /** The figures of a region room (`city`, `station:…`, `district:…`); with `rules`, the per-rule ones. */

@@ -5,7 +5,7 @@
  * its rooms remembered (`<prefix>state:<kind>:@rooms`) so an item that moves or ends leaves the
  * rooms it no longer belongs to. Any instance writes the partitions it owns and reads everything.
  */
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 
 export const STATE_KINDS = [
   'alerts',
@@ -26,48 +26,64 @@ export interface StateChange {
   readonly rooms: readonly string[];
 }
 
+/**
+ * ARGV: key base (`<prefix>state:<kind>:`, the prefix included since the keys are computed here),
+ * id, JSON value ('' removes), JSON rooms. Runs on one Redis node (not a cluster: its keys are not
+ * declared).
+ */
+const STATE_APPLY = `
+local base, id, value = ARGV[1], ARGV[2], ARGV[3]
+local rooms = cjson.decode(ARGV[4])
+local keep = {}
+for _, r in ipairs(rooms) do keep[r] = true end
+local old = redis.call('HGET', base .. '@rooms', id)
+if old then
+  for _, r in ipairs(cjson.decode(old)) do
+    if not keep[r] then redis.call('HDEL', base .. r, id) end
+  end
+end
+if value == '' then
+  redis.call('HDEL', base .. '@rooms', id)
+  return 0
+end
+for _, r in ipairs(rooms) do redis.call('HSET', base .. r, id, value) end
+redis.call('HSET', base .. '@rooms', id, ARGV[4])
+return 1`;
+
 export class StateStore {
-  constructor(private readonly redis: Redis) {}
+  private readonly prefix: string;
+
+  constructor(private readonly redis: Redis) {
+    this.prefix = redis.options.keyPrefix ?? '';
+    if (!('fhStateApply' in redis)) redis.defineCommand('fhStateApply', { lua: STATE_APPLY });
+  }
 
   private key(kind: StateKind, room: string): string {
     return `state:${kind}:${room}`;
   }
 
-  /** The rooms each item was stored under before (for moves and removals), in one round trip. */
-  async previousRooms(
-    changes: readonly Pick<StateChange, 'kind' | 'id'>[],
-  ): Promise<(string[] | undefined)[]> {
-    if (changes.length === 0) return [];
-    const pipe = this.redis.pipeline();
-    for (const c of changes) pipe.hget(this.key(c.kind, '@rooms'), c.id);
-    const results = (await pipe.exec()) ?? [];
-    return results.map(([err, raw]) => {
-      if (err) throw err;
-      return typeof raw === 'string' ? (JSON.parse(raw) as string[]) : undefined;
-    });
-  }
-
-  /** Applies changes in order, in one round trip after the one reading their previous rooms. */
+  /**
+   * Applies changes in order, in one round trip: a script per item reads the rooms it was stored
+   * under, leaves those it no longer belongs to, and writes it under the new ones (or removes it).
+   */
   async apply(changes: readonly StateChange[]): Promise<void> {
     if (changes.length === 0) return;
     // The last change of each item wins; earlier ones in the same batch are superseded.
     const last = new Map<string, StateChange>();
     for (const c of changes) last.set(`${c.kind}\u0000${c.id}`, c);
-    const list = [...last.values()];
-    const before = await this.previousRooms(list);
-    const pipe = this.redis.pipeline();
-    list.forEach((c, i) => {
-      const old = before[i] ?? [];
-      const keep = c.value === undefined ? [] : c.rooms;
-      for (const room of old) if (!keep.includes(room)) pipe.hdel(this.key(c.kind, room), c.id);
-      if (c.value === undefined) {
-        pipe.hdel(this.key(c.kind, '@rooms'), c.id);
-        return;
-      }
-      const json = JSON.stringify(c.value);
-      for (const room of keep) pipe.hset(this.key(c.kind, room), c.id, json);
-      pipe.hset(this.key(c.kind, '@rooms'), c.id, JSON.stringify(keep));
-    });
+    const pipe = this.redis.pipeline() as ChainableCommander & {
+      fhStateApply(numKeys: number, ...args: string[]): unknown;
+    };
+    for (const c of last.values()) {
+      const base = `${this.prefix}state:${c.kind}:`;
+      pipe.fhStateApply(
+        0,
+        base,
+        c.id,
+        c.value === undefined ? '' : JSON.stringify(c.value),
+        JSON.stringify(c.value === undefined ? [] : c.rooms),
+      );
+    }
     const results = (await pipe.exec()) ?? [];
     for (const [err] of results) if (err) throw err;
   }
