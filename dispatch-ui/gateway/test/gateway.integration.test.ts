@@ -352,6 +352,54 @@ describe('from people to Kafka', () => {
   });
 });
 
+describe('an officer sent to a fraud warning', () => {
+  it('gets the alert and its upgrades, and records its outcome with their name on it', async () => {
+    const alert = alertAt(`al-${randomUUID()}`, at2);
+    await cluster.produce(Topic.AlertsRaised, [alert]);
+    await waitFor(() => c.opS2!.of<Alert>('alert:upserted').some((a) => a.alertId === alert.alertId));
+    const order: DispatchOrder = {
+      ...orderFor(`ord-${randomUUID()}`, U2, S2, at2),
+      kind: 'alert',
+      refId: alert.alertId,
+    };
+    await cluster.produce(Topic.DispatchOrders, [order]);
+    await waitFor(() => c.offU2!.of<Alert>('alert:upserted').some((a) => a.alertId === alert.alertId), {
+      message: 'the alert reaches the officer sent to it',
+    });
+    await cluster.produce(Topic.AlertsRaised, [{ ...alert, revision: 2, level: 'urgent' as const }]);
+    await waitFor(
+      () => c.offU2!.of<Alert>('alert:upserted').some((a) => a.alertId === alert.alertId && a.revision === 2),
+      {
+        message: 'the upgrade reaches the officer',
+      },
+    );
+    const answer = await c.offU2!.socket.emitWithAck('outcome:record', {
+      alertId: alert.alertId,
+      outcome: 'dissuaded',
+      amountSaved: 48_000,
+    });
+    expect(answer.ok).toBe(true);
+    const [record] = await consumeMessages(cluster.kafka, {
+      topic: `${cluster.prefix}${Topic.OutcomesLabelled}`,
+      count: 1,
+    });
+    expect(JSON.parse(record!.value!)).toMatchObject({
+      alertId: alert.alertId,
+      subjectId: alert.subjectId,
+      outcome: 'dissuaded',
+      amountSaved: 48_000,
+      labelledBy: 'off-u2',
+    });
+    // Another officer, not sent to it, cannot.
+    const refused = await c.offU3!.socket.emitWithAck('outcome:record', {
+      alertId: alert.alertId,
+      outcome: 'false_alarm',
+    });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error.code).toBe('forbidden');
+  });
+});
+
 describe('nothing missed', () => {
   it('a client that drops and comes back to the other instance gets exactly what it missed, without a snapshot', async () => {
     const token = await cluster.token(1, 'op-s1');

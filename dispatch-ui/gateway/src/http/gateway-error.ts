@@ -31,6 +31,12 @@ export function toGatewayError(err: unknown): GatewayError {
       details: [{ path: '', reason: e.message ?? 'not JSON' }],
     });
   }
+  if (err instanceof Error && (err.name.startsWith('KafkaJS') || err.name === 'ProducerNotReadyError')) {
+    return new GatewayError(503, 'unavailable', 'Kafka did not take it; try again shortly', {
+      retryAfterSec: 1,
+      cause: err,
+    });
+  }
   if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) {
     return new GatewayError(
       e.status,

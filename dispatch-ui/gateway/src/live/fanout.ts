@@ -7,6 +7,7 @@
 import type { Alert, InterceptionPlan, LivePosition } from '@fenghuo/contracts';
 import type { ConsumedEvent, Logger, TopicHandlers } from '@fenghuo/kit';
 import type { Jurisdiction } from '../jurisdiction.ts';
+import { CITY_ROOM, unitRoom } from '../rooms.ts';
 import type { FigureCounters } from './figures.ts';
 import type { PositionCoalescer } from './position-coalescer.ts';
 import { redactAlert } from './redact.ts';
@@ -64,7 +65,18 @@ export function fanoutHandlers(deps: FanoutDeps): TopicHandlers<FanoutTopic> {
   const j = deps.jurisdiction;
   return {
     'alerts.raised': async (batch) => {
-      const routed = events(batch).map((a: Alert) => routeAlert(a, j, redactAlert(a, deps.redactKey)));
+      const alerts = events(batch);
+      const officers = await deps.state.refUnits(alerts.map((a) => a.alertId));
+      const routed = alerts.map((a: Alert, i) => {
+        const r = routeAlert(a, j, redactAlert(a, deps.redactKey));
+        const units = (officers[i] ?? []).map(unitRoom);
+        if (units.length === 0) return r;
+        const [region, ...rest] = r.broadcasts;
+        return {
+          ...r,
+          broadcasts: [{ ...region!, rooms: [...region!.rooms, ...units] } as Broadcast, ...rest],
+        };
+      });
       await deliver('alerts.raised', routed, deps);
       await deps.figures.alerts(
         events(batch).map((alert, i) => ({ alert, rooms: routed[i]!.changes[0]!.rooms })),
@@ -81,11 +93,22 @@ export function fanoutHandlers(deps: FanoutDeps): TopicHandlers<FanoutTopic> {
       );
     },
     'dispatch.orders': async (batch) => {
+      const orders = events(batch);
       await deliver(
         'dispatch.orders',
-        events(batch).map((e) => routeOrder(e, j)),
+        orders.map((e) => routeOrder(e, j)),
         deps,
       );
+      // An officer sent to an alert gets the alert (reason, script) and its later upgrades.
+      const aboutAlerts = orders.filter((o) => o.kind === 'alert');
+      const added = await deps.state.trackRefUnits(
+        aboutAlerts.map((o) => ({ refId: o.refId, unitId: o.unitId, active: o.status === 'active' })),
+      );
+      for (const [i, o] of aboutAlerts.entries()) {
+        if (!added[i]) continue;
+        const alert = await deps.state.get<Alert>('alerts', CITY_ROOM, o.refId);
+        if (alert) deps.emit({ event: 'alert:upserted', payload: alert, rooms: [unitRoom(o.unitId)] });
+      }
     },
     'timeline.events': async (batch) => {
       const routed = events(batch).map((e) => routeTimeline(e, j));

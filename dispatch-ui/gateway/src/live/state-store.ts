@@ -88,6 +88,38 @@ export class StateStore {
     for (const [err] of results) if (err) throw err;
   }
 
+  /**
+   * Which units hold an active order about each matter (`<prefix>ref-units:<refId>`): officers sent
+   * to an alert receive its updates. Returns, per change, whether the unit was newly added.
+   */
+  async trackRefUnits(
+    changes: readonly { refId: string; unitId: string; active: boolean }[],
+  ): Promise<boolean[]> {
+    if (changes.length === 0) return [];
+    const pipe = this.redis.pipeline();
+    for (const c of changes) {
+      if (c.active) pipe.sadd(`ref-units:${c.refId}`, c.unitId);
+      else pipe.srem(`ref-units:${c.refId}`, c.unitId);
+    }
+    const results = (await pipe.exec()) ?? [];
+    return results.map(([err, n], i) => {
+      if (err) throw err;
+      return changes[i]!.active && n === 1;
+    });
+  }
+
+  /** The units holding an active order about each of `refIds`. */
+  async refUnits(refIds: readonly string[]): Promise<string[][]> {
+    if (refIds.length === 0) return [];
+    const pipe = this.redis.pipeline();
+    for (const id of refIds) pipe.smembers(`ref-units:${id}`);
+    const results = (await pipe.exec()) ?? [];
+    return results.map(([err, members]) => {
+      if (err) throw err;
+      return members as string[];
+    });
+  }
+
   /** One item, as stored under `room`. */
   async get<T>(kind: StateKind, room: string, id: string): Promise<T | undefined> {
     const raw = await this.redis.hget(this.key(kind, room), id);
