@@ -52,6 +52,8 @@ async function connectAll(msg: Extract<ToClients, { type: 'connect' }>): Promise
               transports: ['websocket'],
               forceNew: true,
               reconnection: false,
+              // A loaded machine connects 2,000 sockets slowly; the default 20 s is not enough.
+              timeout: 120_000,
               ...(c.auth ? { auth: c.auth } : {}),
               ...(c.query ? { query: c.query } : {}),
             });
