@@ -47,6 +47,7 @@ const USERS: UserIdentity[] = [
   { username: 'off-u2', role: 'officer', unitId: U2 },
   { username: 'off-u3', role: 'officer', unitId: U3 },
   { username: 'ana', role: 'analyst' },
+  { username: 'grid-s2', role: 'grid_worker', gridCellId: at2.cellId },
 ];
 
 let cluster: Cluster;
@@ -233,10 +234,13 @@ describe('fan-out by authority, across instances', () => {
     for (const who of ['opS1', 'opD1', 'offU3', 'ana']) expect(c[who]!.of('order:upserted')).toEqual([]);
   });
 
-  it('an incident and coalesced positions reach the region', async () => {
+  it("an incident reaches the region and its cell's grid worker; coalesced positions reach the region", async () => {
+    const grid = await connectAs('grid-s2', 0);
     const incident = incidentAt(`inc-${randomUUID()}`, at2);
     await cluster.produce(Topic.IncidentsReported, [incident]);
     await receivedCount(c.opS2!, 'incident:reported', 1);
+    await receivedCount(grid, 'incident:reported', 1);
+    expect(grid.of('incident:reported')).toEqual([incident]);
     const start = Date.now() - 60_000;
     const moves = Array.from({ length: 30 }, (_, i) => positionOf(U2, at2.location, start + i * 1000));
     await cluster.produce(Topic.UnitsPositions, moves);
@@ -298,6 +302,34 @@ describe('from people to Kafka', () => {
     });
     expect(ack.actor).toEqual(USERS.find((u) => u.username === 'off-u2'));
     await waitForAudit((e) => e.action === 'ack' && e.target?.id === order.orderId, 'ack audited');
+  });
+
+  it("an officer's status change lands on units.status with their identity; their unit only", async () => {
+    const answer = await c.offU2!.socket.emitWithAck('unit:set-status', { status: 'busy', note: 'lunch' });
+    expect(answer.ok).toBe(true);
+    const [record] = await consumeMessages(cluster.kafka, {
+      topic: `${cluster.prefix}${Topic.UnitsStatus}`,
+      count: 1,
+    });
+    expect(JSON.parse(record!.value!)).toMatchObject({
+      unitId: U2,
+      status: 'busy',
+      actor: { username: 'off-u2' },
+    });
+    const other = await c.offU2!.socket.emitWithAck('unit:set-status', { status: 'off_duty', unitId: U3 });
+    expect(other.ok).toBe(false);
+  });
+
+  it('auth:renew takes a fresh token of the same person, never of another', async () => {
+    const refreshed = await fetch(`${cluster.instances[0]!.url}/api/auth/refresh`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await cluster.token(0, 'off-u3')}` },
+    });
+    const { token } = (await refreshed.json()) as { token: string };
+    const renewed = await c.offU3!.socket.emitWithAck('auth:renew', { token });
+    expect(renewed.ok).toBe(true);
+    const stolen = await c.offU3!.socket.emitWithAck('auth:renew', { token: await cluster.token(0, 'sup') });
+    expect(stolen).toMatchObject({ ok: false, error: { code: 'forbidden' } });
   });
 
   it('another officer cannot ack it: refused, audited as access_denied', async () => {
