@@ -4,7 +4,7 @@
  * its region, each once, closed ones left out), then live events.
  */
 import { randomUUID } from 'node:crypto';
-import { type Alert, type Snapshot, Topic, type UserIdentity } from '@fenghuo/contracts';
+import { type Alert, type Figures, type Snapshot, Topic, type UserIdentity } from '@fenghuo/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test/setup/helpers.ts';
 import { alertAt, placeIn } from './fixtures.ts';
@@ -23,7 +23,7 @@ beforeAll(async () => {
   cluster = await startCluster({
     name: 'gateway-snapshot',
     users: USERS,
-    env: { GATEWAY_RECOVERY_WINDOW_MS: '1000' },
+    env: { GATEWAY_RECOVERY_WINDOW_MS: '1000', GATEWAY_FIGURES_INTERVAL_MS: '500' },
   });
 });
 afterAll(async () => {
@@ -71,5 +71,17 @@ describe('after a long gap', () => {
     await receivedCount(back, 'alert:upserted', 1);
     expect(back.of<Alert>('alert:upserted').map((a) => a.alertId)).toEqual([live.alertId]);
     expect(back.of('snapshot')).toHaveLength(1);
+
+    // Figures: five alerts raised today, four still open (city-wide for the supervisor), each once.
+    await waitFor(
+      () => sup.of<Figures>('figures:updated').some((f) => f.alerts.raised === 5 && f.alerts.open === 4),
+      {
+        message: 'figures with 5 raised, 4 open',
+      },
+    );
+    const mine = await waitFor(() => back.of<Figures>('figures:updated').at(-1), {
+      message: "the operator's figures",
+    });
+    expect(mine.region).toEqual({ kind: 'station', id: S1 });
   });
 });

@@ -52,9 +52,14 @@ export interface FanoutDeps {
   readonly logger: Logger;
 }
 
-async function deliver(topic: FanoutTopic, routed: readonly Routed[], deps: FanoutDeps): Promise<void> {
+async function deliver(
+  topic: FanoutTopic,
+  routed: readonly Routed[],
+  deps: FanoutDeps,
+  alongside?: Parameters<StateStore['apply']>[1],
+): Promise<void> {
   const changes: StateChange[] = routed.flatMap((r) => r.changes);
-  await deps.state.apply(changes);
+  await deps.state.apply(changes, alongside);
   for (const r of routed) for (const b of r.broadcasts) deps.emit(b);
   deps.onEmitted?.(topic, routed.length);
 }
@@ -66,31 +71,38 @@ export function fanoutHandlers(deps: FanoutDeps): TopicHandlers<FanoutTopic> {
   return {
     'alerts.raised': async (batch) => {
       const alerts = events(batch);
-      const officers = await deps.state.refUnits(alerts.map((a) => a.alertId));
-      const routed = alerts.map((a: Alert, i) => {
-        const r = routeAlert(a, j, redactAlert(a, deps.redactKey));
-        const units = (officers[i] ?? []).map(unitRoom);
-        if (units.length === 0) return r;
-        const [region, ...rest] = r.broadcasts;
-        return {
-          ...r,
-          broadcasts: [{ ...region!, rooms: [...region!.rooms, ...units] } as Broadcast, ...rest],
-        };
-      });
-      await deliver('alerts.raised', routed, deps);
-      await deps.figures.alerts(
-        events(batch).map((alert, i) => ({ alert, rooms: routed[i]!.changes[0]!.rooms })),
+      const routed = alerts.map((a) => routeAlert(a, j, redactAlert(a, deps.redactKey)));
+      // One round trip before the emit: the state, the figures, and the officers sent to each alert.
+      const figures = deps.figures.alerts(
+        alerts.map((alert, i) => ({ alert, rooms: routed[i]!.changes[0]!.rooms })),
       );
+      const answers = await deps.state.apply(
+        routed.flatMap((r) => r.changes),
+        (pipe) => {
+          deps.state.queueRefUnits(
+            pipe,
+            alerts.map((a) => a.alertId),
+          );
+          figures(pipe);
+        },
+      );
+      alerts.forEach((_, i) => {
+        const units = ((answers[i] as string[] | undefined) ?? []).map(unitRoom);
+        for (const [k, b] of routed[i]!.broadcasts.entries()) {
+          deps.emit(k === 0 && units.length > 0 ? ({ ...b, rooms: [...b.rooms, ...units] } as Broadcast) : b);
+        }
+      });
+      deps.onEmitted?.('alerts.raised', alerts.length);
     },
     'incidents.reported': async (batch) => {
       const routed = events(batch).map((e) => routeIncident(e, j));
-      await deliver('incidents.reported', routed, deps);
-      await deps.figures.incidents(
+      const figures = deps.figures.incidents(
         events(batch).map((e, i) => ({
           incidentId: e.incidentId,
           rooms: regionRooms(routed[i]!.changes[0]!.rooms),
         })),
       );
+      await deliver('incidents.reported', routed, deps, figures);
     },
     'dispatch.orders': async (batch) => {
       const orders = events(batch);

@@ -63,10 +63,11 @@ export class FigureCounters {
 
   /**
    * Alerts first seen today count as raised in their rooms; each rule that fired in one counts once.
-   * One round trip for the whole batch.
+   * Returns the commands, for the state's round trip (`StateStore.apply(changes, alongside)`).
    */
-  alerts(items: readonly { alert: Alert; rooms: readonly string[] }[]): Promise<void> {
-    return this.run((pipe, day) => {
+  alerts(items: readonly { alert: Alert; rooms: readonly string[] }[]): (pipe: ChainableCommander) => void {
+    const { day } = dayOf(this.now());
+    return (pipe) => {
       for (const { alert, rooms } of items) {
         this.once(
           pipe,
@@ -87,11 +88,14 @@ export class FigureCounters {
         );
       }
       pipe.expire(`fig:${day}:alert-rules`, DAY_TTL_SEC);
-    });
+    };
   }
 
-  incidents(items: readonly { incidentId: string; rooms: readonly string[] }[]): Promise<void> {
-    return this.run((pipe, day) => {
+  incidents(
+    items: readonly { incidentId: string; rooms: readonly string[] }[],
+  ): (pipe: ChainableCommander) => void {
+    const { day } = dayOf(this.now());
+    return (pipe) => {
       for (const { incidentId, rooms } of items) {
         this.once(
           pipe,
@@ -100,7 +104,7 @@ export class FigureCounters {
           rooms.map((r) => [r, 'incidents', 1] as const),
         );
       }
-    });
+    };
   }
 
   /** Outcomes, escalations and acknowledgements, from the timeline: two round trips per batch at most. */

@@ -65,9 +65,14 @@ export class StateStore {
   /**
    * Applies changes in order, in one round trip: a script per item reads the rooms it was stored
    * under, leaves those it no longer belongs to, and writes it under the new ones (or removes it).
+   * `alongside` adds other commands (the figures, reads) to the same round trip; their answers are
+   * returned in order.
    */
-  async apply(changes: readonly StateChange[]): Promise<void> {
-    if (changes.length === 0) return;
+  async apply(
+    changes: readonly StateChange[],
+    alongside?: (pipe: ChainableCommander) => void,
+  ): Promise<unknown[]> {
+    if (changes.length === 0 && alongside === undefined) return [];
     // The last change of each item wins; earlier ones in the same batch are superseded.
     const last = new Map<string, StateChange>();
     for (const c of changes) last.set(`${c.kind}\u0000${c.id}`, c);
@@ -84,8 +89,10 @@ export class StateStore {
         JSON.stringify(c.value === undefined ? [] : c.rooms),
       );
     }
+    alongside?.(pipe);
     const results = (await pipe.exec()) ?? [];
     for (const [err] of results) if (err) throw err;
+    return results.slice(last.size).map(([, value]) => value);
   }
 
   /**
@@ -108,16 +115,9 @@ export class StateStore {
     });
   }
 
-  /** The units holding an active order about each of `refIds`. */
-  async refUnits(refIds: readonly string[]): Promise<string[][]> {
-    if (refIds.length === 0) return [];
-    const pipe = this.redis.pipeline();
+  /** Queues a read of the units holding an active order about each of `refIds` (one answer each). */
+  queueRefUnits(pipe: ChainableCommander, refIds: readonly string[]): void {
     for (const id of refIds) pipe.smembers(`ref-units:${id}`);
-    const results = (await pipe.exec()) ?? [];
-    return results.map(([err, members]) => {
-      if (err) throw err;
-      return members as string[];
-    });
   }
 
   /** One item, as stored under `room`. */
