@@ -3,6 +3,7 @@
  */
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { loadCityPack, loadOrGenerateDefaultPack } from '@fenghuo/city';
 import { USER_ROLES, type UserRole } from '@fenghuo/contracts';
 import { FenghuoError } from '@fenghuo/kit/errors';
 import { randomPassword } from '../src/users/password.ts';
@@ -17,7 +18,8 @@ Commands:
   add USERNAME --role ROLE [--station ID | --district ID] [--unit ID] [--cell ID] [--password PW]
                       add a user, or replace one (new password, role or binding; enabled again).
                       Operators need a region (--station or --district), officers a unit, grid
-                      workers a cell. Without --password one is generated and printed.
+                      workers a cell, each one the city pack knows (GATEWAY_CITY_PACK).
+                      Without --password one is generated and printed.
   list                users with their role, binding and state (no hashes)
   disable USERNAME    no more logins or refreshes; open sockets are closed within seconds
 
@@ -28,6 +30,46 @@ Options:
   --json              machine-readable output (add, list)
   -h, --help
 `;
+
+/** A region, unit or cell the city pack (`GATEWAY_CITY_PACK`, default `default`) does not know. */
+function unknownBinding(v: {
+  station?: string;
+  district?: string;
+  unit?: string;
+  cell?: string;
+}): string | undefined {
+  if (v.station === undefined && v.district === undefined && v.unit === undefined && v.cell === undefined) {
+    return undefined;
+  }
+  const name = process.env.GATEWAY_CITY_PACK ?? 'default';
+  const pack = name === 'default' ? loadOrGenerateDefaultPack().pack : loadCityPack(name);
+  const known = (kind: string, id: string | undefined, ids: readonly string[]) =>
+    id === undefined || ids.includes(id)
+      ? undefined
+      : `the city pack "${name}" has no ${kind} "${id}" (e.g. ${ids.slice(0, 3).join(', ')})`;
+  return (
+    known(
+      'station',
+      v.station,
+      pack.stations.map((s) => s.id),
+    ) ??
+    known(
+      'district',
+      v.district,
+      pack.districts.map((d) => d.id),
+    ) ??
+    known(
+      'unit',
+      v.unit,
+      pack.units.map((u) => u.id),
+    ) ??
+    known(
+      'cell',
+      v.cell,
+      pack.cells.map((c) => c.id),
+    )
+  );
+}
 
 async function main(argv: string[]): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -69,6 +111,8 @@ async function main(argv: string[]): Promise<number> {
       if (values.station !== undefined && values.district !== undefined) {
         throw new UserStoreError('a region is a --station or a --district, not both');
       }
+      const unknown = unknownBinding(values);
+      if (unknown) throw new UserStoreError(unknown);
       const password = values.password ?? randomPassword();
       const identity = await store.put(name, {
         role: role as UserRole,
