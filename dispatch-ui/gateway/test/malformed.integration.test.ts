@@ -11,6 +11,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Cluster, startCluster, type TestClient } from './harness.ts';
 
 const RUNS = 1_000;
+/** Well-formed logins of unknown users cost a real scrypt check and an audit write each; on a busy machine, minutes. */
+const HTTP_PROPERTY_TIMEOUT_MS = 300_000;
 let cluster: Cluster;
 let url: string;
 let officer: TestClient;
@@ -67,38 +69,46 @@ const notALogin = fc.oneof(
 );
 
 describe('HTTP routes', () => {
-  it('POST /api/auth/login: a 4xx ApiError for every body that is not a right login', async () => {
-    await fc.assert(
-      fc.asyncProperty(notALogin, async ({ body, type }) => {
-        const res = await post('/api/auth/login', body, { 'content-type': type });
-        expect(res.status, res.text).toBeGreaterThanOrEqual(400);
-        expect(res.status, res.text).toBeLessThan(500);
-        expect(isApiError(res.text), res.text).toBe(true);
-      }),
-      { numRuns: RUNS },
-    );
-  });
+  it(
+    'POST /api/auth/login: a 4xx ApiError for every body that is not a right login',
+    async () => {
+      await fc.assert(
+        fc.asyncProperty(notALogin, async ({ body, type }) => {
+          const res = await post('/api/auth/login', body, { 'content-type': type });
+          expect(res.status, res.text).toBeGreaterThanOrEqual(400);
+          expect(res.status, res.text).toBeLessThan(500);
+          expect(isApiError(res.text), res.text).toBe(true);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    HTTP_PROPERTY_TIMEOUT_MS,
+  );
 
-  it('POST /api/auth/refresh and /api/rules/*: 401 for every Authorization that is not a token', async () => {
-    const header = fc.oneof(
-      fc.string(),
-      fc.string().map((s) => `Bearer ${s}`),
-      fc.base64String().map((s) => `Bearer ${s}.${s}.${s}`),
-    );
-    await fc.assert(
-      fc.asyncProperty(
-        header,
-        fc.constantFrom('/api/auth/refresh', '/api/rules/sets'),
-        async (auth, path) => {
-          const safe = auth.replace(/[^\t\x20-\x7e]/g, '');
-          const res = await post(path, '{}', { authorization: safe, 'content-type': 'application/json' });
-          expect(res.status, res.text).toBe(401);
-          expect(isApiError(res.text)).toBe(true);
-        },
-      ),
-      { numRuns: RUNS },
-    );
-  });
+  it(
+    'POST /api/auth/refresh and /api/rules/*: 401 for every Authorization that is not a token',
+    async () => {
+      const header = fc.oneof(
+        fc.string(),
+        fc.string().map((s) => `Bearer ${s}`),
+        fc.base64String().map((s) => `Bearer ${s}.${s}.${s}`),
+      );
+      await fc.assert(
+        fc.asyncProperty(
+          header,
+          fc.constantFrom('/api/auth/refresh', '/api/rules/sets'),
+          async (auth, path) => {
+            const safe = auth.replace(/[^\t\x20-\x7e]/g, '');
+            const res = await post(path, '{}', { authorization: safe, 'content-type': 'application/json' });
+            expect(res.status, res.text).toBe(401);
+            expect(isApiError(res.text)).toBe(true);
+          },
+        ),
+        { numRuns: RUNS },
+      );
+    },
+    HTTP_PROPERTY_TIMEOUT_MS,
+  );
 });
 
 const CLIENT_EVENTS = Object.keys(ClientEventCodecs) as ClientEventName[];
