@@ -464,4 +464,19 @@ describe('nothing missed', () => {
     expect(ids.slice(3)).toEqual([barrier.alertId]);
     expect(back.of<Snapshot>('snapshot')).toEqual([]);
   });
+
+  it("nobody else can resume a dropped client's session, even with a valid token of their own", async () => {
+    const first = await cluster.connect(1, { token: await cluster.token(1, 'op-s1') });
+    await receivedCount(first, 'snapshot', 1);
+    await cluster.produce(Topic.AlertsRaised, [alertAt(`al-${randomUUID()}`, at1)]);
+    await receivedCount(first, 'alert:upserted', 1);
+    const { _pid: pid, _lastOffset: offset } = first.socket as unknown as {
+      _pid: string;
+      _lastOffset: string;
+    };
+    first.socket.io.engine.close();
+    await expect(
+      cluster.connect(0, { token: await cluster.token(0, 'op-s2') }, { resume: { pid, offset } }),
+    ).rejects.toThrow(/unauthorized/);
+  });
 });

@@ -130,6 +130,11 @@ export function attachSockets(
         throw new AuthError('unauthorized', 'auth.token missing or malformed');
       const verified = await deps.tokens.verify(token as string);
       if (!deps.stillValid(verified.user)) throw new AuthError('unauthorized', 'user disabled or changed');
+      // A resumed session (its rooms, what it missed) belongs to the person who opened it.
+      const resumed = socket.recovered ? (socket.data as Partial<GatewaySocketData>).user : undefined;
+      if (resumed !== undefined && resumed.username !== verified.user.username) {
+        throw new AuthError('unauthorized', 'this session belongs to another person');
+      }
       socket.data.user = verified.user;
       socket.data.expiresAtMs = verified.expiresAtMs;
       socket.data.address = addressOf(socket, opts.trustProxy);
