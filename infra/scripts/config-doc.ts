@@ -4,6 +4,7 @@
  * it current.
  */
 import { type ConfigSpec, describeConfig, kafkaConfig, logConfig, redisConfig } from '@fenghuo/kit';
+import { GATEWAY_SUMMARY, gatewayConfigSpec } from '../../dispatch-ui/gateway/src/config.ts';
 import { INGEST_SUMMARY, ingestConfigSpec } from '../../ingest/src/config.ts';
 import { SCORER_SUMMARY, scorerConfigSpec } from '../../processors/fraud-scorer/src/config.ts';
 
@@ -49,6 +50,12 @@ export function renderConfigDoc(): string {
     sentence(SCORER_SUMMARY),
     '',
     ...table(scorerConfigSpec, shared),
+    '',
+    `## gateway (\`dispatch-ui/gateway/src/index.ts\`)`,
+    '',
+    sentence(GATEWAY_SUMMARY),
+    '',
+    ...table(gatewayConfigSpec, shared),
     '',
     '## Local infrastructure (`npm run infra:*`, `npm start`, `npm test`)',
     '',
