@@ -27,10 +27,10 @@ import {
   TOPICS,
   Topic,
 } from '@fenghuo/contracts';
+import { builtinRuleSet } from '@fenghuo/engine';
 import { createLogger, ensureTopics, noDelaySocketFactory } from '@fenghuo/kit';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Message, Partitioners } from 'kafkajs';
-import { builtinRuleSet } from '../src/rule-pack/builtin-pack.ts';
 
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';

@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { Topic } from '@fenghuo/contracts';
+import { builtinRuleSet, compileRuleSet, createScorer, RedisStateStore } from '@fenghuo/engine';
 import {
   createKafka,
   createMetricsRegistry,
@@ -19,12 +20,9 @@ import {
 } from '@fenghuo/kit';
 import { Counter, Histogram } from 'prom-client';
 import type { ScorerConfig } from './config.ts';
-import { compileRuleSet } from './engine/compile.ts';
-import { handleIndicatorBatch, handleOutcomeBatch, type ScorerDeps } from './handler.ts';
+import { type HandlerDeps, handleIndicatorBatch, handleOutcomeBatch } from './handler.ts';
 import { chunkBySize } from './publish.ts';
-import { builtinRuleSet } from './rule-pack/builtin-pack.ts';
 import { RulesSource } from './rules-source.ts';
-import { RedisStateStore } from './state-store.ts';
 
 export interface RunningScorer {
   readonly rules: RulesSource;
@@ -86,11 +84,11 @@ export async function startScorer(
     });
 
     const rules = new RulesSource(compileRuleSet(builtinRuleSet), config.ruleSetId);
-    const deps: ScorerDeps = {
-      rules: rules.current,
-      store: new RedisStateStore(redis),
-      publish: async (list) => {
-        for (const chunk of chunkBySize(list)) await producer.send(Topic.AlertsRaised, chunk);
+    const deps: HandlerDeps = {
+      engine: createScorer({ rules: rules.current, store: new RedisStateStore(redis) }),
+      publish: async (revisions) => {
+        for (const chunk of chunkBySize(revisions.map((r) => r.alert)))
+          await producer.send(Topic.AlertsRaised, chunk);
       },
     };
 
@@ -124,11 +122,8 @@ export async function startScorer(
       onCrash: (err) => opts.onFatal?.(err),
       topicPrefix: config.kafkaTopicPrefix,
       handleBatch: async (events) => {
-        const stats = await handleOutcomeBatch(
-          events.map((e) => e.event),
-          deps,
-        );
-        alerts.inc(stats.alerts);
+        const stats = await handleOutcomeBatch(events, deps);
+        alerts.inc(stats.revisions);
       },
     });
     shutdown.add('outcomes consumer', () => outcomes.stop());
@@ -145,16 +140,13 @@ export async function startScorer(
       consumer: { maxBytesPerPartition: config.maxBytesPerPartition },
       handleBatch: async (events, ctx) => {
         const end = batchSeconds.startTimer();
-        const stats = await handleIndicatorBatch(
-          events.map((e) => e.event),
-          deps,
-        );
+        const stats = await handleIndicatorBatch(events, deps);
         end();
-        indicators.inc(stats.indicators);
+        indicators.inc(stats.events);
         duplicates.inc(stats.duplicates);
-        alerts.inc(stats.alerts);
+        alerts.inc(stats.revisions);
         conflicts.inc(stats.casConflicts);
-        if (stats.alerts > 0) {
+        if (stats.revisions > 0) {
           logger.debug({ partition: ctx.partition, ...stats }, 'batch scored');
         }
       },

@@ -6,13 +6,13 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type Alert, type FraudIndicator, TOPICS, Topic } from '@fenghuo/contracts';
+import { app, call, transfer } from '@fenghuo/engine/test-support';
 import { createLogger, EventProducer, ensureTopics } from '@fenghuo/kit';
 import { Redis } from 'ioredis';
 import type { Consumer, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { testKafka, uniquePrefix, waitFor } from '../../../test/setup/helpers.ts';
 import { loadConfig } from '../src/config.ts';
-import { app, call, transfer } from '../src/engine/test-fixtures.ts';
 import { type RunningScorer, startScorer } from '../src/service.ts';
 
 const logger = createLogger({ service: 'fraud-scorer-test', level: 'warn' });

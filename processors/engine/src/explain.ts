@@ -4,7 +4,7 @@
  * quoted, only the keywords that matched.
  */
 import type { BilingualText, Evidence, FraudIndicator } from '@fenghuo/contracts';
-import { maskAccount, maskNumber } from './mask.ts';
+import { maskAccount, maskNumber } from '@fenghuo/kit/mask';
 
 export function formatCny(amount: number): string {
   return Math.round(amount).toLocaleString('en-US');

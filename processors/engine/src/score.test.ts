@@ -1,9 +1,9 @@
 import { Codecs, type FraudIndicator } from '@fenghuo/contracts';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { app, at, call, ruleSet, sms, transfer } from '../test/support/fixtures.ts';
 import { type CompiledRuleSet, compileRuleSet, RuleCompileError } from './compile.ts';
 import { applyOutcome, assess, scoreSubject } from './score.ts';
 import type { SubjectState } from './state.ts';
-import { app, at, call, ruleSet, sms, transfer } from './test-fixtures.ts';
 
 let c: CompiledRuleSet;
 beforeEach(() => {

@@ -15,7 +15,8 @@
  * partition or fall back to one script call per key in a pipeline.)
  */
 import type { Redis } from 'ioredis';
-import type { SubjectState } from './engine/state.ts';
+import type { SubjectState } from '../state.ts';
+import type { SaveOptions, StateStore, StateWrite, Versioned } from './state-store.ts';
 
 const CAS_SCRIPT = `
 local ttl = ARGV[1]
@@ -33,24 +34,6 @@ for i, key in ipairs(KEYS) do
 end
 return lost
 `;
-
-export interface Versioned {
-  /** '0' when the subject has no state yet. */
-  readonly version: string;
-  readonly state: SubjectState | undefined;
-}
-
-export interface StateWrite {
-  readonly subjectId: string;
-  readonly expectedVersion: string;
-  readonly state: SubjectState;
-}
-
-export interface StateStore {
-  load(subjectIds: readonly string[]): Promise<Map<string, Versioned>>;
-  /** Writes every state whose version still matches; returns the subjects whose write lost. */
-  save(writes: readonly StateWrite[], ttlMs: number): Promise<Set<string>>;
-}
 
 type CasRedis = Redis & {
   fraudStateCas(numKeys: number, ...args: string[]): Promise<number[]>;
@@ -76,7 +59,7 @@ export class RedisStateStore implements StateStore {
     this.redis = redis as CasRedis;
   }
 
-  async load(subjectIds: readonly string[]): Promise<Map<string, Versioned>> {
+  async load(subjectIds: readonly string[], _nowMs?: number): Promise<Map<string, Versioned>> {
     const out = new Map<string, Versioned>();
     if (subjectIds.length === 0) return out;
     const values = await this.redis.mget(subjectIds.map(stateKey));
@@ -86,7 +69,7 @@ export class RedisStateStore implements StateStore {
     return out;
   }
 
-  async save(writes: readonly StateWrite[], ttlMs: number): Promise<Set<string>> {
+  async save(writes: readonly StateWrite[], { ttlMs }: SaveOptions): Promise<Set<string>> {
     const lost = new Set<string>();
     if (writes.length === 0) return lost;
     const keys = writes.map((w) => stateKey(w.subjectId));
@@ -96,40 +79,6 @@ export class RedisStateStore implements StateStore {
     for (const i of losers) {
       const w = writes[i - 1];
       if (w !== undefined) lost.add(w.subjectId);
-    }
-    return lost;
-  }
-}
-
-/** In-memory store with the same compare-and-set semantics, for unit tests. */
-export class MemoryStateStore implements StateStore {
-  readonly data = new Map<string, { version: number; json: string }>();
-  loads = 0;
-  saves = 0;
-
-  async load(subjectIds: readonly string[]): Promise<Map<string, Versioned>> {
-    this.loads++;
-    const out = new Map<string, Versioned>();
-    for (const id of subjectIds) {
-      const d = this.data.get(id);
-      out.set(id, {
-        version: String(d?.version ?? 0),
-        state: d === undefined ? undefined : (JSON.parse(d.json) as SubjectState),
-      });
-    }
-    return out;
-  }
-
-  async save(writes: readonly StateWrite[]): Promise<Set<string>> {
-    this.saves++;
-    const lost = new Set<string>();
-    for (const w of writes) {
-      const cur = this.data.get(w.subjectId)?.version ?? 0;
-      if (String(cur) !== w.expectedVersion) {
-        lost.add(w.subjectId);
-        continue;
-      }
-      this.data.set(w.subjectId, { version: cur + 1, json: JSON.stringify(w.state) });
     }
     return lost;
   }

@@ -18,8 +18,8 @@ import type {
   SequenceRule,
   WindowRule,
 } from '@fenghuo/contracts';
+import { canonicalNumber } from '@fenghuo/kit/mask';
 import { KeywordSets } from './keywords.ts';
-import { canonicalNumber } from './mask.ts';
 
 const MINUTE_MS = 60_000;
 

@@ -49,6 +49,8 @@ export interface ScoreResult {
   readonly state: SubjectState;
   /** Alert revisions to publish, in order (a close of an expired alert may precede a new one). */
   readonly alerts: Alert[];
+  /** `causes[i]`: event id of the (latest) indicator that caused `alerts[i]`. */
+  readonly causes: string[];
   /** Indicators skipped as already processed (redelivery). */
   readonly duplicates: number;
 }
@@ -426,13 +428,15 @@ export function scoreSubject(
 ): ScoreResult {
   const state = prev ?? emptyState();
   const alerts: Alert[] = [];
+  const causes: string[] = [];
   const fresh: string[] = [];
+  const freshIds = new Set<string>();
   let duplicates = 0;
-  let resend = false;
+  let resendCause: string | undefined;
   for (const ind of indicators) {
-    if (state.seen[ind.eventId] !== undefined || fresh.includes(ind.eventId)) {
+    if (state.seen[ind.eventId] !== undefined || freshIds.has(ind.eventId)) {
       duplicates++;
-      if (state.alert?.causedBy.includes(ind.eventId)) resend = true;
+      if (state.alert?.causedBy.includes(ind.eventId)) resendCause = ind.eventId;
       continue;
     }
     const parsed = Date.parse(ind.occurredAt);
@@ -441,16 +445,21 @@ export function scoreSubject(
     if (a?.status === 'open' && t - a.updatedAt > c.alertTtlMs) {
       // Not upgraded for alertTtlMin: the episode is over.
       alerts.push(closeAlert(a, a.updatedAt + c.alertTtlMs, [ind.eventId]));
+      causes.push(ind.eventId);
       state.fired = {};
     }
     if (t > state.lastT) state.lastT = t;
     applyIndicator(c, state, ind, t);
     remember(state, ind.eventId, t, c.horizonMs);
     fresh.push(ind.eventId);
+    freshIds.add(ind.eventId);
   }
   if (fresh.length === 0) {
-    if (resend && state.alert !== undefined) alerts.push(state.alert.last);
-    return { state, alerts, duplicates };
+    if (resendCause !== undefined && state.alert !== undefined) {
+      alerts.push(state.alert.last);
+      causes.push(resendCause);
+    }
+    return { state, alerts, causes, duplicates };
   }
   prune(c, state);
   const assessment = assess(c, state);
@@ -471,6 +480,7 @@ export function scoreSubject(
       a.causedBy = fresh.slice(-64);
       a.last = buildAlert(c, subjectId, state, a, assessment);
       alerts.push(a.last);
+      causes.push(fresh.at(-1) as string);
     }
   } else if (
     assessment.level !== undefined &&
@@ -493,8 +503,9 @@ export function scoreSubject(
     next.last = buildAlert(c, subjectId, state, next, assessment);
     state.alert = next;
     alerts.push(next.last);
+    causes.push(fresh.at(-1) as string);
   }
-  return { state, alerts, duplicates };
+  return { state, alerts, causes, duplicates };
 }
 
 /**
@@ -506,10 +517,11 @@ export function applyOutcome(
   c: CompiledRuleSet,
   prev: SubjectState | undefined,
   label: OutcomeLabel,
-): { state: SubjectState; alerts: Alert[] } {
+): { state: SubjectState; alerts: Alert[]; duplicate: boolean } {
   const state = prev ?? emptyState();
   if (state.seen[label.eventId] !== undefined) {
-    return { state, alerts: state.alert?.causedBy.includes(label.eventId) ? [state.alert.last] : [] };
+    const alerts = state.alert?.causedBy.includes(label.eventId) ? [state.alert.last] : [];
+    return { state, alerts, duplicate: true };
   }
   const parsed = Date.parse(label.labelledAt);
   const t = Number.isNaN(parsed) ? state.lastT : parsed;
@@ -524,5 +536,5 @@ export function applyOutcome(
     state.seq = {};
     state.cooldownUntil = Math.max(state.cooldownUntil ?? 0, t + c.cooldownMs);
   }
-  return { state, alerts };
+  return { state, alerts, duplicate: false };
 }
