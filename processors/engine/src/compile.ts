@@ -19,20 +19,10 @@ import type {
   WindowRule,
 } from '@fenghuo/contracts';
 import { canonicalNumber } from '@fenghuo/kit/mask';
+import { RuleCompileError, UnreachableError } from './errors.ts';
 import { KeywordSets } from './keywords.ts';
 
 const MINUTE_MS = 60_000;
-
-/** Thrown when a rule set passes the schema but cannot run (unknown keyword set, bad regex, …). */
-export class RuleCompileError extends Error {
-  constructor(
-    message: string,
-    readonly ruleId?: string,
-  ) {
-    super(ruleId === undefined ? message : `rule ${ruleId}: ${message}`);
-    this.name = 'RuleCompileError';
-  }
-}
 
 /** Per-indicator evaluation scratch: keyword hits are computed once per field, whatever the rule count. */
 export class EvalContext {
@@ -98,7 +88,7 @@ function inList(sets: ListSets, list: keyof ListSets, value: string): boolean {
       return sets.apps.has(value.trim().toLowerCase());
     default: {
       const never: never = list;
-      throw new Error(`unknown list ${String(never)}`);
+      throw new UnreachableError('list', never);
     }
   }
 }
@@ -154,7 +144,9 @@ function compileFieldCondition(
       try {
         re = new RegExp(c.pattern, c.flags ?? '');
       } catch (err) {
-        throw new RuleCompileError(`bad regex /${c.pattern}/: ${(err as Error).message}`, ruleId);
+        throw new RuleCompileError(`bad regex /${c.pattern}/: ${(err as Error).message}`, ruleId, {
+          cause: err,
+        });
       }
       return (ctx) => {
         const v = get(ctx.indicator);
@@ -403,7 +395,7 @@ export function listedEntity(
       return undefined;
     default: {
       const never: never = ind;
-      throw new Error(`unknown indicator ${JSON.stringify(never)}`);
+      throw new UnreachableError('indicator kind', never);
     }
   }
 }

@@ -16,8 +16,8 @@ export {
   type CompiledWindowRule,
   compileRuleSet,
   listStatus,
-  RuleCompileError,
 } from './compile.ts';
+export { RuleCompileError, StateConflictError, UnreachableError } from './errors.ts';
 export { DEFAULT_SCRIPTS } from './explain.ts';
 export { KeywordAutomaton, KeywordSets, normalizeText } from './keywords.ts';
 export { BUILTIN_RULE_SET_ID, builtinRuleSet } from './rule-pack/builtin-pack.ts';

@@ -1,7 +1,8 @@
 import { Codecs, type FraudIndicator } from '@fenghuo/contracts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { app, at, call, ruleSet, sms, transfer } from '../test/support/fixtures.ts';
-import { type CompiledRuleSet, compileRuleSet, RuleCompileError } from './compile.ts';
+import { type CompiledRuleSet, compileRuleSet } from './compile.ts';
+import { RuleCompileError } from './errors.ts';
 import { applyOutcome, assess, scoreSubject } from './score.ts';
 import type { SubjectState } from './state.ts';
 

@@ -21,6 +21,7 @@ import {
   EvalContext,
   listStatus,
 } from './compile.ts';
+import { UnreachableError } from './errors.ts';
 import {
   DEFAULT_SCRIPTS,
   fillTemplate,
@@ -267,7 +268,7 @@ function applyIndicator(c: CompiledRuleSet, state: SubjectState, ind: FraudIndic
         break;
       default: {
         const never: never = rule;
-        throw new Error(`unknown rule ${JSON.stringify(never)}`);
+        throw new UnreachableError('rule kind', never);
       }
     }
   }

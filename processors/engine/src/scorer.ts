@@ -11,8 +11,8 @@
  * returned again (same alert id and revision).
  */
 import type { Alert, FraudIndicator, OutcomeLabel } from '@fenghuo/contracts';
-import { FenghuoError } from '@fenghuo/kit/errors';
 import type { CompiledRuleSet } from './compile.ts';
+import { StateConflictError } from './errors.ts';
 import { applyOutcome, scoreSubject } from './score.ts';
 import type { SubjectState } from './state.ts';
 import type { StateStore, StateWrite } from './store/state-store.ts';
@@ -61,7 +61,7 @@ export interface ScorerOptions {
    */
   readonly clock?: () => number;
   /**
-   * Compare-and-set rounds before giving up with a retriable error (code `STATE_CONFLICT`).
+   * Compare-and-set rounds before giving up with a retriable {@link StateConflictError}.
    * @defaultValue 5
    */
   readonly maxCasRounds?: number;
@@ -120,12 +120,7 @@ export function createScorer(opts: ScorerOptions): FraudScorer {
     let pending = [...groups.keys()];
     let conflicts = 0;
     for (let round = 0; pending.length > 0; round++) {
-      if (round >= maxRounds) {
-        throw new FenghuoError(`state write lost ${maxRounds} times for ${pending.length} subjects`, {
-          code: 'STATE_CONFLICT',
-          retriable: true,
-        });
-      }
+      if (round >= maxRounds) throw new StateConflictError(maxRounds, pending.length);
       const rules = opts.rules();
       const loaded = await opts.store.load(pending, clock());
       const writes: StateWrite[] = [];
