@@ -21,6 +21,7 @@ import type {
 import { canonicalNumber } from '@fenghuo/kit/mask';
 import { RuleCompileError, UnreachableError } from './errors.ts';
 import { KeywordSets } from './keywords.ts';
+import { bucketWidth, distinctCap } from './window.ts';
 
 const MINUTE_MS = 60_000;
 
@@ -250,6 +251,10 @@ export interface CompiledWindowRule extends CompiledRuleBase {
   readonly windowMs: number;
   readonly op: WindowRule['op'];
   readonly threshold: number;
+  /** Width of the window's time buckets (see window.ts). */
+  readonly bucketMs: number;
+  /** Most distinct values kept for a `distinct` aggregate. */
+  readonly distinctCap: number;
 }
 export interface CompiledSequenceRule extends CompiledRuleBase {
   readonly kind: 'sequence';
@@ -274,6 +279,8 @@ export interface CompiledRuleSet {
   readonly rules: readonly CompiledRule[];
   /** Rules (match and window) whose predicate is on this kind, and sequences with a step on it. */
   readonly byKind: ReadonlyMap<FraudIndicatorKind, readonly CompiledRule[]>;
+  /** Window rules by id (a subject's window state of a rule no longer in the set is dropped). */
+  readonly windowRules: ReadonlyMap<string, CompiledWindowRule>;
   readonly scripts: FraudRuleSet['scripts'];
 }
 
@@ -311,6 +318,8 @@ function compileRule(
         windowMs: r.windowMin * MINUTE_MS,
         op: r.op,
         threshold: r.threshold,
+        bucketMs: bucketWidth(r.windowMin * MINUTE_MS),
+        distinctCap: distinctCap(r.threshold),
       };
     }
     case 'sequence': {
@@ -350,6 +359,7 @@ export function compileRuleSet(ruleSet: FraudRuleSet): CompiledRuleSet {
     if (!list.includes(r)) list.push(r);
     byKind.set(kind, list);
   };
+  const windowRules = new Map<string, CompiledWindowRule>();
   let horizonMs = Math.max(ruleSet.alertTtlMin, ruleSet.cooldownMin) * MINUTE_MS;
   for (const r of rules) {
     if (r.kind === 'sequence') {
@@ -357,7 +367,10 @@ export function compileRuleSet(ruleSet: FraudRuleSet): CompiledRuleSet {
       horizonMs = Math.max(horizonMs, r.withinMs);
     } else {
       add(r.when.kind, r);
-      if (r.kind === 'window') horizonMs = Math.max(horizonMs, r.windowMs);
+      if (r.kind === 'window') {
+        horizonMs = Math.max(horizonMs, r.windowMs);
+        windowRules.set(r.id, r);
+      }
     }
   }
   return {
@@ -374,6 +387,7 @@ export function compileRuleSet(ruleSet: FraudRuleSet): CompiledRuleSet {
     deny: lists.deny,
     rules,
     byKind,
+    windowRules,
     scripts: ruleSet.scripts,
   };
 }

@@ -33,7 +33,17 @@ export {
   scoreSubject,
 } from './score.ts';
 export * from './scorer.ts';
-export { type AlertState, emptyState, type FiredState, type SubjectState } from './state.ts';
+export {
+  type AlertState,
+  decodeState,
+  emptyState,
+  encodeState,
+  type FiredState,
+  MAX_SEEN,
+  type StreamPosition,
+  type SubjectState,
+} from './state.ts';
 export { MemoryStateStore } from './store/memory-state-store.ts';
 export { RedisStateStore, stateKey } from './store/redis-state-store.ts';
 export type { SaveOptions, StateStore, StateWrite, Versioned } from './store/state-store.ts';
+export { type WindowFigures, type WindowState, windowFigures } from './window.ts';

@@ -32,14 +32,17 @@ import {
 } from './explain.ts';
 import {
   type AlertState,
+  advancePosition,
+  atOrBelowPosition,
   emptyState,
   type FiredState,
-  MAX_SEEN,
-  MAX_WINDOW_ENTRIES,
+  remember,
   type SequenceRun,
+  type StreamPosition,
   type SubjectState,
-  type WindowEntry,
+  wasSeen,
 } from './state.ts';
+import { addToWindow, emptyWindow, evictBefore, fitToRule, windowFigures } from './window.ts';
 
 /** Synthetic rule id recorded when a deny-listed number, payee or app shows up. */
 export const DENY_RULE_ID = 'deny-list';
@@ -93,37 +96,26 @@ function applyWindow(
   t: number,
   ctx: EvalContext,
 ): void {
-  let entries = state.win[rule.id] ?? [];
-  const entry: WindowEntry = { t, id: ind.eventId };
+  let v: number | string | undefined;
   if (rule.value !== undefined) {
-    const v = rule.value(ind);
-    if (typeof v === 'number' || typeof v === 'string') entry.v = v;
+    const raw = rule.value(ind);
+    if (typeof raw === 'number' || typeof raw === 'string') v = raw;
     else if (rule.aggregate !== 'count') return; // nothing to sum or count distinctly
   }
   const label = indicatorLabel(ind);
-  if (label !== undefined) entry.l = label;
-  if ((ind.kind === 'call' && ind.callerListed === true) || (ind.kind === 'transfer' && ind.payeeNew))
-    entry.f = true;
-  entries.push(entry);
-  const from = t - rule.windowMs;
-  entries = entries.filter((e) => e.t >= from && e.t <= t);
-  if (entries.length > MAX_WINDOW_ENTRIES) entries = entries.slice(-MAX_WINDOW_ENTRIES);
-  state.win[rule.id] = entries;
-
-  let sum = 0;
-  const distinct = new Set<string | number>();
-  const labels: string[] = [];
-  let minT = t;
-  let listed = true;
-  for (const e of entries) {
-    if (typeof e.v === 'number') sum += e.v;
-    if (e.v !== undefined) distinct.add(e.v);
-    if (e.l !== undefined && !labels.includes(e.l)) labels.push(e.l);
-    if (e.t < minT) minT = e.t;
-    if (e.f !== true) listed = false;
-  }
-  const count = entries.length;
-  const figure = rule.aggregate === 'count' ? count : rule.aggregate === 'sum' ? sum : distinct.size;
+  const flagged =
+    (ind.kind === 'call' && ind.callerListed === true) || (ind.kind === 'transfer' && ind.payeeNew);
+  const ws = state.win[rule.id] ?? emptyWindow(rule.bucketMs);
+  state.win[rule.id] = ws;
+  addToWindow(ws, rule, {
+    t,
+    id: ind.eventId,
+    ...(v === undefined ? {} : { v }),
+    ...(label === undefined ? {} : { l: label }),
+    ...(flagged ? { f: true } : {}),
+  });
+  const { count, sum, distinct, minT, listed, labels, eventIds } = windowFigures(ws, rule, t);
+  const figure = rule.aggregate === 'count' ? count : rule.aggregate === 'sum' ? sum : distinct;
   const over = rule.op === 'gt' ? figure > rule.threshold : figure >= rule.threshold;
   if (!over) return;
   const spanMin = Math.max(1, Math.ceil((t - minT) / 60_000));
@@ -133,7 +125,7 @@ function applyWindow(
           ...templateValues(ind, [...ctx.matchedKeywords]),
           count,
           sum: Math.round(sum).toLocaleString('en-US'),
-          distinct: distinct.size,
+          distinct,
           spanMin,
         })
       : windowPhrase({
@@ -141,7 +133,7 @@ function applyWindow(
           aggregate: rule.aggregate,
           count,
           sum,
-          distinct: distinct.size,
+          distinct,
           spanMin,
           labels: labels.slice(0, 5),
           listed,
@@ -154,10 +146,7 @@ function applyWindow(
     windowMin: rule.windowMs / 60_000,
     count,
     spanMin,
-    eventIds: entries
-      .slice(-10)
-      .map((e) => e.id)
-      .join(','),
+    eventIds: eventIds.join(','),
   };
   if (rule.aggregate !== 'count') values.field = rule.field ?? '';
   const ev: Evidence = {
@@ -390,42 +379,39 @@ function closeAlert(a: AlertState, t: number, causedBy: string[]): Alert {
   return a.last;
 }
 
-function remember(state: SubjectState, id: string, t: number, horizonMs: number): void {
-  state.seen[id] = t;
-  const ids = Object.keys(state.seen);
-  if (ids.length <= MAX_SEEN) return;
-  const cutoff = state.lastT - horizonMs;
-  const entries = Object.entries(state.seen)
-    .filter(([, at]) => at >= cutoff)
-    .sort((x, y) => x[1] - y[1]);
-  state.seen = Object.fromEntries(entries.slice(-MAX_SEEN));
-}
-
-/** Drops window entries, runs and firings older than the rule set cares about. */
+/** Drops window buckets, runs and firings older than the rule set cares about. */
 function prune(c: CompiledRuleSet, state: SubjectState): void {
   const now = state.lastT;
   if (state.alert?.status !== 'open') {
     for (const [id, f] of Object.entries(state.fired)) if (f.at < now - c.alertTtlMs) delete state.fired[id];
   }
-  const cutoff = now - c.horizonMs;
-  for (const [id, at] of Object.entries(state.seen)) if (at < cutoff) delete state.seen[id];
-  for (const [id, entries] of Object.entries(state.win)) {
-    const keep = entries.filter((e) => e.t >= cutoff);
-    if (keep.length === 0) delete state.win[id];
-    else state.win[id] = keep;
+  for (const [id, ws] of Object.entries(state.win)) {
+    const rule = c.windowRules.get(id);
+    if (rule === undefined) {
+      delete state.win[id]; // the rule left the rule set
+      continue;
+    }
+    if (ws.g !== rule.bucketMs) fitToRule(ws, rule);
+    evictBefore(ws, now - rule.windowMs);
+    if (ws.b.length === 0) delete state.win[id];
   }
 }
 
 /**
  * Applies one subject's indicators (in partition order) to its state. Takes ownership of `prev`.
  * Emits at most one new revision of the subject's alert per call (plus the close of an expired one),
- * or re-sends the last revision when the indicators that caused it are delivered again.
+ * or re-sends the last revision when an indicator that caused it is delivered again and the call
+ * makes no newer revision of that alert.
+ *
+ * An indicator is a redelivery when its position (`positions[i]`, e.g. partition and offset) is at or
+ * below the subject's last processed one, or when its event id is in the seen-set.
  */
 export function scoreSubject(
   c: CompiledRuleSet,
   subjectId: string,
   prev: SubjectState | undefined,
   indicators: readonly FraudIndicator[],
+  positions?: readonly (StreamPosition | undefined)[],
 ): ScoreResult {
   const state = prev ?? emptyState();
   const alerts: Alert[] = [];
@@ -434,11 +420,12 @@ export function scoreSubject(
   const freshIds = new Set<string>();
   let duplicates = 0;
   let resendCause: string | undefined;
-  for (const ind of indicators) {
-    if (state.seen[ind.eventId] !== undefined || freshIds.has(ind.eventId)) {
+  indicators.forEach((ind, i) => {
+    const position = positions?.[i];
+    if (atOrBelowPosition(state, position) || wasSeen(state, ind.eventId) || freshIds.has(ind.eventId)) {
       duplicates++;
       if (state.alert?.causedBy.includes(ind.eventId)) resendCause = ind.eventId;
-      continue;
+      return;
     }
     const parsed = Date.parse(ind.occurredAt);
     const t = Number.isNaN(parsed) ? state.lastT : parsed;
@@ -451,17 +438,31 @@ export function scoreSubject(
     }
     if (t > state.lastT) state.lastT = t;
     applyIndicator(c, state, ind, t);
-    remember(state, ind.eventId, t, c.horizonMs);
+    remember(state, ind.eventId, t, state.lastT - c.horizonMs);
+    advancePosition(state, position);
     fresh.push(ind.eventId);
     freshIds.add(ind.eventId);
+  });
+  if (fresh.length > 0) scoreEpisode(c, subjectId, state, fresh, alerts, causes);
+  // A redelivered indicator caused the last revision, which may never have reached the broker: send
+  // it again unless this call made a newer revision of the same alert.
+  const a = state.alert;
+  if (resendCause !== undefined && a !== undefined && !alerts.some((x) => x.alertId === a.id)) {
+    alerts.push(a.last);
+    causes.push(resendCause);
   }
-  if (fresh.length === 0) {
-    if (resendCause !== undefined && state.alert !== undefined) {
-      alerts.push(state.alert.last);
-      causes.push(resendCause);
-    }
-    return { state, alerts, causes, duplicates };
-  }
+  return { state, alerts, causes, duplicates };
+}
+
+/** After fresh indicators: prunes, assesses, and raises or upgrades the subject's alert. */
+function scoreEpisode(
+  c: CompiledRuleSet,
+  subjectId: string,
+  state: SubjectState,
+  fresh: readonly string[],
+  alerts: Alert[],
+  causes: string[],
+): void {
   prune(c, state);
   const assessment = assess(c, state);
   const now = state.lastT;
@@ -506,7 +507,6 @@ export function scoreSubject(
     alerts.push(next.last);
     causes.push(fresh.at(-1) as string);
   }
-  return { state, alerts, causes, duplicates };
 }
 
 /**
@@ -520,14 +520,14 @@ export function applyOutcome(
   label: OutcomeLabel,
 ): { state: SubjectState; alerts: Alert[]; duplicate: boolean } {
   const state = prev ?? emptyState();
-  if (state.seen[label.eventId] !== undefined) {
+  if (wasSeen(state, label.eventId)) {
     const alerts = state.alert?.causedBy.includes(label.eventId) ? [state.alert.last] : [];
     return { state, alerts, duplicate: true };
   }
   const parsed = Date.parse(label.labelledAt);
   const t = Number.isNaN(parsed) ? state.lastT : parsed;
   if (t > state.lastT) state.lastT = t;
-  remember(state, label.eventId, t, c.horizonMs);
+  remember(state, label.eventId, t, state.lastT - c.horizonMs);
   const alerts: Alert[] = [];
   const a = state.alert;
   if (a !== undefined && a.id === label.alertId) {

@@ -14,7 +14,7 @@ import type { Alert, FraudIndicator, OutcomeLabel } from '@fenghuo/contracts';
 import type { CompiledRuleSet } from './compile.ts';
 import { StateConflictError } from './errors.ts';
 import { applyOutcome, scoreSubject } from './score.ts';
-import type { SubjectState } from './state.ts';
+import type { StreamPosition, SubjectState } from './state.ts';
 import type { StateStore, StateWrite } from './store/state-store.ts';
 
 /** One input event with what travels with it. */
@@ -22,6 +22,12 @@ export interface EngineInput<E> {
   readonly event: E;
   /** Carried on to the revisions this event causes (the `correlation-id` of the Kafka record). */
   readonly correlationId?: string | undefined;
+  /**
+   * Where the event sits in its ordered stream (Kafka: partition and offset; a backtest: a sequence
+   * number). An indicator at or below the subject's last processed position is a redelivery, known
+   * without remembering its id. Without it, only the bounded seen-set of event ids tells.
+   */
+  readonly position?: StreamPosition | undefined;
 }
 
 /** An alert revision to publish, with the input that caused it (the latest one, when several did). */
@@ -90,7 +96,7 @@ type Step<E> = (
   rules: CompiledRuleSet,
   subjectId: string,
   prev: SubjectState | undefined,
-  items: E[],
+  items: readonly EngineInput<E>[],
 ) => StepResult;
 
 function groupBySubject<E extends { subjectId: string }>(
@@ -126,8 +132,7 @@ export function createScorer(opts: ScorerOptions): FraudScorer {
       const writes: StateWrite[] = [];
       for (const subjectId of pending) {
         const cur = loaded.get(subjectId);
-        const items = (groups.get(subjectId) ?? []).map((i) => i.event);
-        const r = step(rules, subjectId, cur?.state, items);
+        const r = step(rules, subjectId, cur?.state, groups.get(subjectId) ?? []);
         results.set(subjectId, r);
         if (r.changed) writes.push({ subjectId, expectedVersion: cur?.version ?? '0', state: r.state });
       }
@@ -168,7 +173,13 @@ export function createScorer(opts: ScorerOptions): FraudScorer {
   return {
     scoreIndicators: (inputs) =>
       casLoop(inputs, (rules, subjectId, prev, items) => {
-        const r = scoreSubject(rules, subjectId, prev, items);
+        const r = scoreSubject(
+          rules,
+          subjectId,
+          prev,
+          items.map((i) => i.event),
+          items.map((i) => i.position),
+        );
         return { ...r, changed: r.duplicates < items.length };
       }),
 
@@ -178,7 +189,7 @@ export function createScorer(opts: ScorerOptions): FraudScorer {
         const alerts: Alert[] = [];
         const causes: string[] = [];
         let duplicates = 0;
-        for (const label of items) {
+        for (const { event: label } of items) {
           const r = applyOutcome(rules, state, label);
           state = r.state;
           if (r.duplicate) duplicates++;

@@ -6,9 +6,9 @@ import {
   type FraudScorer,
   type SubjectState,
 } from '@fenghuo/engine';
-import { call, InstrumentedStore, ruleSet, transfer } from '@fenghuo/engine/test-support';
+import { call, InstrumentedStore, ruleSet, transfer, windowCount } from '@fenghuo/engine/test-support';
 import { describe, expect, it } from 'vitest';
-import { type HandlerDeps, handleIndicatorBatch, handleOutcomeBatch } from './handler.ts';
+import { fairRounds, type HandlerDeps, handleIndicatorBatch, handleOutcomeBatch } from './handler.ts';
 
 function deps(store = new InstrumentedStore()) {
   const published: Alert[] = [];
@@ -23,16 +23,43 @@ function deps(store = new InstrumentedStore()) {
   return { d, store, published };
 }
 
-const consumed = (events: readonly FraudIndicator[]) =>
-  events.map((event) => ({ event, correlationId: undefined }));
+/** As consumed from partition 0, the first at `offset`. */
+const consumed = (events: readonly FraudIndicator[], offset = 0) =>
+  events.map((event, i) => ({ event, partition: 0, offset: String(offset + i), correlationId: undefined }));
 
-/** Count of the stored window `ruleId` for subject `s` (one entry per indicator counted). */
-function windowCount(store: InstrumentedStore, s: string, ruleId: string): number {
-  const state = store.inner.peek(s).state as SubjectState;
-  return state.win[ruleId]?.length ?? 0;
-}
+describe('fairRounds', () => {
+  it('takes at most N of each subject per round and keeps every subject in order', () => {
+    const items = ['a', 'a', 'b', 'a', 'c', 'a', 'b'].map((subjectId, i) => ({ event: { subjectId }, i }));
+    expect(fairRounds(items, 2).map((r) => r.map((x) => `${x.event.subjectId}${x.i}`))).toEqual([
+      ['a0', 'a1', 'b2', 'c4', 'b6'],
+      ['a3', 'a5'],
+    ]);
+  });
+});
 
 describe('handleIndicatorBatch', () => {
+  it('publishes the other residents alerts before scoring the rest of one resident flood', async () => {
+    const { d, published } = deps();
+    const calls: string[][] = [];
+    const flood = Array.from({ length: 1_000 }, (_, i) => call('flood', i / 100, { callerListed: false }));
+    const others = [];
+    for (let s = 0; s < 5; s++) others.push(call(`o${s}`, 0), call(`o${s}`, 1), call(`o${s}`, 2));
+    const stats = await handleIndicatorBatch(
+      consumed([...flood.slice(0, 500), ...others, ...flood.slice(500)]),
+      {
+        ...d,
+        maxPerSubjectPerRound: 100,
+        publish: async (revisions) => {
+          calls.push(revisions.map((r) => r.alert.subjectId));
+          await d.publish(revisions);
+        },
+      },
+    );
+    expect(calls[0]?.sort()).toEqual(['o0', 'o1', 'o2', 'o3', 'o4']);
+    expect(published).toHaveLength(5);
+    expect(stats).toMatchObject({ events: 1_015, subjects: 6, duplicates: 0, revisions: 5 });
+  });
+
   it('reads and writes state once per batch, whatever the number of subjects', async () => {
     const { d, store, published } = deps();
     const events = [];
@@ -60,7 +87,7 @@ describe('handleIndicatorBatch', () => {
       [published[0]?.alertId, 1],
       [published[0]?.alertId, 1],
     ]);
-    expect(windowCount(store, 'v', 'listed-calls-20m')).toBe(3);
+    expect(windowCount(store.inner.peek('v').state as SubjectState, 'listed-calls-20m')).toBe(3);
   });
 
   it('reloads and rescores subjects whose write lost a compare-and-set race', async () => {
@@ -116,6 +143,8 @@ describe('handleIndicatorBatch', () => {
             labelledBy: 'off',
             labelledAt: '2026-11-27T08:05:00.000Z',
           },
+          partition: 3,
+          offset: '0',
           correlationId: undefined,
         },
       ],
@@ -123,7 +152,7 @@ describe('handleIndicatorBatch', () => {
     );
     expect(published.at(-1)).toMatchObject({ alertId, status: 'closed', revision: 2 });
     await handleIndicatorBatch(
-      consumed([transfer('v', 10, 90_000), call('v', 11), call('v', 12), call('v', 13)]),
+      consumed([transfer('v', 10, 90_000), call('v', 11), call('v', 12), call('v', 13)], 3),
       d,
     );
     expect(published).toHaveLength(2);

@@ -3,7 +3,13 @@
  * of indicators and publishes the resulting alert revisions; `handleOutcomeBatch` applies outcome
  * labels (close + cooldown). Both resolve only after the broker acknowledged the revisions, after
  * which the consumer commits the batch's offsets: a crash in between is healed on redelivery (the
- * engine recognises the events as processed and returns the revisions they caused again).
+ * engine recognises the events as processed by their offsets and returns the revisions they caused
+ * again).
+ *
+ * A flood for one resident does not hold up the others on its partition: a batch is scored in rounds
+ * that take at most `maxPerSubjectPerRound` indicators of each resident (in partition order), and
+ * each round's revisions are published before the next round starts. The others' alerts go out with
+ * the first round; the flooded resident's indicators follow in later rounds.
  */
 import type { FraudIndicator, OutcomeLabel } from '@fenghuo/contracts';
 import type { AlertRevision, BatchStats, EngineInput, FraudScorer } from '@fenghuo/engine';
@@ -12,32 +18,85 @@ export interface HandlerDeps {
   readonly engine: FraudScorer;
   /** Publishes alert revisions; resolves when the broker acknowledged them. */
   readonly publish: (revisions: readonly AlertRevision[]) => Promise<void>;
+  /**
+   * Most indicators of one resident scored in one round of a batch.
+   * @defaultValue 256
+   */
+  readonly maxPerSubjectPerRound?: number;
 }
 
-/** What the engine needs of a consumed Kafka record. */
+/** What the handlers need of a consumed Kafka record (a subset of the kit's `ConsumedEvent`). */
 export interface ConsumedInput<E> {
   readonly event: E;
+  readonly partition: number;
+  readonly offset: string;
   readonly correlationId: string | undefined;
 }
 
-function toInputs<E>(consumed: readonly ConsumedInput<E>[]): EngineInput<E>[] {
-  return consumed.map((c) => ({ event: c.event, correlationId: c.correlationId }));
+const DEFAULT_MAX_PER_SUBJECT_PER_ROUND = 256;
+
+function toInput<E>(c: ConsumedInput<E>): EngineInput<E> {
+  return {
+    event: c.event,
+    correlationId: c.correlationId,
+    position: { stream: String(c.partition), seq: c.offset },
+  };
+}
+
+/**
+ * Splits a batch into rounds: round k holds each subject's inputs k·max … (k+1)·max − 1, in their
+ * original order. Every subject's inputs stay in order across rounds.
+ */
+export function fairRounds<T extends { readonly event: { readonly subjectId: string } }>(
+  items: readonly T[],
+  maxPerSubject: number,
+): T[][] {
+  const max = Math.max(1, maxPerSubject);
+  const seen = new Map<string, number>();
+  const rounds: T[][] = [];
+  for (const item of items) {
+    const n = seen.get(item.event.subjectId) ?? 0;
+    seen.set(item.event.subjectId, n + 1);
+    const k = Math.floor(n / max);
+    const round = rounds[k];
+    if (round === undefined) rounds[k] = [item];
+    else round.push(item);
+  }
+  return rounds;
 }
 
 export async function handleIndicatorBatch(
   consumed: readonly ConsumedInput<FraudIndicator>[],
   deps: HandlerDeps,
 ): Promise<BatchStats> {
-  const { revisions, stats } = await deps.engine.scoreIndicators(toInputs(consumed));
-  if (revisions.length > 0) await deps.publish(revisions);
-  return stats;
+  const rounds = fairRounds(consumed, deps.maxPerSubjectPerRound ?? DEFAULT_MAX_PER_SUBJECT_PER_ROUND);
+  let duplicates = 0;
+  let revisionCount = 0;
+  let casConflicts = 0;
+  for (const round of rounds) {
+    const { revisions, stats } = await deps.engine.scoreIndicators(round.map(toInput));
+    if (revisions.length > 0) await deps.publish(revisions);
+    duplicates += stats.duplicates;
+    revisionCount += stats.revisions;
+    casConflicts += stats.casConflicts;
+  }
+  return {
+    events: consumed.length,
+    subjects: new Set(consumed.map((c) => c.event.subjectId)).size,
+    duplicates,
+    revisions: revisionCount,
+    casConflicts,
+  };
 }
 
 export async function handleOutcomeBatch(
   consumed: readonly ConsumedInput<OutcomeLabel>[],
   deps: HandlerDeps,
 ): Promise<BatchStats> {
-  const { revisions, stats } = await deps.engine.applyOutcomes(toInputs(consumed));
+  // Labels carry no position the engine can use (their topic is keyed by alert, not by subject).
+  const { revisions, stats } = await deps.engine.applyOutcomes(
+    consumed.map((c) => ({ event: c.event, correlationId: c.correlationId })),
+  );
   if (revisions.length > 0) await deps.publish(revisions);
   return stats;
 }

@@ -5,7 +5,7 @@
  * the engine's clock (a backtest passes event time, so states expire as they would have live):
  * checked on every read, and swept from the oldest write on, so memory stays bounded on long runs.
  */
-import type { SubjectState } from '../state.ts';
+import { decodeState, encodeState } from '../state.ts';
 import type { SaveOptions, StateStore, StateWrite, Versioned } from './state-store.ts';
 
 interface Entry {
@@ -28,7 +28,7 @@ export class MemoryStateStore implements StateStore {
     const e = this.entries.get(subjectId);
     return e === undefined
       ? { version: '0', state: undefined }
-      : { version: String(e.version), state: JSON.parse(e.json) as SubjectState };
+      : { version: String(e.version), state: decodeState(e.json) };
   }
 
   async load(subjectIds: readonly string[], nowMs: number): Promise<Map<string, Versioned>> {
@@ -53,7 +53,7 @@ export class MemoryStateStore implements StateStore {
       this.entries.delete(w.subjectId);
       this.entries.set(w.subjectId, {
         version: version + 1,
-        json: JSON.stringify(w.state),
+        json: encodeState(w.state),
         expiresAt: nowMs + Math.max(1, ttlMs),
       });
     }

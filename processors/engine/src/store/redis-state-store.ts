@@ -1,6 +1,6 @@
 /**
  * Subject state in Redis: one string key per subject (`fs:s:<subjectId>`, value `<version>|<state
- * JSON>`; most states are 100 B – 2 kB), read for a whole Kafka batch with ONE `MGET` and written
+ * JSON>`, see `encodeState`; bounded, most states are 100 B – 2 kB), read for a whole Kafka batch with ONE `MGET` and written
  * back with ONE call of a compare-and-set Lua script over all the batch's keys — two round trips and
  * two commands per batch, whatever the number of subjects.
  *
@@ -15,7 +15,7 @@
  * partition or fall back to one script call per key in a pipeline.)
  */
 import type { Redis } from 'ioredis';
-import type { SubjectState } from '../state.ts';
+import { decodeState, encodeState } from '../state.ts';
 import type { SaveOptions, StateStore, StateWrite, Versioned } from './state-store.ts';
 
 const CAS_SCRIPT = `
@@ -48,7 +48,7 @@ export function parseStored(value: string | null): Versioned {
   if (value === null) return { version: '0', state: undefined };
   const bar = value.indexOf('|');
   if (bar <= 0) return { version: '0', state: undefined };
-  return { version: value.slice(0, bar), state: JSON.parse(value.slice(bar + 1)) as SubjectState };
+  return { version: value.slice(0, bar), state: decodeState(value.slice(bar + 1)) };
 }
 
 export class RedisStateStore implements StateStore {
@@ -74,7 +74,7 @@ export class RedisStateStore implements StateStore {
     if (writes.length === 0) return lost;
     const keys = writes.map((w) => stateKey(w.subjectId));
     const args: string[] = [String(Math.max(1, Math.round(ttlMs)))];
-    for (const w of writes) args.push(w.expectedVersion, JSON.stringify(w.state));
+    for (const w of writes) args.push(w.expectedVersion, encodeState(w.state));
     const losers = await this.redis.fraudStateCas(keys.length, ...keys, ...args);
     for (const i of losers) {
       const w = writes[i - 1];
