@@ -7,7 +7,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type Alert, type FraudIndicator, TOPICS, Topic } from '@fenghuo/contracts';
 import { app, call, transfer } from '@fenghuo/engine/test-support';
-import { createLogger, EventProducer, ensureTopics } from '@fenghuo/kit';
+import { createKafka, createLogger, createRedis, EventProducer, ensureTopics } from '@fenghuo/kit';
 import { Redis } from 'ioredis';
 import type { Consumer, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -68,6 +68,7 @@ describe('fraud scorer on the real broker and Redis', () => {
   let kafka: Kafka;
   let producer: EventProducer;
   let scorer: RunningScorer | undefined;
+  let scorerRedis: Redis | undefined;
   let reader: { alerts: Alert[]; consumer: Consumer };
 
   beforeAll(async () => {
@@ -76,11 +77,15 @@ describe('fraud scorer on the real broker and Redis', () => {
     producer = new EventProducer(kafka, logger, { topicPrefix: prefix });
     await producer.connect();
     reader = await collectAlerts(kafka, prefix);
-    scorer = await startScorer(loadConfig(env(prefix)), logger);
+    // The scorer gets its Kafka and Redis clients from the caller, as from index.ts.
+    const config = loadConfig(env(prefix));
+    scorerRedis = createRedis(config, logger);
+    scorer = await startScorer({ config, logger, kafka: createKafka(config, logger), redis: scorerRedis });
   });
 
   afterAll(async () => {
     await scorer?.stop();
+    await scorerRedis?.quit();
     await reader?.consumer.disconnect();
     await producer?.close();
     await cleanRedis(prefix);
@@ -111,6 +116,13 @@ describe('fraud scorer on the real broker and Redis', () => {
     expect(last.reason.en).toContain('transfer of 48,000 CNY to a new payee ****3445');
     expect(last.rulesFired.map((r) => r.ruleId)).toContain('call-app-transfer-30m');
     expect(JSON.stringify(alerts)).not.toContain('17012341234');
+  });
+
+  it('stops idempotently and leaves the Redis client it was given open', async () => {
+    const running = scorer as RunningScorer;
+    await Promise.all([running.stop(), running.stop()]);
+    await running.stop();
+    expect(await scorerRedis?.ping()).toBe('PONG');
   });
 });
 
