@@ -1,5 +1,7 @@
 /**
- * Publishing alert revisions on `alerts.raised`.
+ * Publishing alert revisions on `alerts.raised`. Each record carries the `correlation-id` of the
+ * indicator or outcome label that caused it (the latest one, when several did), so one grep follows a
+ * resident's indicator from the ingest request to the alert.
  *
  * Revisions are sent in chunks: a busy batch can raise hundreds of alerts of a few kB each, and the
  * broker refuses a record batch over `message.max.bytes` (1 MiB by default), so alerts go in chunks
@@ -7,7 +9,7 @@
  */
 import { Topic } from '@fenghuo/contracts';
 import type { AlertRevision } from '@fenghuo/engine';
-import type { EventProducer } from '@fenghuo/kit';
+import { correlationHeaders, type EventProducer } from '@fenghuo/kit';
 
 /** @defaultValue 512 KiB */
 export const DEFAULT_MAX_CHUNK_BYTES = 512 * 1024;
@@ -33,7 +35,7 @@ export function chunkBySize(
   return chunks;
 }
 
-/** Sends revisions in chunks; resolves when the broker acknowledged them. */
+/** Sends revisions in chunks, each record with its cause's correlation id; resolves when acknowledged. */
 export function createAlertPublisher(
   producer: Pick<EventProducer, 'sendBatches'>,
   maxChunkBytes = DEFAULT_MAX_CHUNK_BYTES,
@@ -44,6 +46,7 @@ export function createAlertPublisher(
         {
           topic: Topic.AlertsRaised,
           events: chunk.map((r) => r.alert),
+          headersOf: (_alert, i) => correlationHeaders(chunk[i]?.correlationId),
         },
       ]);
     }

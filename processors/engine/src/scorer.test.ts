@@ -1,0 +1,68 @@
+import type { FraudIndicator } from '@fenghuo/contracts';
+import { describe, expect, it } from 'vitest';
+import { at, call, ruleSet } from '../test/support/index.ts';
+import { compileRuleSet } from './compile.ts';
+import { createScorer, type EngineInput } from './scorer.ts';
+import { MemoryStateStore } from './store/memory-state-store.ts';
+
+function setup() {
+  const c = compileRuleSet(ruleSet());
+  const store = new MemoryStateStore();
+  return createScorer({ rules: () => c, store, clock: () => Date.parse(at(0)) });
+}
+
+const withIds = (
+  events: FraudIndicator[],
+  ids: (string | undefined)[],
+  offset = 0,
+): EngineInput<FraudIndicator>[] =>
+  events.map((event, i) => ({ event, correlationId: ids[i], position: { stream: '0', seq: offset + i } }));
+
+describe('createScorer: correlation of revisions with their cause', () => {
+  it("carries the latest causing indicator's correlation id on each revision", async () => {
+    const scorer = setup();
+    const calls = [call('s', 0), call('s', 1), call('s', 2), call('t', 0), call('t', 1), call('t', 2)];
+    const r = await scorer.scoreIndicators(withIds(calls, ['c1', 'c2', 'c3', 't1', 't2', undefined]));
+    const bySubject = Object.fromEntries(r.revisions.map((x) => [x.alert.subjectId, x]));
+    expect(bySubject.s).toMatchObject({ causeEventId: calls[2]?.eventId, correlationId: 'c3' });
+    expect(bySubject.t).toMatchObject({ causeEventId: calls[5]?.eventId, correlationId: undefined });
+  });
+
+  it('a re-sent revision carries the correlation id of the redelivered cause', async () => {
+    const scorer = setup();
+    const calls = [call('s', 0), call('s', 1), call('s', 2)];
+    await scorer.scoreIndicators(withIds(calls, ['a', 'b', 'c']));
+    const again = await scorer.scoreIndicators(withIds(calls, ['a2', 'b2', 'c2']));
+    expect(again.stats.duplicates).toBe(3);
+    expect(again.revisions.map((x) => [x.alert.revision, x.correlationId])).toEqual([[1, 'c2']]);
+  });
+
+  it("an upgrade carries the upgrading indicator's id; a close carries the outcome label's", async () => {
+    const scorer = setup();
+    const first = await scorer.scoreIndicators(
+      withIds([call('s', 0), call('s', 1), call('s', 2)], ['x', 'y', 'z']),
+    );
+    const alertId = first.revisions[0]?.alert.alertId as string;
+    const upgrade = await scorer.scoreIndicators(
+      withIds([call('s', 3, { callerNumber: '+86 170 0000 0001' })], ['deny'], 3),
+    );
+    expect(upgrade.revisions.map((x) => [x.alert.revision, x.correlationId])).toEqual([[2, 'deny']]);
+    const closed = await scorer.applyOutcomes([
+      {
+        event: {
+          version: 1,
+          eventId: 'o1',
+          alertId,
+          subjectId: 's',
+          outcome: 'dissuaded',
+          labelledBy: 'officer-1',
+          labelledAt: at(5),
+        },
+        correlationId: 'label-req',
+      },
+    ]);
+    expect(closed.revisions.map((x) => [x.alert.status, x.causeEventId, x.correlationId])).toEqual([
+      ['closed', 'o1', 'label-req'],
+    ]);
+  });
+});
