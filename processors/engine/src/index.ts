@@ -20,6 +20,7 @@ export {
 export { RuleCompileError, StateConflictError, UnreachableError } from './errors.ts';
 export { DEFAULT_SCRIPTS } from './explain.ts';
 export { KeywordAutomaton, KeywordSets, normalizeText } from './keywords.ts';
+export { matchingRules } from './match.ts';
 export { BUILTIN_RULE_SET_ID, builtinRuleSet } from './rule-pack/builtin-pack.ts';
 export { classifyText, type TextVerdict } from './rule-pack/classify-text.ts';
 export { KEYWORD_SETS, type KeywordSetName } from './rule-pack/keywords.ts';

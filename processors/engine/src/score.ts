@@ -36,6 +36,7 @@ import {
   atOrBelowPosition,
   emptyState,
   type FiredState,
+  phraseOf,
   remember,
   type SequenceRun,
   type StreamPosition,
@@ -57,9 +58,15 @@ export interface ScoreResult {
   readonly causes: string[];
   /** Indicators skipped as already processed (redelivery). */
   readonly duplicates: number;
+  /**
+   * Whether the state must be saved. False when every indicator was a duplicate, or changed nothing
+   * scoring uses (then its id and position are not remembered either: processing it again is a no-op).
+   */
+  readonly changed: boolean;
 }
 
 const iso = (t: number) => new Date(t).toISOString();
+const isRun = (r: SequenceRun | null) => r != null;
 const levelRank = (l: AlertLevel) => ALERT_LEVELS.indexOf(l);
 
 export function levelFor(score: number, levels: CompiledRuleSet['levels']): AlertLevel | undefined {
@@ -77,30 +84,35 @@ function fire(
   ev: Evidence[],
 ): void {
   const prev = state.fired[rule.id];
-  state.fired[rule.id] = {
+  const kept = ev.slice(-MAX_EVIDENCE_PER_RULE);
+  const last = kept.at(-1)?.summary;
+  const fired: FiredState = {
     first: prev?.first ?? t,
     at: t,
     weight: rule.weight,
     name: rule.name,
     fraudType: rule.fraudType,
     order: rule.order,
-    phrase,
-    ev: ev.slice(-MAX_EVIDENCE_PER_RULE),
+    ev: kept,
   };
+  // Most phrases are the last evidence's summary: stored once, not twice.
+  if (last === undefined || last.zh !== phrase.zh || last.en !== phrase.en) fired.phrase = phrase;
+  state.fired[rule.id] = fired;
 }
 
+/** Counts the indicator in the window and fires the rule when over; false when it was not counted. */
 function applyWindow(
   state: SubjectState,
   rule: CompiledWindowRule,
   ind: FraudIndicator,
   t: number,
   ctx: EvalContext,
-): void {
+): boolean {
   let v: number | string | undefined;
   if (rule.value !== undefined) {
     const raw = rule.value(ind);
     if (typeof raw === 'number' || typeof raw === 'string') v = raw;
-    else if (rule.aggregate !== 'count') return; // nothing to sum or count distinctly
+    else if (rule.aggregate !== 'count') return false; // nothing to sum or count distinctly
   }
   const label = indicatorLabel(ind);
   const flagged =
@@ -117,7 +129,7 @@ function applyWindow(
   const { count, sum, distinct, minT, listed, labels, eventIds } = windowFigures(ws, rule, t);
   const figure = rule.aggregate === 'count' ? count : rule.aggregate === 'sum' ? sum : distinct;
   const over = rule.op === 'gt' ? figure > rule.threshold : figure >= rule.threshold;
-  if (!over) return;
+  if (!over) return true;
   const spanMin = Math.max(1, Math.ceil((t - minT) / 60_000));
   const phrase =
     rule.explain !== undefined
@@ -158,34 +170,38 @@ function applyWindow(
     values,
   };
   fire(state, rule, t, phrase, [ev]);
+  return true;
 }
 
+/** Advances, starts or expires the rule's partial matches; false when nothing changed. */
 function applySequence(
   state: SubjectState,
   rule: CompiledSequenceRule,
   ind: FraudIndicator,
   t: number,
   ctx: EvalContext,
-): void {
+): boolean {
   const n = rule.steps.length;
   const runs: (SequenceRun | null)[] = state.seq[rule.id] ?? new Array<SequenceRun | null>(n - 1).fill(null);
+  let changed = false;
   // Drop runs whose time is up.
   for (let k = 0; k < runs.length; k++) {
     const r = runs[k];
-    if (r != null && t - r.s > rule.withinMs) runs[k] = null;
+    if (r != null && t - r.s > rule.withinMs) {
+      runs[k] = null;
+      changed = true;
+    }
   }
   let evidence: Evidence | undefined;
-  const evidenceOf = () => {
-    evidence ??= indicatorEvidence(ind, [...ctx.matchedKeywords], rule.id);
-    return evidence;
-  };
   // Highest step first, so one indicator advances a run by one step at most.
   for (let k = n - 1; k >= 1; k--) {
     const prev = runs[k - 1];
     if (prev == null) continue;
     const step = rule.steps[k];
     if (step === undefined || step.kind !== ind.kind || !step.test(ctx)) continue;
-    const advanced: SequenceRun = { s: prev.s, ev: [...prev.ev, evidenceOf()] };
+    evidence ??= indicatorEvidence(ind, [...ctx.matchedKeywords], rule.id);
+    const advanced: SequenceRun = { s: prev.s, ev: [...prev.ev, evidence] };
+    changed = true;
     if (k === n - 1) {
       const spanMin = Math.max(1, Math.ceil((t - prev.s) / 60_000));
       const phrase =
@@ -208,18 +224,37 @@ function applySequence(
   }
   const first = rule.steps[0];
   if (first !== undefined && first.kind === ind.kind && first.test(ctx)) {
-    runs[0] = { s: t, ev: [evidenceOf()] };
+    evidence ??= indicatorEvidence(ind, [...ctx.matchedKeywords], rule.id);
+    runs[0] = { s: t, ev: [evidence] };
+    changed = true;
   }
-  if (runs.some((r) => r != null)) state.seq[rule.id] = runs;
+  if (runs.some(isRun)) state.seq[rule.id] = runs;
   else delete state.seq[rule.id];
+  return changed;
 }
 
-function applyIndicator(c: CompiledRuleSet, state: SubjectState, ind: FraudIndicator, t: number): void {
-  if (ind.gridCellId !== undefined) state.grid = ind.gridCellId;
-  if (ind.location !== undefined) state.loc = ind.location;
+/**
+ * Applies one indicator to the state. Returns false when it changed nothing that scoring uses (no
+ * rule fired, no window counted it, no sequence moved, same grid cell and location): such a state
+ * need not be saved, since processing the indicator again would change nothing either.
+ */
+function applyIndicator(c: CompiledRuleSet, state: SubjectState, ind: FraudIndicator, t: number): boolean {
+  let changed = false;
+  if (ind.gridCellId !== undefined && ind.gridCellId !== state.grid) {
+    state.grid = ind.gridCellId;
+    changed = true;
+  }
+  if (
+    ind.location !== undefined &&
+    (state.loc?.lat !== ind.location.lat || state.loc?.lon !== ind.location.lon)
+  ) {
+    state.loc = ind.location;
+    changed = true;
+  }
   const listed = listStatus(c, ind);
-  if (listed === 'allow') return;
+  if (listed === 'allow') return changed;
   if (listed === 'deny') {
+    changed = true;
     const ev = indicatorEvidence(ind, [], DENY_RULE_ID);
     fire(
       state,
@@ -236,7 +271,7 @@ function applyIndicator(c: CompiledRuleSet, state: SubjectState, ind: FraudIndic
     );
   }
   const rules = c.byKind.get(ind.kind);
-  if (rules === undefined) return;
+  if (rules === undefined) return changed;
   const ctx = new EvalContext(ind, c.keywordSets);
   for (const rule of rules) {
     switch (rule.kind) {
@@ -247,13 +282,14 @@ function applyIndicator(c: CompiledRuleSet, state: SubjectState, ind: FraudIndic
           const phrase =
             rule.explain !== undefined ? fillTemplate(rule.explain, templateValues(ind, kws)) : ev.summary;
           fire(state, rule, t, phrase, [...(state.fired[rule.id]?.ev ?? []), ev]);
+          changed = true;
         }
         break;
       case 'window':
-        if (rule.when.test(ctx)) applyWindow(state, rule, ind, t, ctx);
+        if (rule.when.test(ctx) && applyWindow(state, rule, ind, t, ctx)) changed = true;
         break;
       case 'sequence':
-        applySequence(state, rule, ind, t, ctx);
+        if (applySequence(state, rule, ind, t, ctx)) changed = true;
         break;
       default: {
         const never: never = rule;
@@ -261,6 +297,7 @@ function applyIndicator(c: CompiledRuleSet, state: SubjectState, ind: FraudIndic
       }
     }
   }
+  return changed;
 }
 
 export interface Assessment {
@@ -330,10 +367,11 @@ function buildAlert(
   const phrases: BilingualText[] = [];
   const seenPhrases = new Set<string>();
   for (const [, f] of assessment.fired) {
-    const key = `${f.phrase.zh}\u0000${f.phrase.en}`;
+    const phrase = phraseOf(f);
+    const key = `${phrase.zh}\u0000${phrase.en}`;
     if (seenPhrases.has(key)) continue;
     seenPhrases.add(key);
-    phrases.push(f.phrase);
+    phrases.push(phrase);
   }
   const script = c.scripts[assessment.fraudType] ??
     DEFAULT_SCRIPTS[assessment.fraudType] ?? { zh: '', en: '' };
@@ -419,13 +457,17 @@ export function scoreSubject(
   const fresh: string[] = [];
   const freshIds = new Set<string>();
   let duplicates = 0;
+  let changed = false;
   let resendCause: string | undefined;
-  indicators.forEach((ind, i) => {
+  // Plain loops and module-level helpers on this path: tsx (esbuild keepNames) names every closure
+  // it creates, which costs more than the closure.
+  for (let i = 0; i < indicators.length; i++) {
+    const ind = indicators[i] as FraudIndicator;
     const position = positions?.[i];
     if (atOrBelowPosition(state, position) || wasSeen(state, ind.eventId) || freshIds.has(ind.eventId)) {
       duplicates++;
       if (state.alert?.causedBy.includes(ind.eventId)) resendCause = ind.eventId;
-      return;
+      continue;
     }
     const parsed = Date.parse(ind.occurredAt);
     const t = Number.isNaN(parsed) ? state.lastT : parsed;
@@ -435,15 +477,16 @@ export function scoreSubject(
       alerts.push(closeAlert(a, a.updatedAt + c.alertTtlMs, [ind.eventId]));
       causes.push(ind.eventId);
       state.fired = {};
+      changed = true;
     }
     if (t > state.lastT) state.lastT = t;
-    applyIndicator(c, state, ind, t);
+    if (applyIndicator(c, state, ind, t)) changed = true;
     remember(state, ind.eventId, t, state.lastT - c.horizonMs);
     advancePosition(state, position);
     fresh.push(ind.eventId);
     freshIds.add(ind.eventId);
-  });
-  if (fresh.length > 0) scoreEpisode(c, subjectId, state, fresh, alerts, causes);
+  }
+  if (fresh.length > 0 && scoreEpisode(c, subjectId, state, fresh, alerts, causes)) changed = true;
   // A redelivered indicator caused the last revision, which may never have reached the broker: send
   // it again unless this call made a newer revision of the same alert.
   const a = state.alert;
@@ -451,10 +494,13 @@ export function scoreSubject(
     alerts.push(a.last);
     causes.push(resendCause);
   }
-  return { state, alerts, causes, duplicates };
+  return { state, alerts, causes, duplicates, changed };
 }
 
-/** After fresh indicators: prunes, assesses, and raises or upgrades the subject's alert. */
+/**
+ * After fresh indicators: prunes, assesses, and raises or upgrades the subject's alert. Returns
+ * whether it made a revision.
+ */
 function scoreEpisode(
   c: CompiledRuleSet,
   subjectId: string,
@@ -462,7 +508,7 @@ function scoreEpisode(
   fresh: readonly string[],
   alerts: Alert[],
   causes: string[],
-): void {
+): boolean {
   prune(c, state);
   const assessment = assess(c, state);
   const now = state.lastT;
@@ -483,11 +529,11 @@ function scoreEpisode(
       a.last = buildAlert(c, subjectId, state, a, assessment);
       alerts.push(a.last);
       causes.push(fresh.at(-1) as string);
+      return true;
     }
-  } else if (
-    assessment.level !== undefined &&
-    !(state.cooldownUntil !== undefined && now < state.cooldownUntil)
-  ) {
+    return false;
+  }
+  if (assessment.level !== undefined && !(state.cooldownUntil !== undefined && now < state.cooldownUntil)) {
     const episodeStart = Math.min(...assessment.fired.map(([, f]) => f.first));
     const next: AlertState = {
       id: `al-${subjectId}-${Math.floor(episodeStart / 1000)}`,
@@ -506,7 +552,9 @@ function scoreEpisode(
     state.alert = next;
     alerts.push(next.last);
     causes.push(fresh.at(-1) as string);
+    return true;
   }
+  return false;
 }
 
 /**

@@ -1,13 +1,12 @@
 import type { FraudIndicator } from '@fenghuo/contracts';
 import { describe, expect, it } from 'vitest';
-import { at, call, ruleSet } from '../test/support/index.ts';
+import { app, at, call, ruleSet, sms } from '../test/support/index.ts';
 import { compileRuleSet } from './compile.ts';
 import { createScorer, type EngineInput } from './scorer.ts';
 import { MemoryStateStore } from './store/memory-state-store.ts';
 
-function setup() {
+function setup(store = new MemoryStateStore()) {
   const c = compileRuleSet(ruleSet());
-  const store = new MemoryStateStore();
   return createScorer({ rules: () => c, store, clock: () => Date.parse(at(0)) });
 }
 
@@ -64,5 +63,37 @@ describe('createScorer: correlation of revisions with their cause', () => {
     expect(closed.revisions.map((x) => [x.alert.status, x.causeEventId, x.correlationId])).toEqual([
       ['closed', 'o1', 'label-req'],
     ]);
+  });
+});
+
+describe('createScorer: what is saved', () => {
+  it('saves no state for indicators that change nothing scoring uses', async () => {
+    const store = new MemoryStateStore();
+    const scorer = setup(store);
+    const quiet = [call('q', 0, { callerListed: false }), sms('q', 1, '明天下午三点开会')];
+    const r = await scorer.scoreIndicators(withIds(quiet, []));
+    expect(r.revisions).toEqual([]);
+    expect(store.size).toBe(0);
+    // Delivered again, they are scored again, and still change nothing.
+    expect((await scorer.scoreIndicators(withIds(quiet, []))).revisions).toEqual([]);
+    expect(store.size).toBe(0);
+  });
+
+  it('saves a state when an indicator counts in a window, moves a sequence or changes the grid cell', async () => {
+    const store = new MemoryStateStore();
+    const scorer = setup(store);
+    await scorer.scoreIndicators(
+      withIds(
+        [
+          call('w', 0), // counted by the listed-calls window, starts the sequence
+          app('a', 0, { category: 'other' }), // nothing
+          call('g', 0, { callerListed: false, gridCellId: 'cell-7' }), // grid cell only
+        ],
+        [],
+      ),
+    );
+    expect(store.peek('w').version).toBe('1');
+    expect(store.peek('a').version).toBe('0');
+    expect(store.peek('g').state?.grid).toBe('cell-7');
   });
 });

@@ -180,7 +180,7 @@ export function createScorer(opts: ScorerOptions): FraudScorer {
           items.map((i) => i.event),
           items.map((i) => i.position),
         );
-        return { ...r, changed: r.duplicates < items.length };
+        return r;
       }),
 
     applyOutcomes: (inputs) =>

@@ -27,8 +27,14 @@ export interface FiredState {
   name: string;
   fraudType: FraudType;
   order: number;
-  phrase: BilingualText;
+  /** How the firing reads in the alert's reason; absent when it is the summary of the last `ev`. */
+  phrase?: BilingualText;
   ev: Evidence[];
+}
+
+/** The reason phrase of a fired rule. */
+export function phraseOf(f: FiredState): BilingualText {
+  return f.phrase ?? f.ev.at(-1)?.summary ?? { zh: '', en: '' };
 }
 
 export interface AlertState {
