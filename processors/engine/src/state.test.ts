@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { call, ruleSet, T0, windowCount } from '../test/support/index.ts';
+import { call, ruleSet, sms, T0, windowCount } from '../test/support/index.ts';
 import { compileRuleSet } from './compile.ts';
+import { builtinRuleSet } from './rule-pack/builtin-pack.ts';
 import { scoreSubject } from './score.ts';
 import {
   advancePosition,
@@ -53,6 +54,19 @@ describe('stored form', () => {
     const back = decodeState(encodeState(state));
     expect(back).toEqual(state);
     expect([...back.seen.keys()]).toEqual([...state.seen.keys()]);
+  });
+
+  it('stores evidence shared by several fired rules once, and reads it back for each', () => {
+    const c = compileRuleSet(builtinRuleSet);
+    const text = '您好，我是淘宝客服，商品有质量问题给您退款，请下载会议软件开启屏幕共享。';
+    const { state } = scoreSubject(c, 's', undefined, [sms('s', 0, text)]);
+    const fired = Object.values(state.fired);
+    expect(fired.length).toBeGreaterThan(2);
+    const json = encodeState(state);
+    expect(JSON.parse(json).evs).toHaveLength(1);
+    const back = decodeState(json);
+    expect(back).toEqual(state);
+    for (const [ruleId, f] of Object.entries(back.fired)) expect(f.ev[0]?.ruleId).toBe(ruleId);
   });
 
   it('reads the first stored form: windows keep their counts, processed ids stay processed', () => {

@@ -130,9 +130,28 @@ export function advancePosition(state: SubjectState, p: StreamPosition | undefin
     state.pos = [p.stream, seq];
 }
 
-/** The JSON form: as {@link SubjectState}, with the seen-set as `[id, t]` pairs. */
-interface StoredStateV2 extends Omit<SubjectState, 'seen'> {
+/** Evidence as stored: without `ruleId` when it is the id of the fired rule holding it. */
+type StoredEvidence = Omit<Evidence, 'ruleId'> & { ruleId?: string };
+
+/** Where stored evidence is: inline, or in `evs` (by index, with its rule id, or that of its fired rule). */
+type EvidenceRef = Evidence | number | [index: number, ruleId: string];
+
+type StoredAlert = Omit<AlertState, 'last'> & {
+  last: Omit<Alert, 'evidence'> & { evidence: EvidenceRef[] };
+};
+
+/**
+ * The JSON form: as {@link SubjectState}, with the seen-set as `[id, t]` pairs, and each piece of
+ * indicator evidence stored once: an SMS that fires five keyword rules has five identical pieces of
+ * evidence (but for their rule id), and the alert shows it again; they are kept as one entry of `evs`
+ * and indexes into it.
+ */
+interface StoredStateV2 extends Omit<SubjectState, 'seen' | 'seq' | 'fired' | 'alert'> {
   seen: [string, number][];
+  seq: Record<string, ({ s: number; ev: EvidenceRef[] } | null)[]>;
+  fired: Record<string, Omit<FiredState, 'ev'> & { ev: EvidenceRef[] }>;
+  alert?: StoredAlert;
+  evs?: StoredEvidence[];
 }
 
 /** The first stored form (windows as raw entries, the seen-set as an object). */
@@ -142,15 +161,81 @@ interface StoredStateV1 extends Omit<SubjectState, 'ver' | 'seen' | 'win' | 'pos
   win: Record<string, { t: number; id: string; v?: number | string; l?: string; f?: boolean }[]>;
 }
 
+/** Collects indicator evidence into a table, each distinct piece once. */
+class EvidenceTable {
+  readonly evs: StoredEvidence[] = [];
+  private readonly index = new Map<string, number>();
+
+  /** `owner`: the fired rule holding the evidence, whose id it need not repeat. */
+  ref(e: Evidence, owner?: string): EvidenceRef {
+    // Window figures are their rule's own; evidence of no rule stays inline too.
+    if (e.kind === 'aggregate' || e.ruleId === undefined) return e;
+    const key = `${e.eventId}\u0000${e.kind}\u0000${e.summary.en}\u0000${e.summary.zh}`;
+    let i = this.index.get(key);
+    if (i === undefined) {
+      const { ruleId: _ruleId, ...shared } = e;
+      i = this.evs.length;
+      this.evs.push(shared);
+      this.index.set(key, i);
+    }
+    return e.ruleId === owner ? i : [i, e.ruleId];
+  }
+}
+
+function deref(r: EvidenceRef, evs: readonly StoredEvidence[], owner?: string): Evidence {
+  if (typeof r === 'number') return { ...evs[r], ruleId: owner } as Evidence;
+  if (Array.isArray(r)) return { ...evs[r[0]], ruleId: r[1] } as Evidence;
+  return r;
+}
+
 export function encodeState(state: SubjectState): string {
-  const stored: StoredStateV2 = { ...state, seen: [...state.seen] };
+  const table = new EvidenceTable();
+  const fired: StoredStateV2['fired'] = {};
+  for (const ruleId in state.fired) {
+    const f = state.fired[ruleId] as FiredState;
+    fired[ruleId] = { ...f, ev: f.ev.map((e) => table.ref(e, ruleId)) };
+  }
+  const seq: StoredStateV2['seq'] = {};
+  for (const ruleId in state.seq) {
+    seq[ruleId] = (state.seq[ruleId] ?? []).map((run) =>
+      run === null ? null : { s: run.s, ev: run.ev.map((e) => table.ref(e, ruleId)) },
+    );
+  }
+  const { alert, ...rest } = state;
+  const stored: StoredStateV2 = { ...rest, seen: [...state.seen], seq, fired };
+  if (alert !== undefined) {
+    stored.alert = {
+      ...alert,
+      last: { ...alert.last, evidence: alert.last.evidence.map((e) => table.ref(e)) },
+    };
+  }
+  if (table.evs.length > 0) stored.evs = table.evs;
   return JSON.stringify(stored);
 }
 
 export function decodeState(json: string): SubjectState {
   const raw = JSON.parse(json) as StoredStateV2 | StoredStateV1;
   if (raw.ver === 1) return fromV1(raw);
-  return { ...raw, seen: new Map(raw.seen) };
+  const { evs = [], fired: storedFired, seq: storedSeq, seen, alert, ...rest } = raw;
+  const seq: SubjectState['seq'] = {};
+  for (const ruleId in storedSeq) {
+    seq[ruleId] = (storedSeq[ruleId] ?? []).map((run) =>
+      run === null ? null : { s: run.s, ev: run.ev.map((e) => deref(e, evs, ruleId)) },
+    );
+  }
+  const fired: Record<string, FiredState> = {};
+  for (const ruleId in storedFired) {
+    const f = storedFired[ruleId] as StoredStateV2['fired'][string];
+    fired[ruleId] = { ...f, ev: f.ev.map((e) => deref(e, evs, ruleId)) };
+  }
+  const state: SubjectState = { ...rest, seen: new Map(seen), seq, fired };
+  if (alert !== undefined) {
+    state.alert = {
+      ...alert,
+      last: { ...alert.last, evidence: alert.last.evidence.map((e) => deref(e, evs)) },
+    };
+  }
+  return state;
 }
 
 /**
