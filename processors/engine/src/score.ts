@@ -59,8 +59,11 @@ export interface ScoreResult {
   /** Indicators skipped as already processed (redelivery). */
   readonly duplicates: number;
   /**
-   * Whether the state must be saved. False when every indicator was a duplicate, or changed nothing
-   * scoring uses (then its id and position are not remembered either: processing it again is a no-op).
+   * Whether the state must be saved. False when every indicator was a duplicate, or when the subject
+   * had no state and no indicator changed anything scoring uses (then their ids and positions are not
+   * remembered either: processing them again is a no-op). A subject with a state is saved on every
+   * fresh indicator, which also keeps the state from expiring while indicators keep coming (an open
+   * alert is closed lazily, by the next indicator after `alertTtlMin`).
    */
   readonly changed: boolean;
 }
@@ -235,8 +238,8 @@ function applySequence(
 
 /**
  * Applies one indicator to the state. Returns false when it changed nothing that scoring uses (no
- * rule fired, no window counted it, no sequence moved, same grid cell and location): such a state
- * need not be saved, since processing the indicator again would change nothing either.
+ * rule fired, no window counted it, no sequence moved, same grid cell and location): a subject with
+ * no state need not get one for it, since processing the indicator again would change nothing either.
  */
 function applyIndicator(c: CompiledRuleSet, state: SubjectState, ind: FraudIndicator, t: number): boolean {
   let changed = false;
@@ -494,7 +497,7 @@ export function scoreSubject(
     alerts.push(a.last);
     causes.push(resendCause);
   }
-  return { state, alerts, causes, duplicates, changed };
+  return { state, alerts, causes, duplicates, changed: changed || (prev !== undefined && fresh.length > 0) };
 }
 
 /**

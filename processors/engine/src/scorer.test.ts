@@ -79,6 +79,16 @@ describe('createScorer: what is saved', () => {
     expect(store.size).toBe(0);
   });
 
+  it('saves a subject that has a state on every fresh indicator (its expiry moves on)', async () => {
+    const store = new MemoryStateStore();
+    const scorer = setup(store);
+    await scorer.scoreIndicators(withIds([call('s', 0)], [], 0));
+    expect(store.peek('s').version).toBe('1');
+    await scorer.scoreIndicators(withIds([call('s', 1, { callerListed: false })], [], 1));
+    expect(store.peek('s').version).toBe('2');
+    expect(store.peek('s').state?.pos).toEqual(['0', '1']);
+  });
+
   it('saves a state when an indicator counts in a window, moves a sequence or changes the grid cell', async () => {
     const store = new MemoryStateStore();
     const scorer = setup(store);
