@@ -165,18 +165,26 @@ interface StoredStateV1 extends Omit<SubjectState, 'ver' | 'seen' | 'win' | 'pos
 class EvidenceTable {
   readonly evs: StoredEvidence[] = [];
   private readonly index = new Map<string, number>();
+  /** Fired rules, sequence runs and the alert often hold the very same object. */
+  private readonly byObject = new Map<Evidence, number>();
 
   /** `owner`: the fired rule holding the evidence, whose id it need not repeat. */
   ref(e: Evidence, owner?: string): EvidenceRef {
     // Window figures are their rule's own; evidence of no rule stays inline too.
     if (e.kind === 'aggregate' || e.ruleId === undefined) return e;
-    const key = `${e.eventId}\u0000${e.kind}\u0000${e.summary.en}\u0000${e.summary.zh}`;
-    let i = this.index.get(key);
+    let i = this.byObject.get(e);
     if (i === undefined) {
-      const { ruleId: _ruleId, ...shared } = e;
-      i = this.evs.length;
-      this.evs.push(shared);
-      this.index.set(key, i);
+      // One indicator's evidence is made from the indicator and the keywords that matched: it
+      // differs between rules only by those keywords (and by window or sequence wording).
+      const key = `${e.eventId}\u0000${e.kind}\u0000${String(e.values?.keywords)}\u0000${e.summary.en}`;
+      i = this.index.get(key);
+      if (i === undefined) {
+        const { ruleId: _ruleId, ...shared } = e;
+        i = this.evs.length;
+        this.evs.push(shared);
+        this.index.set(key, i);
+      }
+      this.byObject.set(e, i);
     }
     return e.ruleId === owner ? i : [i, e.ruleId];
   }
