@@ -1,8 +1,8 @@
 import { Codecs, FRAUD_TYPES } from '@fenghuo/contracts';
 import { describe, expect, it } from 'vitest';
-import { compileRuleSet } from '../engine/compile.ts';
-import { scoreSubject } from '../engine/score.ts';
-import { app, call, transfer } from '../engine/test-fixtures.ts';
+import { app, call, transfer } from '../../test/support/fixtures.ts';
+import { compileRuleSet } from '../compile.ts';
+import { scoreSubject } from '../score.ts';
 import { builtinRuleSet } from './builtin-pack.ts';
 import { classifyText } from './classify-text.ts';
 

@@ -1,8 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, inject, it } from 'vitest';
 import { uniquePrefix } from '../../../test/setup/helpers.ts';
-import { emptyState } from '../src/engine/state.ts';
-import { RedisStateStore, stateKey } from '../src/state-store.ts';
+import { emptyState, RedisStateStore, stateKey } from '../src/index.ts';
 
 describe('RedisStateStore on real Redis', () => {
   const prefix = uniquePrefix('fraud-state');
@@ -18,7 +17,7 @@ describe('RedisStateStore on real Redis', () => {
   });
 
   it('loads absent subjects as version 0 and saves with compare-and-set, reporting only the losers', async () => {
-    const loaded = await store.load(['a', 'b']);
+    const loaded = await store.load(['a', 'b'], Date.now());
     expect(loaded.get('a')).toEqual({ version: '0', state: undefined });
     const s = { ...emptyState(), lastT: 42 };
     const lost = await store.save(
@@ -26,7 +25,7 @@ describe('RedisStateStore on real Redis', () => {
         { subjectId: 'a', expectedVersion: '0', state: s },
         { subjectId: 'b', expectedVersion: '0', state: s },
       ],
-      60_000,
+      { ttlMs: 60_000, nowMs: Date.now() },
     );
     expect([...lost]).toEqual([]);
     // A stale writer (expects 0, the key is at 1) loses; a current one (expects 1) wins.
@@ -35,10 +34,10 @@ describe('RedisStateStore on real Redis', () => {
         { subjectId: 'a', expectedVersion: '0', state: { ...s, lastT: 1 } },
         { subjectId: 'b', expectedVersion: '1', state: { ...s, lastT: 2 } },
       ],
-      60_000,
+      { ttlMs: 60_000, nowMs: Date.now() },
     );
     expect([...second]).toEqual(['a']);
-    const after = await store.load(['a', 'b']);
+    const after = await store.load(['a', 'b'], Date.now());
     expect(after.get('a')).toEqual({ version: '1', state: s });
     expect(after.get('b')?.version).toBe('2');
     expect(after.get('b')?.state?.lastT).toBe(2);

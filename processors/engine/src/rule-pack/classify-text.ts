@@ -4,8 +4,8 @@
  * `notice` level (an alert would be raised), and the predicted type is the alert's fraud type.
  */
 import type { FraudType } from '@fenghuo/contracts';
-import type { CompiledRuleSet } from '../engine/compile.ts';
-import { assess, scoreSubject } from '../engine/score.ts';
+import type { CompiledRuleSet } from '../compile.ts';
+import { assess, scoreSubject } from '../score.ts';
 
 export interface TextVerdict {
   readonly fraud: boolean;

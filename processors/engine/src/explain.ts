@@ -4,7 +4,8 @@
  * quoted, only the keywords that matched.
  */
 import type { BilingualText, Evidence, FraudIndicator } from '@fenghuo/contracts';
-import { maskAccount, maskNumber } from './mask.ts';
+import { maskAccount, maskNumber } from '@fenghuo/kit/mask';
+import { UnreachableError } from './errors.ts';
 
 export function formatCny(amount: number): string {
   return Math.round(amount).toLocaleString('en-US');
@@ -25,7 +26,7 @@ export function indicatorLabel(ind: FraudIndicator): string | undefined {
       return undefined;
     default: {
       const never: never = ind;
-      throw new Error(`unknown indicator ${JSON.stringify(never)}`);
+      throw new UnreachableError('indicator kind', never);
     }
   }
 }
@@ -97,7 +98,7 @@ export function indicatorEvidence(
       break;
     default: {
       const never: never = ind;
-      throw new Error(`unknown indicator ${JSON.stringify(never)}`);
+      throw new UnreachableError('indicator kind', never);
     }
   }
   if (kw.length > 0) values.keywords = kw.join(',');
@@ -166,7 +167,7 @@ export function windowPhrase(f: WindowFigures): BilingualText {
       };
     default: {
       const never: never = f.aggregate;
-      throw new Error(`unknown aggregate ${String(never)}`);
+      throw new UnreachableError('aggregate', never);
     }
   }
 }
@@ -205,7 +206,7 @@ export function templateValues(
       break;
     default: {
       const never: never = ind;
-      throw new Error(`unknown indicator ${JSON.stringify(never)}`);
+      throw new UnreachableError('indicator kind', never);
     }
   }
   return v;

@@ -21,6 +21,7 @@ import {
   EvalContext,
   listStatus,
 } from './compile.ts';
+import { UnreachableError } from './errors.ts';
 import {
   DEFAULT_SCRIPTS,
   fillTemplate,
@@ -31,14 +32,18 @@ import {
 } from './explain.ts';
 import {
   type AlertState,
+  advancePosition,
+  atOrBelowPosition,
   emptyState,
   type FiredState,
-  MAX_SEEN,
-  MAX_WINDOW_ENTRIES,
+  phraseOf,
+  remember,
   type SequenceRun,
+  type StreamPosition,
   type SubjectState,
-  type WindowEntry,
+  wasSeen,
 } from './state.ts';
+import { addToWindow, emptyWindow, evictBefore, fitToRule, windowFigures } from './window.ts';
 
 /** Synthetic rule id recorded when a deny-listed number, payee or app shows up. */
 export const DENY_RULE_ID = 'deny-list';
@@ -49,11 +54,22 @@ export interface ScoreResult {
   readonly state: SubjectState;
   /** Alert revisions to publish, in order (a close of an expired alert may precede a new one). */
   readonly alerts: Alert[];
+  /** `causes[i]`: event id of the (latest) indicator that caused `alerts[i]`. */
+  readonly causes: string[];
   /** Indicators skipped as already processed (redelivery). */
   readonly duplicates: number;
+  /**
+   * Whether the state must be saved. False when every indicator was a duplicate, or when the subject
+   * had no state and no indicator changed anything scoring uses (then their ids and positions are not
+   * remembered either: processing them again is a no-op). A subject with a state is saved on every
+   * fresh indicator, which also keeps the state from expiring while indicators keep coming (an open
+   * alert is closed lazily, by the next indicator after `alertTtlMin`).
+   */
+  readonly changed: boolean;
 }
 
 const iso = (t: number) => new Date(t).toISOString();
+const isRun = (r: SequenceRun | null) => r != null;
 const levelRank = (l: AlertLevel) => ALERT_LEVELS.indexOf(l);
 
 export function levelFor(score: number, levels: CompiledRuleSet['levels']): AlertLevel | undefined {
@@ -71,58 +87,52 @@ function fire(
   ev: Evidence[],
 ): void {
   const prev = state.fired[rule.id];
-  state.fired[rule.id] = {
+  const kept = ev.slice(-MAX_EVIDENCE_PER_RULE);
+  const last = kept.at(-1)?.summary;
+  const fired: FiredState = {
     first: prev?.first ?? t,
     at: t,
     weight: rule.weight,
     name: rule.name,
     fraudType: rule.fraudType,
     order: rule.order,
-    phrase,
-    ev: ev.slice(-MAX_EVIDENCE_PER_RULE),
+    ev: kept,
   };
+  // Most phrases are the last evidence's summary: stored once, not twice.
+  if (last === undefined || last.zh !== phrase.zh || last.en !== phrase.en) fired.phrase = phrase;
+  state.fired[rule.id] = fired;
 }
 
+/** Counts the indicator in the window and fires the rule when over; false when it was not counted. */
 function applyWindow(
   state: SubjectState,
   rule: CompiledWindowRule,
   ind: FraudIndicator,
   t: number,
   ctx: EvalContext,
-): void {
-  let entries = state.win[rule.id] ?? [];
-  const entry: WindowEntry = { t, id: ind.eventId };
+): boolean {
+  let v: number | string | undefined;
   if (rule.value !== undefined) {
-    const v = rule.value(ind);
-    if (typeof v === 'number' || typeof v === 'string') entry.v = v;
-    else if (rule.aggregate !== 'count') return; // nothing to sum or count distinctly
+    const raw = rule.value(ind);
+    if (typeof raw === 'number' || typeof raw === 'string') v = raw;
+    else if (rule.aggregate !== 'count') return false; // nothing to sum or count distinctly
   }
   const label = indicatorLabel(ind);
-  if (label !== undefined) entry.l = label;
-  if ((ind.kind === 'call' && ind.callerListed === true) || (ind.kind === 'transfer' && ind.payeeNew))
-    entry.f = true;
-  entries.push(entry);
-  const from = t - rule.windowMs;
-  entries = entries.filter((e) => e.t >= from && e.t <= t);
-  if (entries.length > MAX_WINDOW_ENTRIES) entries = entries.slice(-MAX_WINDOW_ENTRIES);
-  state.win[rule.id] = entries;
-
-  let sum = 0;
-  const distinct = new Set<string | number>();
-  const labels: string[] = [];
-  let minT = t;
-  let listed = true;
-  for (const e of entries) {
-    if (typeof e.v === 'number') sum += e.v;
-    if (e.v !== undefined) distinct.add(e.v);
-    if (e.l !== undefined && !labels.includes(e.l)) labels.push(e.l);
-    if (e.t < minT) minT = e.t;
-    if (e.f !== true) listed = false;
-  }
-  const count = entries.length;
-  const figure = rule.aggregate === 'count' ? count : rule.aggregate === 'sum' ? sum : distinct.size;
+  const flagged =
+    (ind.kind === 'call' && ind.callerListed === true) || (ind.kind === 'transfer' && ind.payeeNew);
+  const ws = state.win[rule.id] ?? emptyWindow(rule.bucketMs);
+  state.win[rule.id] = ws;
+  addToWindow(ws, rule, {
+    t,
+    id: ind.eventId,
+    ...(v === undefined ? {} : { v }),
+    ...(label === undefined ? {} : { l: label }),
+    ...(flagged ? { f: true } : {}),
+  });
+  const { count, sum, distinct, minT, listed, labels, eventIds } = windowFigures(ws, rule, t);
+  const figure = rule.aggregate === 'count' ? count : rule.aggregate === 'sum' ? sum : distinct;
   const over = rule.op === 'gt' ? figure > rule.threshold : figure >= rule.threshold;
-  if (!over) return;
+  if (!over) return true;
   const spanMin = Math.max(1, Math.ceil((t - minT) / 60_000));
   const phrase =
     rule.explain !== undefined
@@ -130,7 +140,7 @@ function applyWindow(
           ...templateValues(ind, [...ctx.matchedKeywords]),
           count,
           sum: Math.round(sum).toLocaleString('en-US'),
-          distinct: distinct.size,
+          distinct,
           spanMin,
         })
       : windowPhrase({
@@ -138,7 +148,7 @@ function applyWindow(
           aggregate: rule.aggregate,
           count,
           sum,
-          distinct: distinct.size,
+          distinct,
           spanMin,
           labels: labels.slice(0, 5),
           listed,
@@ -151,10 +161,7 @@ function applyWindow(
     windowMin: rule.windowMs / 60_000,
     count,
     spanMin,
-    eventIds: entries
-      .slice(-10)
-      .map((e) => e.id)
-      .join(','),
+    eventIds: eventIds.join(','),
   };
   if (rule.aggregate !== 'count') values.field = rule.field ?? '';
   const ev: Evidence = {
@@ -166,34 +173,38 @@ function applyWindow(
     values,
   };
   fire(state, rule, t, phrase, [ev]);
+  return true;
 }
 
+/** Advances, starts or expires the rule's partial matches; false when nothing changed. */
 function applySequence(
   state: SubjectState,
   rule: CompiledSequenceRule,
   ind: FraudIndicator,
   t: number,
   ctx: EvalContext,
-): void {
+): boolean {
   const n = rule.steps.length;
   const runs: (SequenceRun | null)[] = state.seq[rule.id] ?? new Array<SequenceRun | null>(n - 1).fill(null);
+  let changed = false;
   // Drop runs whose time is up.
   for (let k = 0; k < runs.length; k++) {
     const r = runs[k];
-    if (r != null && t - r.s > rule.withinMs) runs[k] = null;
+    if (r != null && t - r.s > rule.withinMs) {
+      runs[k] = null;
+      changed = true;
+    }
   }
   let evidence: Evidence | undefined;
-  const evidenceOf = () => {
-    evidence ??= indicatorEvidence(ind, [...ctx.matchedKeywords], rule.id);
-    return evidence;
-  };
   // Highest step first, so one indicator advances a run by one step at most.
   for (let k = n - 1; k >= 1; k--) {
     const prev = runs[k - 1];
     if (prev == null) continue;
     const step = rule.steps[k];
     if (step === undefined || step.kind !== ind.kind || !step.test(ctx)) continue;
-    const advanced: SequenceRun = { s: prev.s, ev: [...prev.ev, evidenceOf()] };
+    evidence ??= indicatorEvidence(ind, [...ctx.matchedKeywords], rule.id);
+    const advanced: SequenceRun = { s: prev.s, ev: [...prev.ev, evidence] };
+    changed = true;
     if (k === n - 1) {
       const spanMin = Math.max(1, Math.ceil((t - prev.s) / 60_000));
       const phrase =
@@ -216,18 +227,37 @@ function applySequence(
   }
   const first = rule.steps[0];
   if (first !== undefined && first.kind === ind.kind && first.test(ctx)) {
-    runs[0] = { s: t, ev: [evidenceOf()] };
+    evidence ??= indicatorEvidence(ind, [...ctx.matchedKeywords], rule.id);
+    runs[0] = { s: t, ev: [evidence] };
+    changed = true;
   }
-  if (runs.some((r) => r != null)) state.seq[rule.id] = runs;
+  if (runs.some(isRun)) state.seq[rule.id] = runs;
   else delete state.seq[rule.id];
+  return changed;
 }
 
-function applyIndicator(c: CompiledRuleSet, state: SubjectState, ind: FraudIndicator, t: number): void {
-  if (ind.gridCellId !== undefined) state.grid = ind.gridCellId;
-  if (ind.location !== undefined) state.loc = ind.location;
+/**
+ * Applies one indicator to the state. Returns false when it changed nothing that scoring uses (no
+ * rule fired, no window counted it, no sequence moved, same grid cell and location): a subject with
+ * no state need not get one for it, since processing the indicator again would change nothing either.
+ */
+function applyIndicator(c: CompiledRuleSet, state: SubjectState, ind: FraudIndicator, t: number): boolean {
+  let changed = false;
+  if (ind.gridCellId !== undefined && ind.gridCellId !== state.grid) {
+    state.grid = ind.gridCellId;
+    changed = true;
+  }
+  if (
+    ind.location !== undefined &&
+    (state.loc?.lat !== ind.location.lat || state.loc?.lon !== ind.location.lon)
+  ) {
+    state.loc = ind.location;
+    changed = true;
+  }
   const listed = listStatus(c, ind);
-  if (listed === 'allow') return;
+  if (listed === 'allow') return changed;
   if (listed === 'deny') {
+    changed = true;
     const ev = indicatorEvidence(ind, [], DENY_RULE_ID);
     fire(
       state,
@@ -244,7 +274,7 @@ function applyIndicator(c: CompiledRuleSet, state: SubjectState, ind: FraudIndic
     );
   }
   const rules = c.byKind.get(ind.kind);
-  if (rules === undefined) return;
+  if (rules === undefined) return changed;
   const ctx = new EvalContext(ind, c.keywordSets);
   for (const rule of rules) {
     switch (rule.kind) {
@@ -255,20 +285,22 @@ function applyIndicator(c: CompiledRuleSet, state: SubjectState, ind: FraudIndic
           const phrase =
             rule.explain !== undefined ? fillTemplate(rule.explain, templateValues(ind, kws)) : ev.summary;
           fire(state, rule, t, phrase, [...(state.fired[rule.id]?.ev ?? []), ev]);
+          changed = true;
         }
         break;
       case 'window':
-        if (rule.when.test(ctx)) applyWindow(state, rule, ind, t, ctx);
+        if (rule.when.test(ctx) && applyWindow(state, rule, ind, t, ctx)) changed = true;
         break;
       case 'sequence':
-        applySequence(state, rule, ind, t, ctx);
+        if (applySequence(state, rule, ind, t, ctx)) changed = true;
         break;
       default: {
         const never: never = rule;
-        throw new Error(`unknown rule ${JSON.stringify(never)}`);
+        throw new UnreachableError('rule kind', never);
       }
     }
   }
+  return changed;
 }
 
 export interface Assessment {
@@ -338,10 +370,11 @@ function buildAlert(
   const phrases: BilingualText[] = [];
   const seenPhrases = new Set<string>();
   for (const [, f] of assessment.fired) {
-    const key = `${f.phrase.zh}\u0000${f.phrase.en}`;
+    const phrase = phraseOf(f);
+    const key = `${phrase.zh}\u0000${phrase.en}`;
     if (seenPhrases.has(key)) continue;
     seenPhrases.add(key);
-    phrases.push(f.phrase);
+    phrases.push(phrase);
   }
   const script = c.scripts[assessment.fraudType] ??
     DEFAULT_SCRIPTS[assessment.fraudType] ?? { zh: '', en: '' };
@@ -387,52 +420,56 @@ function closeAlert(a: AlertState, t: number, causedBy: string[]): Alert {
   return a.last;
 }
 
-function remember(state: SubjectState, id: string, t: number, horizonMs: number): void {
-  state.seen[id] = t;
-  const ids = Object.keys(state.seen);
-  if (ids.length <= MAX_SEEN) return;
-  const cutoff = state.lastT - horizonMs;
-  const entries = Object.entries(state.seen)
-    .filter(([, at]) => at >= cutoff)
-    .sort((x, y) => x[1] - y[1]);
-  state.seen = Object.fromEntries(entries.slice(-MAX_SEEN));
-}
-
-/** Drops window entries, runs and firings older than the rule set cares about. */
+/** Drops window buckets, runs and firings older than the rule set cares about. */
 function prune(c: CompiledRuleSet, state: SubjectState): void {
   const now = state.lastT;
   if (state.alert?.status !== 'open') {
     for (const [id, f] of Object.entries(state.fired)) if (f.at < now - c.alertTtlMs) delete state.fired[id];
   }
-  const cutoff = now - c.horizonMs;
-  for (const [id, at] of Object.entries(state.seen)) if (at < cutoff) delete state.seen[id];
-  for (const [id, entries] of Object.entries(state.win)) {
-    const keep = entries.filter((e) => e.t >= cutoff);
-    if (keep.length === 0) delete state.win[id];
-    else state.win[id] = keep;
+  for (const [id, ws] of Object.entries(state.win)) {
+    const rule = c.windowRules.get(id);
+    if (rule === undefined) {
+      delete state.win[id]; // the rule left the rule set
+      continue;
+    }
+    if (ws.g !== rule.bucketMs) fitToRule(ws, rule);
+    evictBefore(ws, now - rule.windowMs);
+    if (ws.b.length === 0) delete state.win[id];
   }
 }
 
 /**
  * Applies one subject's indicators (in partition order) to its state. Takes ownership of `prev`.
  * Emits at most one new revision of the subject's alert per call (plus the close of an expired one),
- * or re-sends the last revision when the indicators that caused it are delivered again.
+ * or re-sends the last revision when an indicator that caused it is delivered again and the call
+ * makes no newer revision of that alert.
+ *
+ * An indicator is a redelivery when its position (`positions[i]`, e.g. partition and offset) is at or
+ * below the subject's last processed one, or when its event id is in the seen-set.
  */
 export function scoreSubject(
   c: CompiledRuleSet,
   subjectId: string,
   prev: SubjectState | undefined,
   indicators: readonly FraudIndicator[],
+  positions?: readonly (StreamPosition | undefined)[],
 ): ScoreResult {
   const state = prev ?? emptyState();
   const alerts: Alert[] = [];
+  const causes: string[] = [];
   const fresh: string[] = [];
+  const freshIds = new Set<string>();
   let duplicates = 0;
-  let resend = false;
-  for (const ind of indicators) {
-    if (state.seen[ind.eventId] !== undefined || fresh.includes(ind.eventId)) {
+  let changed = false;
+  let resendCause: string | undefined;
+  // Plain loops and module-level helpers on this path: tsx (esbuild keepNames) names every closure
+  // it creates, which costs more than the closure.
+  for (let i = 0; i < indicators.length; i++) {
+    const ind = indicators[i] as FraudIndicator;
+    const position = positions?.[i];
+    if (atOrBelowPosition(state, position) || wasSeen(state, ind.eventId) || freshIds.has(ind.eventId)) {
       duplicates++;
-      if (state.alert?.causedBy.includes(ind.eventId)) resend = true;
+      if (state.alert?.causedBy.includes(ind.eventId)) resendCause = ind.eventId;
       continue;
     }
     const parsed = Date.parse(ind.occurredAt);
@@ -441,17 +478,40 @@ export function scoreSubject(
     if (a?.status === 'open' && t - a.updatedAt > c.alertTtlMs) {
       // Not upgraded for alertTtlMin: the episode is over.
       alerts.push(closeAlert(a, a.updatedAt + c.alertTtlMs, [ind.eventId]));
+      causes.push(ind.eventId);
       state.fired = {};
+      changed = true;
     }
     if (t > state.lastT) state.lastT = t;
-    applyIndicator(c, state, ind, t);
-    remember(state, ind.eventId, t, c.horizonMs);
+    if (applyIndicator(c, state, ind, t)) changed = true;
+    remember(state, ind.eventId, t, state.lastT - c.horizonMs);
+    advancePosition(state, position);
     fresh.push(ind.eventId);
+    freshIds.add(ind.eventId);
   }
-  if (fresh.length === 0) {
-    if (resend && state.alert !== undefined) alerts.push(state.alert.last);
-    return { state, alerts, duplicates };
+  if (fresh.length > 0 && scoreEpisode(c, subjectId, state, fresh, alerts, causes)) changed = true;
+  // A redelivered indicator caused the last revision, which may never have reached the broker: send
+  // it again unless this call made a newer revision of the same alert.
+  const a = state.alert;
+  if (resendCause !== undefined && a !== undefined && !alerts.some((x) => x.alertId === a.id)) {
+    alerts.push(a.last);
+    causes.push(resendCause);
   }
+  return { state, alerts, causes, duplicates, changed: changed || (prev !== undefined && fresh.length > 0) };
+}
+
+/**
+ * After fresh indicators: prunes, assesses, and raises or upgrades the subject's alert. Returns
+ * whether it made a revision.
+ */
+function scoreEpisode(
+  c: CompiledRuleSet,
+  subjectId: string,
+  state: SubjectState,
+  fresh: readonly string[],
+  alerts: Alert[],
+  causes: string[],
+): boolean {
   prune(c, state);
   const assessment = assess(c, state);
   const now = state.lastT;
@@ -471,11 +531,12 @@ export function scoreSubject(
       a.causedBy = fresh.slice(-64);
       a.last = buildAlert(c, subjectId, state, a, assessment);
       alerts.push(a.last);
+      causes.push(fresh.at(-1) as string);
+      return true;
     }
-  } else if (
-    assessment.level !== undefined &&
-    !(state.cooldownUntil !== undefined && now < state.cooldownUntil)
-  ) {
+    return false;
+  }
+  if (assessment.level !== undefined && !(state.cooldownUntil !== undefined && now < state.cooldownUntil)) {
     const episodeStart = Math.min(...assessment.fired.map(([, f]) => f.first));
     const next: AlertState = {
       id: `al-${subjectId}-${Math.floor(episodeStart / 1000)}`,
@@ -493,8 +554,10 @@ export function scoreSubject(
     next.last = buildAlert(c, subjectId, state, next, assessment);
     state.alert = next;
     alerts.push(next.last);
+    causes.push(fresh.at(-1) as string);
+    return true;
   }
-  return { state, alerts, duplicates };
+  return false;
 }
 
 /**
@@ -506,15 +569,16 @@ export function applyOutcome(
   c: CompiledRuleSet,
   prev: SubjectState | undefined,
   label: OutcomeLabel,
-): { state: SubjectState; alerts: Alert[] } {
+): { state: SubjectState; alerts: Alert[]; duplicate: boolean } {
   const state = prev ?? emptyState();
-  if (state.seen[label.eventId] !== undefined) {
-    return { state, alerts: state.alert?.causedBy.includes(label.eventId) ? [state.alert.last] : [] };
+  if (wasSeen(state, label.eventId)) {
+    const alerts = state.alert?.causedBy.includes(label.eventId) ? [state.alert.last] : [];
+    return { state, alerts, duplicate: true };
   }
   const parsed = Date.parse(label.labelledAt);
   const t = Number.isNaN(parsed) ? state.lastT : parsed;
   if (t > state.lastT) state.lastT = t;
-  remember(state, label.eventId, t, c.horizonMs);
+  remember(state, label.eventId, t, state.lastT - c.horizonMs);
   const alerts: Alert[] = [];
   const a = state.alert;
   if (a !== undefined && a.id === label.alertId) {
@@ -524,5 +588,5 @@ export function applyOutcome(
     state.seq = {};
     state.cooldownUntil = Math.max(state.cooldownUntil ?? 0, t + c.cooldownMs);
   }
-  return { state, alerts };
+  return { state, alerts, duplicate: false };
 }

@@ -18,21 +18,12 @@ import type {
   SequenceRule,
   WindowRule,
 } from '@fenghuo/contracts';
+import { canonicalNumber } from '@fenghuo/kit/mask';
+import { RuleCompileError, UnreachableError } from './errors.ts';
 import { KeywordSets } from './keywords.ts';
-import { canonicalNumber } from './mask.ts';
+import { bucketWidth, distinctCap } from './window.ts';
 
 const MINUTE_MS = 60_000;
-
-/** Thrown when a rule set passes the schema but cannot run (unknown keyword set, bad regex, …). */
-export class RuleCompileError extends Error {
-  constructor(
-    message: string,
-    readonly ruleId?: string,
-  ) {
-    super(ruleId === undefined ? message : `rule ${ruleId}: ${message}`);
-    this.name = 'RuleCompileError';
-  }
-}
 
 /** Per-indicator evaluation scratch: keyword hits are computed once per field, whatever the rule count. */
 export class EvalContext {
@@ -98,7 +89,7 @@ function inList(sets: ListSets, list: keyof ListSets, value: string): boolean {
       return sets.apps.has(value.trim().toLowerCase());
     default: {
       const never: never = list;
-      throw new Error(`unknown list ${String(never)}`);
+      throw new UnreachableError('list', never);
     }
   }
 }
@@ -154,7 +145,9 @@ function compileFieldCondition(
       try {
         re = new RegExp(c.pattern, c.flags ?? '');
       } catch (err) {
-        throw new RuleCompileError(`bad regex /${c.pattern}/: ${(err as Error).message}`, ruleId);
+        throw new RuleCompileError(`bad regex /${c.pattern}/: ${(err as Error).message}`, ruleId, {
+          cause: err,
+        });
       }
       return (ctx) => {
         const v = get(ctx.indicator);
@@ -258,6 +251,10 @@ export interface CompiledWindowRule extends CompiledRuleBase {
   readonly windowMs: number;
   readonly op: WindowRule['op'];
   readonly threshold: number;
+  /** Width of the window's time buckets (see window.ts). */
+  readonly bucketMs: number;
+  /** Most distinct values kept for a `distinct` aggregate. */
+  readonly distinctCap: number;
 }
 export interface CompiledSequenceRule extends CompiledRuleBase {
   readonly kind: 'sequence';
@@ -282,6 +279,8 @@ export interface CompiledRuleSet {
   readonly rules: readonly CompiledRule[];
   /** Rules (match and window) whose predicate is on this kind, and sequences with a step on it. */
   readonly byKind: ReadonlyMap<FraudIndicatorKind, readonly CompiledRule[]>;
+  /** Window rules by id (a subject's window state of a rule no longer in the set is dropped). */
+  readonly windowRules: ReadonlyMap<string, CompiledWindowRule>;
   readonly scripts: FraudRuleSet['scripts'];
 }
 
@@ -319,6 +318,8 @@ function compileRule(
         windowMs: r.windowMin * MINUTE_MS,
         op: r.op,
         threshold: r.threshold,
+        bucketMs: bucketWidth(r.windowMin * MINUTE_MS),
+        distinctCap: distinctCap(r.threshold),
       };
     }
     case 'sequence': {
@@ -358,6 +359,7 @@ export function compileRuleSet(ruleSet: FraudRuleSet): CompiledRuleSet {
     if (!list.includes(r)) list.push(r);
     byKind.set(kind, list);
   };
+  const windowRules = new Map<string, CompiledWindowRule>();
   let horizonMs = Math.max(ruleSet.alertTtlMin, ruleSet.cooldownMin) * MINUTE_MS;
   for (const r of rules) {
     if (r.kind === 'sequence') {
@@ -365,7 +367,10 @@ export function compileRuleSet(ruleSet: FraudRuleSet): CompiledRuleSet {
       horizonMs = Math.max(horizonMs, r.withinMs);
     } else {
       add(r.when.kind, r);
-      if (r.kind === 'window') horizonMs = Math.max(horizonMs, r.windowMs);
+      if (r.kind === 'window') {
+        horizonMs = Math.max(horizonMs, r.windowMs);
+        windowRules.set(r.id, r);
+      }
     }
   }
   return {
@@ -382,6 +387,7 @@ export function compileRuleSet(ruleSet: FraudRuleSet): CompiledRuleSet {
     deny: lists.deny,
     rules,
     byKind,
+    windowRules,
     scripts: ruleSet.scripts,
   };
 }
@@ -403,7 +409,7 @@ export function listedEntity(
       return undefined;
     default: {
       const never: never = ind;
-      throw new Error(`unknown indicator ${JSON.stringify(never)}`);
+      throw new UnreachableError('indicator kind', never);
     }
   }
 }

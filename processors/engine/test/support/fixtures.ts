@@ -1,4 +1,4 @@
-/** Indicator and rule-set builders for the engine's unit tests. */
+/** Indicator and rule-set builders, and state probes, for tests of the engine and its users. */
 import type {
   AppInstallIndicator,
   CallIndicator,
@@ -6,6 +6,7 @@ import type {
   SmsIndicator,
   TransferIndicator,
 } from '@fenghuo/contracts';
+import type { SubjectState } from '../../src/index.ts';
 
 export const T0 = Date.parse('2026-11-27T08:00:00.000Z');
 export const at = (min: number) => new Date(T0 + min * 60_000).toISOString();
@@ -152,4 +153,9 @@ export function ruleSet(over: Partial<FraudRuleSet> = {}): FraudRuleSet {
     ],
     ...over,
   };
+}
+
+/** How many indicators a subject's window of `ruleId` holds (the sum of its buckets' counts). */
+export function windowCount(state: SubjectState, ruleId: string): number {
+  return (state.win[ruleId]?.b ?? []).reduce((n, b) => n + b[1], 0);
 }

@@ -1,9 +1,10 @@
 import { Codecs, type FraudIndicator } from '@fenghuo/contracts';
 import { beforeEach, describe, expect, it } from 'vitest';
-import { type CompiledRuleSet, compileRuleSet, RuleCompileError } from './compile.ts';
+import { app, at, call, ruleSet, sms, transfer, windowCount } from '../test/support/index.ts';
+import { type CompiledRuleSet, compileRuleSet } from './compile.ts';
+import { RuleCompileError } from './errors.ts';
 import { applyOutcome, assess, scoreSubject } from './score.ts';
-import type { SubjectState } from './state.ts';
-import { app, at, call, ruleSet, sms, transfer } from './test-fixtures.ts';
+import { decodeState, encodeState, MAX_SEEN, type SubjectState } from './state.ts';
 
 let c: CompiledRuleSet;
 beforeEach(() => {
@@ -16,7 +17,7 @@ function run(subject: string, ...batches: FraudIndicator[][]) {
   const alerts = [];
   for (const batch of batches) {
     const r = scoreSubject(c, subject, state, batch);
-    state = JSON.parse(JSON.stringify(r.state)) as SubjectState; // as if through Redis
+    state = decodeState(encodeState(r.state)); // as if through Redis
     alerts.push(...r.alerts);
   }
   return { state: state as SubjectState, alerts };
@@ -171,7 +172,58 @@ describe('one alert per victim', () => {
     expect(again.duplicates).toBe(3);
     expect(again.alerts).toEqual(first.alerts);
     // ...and counts nothing twice.
-    expect(again.state.win['listed-calls-20m']).toHaveLength(3);
+    expect(windowCount(again.state, 'listed-calls-20m')).toBe(3);
+  });
+
+  it('re-sends a revision whose cause is redelivered together with new indicators that change nothing', () => {
+    // The revision was saved but never published (crash); the redelivered batch has one more call.
+    const batch = [call('s1', 0), call('s1', 5), call('s1', 10)];
+    const first = run('s1', batch);
+    const unlisted = call('s1', 11, { callerListed: false });
+    const again = scoreSubject(c, 's1', first.state, [...batch, unlisted]);
+    expect(again.duplicates).toBe(3);
+    expect(again.alerts).toEqual(first.alerts);
+    expect(again.causes).toEqual([batch[2]?.eventId]);
+  });
+
+  it('knows a redelivered offset as processed after the seen-set forgot its event id', () => {
+    const stream = '7';
+    const many = Array.from({ length: MAX_SEEN + 50 }, (_, i) =>
+      call('s1', i / 100, { callerListed: false }),
+    );
+    const positions = many.map((_, i) => ({ stream, seq: i }));
+    const { state } = scoreSubject(c, 's1', undefined, many, positions);
+    expect(state.seen.has(many[0]?.eventId as string)).toBe(false);
+    const redelivered = scoreSubject(c, 's1', state, many.slice(0, 5), positions.slice(0, 5));
+    expect(redelivered.duplicates).toBe(5);
+    // Without its position the forgotten event would count again: the id alone no longer tells.
+    expect(scoreSubject(c, 's1', decodeState(encodeState(state)), many.slice(0, 1)).duplicates).toBe(0);
+  });
+
+  it('keeps a busy resident state bounded: it stops growing with the history', () => {
+    const rs = compileRuleSet(
+      ruleSet({ rules: [...ruleSet().rules.filter((r) => r.id !== 'payees-distinct')] }),
+    );
+    let state: SubjectState | undefined;
+    const sizes: number[] = [];
+    for (let b = 0; b < 50; b++) {
+      const batch: FraudIndicator[] = [];
+      for (let i = 0; i < 100; i++) {
+        const min = b * 10 + i / 10;
+        if (i % 3 === 0)
+          batch.push(call('busy', min, { callerNumber: `1700000${String(i).padStart(4, '0')}` }));
+        else if (i % 3 === 1) batch.push(transfer('busy', min, 10, { payeeAccount: `62220000${i}` }));
+        else batch.push(sms('busy', min, '公安局 安全账户 洗钱'));
+      }
+      state = scoreSubject(rs, 'busy', state, batch).state;
+      sizes.push(encodeState(state).length);
+    }
+    const last = state as SubjectState;
+    expect(last.seen.size).toBeLessThanOrEqual(MAX_SEEN);
+    for (const ws of Object.values(last.win)) expect(ws.b.length).toBeLessThanOrEqual(61);
+    // After 1,000 indicators and after 5,000: the same size, give or take the changing figures.
+    expect(sizes[49]).toBeLessThan((sizes[9] as number) * 1.1);
+    expect(sizes[49]).toBeLessThan(64 * 1024);
   });
 
   it('does not re-send for unrelated duplicates', () => {
@@ -224,7 +276,7 @@ describe('outcomes', () => {
     const { state, alerts } = run('s1', [call('s1', 0), call('s1', 5), call('s1', 10)]);
     const l = label(alerts[0]?.alertId as string, 15);
     const once = applyOutcome(c, state, l);
-    const twice = applyOutcome(c, JSON.parse(JSON.stringify(once.state)) as SubjectState, l);
+    const twice = applyOutcome(c, decodeState(encodeState(once.state)), l);
     expect(twice.alerts).toEqual(once.alerts);
     expect(twice.state.cooldownUntil).toBe(once.state.cooldownUntil);
   });

@@ -11,7 +11,7 @@ import type {
   FraudType,
   IndicatorPredicate,
 } from '@fenghuo/contracts';
-import { DEFAULT_SCRIPTS } from '../engine/explain.ts';
+import { DEFAULT_SCRIPTS } from '../explain.ts';
 import { KEYWORD_SETS, type KeywordSetName } from './keywords.ts';
 
 const TEXT_KINDS = ['sms', 'report'] as const;

@@ -1,6 +1,6 @@
 /**
  * Subject state in Redis: one string key per subject (`fs:s:<subjectId>`, value `<version>|<state
- * JSON>`; most states are 100 B – 2 kB), read for a whole Kafka batch with ONE `MGET` and written
+ * JSON>`, see `encodeState`; bounded, most states are 100 B – 2 kB), read for a whole Kafka batch with ONE `MGET` and written
  * back with ONE call of a compare-and-set Lua script over all the batch's keys — two round trips and
  * two commands per batch, whatever the number of subjects.
  *
@@ -15,7 +15,8 @@
  * partition or fall back to one script call per key in a pipeline.)
  */
 import type { Redis } from 'ioredis';
-import type { SubjectState } from './engine/state.ts';
+import { decodeState, encodeState } from '../state.ts';
+import type { SaveOptions, StateStore, StateWrite, Versioned } from './state-store.ts';
 
 const CAS_SCRIPT = `
 local ttl = ARGV[1]
@@ -34,24 +35,6 @@ end
 return lost
 `;
 
-export interface Versioned {
-  /** '0' when the subject has no state yet. */
-  readonly version: string;
-  readonly state: SubjectState | undefined;
-}
-
-export interface StateWrite {
-  readonly subjectId: string;
-  readonly expectedVersion: string;
-  readonly state: SubjectState;
-}
-
-export interface StateStore {
-  load(subjectIds: readonly string[]): Promise<Map<string, Versioned>>;
-  /** Writes every state whose version still matches; returns the subjects whose write lost. */
-  save(writes: readonly StateWrite[], ttlMs: number): Promise<Set<string>>;
-}
-
 type CasRedis = Redis & {
   fraudStateCas(numKeys: number, ...args: string[]): Promise<number[]>;
 };
@@ -65,7 +48,7 @@ export function parseStored(value: string | null): Versioned {
   if (value === null) return { version: '0', state: undefined };
   const bar = value.indexOf('|');
   if (bar <= 0) return { version: '0', state: undefined };
-  return { version: value.slice(0, bar), state: JSON.parse(value.slice(bar + 1)) as SubjectState };
+  return { version: value.slice(0, bar), state: decodeState(value.slice(bar + 1)) };
 }
 
 export class RedisStateStore implements StateStore {
@@ -76,7 +59,7 @@ export class RedisStateStore implements StateStore {
     this.redis = redis as CasRedis;
   }
 
-  async load(subjectIds: readonly string[]): Promise<Map<string, Versioned>> {
+  async load(subjectIds: readonly string[], _nowMs?: number): Promise<Map<string, Versioned>> {
     const out = new Map<string, Versioned>();
     if (subjectIds.length === 0) return out;
     const values = await this.redis.mget(subjectIds.map(stateKey));
@@ -86,50 +69,16 @@ export class RedisStateStore implements StateStore {
     return out;
   }
 
-  async save(writes: readonly StateWrite[], ttlMs: number): Promise<Set<string>> {
+  async save(writes: readonly StateWrite[], { ttlMs }: SaveOptions): Promise<Set<string>> {
     const lost = new Set<string>();
     if (writes.length === 0) return lost;
     const keys = writes.map((w) => stateKey(w.subjectId));
     const args: string[] = [String(Math.max(1, Math.round(ttlMs)))];
-    for (const w of writes) args.push(w.expectedVersion, JSON.stringify(w.state));
+    for (const w of writes) args.push(w.expectedVersion, encodeState(w.state));
     const losers = await this.redis.fraudStateCas(keys.length, ...keys, ...args);
     for (const i of losers) {
       const w = writes[i - 1];
       if (w !== undefined) lost.add(w.subjectId);
-    }
-    return lost;
-  }
-}
-
-/** In-memory store with the same compare-and-set semantics, for unit tests. */
-export class MemoryStateStore implements StateStore {
-  readonly data = new Map<string, { version: number; json: string }>();
-  loads = 0;
-  saves = 0;
-
-  async load(subjectIds: readonly string[]): Promise<Map<string, Versioned>> {
-    this.loads++;
-    const out = new Map<string, Versioned>();
-    for (const id of subjectIds) {
-      const d = this.data.get(id);
-      out.set(id, {
-        version: String(d?.version ?? 0),
-        state: d === undefined ? undefined : (JSON.parse(d.json) as SubjectState),
-      });
-    }
-    return out;
-  }
-
-  async save(writes: readonly StateWrite[]): Promise<Set<string>> {
-    this.saves++;
-    const lost = new Set<string>();
-    for (const w of writes) {
-      const cur = this.data.get(w.subjectId)?.version ?? 0;
-      if (String(cur) !== w.expectedVersion) {
-        lost.add(w.subjectId);
-        continue;
-      }
-      this.data.set(w.subjectId, { version: cur + 1, json: JSON.stringify(w.state) });
     }
     return lost;
   }
