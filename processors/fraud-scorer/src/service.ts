@@ -98,6 +98,7 @@ export async function startScorer(components: ScorerComponents): Promise<Running
       topic: Topic.RulesSets,
       onCrash,
       topicPrefix: config.kafkaTopicPrefix,
+      sessionTimeoutMs: config.kafkaSessionTimeoutMs,
       fromBeginning: true,
       handleBatch: async (events) => {
         for (const { event, log } of events) {
@@ -117,6 +118,7 @@ export async function startScorer(components: ScorerComponents): Promise<Running
       topic: Topic.OutcomesLabelled,
       onCrash,
       topicPrefix: config.kafkaTopicPrefix,
+      sessionTimeoutMs: config.kafkaSessionTimeoutMs,
       handleBatch: async (events) => {
         const stats = await handleOutcomeBatch(events, deps);
         metrics.alerts.inc(stats.revisions);
@@ -132,11 +134,12 @@ export async function startScorer(components: ScorerComponents): Promise<Running
       topic: Topic.FraudIndicators,
       onCrash,
       topicPrefix: config.kafkaTopicPrefix,
+      sessionTimeoutMs: config.kafkaSessionTimeoutMs,
       partitionsConsumedConcurrently: config.partitionsConcurrently,
       consumer: { maxBytesPerPartition: config.maxBytesPerPartition },
       handleBatch: async (events, ctx) => {
         const end = metrics.batchSeconds.startTimer();
-        const stats = await handleIndicatorBatch(events, deps);
+        const stats = await handleIndicatorBatch(events, deps, ctx);
         end();
         metrics.indicators.inc(stats.events);
         metrics.duplicates.inc(stats.duplicates);
