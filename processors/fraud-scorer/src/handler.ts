@@ -65,16 +65,9 @@ export function fairRounds<T extends { readonly event: { readonly subjectId: str
   return rounds;
 }
 
-/** What the indicator handler uses of the consumer's batch context (the kit's `BatchContext`). */
-export interface RoundContext {
-  /** Keeps the group membership alive between rounds of a long batch. */
-  heartbeat(): Promise<void>;
-}
-
 export async function handleIndicatorBatch(
   consumed: readonly ConsumedInput<FraudIndicator>[],
   deps: HandlerDeps,
-  ctx?: RoundContext,
 ): Promise<BatchStats> {
   const rounds = fairRounds(consumed, deps.maxPerSubjectPerRound ?? DEFAULT_MAX_PER_SUBJECT_PER_ROUND);
   let duplicates = 0;
@@ -86,7 +79,6 @@ export async function handleIndicatorBatch(
     duplicates += stats.duplicates;
     revisionCount += stats.revisions;
     casConflicts += stats.casConflicts;
-    if (rounds.length > 1) await ctx?.heartbeat();
   }
   return {
     events: consumed.length,

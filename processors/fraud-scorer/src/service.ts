@@ -139,7 +139,7 @@ export async function startScorer(components: ScorerComponents): Promise<Running
       consumer: { maxBytesPerPartition: config.maxBytesPerPartition },
       handleBatch: async (events, ctx) => {
         const end = metrics.batchSeconds.startTimer();
-        const stats = await handleIndicatorBatch(events, deps, ctx);
+        const stats = await handleIndicatorBatch(events, deps);
         end();
         metrics.indicators.inc(stats.events);
         metrics.duplicates.inc(stats.duplicates);

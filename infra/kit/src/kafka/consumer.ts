@@ -75,7 +75,7 @@ interface CommonConsumerOptions {
    * How long the group waits for a silent member (a crashed or killed instance) before it moves that
    * member's partitions: a replacement started at once waits this long before it consumes.
    * kafkajs's 30 s would hold a victim's alerts for half a minute after a crash; heartbeats go every
-   * third of it (at most every 3 s).
+   * third of it (at most every 3 s), also while a long batch runs.
    * @defaultValue {@link DEFAULT_SESSION_TIMEOUT_MS}
    */
   readonly sessionTimeoutMs?: number;
@@ -184,6 +184,7 @@ export async function runMultiTopicConsumer<K extends TopicName>(
     heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
     ...opts.consumer,
   };
+  const heartbeatMs = config.heartbeatInterval ?? 3_000;
   const consumer = opts.kafka.consumer(config);
 
   const deadLetter = async (
@@ -317,9 +318,23 @@ export async function runMultiTopicConsumer<K extends TopicName>(
     }
   };
 
+  /**
+   * kafkajs heartbeats only between batches. A batch that takes longer than the session time-out
+   * (a big fetch over many partitions at once, on a busy machine) would get this instance thrown out
+   * of the group although it is working, and its partitions reassigned mid-batch: heartbeat on a
+   * timer while the batch runs (kafkajs sends at most one per heartbeat interval; a refusal during a
+   * rebalance surfaces at the batch's end, where kafkajs handles it).
+   */
   const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
     if (payload.batch.isEmpty() || !payload.isRunning() || payload.isStale()) return;
-    await processBatch(payload);
+    const beat = setInterval(() => {
+      payload.heartbeat().catch(() => undefined);
+    }, heartbeatMs);
+    try {
+      await processBatch(payload);
+    } finally {
+      clearInterval(beat);
+    }
   };
 
   consumer.on(consumer.events.CRASH, ({ payload }) => {
