@@ -47,5 +47,5 @@ export const builtinInterceptionSettings: InterceptionSettings = {
   changePenalty: 0.02,
   replanIntervalSec: 15,
   pursuitTimeoutSec: 1800,
-  planBudgetMs: 120,
+  planBudgetMs: 100,
 };
