@@ -136,7 +136,8 @@ export interface CoverageInstance {
 
 /**
  * Builds the pairs from each unit's drive time to every candidate (`unitTimes[u][c]`, Infinity when
- * it cannot get there). A unit keeps its `maxPairsPerUnit` best candidates by routes covered.
+ * it cannot get there). A unit keeps its `maxPairsPerUnit` best candidates by routes covered, and
+ * always the candidate `keep[u]` (its checkpoint in the last plan) when it still covers a route.
  */
 export function buildCoverage(
   cands: CandidateSet,
@@ -144,6 +145,7 @@ export function buildCoverage(
   unitTimes: readonly Float64Array[],
   delaySec: number,
   maxPairsPerUnit: number,
+  keep?: Int32Array,
 ): CoverageInstance {
   const m = cands.node.length;
   const words = Math.max(1, Math.ceil(routeCount / 32));
@@ -160,7 +162,8 @@ export function buildCoverage(
       if (k > 0) list.push({ c, k });
     }
     if (list.length > maxPairsPerUnit) {
-      list.sort((a, b) => b.k - a.k || a.c - b.c);
+      const kept = keep?.[u] ?? -1;
+      list.sort((a, b) => Number(b.c === kept) - Number(a.c === kept) || b.k - a.k || a.c - b.c);
       list.length = maxPairsPerUnit;
     }
     for (const { c, k } of list) {

@@ -140,9 +140,22 @@ export function planInterception(req: PlanRequest, settings: PlannerSettings): P
   const t2 = performance.now();
 
   const delay = req.elapsedSec + settings.safetyMarginSec;
-  const units = chooseUnits(engine, weights, req.units, cands, delay, settings.unitsConsidered, horizon);
+  const units = chooseUnits(
+    engine,
+    weights,
+    req.units,
+    cands,
+    delay,
+    settings.unitsConsidered,
+    horizon,
+    req.previous,
+  );
   const unitTimes = units.map((u) => unitTimesTo(engine, weights, u, cands, Math.max(0, horizon - delay)));
-  const inst = buildCoverage(cands, routes.count, unitTimes, delay, MAX_PAIRS_PER_UNIT);
+  const keep = Int32Array.from(units, (u) => {
+    const node = req.previous?.get(u.id);
+    return node === undefined ? -1 : (cands.indexOf[node] as number);
+  });
+  const inst = buildCoverage(cands, routes.count, unitTimes, delay, MAX_PAIRS_PER_UNIT, keep);
   const t3 = performance.now();
 
   const previous = previousPairs(inst, units, req.previous);
@@ -233,9 +246,10 @@ export function ringEdgesOf(settings: PlannerSettings, horizon: number): number[
 }
 
 /**
- * The units to plan with: all of them when few, else the `limit` best placed, ranked by one reverse
- * search from the candidates (each seeded with how much earlier than the vehicle's latest passage a
- * unit may arrive there): a unit's rank is the slack of its best candidate.
+ * The units to plan with: all of them when few, else those holding a checkpoint of the last plan
+ * and the best placed of the others up to `limit`, ranked by one reverse search from the candidates
+ * (each seeded with how much earlier than the vehicle's latest passage a unit may arrive there): a
+ * unit's rank is the slack of its best candidate.
  */
 function chooseUnits(
   engine: Dijkstra,
@@ -245,8 +259,10 @@ function chooseUnits(
   delay: number,
   limit: number,
   horizon: number,
+  previous: ReadonlyMap<string, number> | undefined,
 ): PlanUnit[] {
   if (units.length <= limit) return [...units];
+  const holding = units.filter((u) => previous?.has(u.id));
   const m = cands.node.length;
   const seeds: number[] = [];
   const seedTimes: number[] = [];
@@ -266,13 +282,18 @@ function chooseUnits(
     });
     return best - horizon + delay;
   });
-  const order = units.map((_, i) => i).filter((i) => (slack[i] as number) <= 0);
+  const order = units
+    .map((_, i) => i)
+    .filter((i) => (slack[i] as number) <= 0 && !previous?.has((units[i] as PlanUnit).id));
   order.sort(
     (a, b) =>
       (slack[a] as number) - (slack[b] as number) ||
       ((units[a] as PlanUnit).id < (units[b] as PlanUnit).id ? -1 : 1),
   );
-  return order.slice(0, limit).map((i) => units[i] as PlanUnit);
+  return [
+    ...holding,
+    ...order.slice(0, Math.max(0, limit - holding.length)).map((i) => units[i] as PlanUnit),
+  ];
 }
 
 /** One forward search from the unit: its drive time to every candidate (Infinity past `maxSec`). */
