@@ -250,3 +250,28 @@ describe('interceptor handlers', () => {
     });
   });
 });
+
+describe('plan size', () => {
+  it('thins or leaves out reach areas to keep a plan under the size limit', async () => {
+    const w2 = world();
+    const small = new PursuitPlanner({
+      city,
+      units: w2.deps.units,
+      settings: () => settings,
+      maxPlanBytes: 16 * 1024,
+    });
+    const deps = { ...w2.deps, planner: small };
+    await handleCommand(command({ type: 'watchlist_add', plate: PLATE, reason: 'r' }), deps);
+    await handleSighting(sighting(0, T0), deps);
+    const plan = w2.plans[0] as InterceptionPlan;
+    expect(plan.checkpoints.length).toBeGreaterThan(0);
+    expect(Codecs.InterceptionPlan.encode(plan).length).toBeLessThanOrEqual(16 * 1024);
+    // The full plan, every minute's reach area, would not fit.
+    const full = world();
+    await handleCommand(command({ type: 'watchlist_add', plate: PLATE, reason: 'r' }), full.deps);
+    await handleSighting(sighting(0, T0), full.deps);
+    expect(Codecs.InterceptionPlan.encode(full.plans[0] as InterceptionPlan).length).toBeGreaterThan(
+      16 * 1024,
+    );
+  });
+});
