@@ -1,7 +1,7 @@
 /**
  * The interception settings in force until the rules service publishes a version of the configured
  * settings id: two rings (what the vehicle can reach in 4 minutes, then up to the horizon), patrol
- * cars and motorcycles block, 1,000 sampled routes, 150 ms for local search. docs/interception.md
+ * cars and motorcycles block, 800 sampled routes, 100 ms for iterated local search. docs/interception.md
  * explains each value.
  */
 import type { InterceptionSettings } from '@fenghuo/contracts';
@@ -27,7 +27,7 @@ export const builtinInterceptionSettings: InterceptionSettings = {
   blockingUnitKinds: ['patrol_car', 'motorcycle'],
   unitsConsidered: 30,
   routeModel: {
-    samples: 1000,
+    samples: 800,
     edgeNoise: 0.3,
     detourSec: 15,
     nearestExitShare: 0.15,

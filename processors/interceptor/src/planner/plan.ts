@@ -150,7 +150,8 @@ export function planInterception(req: PlanRequest, settings: PlannerSettings): P
     horizon,
     req.previous,
   );
-  const unitTimes = units.map((u) => unitTimesTo(engine, weights, u, cands, Math.max(0, horizon - delay)));
+  const deadlines = deadlinesOf(cands, delay);
+  const unitTimes = units.map((u) => unitTimesTo(engine, weights, u, cands, deadlines));
   const keep = Int32Array.from(units, (u) => {
     const node = req.previous?.get(u.id);
     return node === undefined ? -1 : (cands.indexOf[node] as number);
@@ -296,15 +297,53 @@ function chooseUnits(
   ];
 }
 
-/** One forward search from the unit: its drive time to every candidate (Infinity past `maxSec`). */
+/**
+ * When a unit's search may stop: a candidate is worth reaching only by its deadline (the latest
+ * vehicle passage there less the delay), so the search ends once it is past the deadline of every
+ * candidate it has not settled yet. Candidates by deadline, latest first.
+ */
+interface Deadlines {
+  readonly order: Int32Array;
+  readonly deadline: Float64Array;
+  readonly settled: Uint32Array;
+  stamp: number;
+}
+
+function deadlinesOf(cands: CandidateSet, delay: number): Deadlines {
+  const m = cands.node.length;
+  const latest = Float64Array.from({ length: m }, (_, c) =>
+    (cands.start[c + 1] as number) > (cands.start[c] as number)
+      ? (cands.times[cands.start[c] as number] as number)
+      : 0,
+  );
+  const order = Int32Array.from({ length: m }, (_, c) => c).sort(
+    (a, b) => (latest[b] as number) - (latest[a] as number),
+  );
+  const deadline = Float64Array.from(order, (c) => (latest[c] as number) - delay);
+  return { order, deadline, settled: new Uint32Array(m), stamp: 0 };
+}
+
+/** One forward search from the unit: its drive time to every candidate it can reach by its deadline. */
 function unitTimesTo(
   engine: Dijkstra,
   weights: Float64Array,
   unit: PlanUnit,
   cands: CandidateSet,
-  maxSec: number,
+  d: Deadlines,
 ): Float64Array {
-  engine.run(unit.nodes, unit.seconds, { weights, maxSeconds: maxSec });
+  const stamp = ++d.stamp;
+  let next = 0;
+  const m = d.order.length;
+  engine.run(unit.nodes, unit.seconds, {
+    weights,
+    maxSeconds: m > 0 ? Math.max(0, d.deadline[0] as number) : 0,
+    onSettle: (node, time) => {
+      const c = cands.indexOf[node] as number;
+      if (c >= 0) d.settled[c] = stamp;
+      while (next < m && d.settled[d.order[next] as number] === stamp) next++;
+      return next >= m || time > (d.deadline[next] as number);
+    },
+  });
   return Float64Array.from(cands.node, (v) => engine.timeTo(v));
 }
 
