@@ -32,6 +32,7 @@ import {
   Receipt,
   SnapshotRequest,
   SocketAuth,
+  TokenRenewed,
   UnitStatusRequest,
 } from './socket/payloads.ts';
 import { Figures, LivePosition, Snapshot } from './socket/state.ts';
@@ -74,6 +75,7 @@ export const Codecs = {
   OutcomeRequest: codec('OutcomeRequest', OutcomeRequest),
   SnapshotRequest: codec('SnapshotRequest', SnapshotRequest),
   Receipt: codec('Receipt', Receipt),
+  TokenRenewed: codec('TokenRenewed', TokenRenewed),
   LivePosition: codec('LivePosition', LivePosition),
   Snapshot: codec('Snapshot', Snapshot),
   Figures: codec('Figures', Figures),
@@ -168,4 +170,5 @@ export const ClientEventCodecs: { readonly [E in ClientEventName]: Codec<ClientE
   'command:issue': Codecs.CommandRequest,
   'outcome:record': Codecs.OutcomeRequest,
   'snapshot:request': Codecs.SnapshotRequest,
+  'auth:renew': Codecs.SocketAuth,
 };

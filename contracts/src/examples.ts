@@ -697,6 +697,7 @@ export const contractExamples: { readonly [K in keyof typeof Codecs]: CodecValue
   OutcomeRequest: { alertId: 'al-res-000123-1764232200', outcome: 'loss_prevented', amountSaved: 48_000 },
   SnapshotRequest: { parts: ['alerts', 'orders', 'units'] },
   Receipt: { eventId: 'ack-ord-inc-20261127-7781-u17-on_scene' },
+  TokenRenewed: { expiresAt: '2026-11-27T08:45:00.000Z' },
   LivePosition: { unitId: 'u17', location: { lat: 31.229, lon: 121.471 }, at, speedKph: 32, headingDeg: 90 },
   Snapshot: {
     at,

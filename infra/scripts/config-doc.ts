@@ -4,6 +4,7 @@
  * it current.
  */
 import { type ConfigSpec, describeConfig, kafkaConfig, logConfig, redisConfig } from '@fenghuo/kit';
+import { GATEWAY_SUMMARY, gatewayConfigSpec } from '../../dispatch-ui/gateway/src/config.ts';
 import { INGEST_SUMMARY, ingestConfigSpec } from '../../ingest/src/config.ts';
 import { SCORER_SUMMARY, scorerConfigSpec } from '../../processors/fraud-scorer/src/config.ts';
 import { INTERCEPTOR_SUMMARY, interceptorConfigSpec } from '../../processors/interceptor/src/config.ts';
@@ -56,6 +57,12 @@ export function renderConfigDoc(): string {
     sentence(INTERCEPTOR_SUMMARY),
     '',
     ...table(interceptorConfigSpec, shared),
+    '',
+    `## gateway (\`dispatch-ui/gateway/src/index.ts\`)`,
+    '',
+    sentence(GATEWAY_SUMMARY),
+    '',
+    ...table(gatewayConfigSpec, shared),
     '',
     '## Local infrastructure (`npm run infra:*`, `npm start`, `npm test`)',
     '',
