@@ -5,17 +5,22 @@
  * field and the reason.
  */
 import { randomUUID } from 'node:crypto';
-import { type ApiError, Codecs, type FieldError } from '@fenghuo/contracts';
+import { type ApiError, Codecs, type FieldError, type UserRole } from '@fenghuo/contracts';
 import { createOpsRouter, FenghuoError, type Logger, type OpsOptions } from '@fenghuo/kit';
+import { type AuthError, type AuthTokens, requireUser } from '@fenghuo/kit/auth';
 import express, { type NextFunction, type Request, type Response } from 'express';
-import { DRY_RUN_ROLES, type TokenVerifier } from './auth.ts';
 import { type DryRunDeps, runDryRun } from './dry-run.ts';
+
+/** Roles that may try interception settings: analysts tune them; supervisors and admins oversee. */
+export const DRY_RUN_ROLES: readonly UserRole[] = ['analyst', 'supervisor', 'admin'];
 
 export interface InterceptorAppOptions {
   readonly ops: OpsOptions;
   readonly dryRun: DryRunDeps;
-  /** Checks bearer tokens; without one the dry run answers 503 (no way to know who calls). */
-  readonly verifyToken: TokenVerifier | undefined;
+  /** Verifies people's tokens (the gateway's, with the shared key: the kit's auth helper). */
+  readonly tokens: Pick<AuthTokens, 'verify'>;
+  /** Called for each refused caller (the service audits it as `access_denied`). */
+  readonly onRefused?: (err: AuthError, req: Request) => void;
   readonly logger: Logger;
   /**
    * Largest request body.
@@ -44,7 +49,6 @@ function send(res: Response, requestId: string, err: HttpError): void {
       requestId,
     },
   };
-  if (err.status === 401) res.setHeader('WWW-Authenticate', 'Bearer realm="fenghuo-interceptor"');
   res.status(err.status).json(body);
 }
 
@@ -57,33 +61,15 @@ export function createInterceptorApp(opts: InterceptorAppOptions): express.Expre
 
   app.post(
     '/api/interception/dry-run',
-    async (req: Request, res: Response, next: NextFunction) => {
-      // Who calls, before reading the body.
-      const requestId = (req.get('x-request-id') ?? randomUUID()).slice(0, 128);
-      res.locals.requestId = requestId;
-      try {
-        if (!opts.verifyToken) {
-          throw new HttpError(
-            503,
-            'dry_run_disabled',
-            'the dry run has no token verifier configured (INTERCEPTOR_JWT_SECRET)',
-          );
-        }
-        const header = req.get('authorization') ?? '';
-        const match = /^Bearer\s+(\S+)$/i.exec(header);
-        if (!match) throw new HttpError(401, 'unauthenticated', 'Authorization: Bearer <token> is required');
-        const user = await opts.verifyToken(match[1] as string);
-        if (!user)
-          throw new HttpError(401, 'unauthenticated', 'the token is not valid (signature, expiry or claims)');
-        if (!DRY_RUN_ROLES.includes(user.role)) {
-          throw new HttpError(403, 'forbidden', `role ${user.role} may not try interception settings`);
-        }
-        res.locals.user = user;
-        next();
-      } catch (err) {
-        next(err);
-      }
+    (req: Request, res: Response, next: NextFunction) => {
+      res.locals.requestId = (req.get('x-request-id') ?? randomUUID()).slice(0, 128);
+      next();
     },
+    // Who calls, before reading the body.
+    requireUser(opts.tokens, {
+      roles: DRY_RUN_ROLES,
+      ...(opts.onRefused ? { onRefused: opts.onRefused } : {}),
+    }),
     express.json({ limit, strict: true }),
     async (req: Request, res: Response, next: NextFunction) => {
       try {
@@ -104,7 +90,7 @@ export function createInterceptorApp(opts: InterceptorAppOptions): express.Expre
         log.info(
           {
             requestId: res.locals.requestId,
-            user: (res.locals.user as { username: string }).username,
+            user: req.user?.username,
             items: answer.results.length,
             ms: Math.round(performance.now() - started),
           },

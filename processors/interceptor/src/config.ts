@@ -1,5 +1,6 @@
 /** Interceptor configuration, parsed once at start; a bad value stops the service naming its variable. */
 import { type ConfigOf, field, kafkaConfig, logConfig, parseConfig, redisConfig } from '@fenghuo/kit';
+import { authConfig } from '@fenghuo/kit/auth';
 
 export const INTERCEPTOR_SUMMARY =
   'keeps pursuits of fleeing vehicles (watch list, sightings, fleeing_vehicle incidents, operators) and plans layered checkpoints on interceptions.plans on every sighting; dry run of draft settings over HTTP';
@@ -8,6 +9,7 @@ export const interceptorConfigSpec = {
   ...kafkaConfig,
   ...redisConfig,
   ...logConfig,
+  ...authConfig,
   groupId: field.string({
     env: 'INTERCEPTOR_GROUP_ID',
     doc: 'Consumer group on vehicles.sighted, incidents.reported and operator.commands',
@@ -37,12 +39,6 @@ export const interceptorConfigSpec = {
     default: 256 * 1024,
     min: 16 * 1024,
     max: 900 * 1024,
-  }),
-  jwtSecret: field.string({
-    env: 'INTERCEPTOR_JWT_SECRET',
-    doc: "Secret of the gateway's HS256 tokens, to verify callers of the dry-run API (unset: the API answers 503)",
-    default: '',
-    defaultDoc: '(unset)',
   }),
   opsPort: field.int({
     env: 'INTERCEPTOR_OPS_PORT',

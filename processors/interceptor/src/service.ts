@@ -14,7 +14,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { City, loadCityPack, loadOrGenerateDefaultPack } from '@fenghuo/city';
-import { Topic } from '@fenghuo/contracts';
+import { type AuditEvent, Topic } from '@fenghuo/contracts';
 import {
   type Clock,
   correlationHeaders,
@@ -28,11 +28,11 @@ import {
   Shutdown,
   systemClock,
 } from '@fenghuo/kit';
+import { AuthTokens, resolveAuthSecret } from '@fenghuo/kit/auth';
 import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { createInterceptorApp } from './app.ts';
-import { hs256Verifier, type TokenVerifier } from './auth.ts';
 import type { InterceptorConfig } from './config.ts';
 import {
   type HandlerDeps,
@@ -68,11 +68,6 @@ export interface InterceptorComponents {
   readonly clock?: Clock;
   /** @defaultValue a new registry labelled `service="interceptor"` */
   readonly registry?: Registry;
-  /**
-   * Checks the dry run's bearer tokens.
-   * @defaultValue HS256 with `INTERCEPTOR_JWT_SECRET`, or none (503) when it is unset
-   */
-  readonly verifyToken?: TokenVerifier;
   /** Called when a consumer crashed for good: the entry point closes and exits 1. */
   readonly onFatal?: (err: unknown) => void;
 }
@@ -265,8 +260,8 @@ export async function startInterceptor(components: InterceptorComponents): Promi
       await ticking;
     });
 
-    const verifyToken =
-      components.verifyToken ?? (config.jwtSecret === '' ? undefined : hs256Verifier(config.jwtSecret));
+    // People's tokens, verified with the key the gateway signs them with.
+    const tokens = new AuthTokens({ secret: resolveAuthSecret(config), clock });
     let server: Server | undefined;
     if (config.opsPort >= 0) {
       const app = createInterceptorApp({
@@ -276,7 +271,22 @@ export async function startInterceptor(components: InterceptorComponents): Promi
           live: settings.current,
           history: new KafkaHistoryReader({ kafka, logger, topicPrefix: config.kafkaTopicPrefix }),
         },
-        verifyToken,
+        tokens,
+        onRefused: (err, req) => {
+          const event: AuditEvent = {
+            version: 1,
+            eventId: `audit-interceptor-denied-${randomBytes(8).toString('hex')}`,
+            at: new Date(clock.now()).toISOString(),
+            service: 'interceptor',
+            action: 'access_denied',
+            target: { kind: 'api', id: 'interception-dry-run' },
+            result: 'denied',
+            details: { code: err.code, path: req.path.slice(0, 200) },
+          };
+          publish
+            .audit(event)
+            .catch((auditErr: unknown) => logger.warn({ err: auditErr }, 'audit of a refusal failed'));
+        },
         logger,
       });
       const s = createServer(app);
@@ -294,7 +304,6 @@ export async function startInterceptor(components: InterceptorComponents): Promi
       {
         groupId: config.groupId,
         settings: `${settings.current().ruleSetId} v${settings.current().ruleSetVersion}`,
-        dryRun: verifyToken ? 'on' : 'off (no INTERCEPTOR_JWT_SECRET)',
       },
       'interceptor running',
     );

@@ -3,7 +3,8 @@
  * (the entry lands on the compacted topic), a camera sees the plate (a plan with checkpoints, the
  * sighting's correlation id on it), the pursuit ends on the operator's word (a closing plan), every
  * command is audited; new settings on rules.sets are live without a restart; the dry run answers
- * analysts (recorded pursuit read back from Kafka, a scenario) and refuses everyone else.
+ * analysts with the gateway's tokens (recorded pursuit read back from Kafka, a scenario) and
+ * refuses everyone else, audited.
  */
 import type { AddressInfo } from 'node:net';
 import { City, generateCity } from '@fenghuo/city';
@@ -20,16 +21,16 @@ import {
   type WatchListEntry,
 } from '@fenghuo/contracts';
 import { CORRELATION_HEADER, createLogger, EventProducer, ensureTopics } from '@fenghuo/kit';
+import { AuthTokens } from '@fenghuo/kit/auth';
 import { Redis } from 'ioredis';
 import type { Consumer, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { testKafka, uniquePrefix, waitFor } from '../../../test/setup/helpers.ts';
-import { hs256Verifier, signHs256 } from '../src/auth.ts';
 import { loadConfig } from '../src/config.ts';
 import { type RunningInterceptor, startInterceptor } from '../src/service.ts';
 
 const logger = createLogger({ service: 'interceptor-test', level: 'warn' });
-const SECRET = 'test-secret-of-the-gateway';
+const SECRET = 'test-secret-of-the-gateway-0123456789';
 const PLATE = '苏E7X915';
 
 interface Collected<T> {
@@ -100,6 +101,7 @@ describe('interceptor on the real broker and Redis', () => {
       INTERCEPTOR_GROUP_ID: `${prefix}interceptor`,
       INTERCEPTOR_OPS_PORT: '0',
       INTERCEPTOR_TICK_MS: '600000',
+      AUTH_JWT_SECRET: SECRET,
       LOG_LEVEL: 'warn',
     });
     interceptor = await startInterceptor({
@@ -108,7 +110,6 @@ describe('interceptor on the real broker and Redis', () => {
       kafka,
       redis,
       city,
-      verifyToken: hs256Verifier(SECRET),
     });
     const address = interceptor.server?.address() as AddressInfo;
     baseUrl = `http://127.0.0.1:${address.port}`;
@@ -194,8 +195,10 @@ describe('interceptor on the real broker and Redis', () => {
 
   it('runs the dry run for analysts on a recorded pursuit and a scenario, and refuses others', async () => {
     const url = `${baseUrl}/api/interception/dry-run`;
-    const token = (role: 'analyst' | 'officer') =>
-      signHs256(SECRET, { username: `x.${role}`, role }, Date.now() + 60_000);
+    // Tokens as the gateway issues them, with the shared key.
+    const issuer = new AuthTokens({ secret: new TextEncoder().encode(SECRET) });
+    const token = async (role: 'analyst' | 'officer') =>
+      (await issuer.issue({ username: `x.${role}`, role })).token;
     const nodes = pack.graph.nodeId;
     const body = {
       draft: {
@@ -226,15 +229,18 @@ describe('interceptor on the real broker and Redis', () => {
 
     expect((await post(undefined, body)).status).toBe(401);
     expect((await post('not.a.token', body)).status).toBe(401);
-    const forbidden = await post(token('officer'), body);
+    const forbidden = await post(await token('officer'), body);
     expect(forbidden.status).toBe(403);
     expect(Codecs.ApiError.validate(await forbidden.json()).ok).toBe(true);
-    const bad = await post(token('analyst'), { ...body, draft: { ...body.draft, horizonSec: -1 } });
+    await waitFor(() => audits.items.some((a) => a.value.action === 'access_denied'), {
+      message: 'refusals audited',
+    });
+    const bad = await post(await token('analyst'), { ...body, draft: { ...body.draft, horizonSec: -1 } });
     expect(bad.status).toBe(400);
     const badBody = (await bad.json()) as { error: { details: { path: string }[] } };
     expect(badBody.error.details.map((d) => d.path)).toContain('draft.horizonSec');
 
-    const ok = await post(token('analyst'), body);
+    const ok = await post(await token('analyst'), body);
     expect(ok.status).toBe(200);
     const answer = (await ok.json()) as InterceptionDryRunResponse;
     expect(Codecs.InterceptionDryRunResponse.validate(answer).ok).toBe(true);
