@@ -79,7 +79,7 @@ export async function startScorer(components: ScorerComponents): Promise<Running
         store: new RedisStateStore(redis),
         ...(components.clock === undefined ? {} : { clock: components.clock }),
       }),
-      publish: createAlertPublisher(producer),
+      publish: createAlertPublisher(producer, { topicPrefix: config.kafkaTopicPrefix }),
     };
     const onCrash = (err: Error) => onFatal?.(err);
     // Consumers stop together: each waits for its in-flight fetch (up to kafkajs's maxWaitTimeInMs).
