@@ -16,7 +16,7 @@ import { TimelineEvent } from './events/timeline.ts';
 import { UnitPosition, UnitStatus } from './events/unit.ts';
 import { VehicleSighting } from './events/vehicle-sighting.ts';
 import { WatchListEntry } from './events/watchlist.ts';
-import { ApiError, IngestAccepted, LoginRequest, LoginResponse } from './http.ts';
+import { ApiError, IngestAccepted, LoginRequest, LoginResponse, ResponseTimeSummary } from './http.ts';
 import type { ClientEventName, ClientEventPayload } from './socket/events.ts';
 import {
   CommandRequest,
@@ -52,6 +52,7 @@ export const Codecs = {
   IngestAccepted: codec('IngestAccepted', IngestAccepted),
   LoginRequest: codec('LoginRequest', LoginRequest),
   LoginResponse: codec('LoginResponse', LoginResponse),
+  ResponseTimeSummary: codec('ResponseTimeSummary', ResponseTimeSummary),
   // Socket.IO payloads: client→server (validated by the gateway), then server→client.
   SocketAuth: codec('SocketAuth', SocketAuth),
   OrderAckRequest: codec('OrderAckRequest', OrderAckRequest),

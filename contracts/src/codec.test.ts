@@ -5,6 +5,7 @@ import { OPERATOR_COMMAND_TYPES } from './events/operator-command.ts';
 import { TIMELINE_EVENT_TYPES } from './events/timeline.ts';
 import {
   contractExamples,
+  escalationLadderExample,
   examples,
   fraudIndicatorExamples,
   operatorCommandExamples,
@@ -131,16 +132,35 @@ describe('every contract', () => {
 });
 
 describe('unions told apart by a literal', () => {
-  it('RuleSet is discriminated on kind even with one kind', () => {
+  it('RuleSet is discriminated on kind', () => {
     expect(Codecs.RuleSet.discriminator).toBe('kind');
     const { kind: _kind, ...noKind } = examples['rules.sets'];
     expect(Codecs.RuleSet.validate(noKind)).toEqual({
       ok: false,
-      errors: [{ path: 'kind', message: 'required; one of fraud' }],
+      errors: [{ path: 'kind', message: 'required; one of fraud, escalation_ladder' }],
     });
     const r = Codecs.RuleSet.validate({ ...examples['rules.sets'], kind: 'ladder' });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors).toEqual([{ path: 'kind', message: '"ladder" is not one of fraud' }]);
+    if (!r.ok)
+      expect(r.errors).toEqual([
+        { path: 'kind', message: '"ladder" is not one of fraud, escalation_ladder' },
+      ]);
+  });
+
+  it('an escalation ladder is a rule set whose errors are its own', () => {
+    expect(Codecs.RuleSet.validate(escalationLadderExample)).toEqual({
+      ok: true,
+      value: escalationLadderExample,
+    });
+    const r = Codecs.RuleSet.validate({
+      ...escalationLadderExample,
+      ladders: { alert: [{ rung: 'mayor' }] },
+      deadlinesSec: { p1: 0 },
+    });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.errors.map((e) => e.path).sort()).toEqual(['deadlinesSec.p1', 'ladders.alert[0].rung']);
+    }
   });
 
   it('every timeline type and every command type validates', () => {

@@ -17,6 +17,7 @@ export * from './events/vehicle-sighting.ts';
 export * from './events/watchlist.ts';
 export * from './examples.ts';
 export * from './http.ts';
+export * from './rules/escalation-ladder.ts';
 export * from './rules/fraud-rules.ts';
 export * from './socket/events.ts';
 export * from './socket/payloads.ts';
