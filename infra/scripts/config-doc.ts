@@ -6,6 +6,7 @@
 import { type ConfigSpec, describeConfig, kafkaConfig, logConfig, redisConfig } from '@fenghuo/kit';
 import { INGEST_SUMMARY, ingestConfigSpec } from '../../ingest/src/config.ts';
 import { SCORER_SUMMARY, scorerConfigSpec } from '../../processors/fraud-scorer/src/config.ts';
+import { ROUTER_SUMMARY, routerConfigSpec } from '../../processors/router/src/config.ts';
 
 const shared: ConfigSpec = { ...kafkaConfig, ...redisConfig, ...logConfig };
 
@@ -49,6 +50,12 @@ export function renderConfigDoc(): string {
     sentence(SCORER_SUMMARY),
     '',
     ...table(scorerConfigSpec, shared),
+    '',
+    `## router (\`processors/router/src/index.ts\`)`,
+    '',
+    sentence(ROUTER_SUMMARY),
+    '',
+    ...table(routerConfigSpec, shared),
     '',
     '## Local infrastructure (`npm run infra:*`, `npm start`, `npm test`)',
     '',

@@ -38,6 +38,12 @@ export const KNOWN_SERVICES: readonly ServiceDefinition[] = [
     env: {},
     readyUrl: (env) => local(env.SCORER_OPS_PORT, 9320),
   },
+  {
+    name: 'router',
+    entry: 'processors/router/src/index.ts',
+    env: {},
+    readyUrl: (env) => local(env.ROUTER_OPS_PORT, 9321),
+  },
 ];
 
 /** The known services whose entry file exists in this checkout. */

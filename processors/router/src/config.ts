@@ -28,7 +28,7 @@ export const routerConfigSpec = {
   ...logConfig,
   groupId: field.string({
     env: 'ROUTER_GROUP_ID',
-    doc: 'Consumer group on the router’s input topics',
+    doc: "Consumer group on the router's input topics",
     default: 'router',
   }),
   ackDeadlines: field.list({

@@ -194,7 +194,7 @@ export function incidentReport(
   };
 }
 
-export const pointOf = (c: City, node: number): GeoPoint => ({
+export const pointOf = (c: Pick<City, 'pack'>, node: number): GeoPoint => ({
   lon: c.pack.graph.lon[node] as number,
   lat: c.pack.graph.lat[node] as number,
 });
