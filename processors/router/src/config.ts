@@ -82,7 +82,7 @@ export const routerConfigSpec = {
   candidatePool: field.int({
     env: 'ROUTER_CANDIDATE_POOL',
     doc: 'Available units read from Redis GEO per decision (nearest by air, then ranked by drive time)',
-    default: 200,
+    default: 100,
     min: 1,
     max: 5000,
   }),

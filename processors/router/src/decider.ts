@@ -39,6 +39,7 @@ import {
   type UnitView,
 } from './model.ts';
 import type { LoadedMatter, OutboxEntry, RouterStore } from './store.ts';
+import { applyUnitOp } from './unit-ops.ts';
 
 /** One input (or due job) to decide on. */
 export interface Task {
@@ -68,8 +69,10 @@ export interface DeciderDeps {
   readonly publish: (
     outputs: readonly { outputs: Outputs; correlationId: string | undefined }[],
   ) => Promise<void>;
-  /** Records figures of committed decisions. */
-  readonly onSamples?: (samples: readonly Sample[]) => Promise<void> | void;
+  /** An outbox clean-up or figure write failed (logged; the entries are published again later). */
+  readonly onTrailingError?: (err: unknown) => void;
+  /** Figures of committed decisions (the instance's histograms; the window is kept in Redis). */
+  readonly onSamples?: (samples: readonly Sample[]) => void;
   readonly options: {
     readonly recommend: number;
     readonly queueRetryMs: number;
@@ -81,6 +84,8 @@ export interface DeciderDeps {
     readonly orphanAfterMs: number;
     /** Compare-and-set rounds before giving up (retriable). */
     readonly maxRounds: number;
+    /** How long response-time samples are kept for the summary. */
+    readonly summaryWindowMs: number;
   };
 }
 
@@ -119,13 +124,71 @@ function validateOutputs(o: Outputs): void {
   check(Topic.AuditEvents, o.audits);
 }
 
+/** How long a patrol unit claimed by this instance is kept out of its own rankings after the commit. */
+const CLAIM_SHADOW_MS = 1_000;
+
 export class Decider {
+  /**
+   * Patrol units claimed by this instance's decisions that are being committed (until the commit,
+   * and for a moment after, while pools read before it may still show them available): decisions
+   * of other partitions' batches running at the same time leave them out instead of losing the
+   * compare-and-set to them.
+   */
+  private readonly claiming = new Map<string, number>();
+  /** Outbox clean-ups and figures still being written (awaited by {@link drain}). */
+  private readonly trailing = new Set<Promise<void>>();
+
   constructor(private readonly deps: DeciderDeps) {}
+
+  private isClaiming(unitId: string, now: number): boolean {
+    const until = this.claiming.get(unitId);
+    if (until === undefined) return false;
+    if (until >= now) return true;
+    this.claiming.delete(unitId);
+    return false;
+  }
+
+  /** Waits for the clean-ups of published batches (shutdown). */
+  async drain(): Promise<void> {
+    await Promise.allSettled([...this.trailing]);
+  }
 
   offered(u: UnitView, now: number): boolean {
     if (u.kind === 'duty_desk') return true;
     if (u.seenAt <= 0) return this.deps.options.unseenUnits === 'home';
     return u.seenAt >= now - this.deps.options.staleAfterMs;
+  }
+
+  /** Pools of available units (read from the GEO set: available, no order, on the roster). */
+  private async pools(places: readonly GeoPoint[], now: number): Promise<UnitView[][]> {
+    const { store, options, city } = this.deps;
+    const rows = await store.pools(places, {
+      // Within 5 km first; the whole radius only when fewer than a quarter of the pool is there.
+      nearM: 5_000,
+      radiusM: options.poolRadiusM,
+      count: options.poolSize,
+      enough: Math.max(options.recommend + 2, Math.ceil(options.poolSize / 4)),
+      freshSince: now - options.staleAfterMs,
+      unseen: options.unseenUnits === 'home',
+    });
+    return rows.map((list) =>
+      list.flatMap((r): UnitView[] => {
+        const u = city.unit(r.id);
+        if (!u) return [];
+        return [
+          {
+            id: r.id,
+            kind: u.kind,
+            stationId: u.stationId,
+            status: 'available',
+            orders: [],
+            lon: r.lon,
+            lat: r.lat,
+            seenAt: r.seenAt,
+          },
+        ];
+      }),
+    );
   }
 
   /** Decides, commits and publishes `tasks` in order. */
@@ -162,7 +225,7 @@ export class Decider {
     const [matters, units, pools] = await Promise.all([
       store.loadMatters(keys),
       store.loadUnits(unitIds),
-      store.pools([...places.values()], options.poolRadiusM, options.poolSize),
+      this.pools([...places.values()], now),
     ]);
     const poolOf = new Map<string, UnitView[]>();
     [...places.keys()].forEach((k, i) => {
@@ -177,6 +240,7 @@ export class Decider {
     const orphansDone = new Set<string>();
     const republish: { matterKey: string; decisionId: string; entry: OutboxEntry }[] = [];
     const decided: { task: Task; decision: Decision; matterKey: string; expectedV: string }[] = [];
+    const claims: string[] = [];
     const unitOf = (id: string): UnitView | undefined => {
       const o = unitOverlay.get(id);
       if (o) return o;
@@ -196,7 +260,9 @@ export class Decider {
         if (!pool) throw new NeedData([], [to]);
         const free = pool.filter((p) => {
           if (exclude.has(p.id)) return false;
-          const u = unitOverlay.get(p.id) ?? p;
+          const own = unitOverlay.get(p.id);
+          if (!own && this.isClaiming(p.id, now)) return false;
+          const u = own ?? p;
           return (
             u.status === 'available' && u.orders.length === 0 && isExclusive(u.kind) && this.offered(u, now)
           );
@@ -247,17 +313,38 @@ export class Decider {
       validateOutputs(decision.outputs);
       decided.push({ task, decision, matterKey: key, expectedV: state.v });
       overlay.set(key, { v: String(Number(state.v) + 1), matter: decision.matter });
-      for (const u of decision.units) {
-        const base = unitOf(u.id) as UnitView;
-        unitOverlay.set(u.id, { ...base, v: u.expectedV + 1, status: u.status, orders: u.orders });
+      for (const op of decision.unitOps) {
+        const base = unitOf(op.unitId);
+        const after = base ? applyUnitOp(base, op) : undefined;
+        if (after) unitOverlay.set(op.unitId, after);
+        if (op.op === 'claim' && base && isExclusive(base.kind)) {
+          claims.push(op.unitId);
+          this.claiming.set(op.unitId, Number.POSITIVE_INFINITY);
+        }
       }
     }
 
     // 3. Commit.
-    const results = await store.commit(
-      decided.map(({ decision, matterKey, expectedV }) => ({ decision, matterKey, expectedV, now })),
-    );
-    const committed = decided.filter((_, i) => results[i]?.ok === true);
+    let results: Awaited<ReturnType<RouterStore['commit']>>;
+    try {
+      results = await store.commit(
+        decided.map(({ decision, matterKey, expectedV }) => ({ decision, matterKey, expectedV, now })),
+      );
+    } finally {
+      const until = Date.now() + CLAIM_SHADOW_MS;
+      for (const id of claims) this.claiming.set(id, until);
+    }
+    // What the script did to the units is what the records say.
+    const committed = decided.flatMap((d, i) => {
+      const r = results[i];
+      if (!r?.ok) return [];
+      return [
+        {
+          ...d,
+          decision: { ...d.decision, outputs: { ...d.decision.outputs, statuses: [...(r.statuses ?? [])] } },
+        },
+      ];
+    });
     const failedTasks = decided.filter((_, i) => results[i]?.ok !== true).map((d) => d.task);
 
     // 4. Publish (left-behind records first), then 5. clear the outbox.
@@ -266,19 +353,33 @@ export class Decider {
       ...committed.map((c) => ({ outputs: c.decision.outputs, correlationId: c.decision.correlationId })),
     ].filter((x) => Object.values(x.outputs).some((l) => l.length > 0));
     if (toPublish.length > 0) await this.deps.publish(toPublish);
-    await store.clearOutbox([
-      ...republish.map((r) => [r.matterKey, r.decisionId] as const),
-      ...committed
-        .filter((c) => Object.values(c.decision.outputs).some((l) => l.length > 0))
-        .map((c) => [c.matterKey, c.decision.decisionId] as const),
-    ]);
+    const samples = committed.flatMap((c) => c.decision.samples);
+    // One round trip, off the batch's path (the records are out; a lost clean-up only means an
+    // entry published once more, as an orphan, with the same ids): the published entries leave
+    // the outbox, the figures join the window.
+    const trailing = store.afterPublish(
+      [
+        ...republish.map((r) => [r.matterKey, r.decisionId] as const),
+        ...committed
+          .filter(
+            (c) =>
+              Object.values(c.decision.outputs).some((l) => l.length > 0) || c.decision.unitOps.length > 0,
+          )
+          .map((c) => [c.matterKey, c.decision.decisionId] as const),
+      ],
+      samples,
+      now,
+      options.summaryWindowMs,
+    );
+    const tracked = trailing.catch((err: unknown) => this.deps.onTrailingError?.(err));
+    this.trailing.add(tracked);
+    void tracked.finally(() => this.trailing.delete(tracked));
     stats.republished += republish.length;
     stats.decisions += committed.length;
     for (const c of committed) {
       stats.escalations += c.decision.outputs.audits.filter((a) => a.action === 'escalation').length;
     }
-    const samples = committed.flatMap((c) => c.decision.samples);
-    if (samples.length > 0) await this.deps.onSamples?.(samples);
+    if (samples.length > 0) this.deps.onSamples?.(samples);
     return failedTasks;
   }
 
@@ -290,7 +391,7 @@ export class Decider {
     units: Map<string, UnitView | undefined>,
     poolOf: Map<string, UnitView[]>,
   ): Promise<Decision | undefined> {
-    const { store, options } = this.deps;
+    const { store } = this.deps;
     for (let attempt = 0; ; attempt++) {
       try {
         return task.decide(ctx, matter);
@@ -300,7 +401,7 @@ export class Decider {
         const missingPools = err.pools.filter((p) => !poolOf.has(poolKey(p)));
         const [loaded, pools] = await Promise.all([
           store.loadUnits(missingUnits),
-          store.pools(missingPools, options.poolRadiusM, options.poolSize),
+          this.pools(missingPools, ctx.now),
         ]);
         for (const [id, u] of loaded) units.set(id, u);
         missingPools.forEach((p, i) => {

@@ -18,7 +18,6 @@ import type {
   OrderKind,
   OrderStatus,
   TimelineEvent,
-  UnitState,
   UnitStatus,
   UserIdentity,
 } from '@fenghuo/contracts';
@@ -29,15 +28,14 @@ import {
   type Decision,
   emptyOutputs,
   isActive,
-  isExclusive,
   type Matter,
   type OrderSlot,
   type Outputs,
   type Sample,
   type SampleMetric,
-  type UnitChange,
   type UnitView,
 } from './model.ts';
+import { applyUnitOp, canClaim, type UnitOp } from './unit-ops.ts';
 
 /** Thrown by a context that lacks data a decision needs; the caller loads it and decides again. */
 export class NeedData extends Error {
@@ -99,7 +97,20 @@ interface Target {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 const SEEN_KEPT = 200;
-const ENDING: readonly UnitState[] = ['dispatched', 'en_route', 'on_scene'];
+
+/** The units.status record of a change the router made (the commit script writes the same). */
+export function statusRecord(u: UnitView, orderId: string, now: number): UnitStatus {
+  return {
+    version: 1,
+    eventId: boundedId(['st', u.id, orderId, u.status]),
+    occurredAt: iso(now),
+    source: 'router',
+    unitId: u.id,
+    status: u.status,
+    unitKind: u.kind,
+    ...(u.status === 'available' ? {} : { orderId }),
+  };
+}
 
 /** The person as timelines show them. */
 export function actorOf(user: UserIdentity | undefined): Actor | undefined {
@@ -109,8 +120,9 @@ export function actorOf(user: UserIdentity | undefined): Actor | undefined {
 export class Draft {
   readonly matter: Matter;
   private readonly outputs: Outputs = emptyOutputs();
-  /** Unit id → the version read and the state now. */
-  private readonly units = new Map<string, { readonly expectedV: number; view: UnitView }>();
+  /** Units as this decision leaves them, and what it did to them. */
+  private readonly units = new Map<string, UnitView>();
+  private readonly unitOps: UnitOp[] = [];
   private readonly deadlinesSet = new Map<string, number>();
   private readonly deadlinesCleared = new Set<string>();
   private readonly samples: Sample[] = [];
@@ -135,57 +147,41 @@ export class Draft {
 
   /** A unit as this decision leaves it so far. */
   unit(id: string): UnitView | undefined {
-    return this.units.get(id)?.view ?? this.ctx.unit(id);
+    return this.units.get(id) ?? this.ctx.unit(id);
   }
 
-  private setUnit(u: UnitView, status: UnitState, orders: readonly string[], orderId: string): void {
-    const known = this.units.get(u.id);
-    this.units.set(u.id, { expectedV: known?.expectedV ?? u.v, view: { ...u, status, orders } });
-    if (status !== u.status) {
-      const record: UnitStatus = {
-        version: 1,
-        eventId: boundedId(['st', u.id, orderId, status]),
-        occurredAt: iso(this.now),
-        source: 'router',
-        unitId: u.id,
-        status,
-        unitKind: u.kind,
-        ...(status === 'available' ? {} : { orderId }),
-      };
-      this.outputs.statuses.push(record);
-    }
+  /** Applies an operation to a unit; false when a claim's precondition fails. */
+  private apply(op: UnitOp): boolean {
+    const u = this.unit(op.unitId);
+    if (!u) return false;
+    const after = applyUnitOp(u, op);
+    if (!after) return false;
+    this.units.set(u.id, after);
+    this.unitOps.push(op);
+    if (after.status !== u.status) this.outputs.statuses.push(statusRecord(after, op.orderId, this.now));
+    return true;
   }
 
-  /** Whether a unit can take an order now (patrol units one at a time; officers and desks several). */
+  /** Whether a unit can take an order now (and has reported recently, unless an operator overrides). */
   canTake(id: string, override = false): boolean {
     const u = this.unit(id);
     if (!u) return false;
     if (!override && !this.ctx.offered(u)) return false;
-    if (isExclusive(u.kind)) return u.status === 'available' && u.orders.length === 0;
-    return u.status !== 'off_duty' && u.status !== 'busy';
+    return canClaim(u);
   }
 
   private claim(unitId: string, orderId: string, override: boolean): UnitView | undefined {
     if (!this.canTake(unitId, override)) return undefined;
-    const u = this.unit(unitId) as UnitView;
-    this.setUnit(u, u.status === 'available' ? 'dispatched' : u.status, [...u.orders, orderId], orderId);
-    return u;
+    return this.apply({ op: 'claim', unitId, orderId }) ? this.unit(unitId) : undefined;
   }
 
   private release(unitId: string, orderId: string): void {
-    const u = this.unit(unitId);
-    if (!u?.orders.includes(orderId)) return;
-    const orders = u.orders.filter((o) => o !== orderId);
-    const status = orders.length === 0 && ENDING.includes(u.status) ? 'available' : u.status;
-    this.setUnit(u, status, orders, orderId);
+    this.apply({ op: 'release', unitId, orderId });
   }
 
   /** The unit reports progress on an order (en route, on scene). */
   progress(slot: OrderSlot, status: 'en_route' | 'on_scene'): void {
-    const u = this.unit(slot.order.unitId);
-    if (!u?.orders.includes(slot.order.orderId)) return;
-    if (u.status === 'off_duty' || u.status === 'busy' || u.status === status) return;
-    this.setUnit(u, status, u.orders, slot.order.orderId);
+    this.apply({ op: 'progress', unitId: slot.order.unitId, orderId: slot.order.orderId, status });
   }
 
   // --- orders --------------------------------------------------------------------------------
@@ -567,17 +563,11 @@ export class Draft {
   finish(): Decision {
     const m = this.matter;
     m.seen = [...m.seen.filter((s) => s !== this.decisionId), this.decisionId].slice(-SEEN_KEPT);
-    const units: UnitChange[] = [...this.units.values()].map(({ expectedV, view }) => ({
-      id: view.id,
-      expectedV,
-      status: view.status,
-      orders: view.orders,
-    }));
     return {
       decisionId: this.decisionId,
       matter: m,
       outputs: this.outputs,
-      units,
+      unitOps: this.unitOps,
       deadlines: { set: [...this.deadlinesSet.entries()], clear: [...this.deadlinesCleared] },
       retryAt: this.retryAt,
       samples: this.samples,

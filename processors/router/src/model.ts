@@ -61,7 +61,7 @@ export interface Matter {
   correlationId?: string;
 }
 
-/** A unit as Redis knows it: its state (versioned) and its last position. */
+/** A unit as Redis knows it: its state and its last position. */
 export interface UnitView {
   readonly id: string;
   readonly kind: UnitKind;
@@ -69,8 +69,6 @@ export interface UnitView {
   readonly status: UnitState;
   /** Active orders. Patrol units hold one at a time; officers and duty desks several. */
   readonly orders: readonly string[];
-  /** Bumped by every state change; a commit expects the version it read. */
-  readonly v: number;
   readonly lon: number | undefined;
   readonly lat: number | undefined;
   /** Epoch ms of the last position report; 0 when the unit never reported. */
@@ -95,21 +93,28 @@ export interface Sample {
   readonly id: string;
 }
 
-/** A unit's state after a decision, committed only if the unit is still at `expectedV`. */
-export interface UnitChange {
-  readonly id: string;
-  readonly expectedV: number;
-  readonly status: UnitState;
-  readonly orders: readonly string[];
-}
+/** What a decision does to a unit (see `unit-ops.ts`). */
+export type UnitOp =
+  | { readonly op: 'claim'; readonly unitId: string; readonly orderId: string }
+  | { readonly op: 'release'; readonly unitId: string; readonly orderId: string }
+  | {
+      readonly op: 'progress';
+      readonly unitId: string;
+      readonly orderId: string;
+      readonly status: 'en_route' | 'on_scene';
+    };
 
 export interface Decision {
   /** Deterministic from the input (`alert:<id>:r<rev>`, `ack:<eventId>`, `deadline:<orderId>`…). */
   readonly decisionId: string;
   /** The matter's new state; `undefined` when nothing about the matter changed. */
   readonly matter: Matter | undefined;
+  /**
+   * The records to publish. `statuses` are the ones the decision expects; the commit replaces them
+   * with what the script did to the units (the same, unless a concurrent decision touched them).
+   */
   readonly outputs: Outputs;
-  readonly units: readonly UnitChange[];
+  readonly unitOps: readonly UnitOp[];
   /** Acknowledgement deadlines to set (order id → epoch ms) and to clear. */
   readonly deadlines: { readonly set: readonly [string, number][]; readonly clear: readonly string[] };
   /** Try the matter again at this time (an incident no unit could take yet); `null` clears it. */

@@ -146,10 +146,9 @@ export async function startRouter(
       ladder: ladder.current,
       now: () => clock.now(),
       publish: publisher(producer),
-      onSamples: async (samples) => {
-        metrics.observe(samples);
-        await store.recordSamples(samples, clock.now(), windowMs);
-      },
+      onSamples: (samples) => metrics.observe(samples),
+      onTrailingError: (err) =>
+        logger.warn({ err }, 'outbox clean-up failed; the entries will be published again'),
       options: {
         recommend: config.recommend,
         queueRetryMs: config.queueRetrySec * 1000,
@@ -159,8 +158,10 @@ export async function startRouter(
         poolRadiusM: config.searchRadiusKm * 1000,
         orphanAfterMs: 10_000,
         maxRounds: 8,
+        summaryWindowMs: windowMs,
       },
     });
+    shutdown.add('decider', () => decider.drain());
     const run = async (topic: string, tasks: readonly Task[]) => {
       if (tasks.length === 0) return;
       const end = metrics.batchSeconds.startTimer({ topic });

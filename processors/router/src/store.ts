@@ -4,7 +4,7 @@
  * jobs (acknowledgement deadlines and waiting matters, claimed with a lease) and the response-time
  * samples of the last hour. Reads are pipelined per batch; a commit is one script per decision.
  */
-import type { UnitKind, UnitState } from '@fenghuo/contracts';
+import type { UnitKind, UnitState, UnitStatus } from '@fenghuo/contracts';
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { RosterUnit } from './city-view.ts';
 import { CLAIM_JOBS, COMMIT, FINISH_JOB, PERSON_STATUS, POOL, POSITIONS, SEED_UNITS } from './lua.ts';
@@ -40,9 +40,20 @@ export interface LoadedMatter {
   readonly outbox: ReadonlyMap<string, OutboxEntry>;
 }
 
+/** A unit of a pool: available, with no order. */
+export interface PoolRow {
+  readonly id: string;
+  readonly lon: number;
+  readonly lat: number;
+  /** Last report, epoch ms; 0 when never. */
+  readonly seenAt: number;
+}
+
 export interface CommitResult {
   readonly ok: boolean;
   readonly conflict?: string;
+  /** The unit status records of a committed decision. */
+  readonly statuses?: readonly UnitStatus[];
 }
 
 /** The key of a matter: `<refKind>:<refId>`. */
@@ -72,7 +83,7 @@ function unitFrom(
   s: readonly (string | null)[],
   p: readonly (string | null)[],
 ): UnitView | undefined {
-  const [v, status, orders, kind, station] = s;
+  const [status, orders, kind, station] = s;
   if (!kind || !status || !STATUSES.has(status)) return undefined;
   const [lon, lat, t] = p;
   return {
@@ -81,7 +92,6 @@ function unitFrom(
     stationId: station ?? '',
     status: status as UnitState,
     orders: JSON.parse(orders ?? '[]') as string[],
-    v: Number(v ?? '0'),
     lon: lon ? Number(lon) : undefined,
     lat: lat ? Number(lat) : undefined,
     seenAt: Number(t ?? '0'),
@@ -151,7 +161,12 @@ export class RouterStore {
       const [v, j] = r[i * 2] as (string | null)[];
       const ob = r[i * 2 + 1] as Record<string, string>;
       const outbox = new Map<string, OutboxEntry>();
-      for (const [id, text] of Object.entries(ob)) outbox.set(id, JSON.parse(text) as OutboxEntry);
+      for (const [id, text] of Object.entries(ob)) {
+        if (id.endsWith('#st')) continue;
+        const entry = JSON.parse(text) as OutboxEntry;
+        const statuses = ob[`${id}#st`];
+        outbox.set(id, statuses ? { ...entry, o: { ...entry.o, statuses: JSON.parse(statuses) } } : entry);
+      }
       out.set(k, { v: v ?? '0', matter: j ? (JSON.parse(j) as Matter) : undefined, outbox });
     });
     return out;
@@ -175,7 +190,7 @@ export class RouterStore {
     if (ids.length === 0) return out;
     const p = this.redis.pipeline();
     for (const id of ids) {
-      p.hmget(`${NS}us:${id}`, 'v', 's', 'o', 'kind', 'st');
+      p.hmget(`${NS}us:${id}`, 's', 'o', 'kind', 'st');
       p.hmget(`${NS}up:${id}`, 'lon', 'lat', 't');
     }
     const r = replies(await p.exec());
@@ -185,50 +200,75 @@ export class RouterStore {
     return out;
   }
 
-  /** The available patrol units around each place, nearest by air first, with their state. */
+  /**
+   * The available patrol units around each place, nearest by air first: id, position and last
+   * report (their state is implied: a unit in the GEO set is available with no order).
+   */
   async pools(
     places: readonly { lon: number; lat: number }[],
-    radiusM: number,
-    count: number,
-  ): Promise<UnitView[][]> {
+    opts: {
+      nearM: number;
+      radiusM: number;
+      count: number;
+      enough: number;
+      freshSince: number;
+      unseen: boolean;
+    },
+  ): Promise<PoolRow[][]> {
     if (places.length === 0) return [];
     const p = this.redis.pipeline();
-    for (const pl of places) this.queue(p, 'rtPool', pl.lon, pl.lat, Math.round(radiusM), count);
+    for (const pl of places) {
+      this.queue(
+        p,
+        'rtPool',
+        pl.lon,
+        pl.lat,
+        Math.round(Math.min(opts.nearM, opts.radiusM)),
+        Math.round(opts.radiusM),
+        opts.count,
+        opts.enough,
+        Math.round(opts.freshSince),
+        opts.unseen ? '1' : '0',
+      );
+    }
     const r = replies(await p.exec());
-    return r.map((rows) =>
-      (rows as string[][])
-        .map(([id, lon, lat, t, v, s, o, kind, st]) =>
-          unitFrom(
-            id as string,
-            [v ?? '0', s ?? '', o ?? '[]', kind ?? '', st ?? ''],
-            [lon ?? null, lat ?? null, t ?? '0'],
-          ),
-        )
-        .filter((u): u is UnitView => u !== undefined),
-    );
+    return r.map((flat) => {
+      const rows: PoolRow[] = [];
+      const list = flat as string[];
+      for (let i = 0; i + 3 < list.length; i += 4) {
+        rows.push({
+          id: list[i] as string,
+          lon: Number(list[i + 1]),
+          lat: Number(list[i + 2]),
+          seenAt: Number(list[i + 3]),
+        });
+      }
+      return rows;
+    });
   }
 
-  /** Commits decisions in order, each atomically; a conflict leaves that decision unapplied. */
+  /**
+   * Commits decisions in order, each atomically; a conflict leaves that decision unapplied. A
+   * committed decision's result carries the unit status records of what the script did.
+   */
   async commit(
     entries: readonly { decision: Decision; matterKey: string; expectedV: string; now: number }[],
   ): Promise<CommitResult[]> {
     if (entries.length === 0) return [];
     const p = this.redis.pipeline();
     for (const { decision: d, matterKey, expectedV, now } of entries) {
-      const hasOutputs = Object.values(d.outputs).some((list) => list.length > 0);
-      const payload = {
+      const { statuses: _expected, ...published } = d.outputs;
+      const hasRecords = Object.values(published).some((list) => list.length > 0) || d.unitOps.length > 0;
+      const header = {
         id: d.decisionId,
         m: matterKey,
         mv: expectedV,
-        mj: JSON.stringify(d.matter),
         ttl: String(this.ttlMs),
         now: String(now),
-        u: d.units.map((u) => ({
-          id: u.id,
-          v: String(u.expectedV),
-          s: u.status,
-          o: JSON.stringify(u.orders),
-        })),
+        iso: new Date(now).toISOString(),
+        ops: d.unitOps.map((o) =>
+          o.op === 'progress' ? [o.op, o.unitId, o.orderId, o.status] : [o.op, o.unitId, o.orderId],
+        ),
         oi: d.outputs.orders.filter((o) => o.revision === 1).map((o) => [o.orderId, matterKey]),
         ds: d.deadlines.set.map(([o, at]) => [o, String(Math.round(at))]),
         dc: d.deadlines.clear,
@@ -237,30 +277,53 @@ export class RouterStore {
           : d.retryAt === undefined
             ? {}
             : { q: String(Math.round(d.retryAt)) }),
-        ...(hasOutputs
-          ? {
-              ob: JSON.stringify({
-                at: now,
-                ...(d.correlationId === undefined ? {} : { cid: d.correlationId }),
-                o: d.outputs,
-              } satisfies OutboxEntry),
-            }
-          : {}),
       };
-      this.queue(p, 'rtCommit', JSON.stringify(payload));
+      const outbox: OutboxEntry = {
+        at: now,
+        ...(d.correlationId === undefined ? {} : { cid: d.correlationId }),
+        o: { ...published, statuses: [] },
+      };
+      this.queue(
+        p,
+        'rtCommit',
+        JSON.stringify(header),
+        JSON.stringify(d.matter),
+        hasRecords ? JSON.stringify(outbox) : '',
+      );
     }
     const r = replies(await p.exec());
     return r.map((x) => {
-      const [ok, what] = x as [number, string];
-      return ok === 1 ? { ok: true } : { ok: false, conflict: what };
+      const [ok, ...rest] = x as [number, ...string[]];
+      if (ok !== 1) return { ok: false, conflict: rest[0] ?? '' };
+      return { ok: true, statuses: rest.map((json) => JSON.parse(json) as UnitStatus) };
     });
   }
 
-  /** Drops published outbox entries. */
-  async clearOutbox(entries: readonly (readonly [string, string])[]): Promise<void> {
-    if (entries.length === 0) return;
+  /**
+   * After publishing: drops the published outbox entries and keeps the response-time samples for
+   * the summary window (shared by every instance), in one round trip.
+   */
+  async afterPublish(
+    published: readonly (readonly [string, string])[],
+    samples: readonly Sample[],
+    now: number,
+    windowMs: number,
+  ): Promise<void> {
+    if (published.length === 0 && samples.length === 0) return;
     const p = this.redis.pipeline();
-    for (const [matterKey, decisionId] of entries) p.hdel(`${NS}ob:${matterKey}`, decisionId);
+    for (const [matterKey, decisionId] of published) {
+      p.hdel(`${NS}ob:${matterKey}`, decisionId, `${decisionId}#st`);
+    }
+    const keys = new Set<string>();
+    for (const s of samples) {
+      const key = `${NS}stats:${s.metric}:${s.priority}`;
+      keys.add(key);
+      p.zadd(key, Math.round(now), `${s.id}|${s.seconds.toFixed(3)}`);
+    }
+    for (const key of keys) {
+      p.zremrangebyscore(key, '-inf', Math.round(now - windowMs));
+      p.pexpire(key, windowMs * 2);
+    }
     replies(await p.exec());
   }
 
@@ -295,23 +358,6 @@ export class RouterStore {
   /** Puts a claimed job back at `at`, or removes it (`null`), if nobody rescheduled it meanwhile. */
   async finishJob(member: string, leasedScore: number, at: number | null): Promise<void> {
     await this.call('rtFinishJob', member, Math.round(leasedScore), at === null ? '' : Math.round(at));
-  }
-
-  /** Keeps response-time samples for the summary window (shared by every instance). */
-  async recordSamples(samples: readonly Sample[], now: number, windowMs: number): Promise<void> {
-    if (samples.length === 0) return;
-    const p = this.redis.pipeline();
-    const keys = new Set<string>();
-    for (const s of samples) {
-      const key = `${NS}stats:${s.metric}:${s.priority}`;
-      keys.add(key);
-      p.zadd(key, Math.round(now), `${s.id}|${s.seconds.toFixed(3)}`);
-    }
-    for (const key of keys) {
-      p.zremrangebyscore(key, '-inf', Math.round(now - windowMs));
-      p.pexpire(key, windowMs * 2);
-    }
-    replies(await p.exec());
   }
 
   /** The samples of the window, in seconds, per metric and priority. */

@@ -8,6 +8,7 @@ import { DEFAULT_ACK_DEADLINES, parseAckDeadlines } from '../../src/config.ts';
 import type { DecideContext } from '../../src/draft.ts';
 import { builtinLadder } from '../../src/ladder.ts';
 import { type Decision, isExclusive, type Matter, type UnitView } from '../../src/model.ts';
+import { applyUnitOp } from '../../src/unit-ops.ts';
 
 export const T0 = Date.parse('2026-11-27T08:30:00.000Z');
 export const HERE: GeoPoint = { lat: 30.27, lon: 120.15 };
@@ -62,7 +63,6 @@ export class FakeWorld {
         stationId: u.stationId,
         status: 'available',
         orders: [],
-        v: 1,
         lon: u.position.lon,
         lat: u.position.lat,
         seenAt: T0,
@@ -73,7 +73,7 @@ export class FakeWorld {
   set(id: string, patch: Partial<Pick<UnitView, 'status' | 'seenAt'>>): void {
     const u = this.units.get(id);
     if (!u) throw new Error(id);
-    this.units.set(id, { ...u, ...patch, v: u.v + 1 });
+    this.units.set(id, { ...u, ...patch });
   }
 
   /** Every unit reports a position now. */
@@ -117,10 +117,11 @@ export class FakeWorld {
   /** What a commit does: the units take their new state; returns the new matter. */
   apply(d: Decision | undefined): Matter {
     if (!d?.matter) throw new Error('no decision');
-    for (const c of d.units) {
-      const u = this.units.get(c.id) as UnitView;
-      if (u.v !== c.expectedV) throw new Error(`unit ${c.id} at v${u.v}, decision expected v${c.expectedV}`);
-      this.units.set(c.id, { ...u, v: u.v + 1, status: c.status, orders: c.orders });
+    for (const op of d.unitOps) {
+      const u = this.units.get(op.unitId) as UnitView;
+      const after = applyUnitOp(u, op);
+      if (!after) throw new Error(`unit ${op.unitId} cannot be claimed: ${u.status} [${u.orders}]`);
+      this.units.set(op.unitId, after);
     }
     return d.matter;
   }
