@@ -29,7 +29,8 @@ export function decideAck(
   if (!slot || slot.order.unitId !== ack.unitId) return undefined;
   if (slot.order.status !== 'active') return d.finish();
   const at = Math.min(ctx.now, Date.parse(ack.at) || ctx.now);
-  const ids = { orderId: slot.order.orderId, unitId: slot.order.unitId };
+  // The entries say when the officer answered, not when the router read it.
+  const ids = { orderId: slot.order.orderId, unitId: slot.order.unitId, at: new Date(at).toISOString() };
   switch (ack.status) {
     case 'received':
       break;
