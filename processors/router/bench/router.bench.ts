@@ -49,7 +49,13 @@ import {
   Topic,
   topicSpec,
 } from '@fenghuo/contracts';
-import { ensureTopics, noDelaySocketFactory, topicConfigEntries } from '@fenghuo/kit';
+import {
+  createLogger,
+  ensureTopics,
+  noDelaySocketFactory,
+  pinoLogCreator,
+  topicConfigEntries,
+} from '@fenghuo/kit';
 import { Redis } from 'ioredis';
 import kafkajs, { type Admin, Kafka, logLevel, type Message, Partitioners, type Producer } from 'kafkajs';
 
@@ -68,6 +74,7 @@ const kafka = new Kafka({
   clientId: 'bench-router',
   brokers: BROKERS,
   logLevel: logLevel.WARN,
+  logCreator: pinoLogCreator(createLogger({ service: 'bench-router', level: 'warn' })),
   socketFactory: noDelaySocketFactory,
 });
 const say = (line: string) => console.log(line);

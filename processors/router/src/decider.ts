@@ -140,10 +140,11 @@ export class Decider {
 
   constructor(private readonly deps: DeciderDeps) {}
 
-  private isClaiming(unitId: string, now: number): boolean {
+  /** On the wall clock: this is about batches running at the same time, whatever the decisions' clock. */
+  private isClaiming(unitId: string): boolean {
     const until = this.claiming.get(unitId);
     if (until === undefined) return false;
-    if (until >= now) return true;
+    if (until >= Date.now()) return true;
     this.claiming.delete(unitId);
     return false;
   }
@@ -261,7 +262,7 @@ export class Decider {
         const free = pool.filter((p) => {
           if (exclude.has(p.id)) return false;
           const own = unitOverlay.get(p.id);
-          if (!own && this.isClaiming(p.id, now)) return false;
+          if (!own && this.isClaiming(p.id)) return false;
           const u = own ?? p;
           return (
             u.status === 'available' && u.orders.length === 0 && isExclusive(u.kind) && this.offered(u, now)
@@ -292,7 +293,7 @@ export class Decider {
         orphansDone.add(key);
         for (const [decisionId, entry] of loaded.outbox) {
           const mine = decisionId === task.decisionId;
-          if (mine || entry.at < now - options.orphanAfterMs)
+          if (mine || entry.at < Date.now() - options.orphanAfterMs)
             republish.push({ matterKey: key, decisionId, entry });
         }
       } else if (loaded && task.decisionId !== undefined) {

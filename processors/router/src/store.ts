@@ -27,7 +27,7 @@ type ScriptCaller = (...args: (string | number)[]) => Promise<unknown>;
 
 /** A record waiting to be published, kept with the matter until the broker acknowledged it. */
 export interface OutboxEntry {
-  /** Epoch ms of the commit. */
+  /** Epoch ms (wall clock) of the commit. */
   readonly at: number;
   readonly cid?: string;
   readonly o: Outputs;
@@ -279,7 +279,9 @@ export class RouterStore {
             : { q: String(Math.round(d.retryAt)) }),
       };
       const outbox: OutboxEntry = {
-        at: now,
+        // Wall-clock time: an entry is an orphan when the process that wrote it is gone, whatever
+        // clock the decisions run on.
+        at: Date.now(),
         ...(d.correlationId === undefined ? {} : { cid: d.correlationId }),
         o: { ...published, statuses: [] },
       };
