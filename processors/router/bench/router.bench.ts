@@ -18,7 +18,7 @@
  *    `vsRawKafka` = router decisions/s ÷ baseline inputs/s.
  * 3. Latency at half the measured capacity for BENCH_LATENCY_SEC: input offset → order
  *    acknowledged by Kafka, both as the broker's LogAppendTime (the topics are set to it), for every
- *    warning revision and incident.
+ *    warning revision and incident; then the same at BENCH_LOW_RATE (20/s), the floor.
  *
  * Prints the figures and the machine, and ends with one JSON line:
  *   {"bench":"router","decisionsPerSec":…,"p50Ms":…,"p99Ms":…,"vsRawKafka":…,…}
@@ -65,6 +65,7 @@ const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const INPUTS = Number(process.env.BENCH_INPUTS ?? 20_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const LATENCY_SEC = Number(process.env.BENCH_LATENCY_SEC ?? 20);
+const LOW_RATE = Number(process.env.BENCH_LOW_RATE ?? 20);
 const PATROL_UNITS = 593;
 
 const routerEntry = fileURLToPath(new URL('../src/index.ts', import.meta.url));
@@ -494,10 +495,12 @@ function ratiosFrom(r: RunResult): Record<string, Record<string, number>> {
 }
 
 /** Latency at `rate` inputs/s: broker append time of the order − of its input. */
+let latencyRuns = 0;
 async function latencyRun(rate: number, pack: string, places: readonly Place[]): Promise<number[]> {
-  const prefix = `bench-${runId}-lat.`;
-  const group = `bench-${runId}-lat`;
-  const redisPrefix = `bench:${runId}:lat:`;
+  const n = latencyRuns++;
+  const prefix = `bench-${runId}-lat${n}.`;
+  const group = `bench-${runId}-lat${n}`;
+  const redisPrefix = `bench:${runId}:lat${n}:`;
   const admin = kafka.admin();
   await admin.connect();
   await createTopics(admin, prefix);
@@ -505,7 +508,7 @@ async function latencyRun(rate: number, pack: string, places: readonly Place[]):
   const units = await simulateUnits(prefix, producer);
   const inputAt = new Map<string, number>();
   const orderAt = new Map<string, number>();
-  const reader = kafka.consumer({ groupId: `bench-${runId}-lat-reader`, maxWaitTimeInMs: 50 });
+  const reader = kafka.consumer({ groupId: `bench-${runId}-lat${n}-reader`, maxWaitTimeInMs: 50 });
   await reader.connect();
   await reader.subscribe({ topics: TIMED_TOPICS.map((t) => `${prefix}${t}`), fromBeginning: true });
   await reader.run({
@@ -604,6 +607,12 @@ async function main() {
   const p50 = percentile(lat, 50);
   const p99 = percentile(lat, 99);
   say(`  p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${Math.max(...lat).toFixed(0)} ms`);
+  // The floor: one decision at a time, nothing queued behind it.
+  say(`latency at ${LOW_RATE}/s (the floor: almost no batching, no queue):`);
+  const low = await latencyRun(LOW_RATE, packDir, places);
+  const lowP50 = percentile(low, 50);
+  const lowP99 = percentile(low, 99);
+  say(`  p50 ${lowP50.toFixed(1)} ms, p99 ${lowP99.toFixed(1)} ms`);
   console.log(
     JSON.stringify({
       bench: 'router',
@@ -613,6 +622,9 @@ async function main() {
       p50Ms: Math.round(p50 * 10) / 10,
       p99Ms: Math.round(p99 * 10) / 10,
       latencyRatePerSec: Math.round(decisionsPerSec / 2),
+      lowRatePerSec: LOW_RATE,
+      p50MsLowRate: Math.round(lowP50 * 10) / 10,
+      p99MsLowRate: Math.round(lowP99 * 10) / 10,
       units: pack.units.length,
       cells: pack.cells.length,
       inputs: INPUTS,

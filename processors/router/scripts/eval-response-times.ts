@@ -573,10 +573,13 @@ async function main(argv: string[]): Promise<number> {
         ? '(units waited where their last job ended: in the clustered call pattern they gather in the hot spots, a best case).'
         : '(after each job a unit drove back to its post).',
       `South Metro Fire Rescue is a fire/EMS service (${smfrStations()} first-due stations in its log): its engines and ambulances`,
-      'leave a station (the crew boards first), so its unit response time has a turnout in it and a drive across a',
-      "station's first-due area. Here the units are police patrols on the road, answering in 10-30 s and driving the",
-      'generated city at its speed profile (no traffic lights or queues), so the median is shorter; the tail comes',
-      'from calls whose nearest units were busy (rush hours, two-unit calls) and units left where their last job ended.',
+      'leave a station (the crew boards first: turnout is in its times) and cross a first-due area of',
+      "suburban Colorado. Here the units are police patrols spread over a dense city (and San Diego's calls were",
+      'drawn closer together to fit it), answering in 10-30 s and driving the generated streets at their speed profile',
+      '(no traffic lights, queues or weather), so most arrive in under two minutes; the tail comes from calls whose',
+      values.stay
+        ? 'nearest units were busy (rush hours, two-unit calls) and from units waiting far from the next call.'
+        : 'nearest units were busy (rush hours, two-unit calls) or still driving back from their last job.',
     ].join('\n'),
   );
   console.log(

@@ -7,8 +7,9 @@
  * 2. decide, in input order, on an in-memory overlay (a decision sees the matters and units as the
  *    batch's earlier decisions left them); data a decision needs but was not loaded is loaded and
  *    the (pure) decision made again;
- * 3. commit every decision in one pipeline, each atomically with compare-and-set on its matter and
- *    units; its records go into the matter's outbox in the same script;
+ * 3. commit every decision in one pipeline, each atomically: compare-and-set on its matter, its unit
+ *    claims checked (a patrol unit must still be free), deadlines; its records go into the matter's
+ *    outbox in the same script;
  * 4. publish the records of the committed decisions and wait for the broker's acknowledgement;
  * 5. drop their outbox entries.
  *
@@ -55,8 +56,8 @@ export interface Task {
   readonly correlationId: string | undefined;
   /** The decision, or `undefined` when the input changes nothing (a duplicate, an unknown order). */
   decide(ctx: DecideContext, matter: Matter | undefined): Decision | undefined;
-  /** Called after the batch, committed or not (jobs finish their claim here). */
-  after?(committed: boolean): Promise<void>;
+  /** Called once the batch is done (jobs finish their claim here). */
+  after?(): Promise<void>;
 }
 
 export interface DeciderDeps {
@@ -202,7 +203,7 @@ export class Decider {
       stats.conflicts += failed.length;
       pending = failed;
     }
-    await Promise.all(tasks.map((t) => t.after?.(true)));
+    await Promise.all(tasks.map((t) => t.after?.()));
     return stats;
   }
 
@@ -277,61 +278,63 @@ export class Decider {
       },
     };
 
-    for (const task of tasks) {
-      const key = task.matterKey;
-      if (key === undefined) {
-        // An answer to an order nobody knows (another system's, or expired): nothing to do.
-        const d = task.decide(ctx, undefined);
-        if (d) throw new Error('a decision without a matter');
-        stats.duplicates++;
-        continue;
-      }
-      const loaded = matters.get(key) as LoadedMatter | undefined;
-      const state = overlay.get(key) ?? { v: loaded?.v ?? '0', matter: loaded?.matter };
-      // Records left behind by a decision whose instance died before publishing them.
-      if (loaded && !orphansDone.has(key)) {
-        orphansDone.add(key);
-        for (const [decisionId, entry] of loaded.outbox) {
-          const mine = decisionId === task.decisionId;
-          if (mine || entry.at < Date.now() - options.orphanAfterMs)
-            republish.push({ matterKey: key, decisionId, entry });
-        }
-      } else if (loaded && task.decisionId !== undefined) {
-        const entry = loaded.outbox.get(task.decisionId);
-        if (entry && !republish.some((r) => r.decisionId === task.decisionId && r.matterKey === key)) {
-          republish.push({ matterKey: key, decisionId: task.decisionId, entry });
-        }
-      }
-      if (task.decisionId !== undefined && state.matter?.seen.includes(task.decisionId)) {
-        stats.duplicates++;
-        continue;
-      }
-      const decision = await this.decideWithData(task, ctx, state.matter, units, poolOf);
-      if (!decision?.matter) {
-        stats.duplicates++;
-        continue;
-      }
-      validateOutputs(decision.outputs);
-      decided.push({ task, decision, matterKey: key, expectedV: state.v });
-      overlay.set(key, { v: String(Number(state.v) + 1), matter: decision.matter });
-      for (const op of decision.unitOps) {
-        const base = unitOf(op.unitId);
-        const after = base ? applyUnitOp(base, op) : undefined;
-        if (after) unitOverlay.set(op.unitId, after);
-        if (op.op === 'claim' && base && isExclusive(base.kind)) {
-          claims.push(op.unitId);
-          this.claiming.set(op.unitId, Number.POSITIVE_INFINITY);
-        }
-      }
-    }
-
-    // 3. Commit.
     let results: Awaited<ReturnType<RouterStore['commit']>>;
     try {
+      for (const task of tasks) {
+        const key = task.matterKey;
+        if (key === undefined) {
+          // An answer to an order nobody knows (another system's, or expired): nothing to do.
+          const d = task.decide(ctx, undefined);
+          if (d) throw new Error('a decision without a matter');
+          stats.duplicates++;
+          continue;
+        }
+        const loaded = matters.get(key) as LoadedMatter | undefined;
+        const state = overlay.get(key) ?? { v: loaded?.v ?? '0', matter: loaded?.matter };
+        // Records left behind by a decision whose instance died before publishing them.
+        if (loaded && !orphansDone.has(key)) {
+          orphansDone.add(key);
+          for (const [decisionId, entry] of loaded.outbox) {
+            const mine = decisionId === task.decisionId;
+            if (mine || entry.at < Date.now() - options.orphanAfterMs)
+              republish.push({ matterKey: key, decisionId, entry });
+          }
+        } else if (loaded && task.decisionId !== undefined) {
+          const entry = loaded.outbox.get(task.decisionId);
+          if (entry && !republish.some((r) => r.decisionId === task.decisionId && r.matterKey === key)) {
+            republish.push({ matterKey: key, decisionId: task.decisionId, entry });
+          }
+        }
+        if (task.decisionId !== undefined && state.matter?.seen.includes(task.decisionId)) {
+          stats.duplicates++;
+          continue;
+        }
+        const decision = await this.decideWithData(task, ctx, state.matter, units, poolOf);
+        if (!decision?.matter) {
+          stats.duplicates++;
+          continue;
+        }
+        validateOutputs(decision.outputs);
+        decided.push({ task, decision, matterKey: key, expectedV: state.v });
+        overlay.set(key, { v: String(Number(state.v) + 1), matter: decision.matter });
+        for (const op of decision.unitOps) {
+          const base = unitOf(op.unitId);
+          const after = base ? applyUnitOp(base, op) : undefined;
+          if (after) unitOverlay.set(op.unitId, after);
+          if (op.op === 'claim' && base && isExclusive(base.kind)) {
+            claims.push(op.unitId);
+            this.claiming.set(op.unitId, Number.POSITIVE_INFINITY);
+          }
+        }
+      }
+
+      // 3. Commit.
       results = await store.commit(
         decided.map(({ decision, matterKey, expectedV }) => ({ decision, matterKey, expectedV, now })),
       );
     } finally {
+      // Claimed units leave this instance's rankings for a moment more (pools read before the
+      // commit may still show them free), whether the batch got this far or not.
       const until = Date.now() + CLAIM_SHADOW_MS;
       for (const id of claims) this.claiming.set(id, until);
     }

@@ -104,6 +104,8 @@ export async function routerTestBed(name: string): Promise<RouterTestBed> {
       await reader.disconnect().catch(() => undefined);
       await producer.close();
       await cleanRedis(prefix);
+      // Each test's ~30 topics (~130 partitions) would otherwise stay on the shared broker.
+      await deleteTopics(kafka, prefix);
     },
   };
 }
@@ -132,6 +134,20 @@ export async function unitsApplied(
     );
   } finally {
     redis.disconnect();
+  }
+}
+
+/** Deletes the topics under `prefix` (a failure is only reported: the broker may be going away). */
+export async function deleteTopics(kafka: Kafka, prefix: string): Promise<void> {
+  const admin = kafka.admin();
+  try {
+    await admin.connect();
+    const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    if (mine.length > 0) await admin.deleteTopics({ topics: mine, timeout: 30_000 });
+  } catch (err) {
+    testLog.warn({ err, prefix }, 'could not delete the test topics');
+  } finally {
+    await admin.disconnect().catch(() => undefined);
   }
 }
 
