@@ -90,8 +90,15 @@ export function loadCity(config: RouterConfig): City {
   return new City(pack, { profile: config.traffic === 'free' ? FREE_FLOW_PROFILE : urbanWeekdayProfile() });
 }
 
+/**
+ * The broker refuses a record batch over `message.max.bytes` (1 MiB by default), and every audit
+ * record of a batch goes to one partition (key `service`): records are sent in chunks of at most
+ * this much JSON, one after the other, in order.
+ */
+const MAX_CHUNK_BYTES = 512 * 1024;
+
 function publisher(producer: EventProducer) {
-  return async (list: readonly { outputs: Outputs; correlationId: string | undefined }[]) => {
+  const send = async (list: readonly { outputs: Outputs; correlationId: string | undefined }[]) => {
     const batches = outgoing(list)
       .filter((b) => b.events.length > 0)
       .map(
@@ -103,6 +110,21 @@ function publisher(producer: EventProducer) {
           }) as OutgoingBatch,
       );
     await producer.sendBatches(batches);
+  };
+  return async (list: readonly { outputs: Outputs; correlationId: string | undefined }[]) => {
+    let chunk: { outputs: Outputs; correlationId: string | undefined }[] = [];
+    let bytes = 0;
+    for (const item of list) {
+      const size = Buffer.byteLength(JSON.stringify(item.outputs));
+      if (chunk.length > 0 && bytes + size > MAX_CHUNK_BYTES) {
+        await send(chunk);
+        chunk = [];
+        bytes = 0;
+      }
+      chunk.push(item);
+      bytes += size;
+    }
+    if (chunk.length > 0) await send(chunk);
   };
 }
 
