@@ -4,6 +4,9 @@
  * - shared runtime code (infra/kit, infra/city) imports only contracts;
  * - services (ingest/, each processors/*, dispatch-ui gateway) import contracts and shared code,
  *   never each other: they talk through Kafka topics;
+ * - processors/engine (@fenghuo/engine) is the rule engine the processors share, not a service:
+ *   processors may import it (its entry points only); it imports only contracts and the two
+ *   dependency-free kit modules (errors, mask), and no processor;
  * - the browser console (dispatch-ui/console) imports only contracts;
  * - production code never imports tests.
  */
@@ -46,10 +49,33 @@ module.exports = {
     },
     {
       name: 'processors-do-not-import-other-services',
-      comment: 'Each processor is its own deployable; they talk through Kafka topics.',
+      comment:
+        'Each processor is its own deployable; they talk through Kafka topics. processors/engine is the shared rule engine (a library), which any processor may use.',
       severity: 'error',
       from: { path: '^processors/([^/]+)/' },
-      to: { path: '^(ingest|dispatch-ui|processors/(?!$1/))' },
+      to: { path: '^(ingest|dispatch-ui|processors/(?!$1/|engine/))' },
+    },
+    {
+      name: 'processors-use-the-engine-through-its-entry-points',
+      comment:
+        'Processors import @fenghuo/engine (src/index.ts) or @fenghuo/engine/test-support, never its internals.',
+      severity: 'error',
+      from: { path: '^processors/(?!engine/)' },
+      to: {
+        path: '^processors/engine/',
+        pathNot: '^processors/engine/(src/index\\.ts|test/support/index\\.ts)$',
+      },
+    },
+    {
+      name: 'engine-imports-only-contracts-and-kit-leaves',
+      comment:
+        'The engine runs in every scoring processor and in backtests: it may use contracts and the dependency-free kit modules errors.ts and mask.ts, nothing else of ours.',
+      severity: 'error',
+      from: { path: '^processors/engine/src/' },
+      to: {
+        path: '^(infra|ingest|dispatch-ui|test)/',
+        pathNot: '^infra/kit/src/(errors|mask)\\.ts$',
+      },
     },
     {
       name: 'gateway-does-not-import-other-services',

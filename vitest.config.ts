@@ -31,7 +31,10 @@ export default defineConfig({
           include: ['{contracts,infra,ingest,processors,dispatch-ui,test}/**/*.integration.test.ts'],
           exclude: ['**/node_modules/**', 'test/e2e/**', 'test/reliability/**'],
           globalSetup: ['test/setup/global-setup.ts'],
-          testTimeout: 60_000,
+          // A backstop for hangs, above every test's own waits (they poll with time-outs of their
+          // own): on a machine three times slower than ours, the scorer's SIGKILL-and-restart test
+          // alone takes about a minute.
+          testTimeout: 180_000,
           hookTimeout: 120_000,
           maxWorkers: 2,
         },

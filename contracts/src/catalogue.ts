@@ -17,6 +17,13 @@ import { UnitPosition, UnitStatus } from './events/unit.ts';
 import { VehicleSighting } from './events/vehicle-sighting.ts';
 import { WatchListEntry } from './events/watchlist.ts';
 import { ApiError, IngestAccepted, LoginRequest, LoginResponse, ResponseTimeSummary } from './http.ts';
+import {
+  InterceptionDryRunRequest,
+  InterceptionDryRunResponse,
+  InterceptionScenarioFile,
+  InterceptionScenarioPlans,
+} from './interception-dry-run.ts';
+import { InterceptionSettings } from './rules/interception-settings.ts';
 import type { ClientEventName, ClientEventPayload } from './socket/events.ts';
 import {
   CommandRequest,
@@ -25,6 +32,7 @@ import {
   Receipt,
   SnapshotRequest,
   SocketAuth,
+  TokenRenewed,
   UnitStatusRequest,
 } from './socket/payloads.ts';
 import { Figures, LivePosition, Snapshot } from './socket/state.ts';
@@ -53,6 +61,12 @@ export const Codecs = {
   LoginRequest: codec('LoginRequest', LoginRequest),
   LoginResponse: codec('LoginResponse', LoginResponse),
   ResponseTimeSummary: codec('ResponseTimeSummary', ResponseTimeSummary),
+  InterceptionDryRunRequest: codec('InterceptionDryRunRequest', InterceptionDryRunRequest),
+  InterceptionDryRunResponse: codec('InterceptionDryRunResponse', InterceptionDryRunResponse),
+  // Files: interception settings on their own (a draft), scenario files and their plans.
+  InterceptionSettings: codec('InterceptionSettings', InterceptionSettings),
+  InterceptionScenarioFile: codec('InterceptionScenarioFile', InterceptionScenarioFile),
+  InterceptionScenarioPlans: codec('InterceptionScenarioPlans', InterceptionScenarioPlans),
   // Socket.IO payloads: client→server (validated by the gateway), then server→client.
   SocketAuth: codec('SocketAuth', SocketAuth),
   OrderAckRequest: codec('OrderAckRequest', OrderAckRequest),
@@ -62,6 +76,7 @@ export const Codecs = {
   OutcomeRequest: codec('OutcomeRequest', OutcomeRequest),
   SnapshotRequest: codec('SnapshotRequest', SnapshotRequest),
   Receipt: codec('Receipt', Receipt),
+  TokenRenewed: codec('TokenRenewed', TokenRenewed),
   LivePosition: codec('LivePosition', LivePosition),
   Snapshot: codec('Snapshot', Snapshot),
   Figures: codec('Figures', Figures),
@@ -156,4 +171,5 @@ export const ClientEventCodecs: { readonly [E in ClientEventName]: Codec<ClientE
   'command:issue': Codecs.CommandRequest,
   'outcome:record': Codecs.OutcomeRequest,
   'snapshot:request': Codecs.SnapshotRequest,
+  'auth:renew': Codecs.SocketAuth,
 };

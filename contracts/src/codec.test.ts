@@ -8,6 +8,7 @@ import {
   escalationLadderExample,
   examples,
   fraudIndicatorExamples,
+  interceptionSettingsExample,
   operatorCommandExamples,
   timelineExamples,
 } from './examples.ts';
@@ -132,19 +133,26 @@ describe('every contract', () => {
 });
 
 describe('unions told apart by a literal', () => {
-  it('RuleSet is discriminated on kind', () => {
+  it('RuleSet is discriminated on kind: fraud rules, interception settings, escalation ladder', () => {
     expect(Codecs.RuleSet.discriminator).toBe('kind');
     const { kind: _kind, ...noKind } = examples['rules.sets'];
     expect(Codecs.RuleSet.validate(noKind)).toEqual({
       ok: false,
-      errors: [{ path: 'kind', message: 'required; one of fraud, escalation_ladder' }],
+      errors: [{ path: 'kind', message: 'required; one of fraud, interception_settings, escalation_ladder' }],
     });
     const r = Codecs.RuleSet.validate({ ...examples['rules.sets'], kind: 'ladder' });
     expect(r.ok).toBe(false);
     if (!r.ok)
       expect(r.errors).toEqual([
-        { path: 'kind', message: '"ladder" is not one of fraud, escalation_ladder' },
+        { path: 'kind', message: '"ladder" is not one of fraud, interception_settings, escalation_ladder' },
       ]);
+    expect(Codecs.RuleSet.validate(interceptionSettingsExample)).toEqual({
+      ok: true,
+      value: interceptionSettingsExample,
+    });
+    const bad = Codecs.RuleSet.validate({ ...interceptionSettingsExample, rings: [] });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors.map((e) => e.path)).toEqual(['rings']);
   });
 
   it('an escalation ladder is a rule set whose errors are its own', () => {

@@ -23,7 +23,7 @@ export const SERVER_EVENTS: {
 } = {
   'alert:upserted': {
     payload: 'Alert',
-    to: "operators of the alert's region, supervisors, the assigned officer",
+    to: "operators of the alert's region, supervisors, the officers sent to it; analysts with the resident's details redacted",
   },
   'incident:reported': { payload: 'IncidentReport', to: "operators of the incident's region, supervisors" },
   'order:upserted': {
@@ -81,6 +81,7 @@ export const CLIENT_EVENTS: {
     writes: '`OutcomeLabel` → `outcomes.labelled`',
   },
   'snapshot:request': { ack: 'Snapshot', from: 'everyone', writes: 'nothing' },
+  'auth:renew': { ack: 'TokenRenewed', from: 'everyone (the same person, a fresh token)', writes: 'nothing' },
 };
 
 const isContract = (name: unknown): name is ContractName => typeof name === 'string' && name in Codecs;

@@ -33,6 +33,12 @@ export const KNOWN_SERVICES: readonly ServiceDefinition[] = [
     readyUrl: (env) => local(env.INGEST_PORT, 8081),
   },
   {
+    name: 'gateway',
+    entry: 'dispatch-ui/gateway/src/index.ts',
+    env: { GATEWAY_DEMO: '1' }, // creates and prints the demo users
+    readyUrl: (env) => local(env.GATEWAY_PORT, 8080),
+  },
+  {
     name: 'fraud-scorer',
     entry: 'processors/fraud-scorer/src/index.ts',
     env: {},
@@ -43,6 +49,12 @@ export const KNOWN_SERVICES: readonly ServiceDefinition[] = [
     entry: 'processors/router/src/index.ts',
     env: {},
     readyUrl: (env) => local(env.ROUTER_OPS_PORT, 9321),
+  },
+  {
+    name: 'interceptor',
+    entry: 'processors/interceptor/src/index.ts',
+    env: {},
+    readyUrl: (env) => local(env.INTERCEPTOR_OPS_PORT, 9322),
   },
 ];
 

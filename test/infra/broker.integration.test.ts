@@ -81,14 +81,17 @@ describe(`Kafka broker (${inject('infraMode')} mode)`, () => {
     const only = TOPICS.filter((t) => t.name === Topic.UnitsPositions || t.name === Topic.FraudIndicators);
     await ensurePrefixed(prefix, only);
     const positions = `${prefix}${Topic.UnitsPositions}`;
+    const configOf = async () => {
+      const { resources } = await admin.describeConfigs({
+        includeSynonyms: false,
+        resources: [{ type: ConfigResourceTypes.TOPIC, name: positions }],
+      });
+      return resources[0]!.configEntries;
+    };
+    const settingOf = async (key: string) =>
+      (await configOf()).find((e) => e.configName === key)?.configValue;
     // An operator's own setting on the topic, which must survive the change.
-    const current = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: [{ type: ConfigResourceTypes.TOPIC, name: positions }],
-    });
-    const entries = current.resources[0]!.configEntries.filter(
-      (e) => e.configSource === ConfigSource.TOPIC_CONFIG,
-    );
+    const entries = (await configOf()).filter((e) => e.configSource === ConfigSource.TOPIC_CONFIG);
     await admin.alterConfigs({
       validateOnly: false,
       resources: [
@@ -102,6 +105,10 @@ describe(`Kafka broker (${inject('infraMode')} mode)`, () => {
         },
       ],
     });
+    // A change reaches the broker's config cache a moment after the controller took it (KRaft).
+    await waitFor(async () => (await settingOf('max.message.bytes')) === '2000000', {
+      message: "the operator's setting visible",
+    });
 
     const overridden = topicsFromEnv(only, { TOPIC_RETENTION_DAYS: `${Topic.UnitsPositions}=3` });
     const again = await ensureTopics(admin, overridden, { prefix, alignExisting: true });
@@ -109,14 +116,11 @@ describe(`Kafka broker (${inject('infraMode')} mode)`, () => {
     expect(again.changed).toEqual([
       { topic: positions, name: 'retention.ms', from: expect.any(String), to: String(3 * 86_400_000) },
     ]);
-    const { resources } = await admin.describeConfigs({
-      includeSynonyms: false,
-      resources: [{ type: ConfigResourceTypes.TOPIC, name: positions }],
+    await waitFor(async () => (await settingOf('retention.ms')) === String(3 * 86_400_000), {
+      message: 'the new retention visible',
     });
-    const value = (key: string) => resources[0]!.configEntries.find((e) => e.configName === key)?.configValue;
-    expect(value('retention.ms')).toBe(String(3 * 86_400_000));
-    expect(value('max.message.bytes')).toBe('2000000');
-    expect(value('cleanup.policy')).toBe('delete');
+    expect(await settingOf('max.message.bytes')).toBe('2000000');
+    expect(await settingOf('cleanup.policy')).toBe('delete');
     // Nothing left to change the second time.
     expect((await ensureTopics(admin, overridden, { prefix, alignExisting: true })).changed).toEqual([]);
   });

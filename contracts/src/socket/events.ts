@@ -21,6 +21,8 @@ import type {
   OutcomeRequest,
   Receipt,
   SnapshotRequest,
+  SocketAuth,
+  TokenRenewed,
   UnitStatusRequest,
 } from './payloads.ts';
 import type { Figures, LivePosition, Snapshot } from './state.ts';
@@ -61,6 +63,11 @@ export interface ClientToServerEvents {
   'outcome:record': (payload: OutcomeRequest, ack: (res: Ack<Receipt>) => void) => void;
   /** Anyone: the current state they may see. */
   'snapshot:request': (payload: SnapshotRequest, ack: (res: Ack<Snapshot>) => void) => void;
+  /**
+   * Anyone: a fresh token (from `POST /api/auth/refresh`) for the open socket, same person. A socket
+   * whose token expired is refused writes, and is disconnected when it stays expired.
+   */
+  'auth:renew': (payload: SocketAuth, ack: (res: Ack<TokenRenewed>) => void) => void;
 }
 
 /** Gateway instances talk through the Redis Streams adapter only; no events of their own. */
@@ -102,4 +109,5 @@ export const ClientEvent = {
   CommandIssue: 'command:issue',
   OutcomeRecord: 'outcome:record',
   SnapshotRequest: 'snapshot:request',
+  AuthRenew: 'auth:renew',
 } as const satisfies Record<string, ClientEventName>;

@@ -3,7 +3,7 @@
  * the user's identity itself: no payload carries who the sender is.
  */
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
-import { AmountCny, GeoPoint, Id, idOf } from '../common.ts';
+import { AmountCny, GeoPoint, Id, idOf, Timestamp } from '../common.ts';
 import { AckStatus } from '../events/dispatch.ts';
 import { OperatorCommandBody } from '../events/operator-command.ts';
 import { Outcome } from '../events/outcome-label.ts';
@@ -84,6 +84,17 @@ export const SocketAuth = Type.Object(
   { additionalProperties: false, $id: 'SocketAuth' },
 );
 export type SocketAuth = Static<typeof SocketAuth>;
+
+/**
+ * What `auth:renew` answers: the new expiry of the socket's session. A console renews with the token
+ * of `POST /api/auth/refresh` before the old one expires, without reconnecting (which would lose
+ * nothing, but costs a round of recovery).
+ */
+export const TokenRenewed = Type.Object(
+  { expiresAt: Timestamp },
+  { additionalProperties: false, $id: 'TokenRenewed' },
+);
+export type TokenRenewed = Static<typeof TokenRenewed>;
 
 /** What a write answers: the id of the event the gateway wrote to Kafka (the command id for commands). */
 export const Receipt = Type.Object({ eventId: Id }, { additionalProperties: false, $id: 'Receipt' });

@@ -1,18 +1,28 @@
 /**
- * `npm run bench:scorer`: fraud-scorer throughput and latency through the real broker and Redis.
+ * `npm run bench:scorer`: fraud-scorer throughput and latency through the real broker and Redis,
+ * with three ratios measured in the same run on the same data, which travel between machines:
  *
- * 1. Throughput: 1 (and, separately, 2) scorer processes join a fresh consumer group on fresh
+ * 1. Engine vs json-rules-engine (in process): the 50 rules as stateless match rules over the
+ *    bench's indicators, our compiled engine vs the npm package json-rules-engine with equivalent
+ *    rules (json-rules-engine-baseline.ts); both must name the same rules for every indicator.
+ *    `vsJsonRulesEngine` = ours ÷ theirs (indicators/s).
+ * 2. Throughput: 1 (and, separately, 2) scorer processes join a fresh consumer group on fresh
  *    topics with a 50-rule set (published on `rules.sets`); once the group is stable,
- *    BENCH_INDICATORS indicators about 100k distinct subjects are written to `fraud.indicators` as
- *    fast as the producer goes. indicators/s = indicators ÷ time from the first write to the last
- *    offset commit; a scorer commits a batch only after its alerts are acknowledged on
- *    `alerts.raised`. Each figure is the median of BENCH_RUNS runs.
- * 2. Latency: one scorer, indicators produced at BENCH_RATE/s; every 20th is a call from a
+ *    BENCH_INDICATORS indicators about BENCH_SUBJECTS distinct subjects are written to
+ *    `fraud.indicators` as fast as the producer goes. indicators/s = indicators ÷ time from the first
+ *    write to the last offset commit; a scorer commits a batch only after its alerts are
+ *    acknowledged on `alerts.raised`. In the same rounds, on the same indicators:
+ *    - a bare kafkajs consume-and-produce loop (raw-kafka-loop.ts, one process, the scorer's consumer
+ *      settings): `vsRawKafka` = scorer ÷ raw loop;
+ *    - one scorer with the same indicators about 10 residents only: `hotSubjectRatio` = that ÷ the
+ *      spread run (a busy resident must not slow everyone).
+ *    Each figure is the median of BENCH_RUNS runs.
+ * 3. Latency: one scorer, indicators produced at BENCH_RATE/s; every 20th is a call from a
  *    deny-listed number about a fresh subject, which raises an alert at once; latency = arrival of
  *    that alert on `alerts.raised` − the moment its indicator was handed to the producer.
  *
  * Prints the figures and the machine, and ends with one JSON line:
- *   {"bench":"scorer","indicatorsPerSec":…,"indicatorsPerSecTwoInstances":…,"p99Ms":…}
+ *   {"bench":"scorer","indicatorsPerSec":…,"vsRawKafka":…,"hotSubjectRatio":…,"vsJsonRulesEngine":…,…}
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -27,10 +37,11 @@ import {
   TOPICS,
   Topic,
 } from '@fenghuo/contracts';
+import { builtinRuleSet } from '@fenghuo/engine';
 import { createLogger, ensureTopics, noDelaySocketFactory } from '@fenghuo/kit';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Message, Partitioners } from 'kafkajs';
-import { builtinRuleSet } from '../src/rule-pack/builtin-pack.ts';
+import { compareEngines } from './json-rules-engine-baseline.ts';
 
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -40,8 +51,11 @@ const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const RATE = Number(process.env.BENCH_RATE ?? 3_000);
 const LATENCY_SEC = Number(process.env.BENCH_LATENCY_SEC ?? 20);
 const RULES = 50;
+const HOT_SUBJECTS = 10;
+const ENGINE_INDICATORS = Number(process.env.BENCH_ENGINE_INDICATORS ?? 5_000);
 
 const entry = fileURLToPath(new URL('../src/index.ts', import.meta.url));
+const rawEntry = fileURLToPath(new URL('./raw-kafka-loop.ts', import.meta.url));
 const runId = randomBytes(3).toString('hex');
 const logger = createLogger({ service: 'bench-scorer', level: 'warn' });
 const kafka = new Kafka({
@@ -175,6 +189,26 @@ function startScorer(prefix: string, group: string, redisPrefix: string): ChildP
   return child;
 }
 
+/** The bare kafkajs loop, as its own process, on the same topics with the scorer's consumer settings. */
+function startRawLoop(prefix: string, group: string): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', rawEntry], {
+    env: {
+      ...process.env,
+      KAFKA_BROKERS: BROKERS.join(','),
+      RAW_IN_TOPIC: `${prefix}${Topic.FraudIndicators}`,
+      RAW_OUT_TOPIC: `${prefix}${Topic.AlertsRaised}`,
+      RAW_GROUP_ID: group,
+      RAW_PARTITIONS_CONCURRENTLY: process.env.SCORER_PARTITIONS_CONCURRENTLY ?? '12',
+      ...(process.env.SCORER_MAX_BYTES_PER_PARTITION === undefined
+        ? {}
+        : { RAW_MAX_BYTES_PER_PARTITION: process.env.SCORER_MAX_BYTES_PER_PARTITION }),
+    },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  child.stdout?.pipe(process.stderr);
+  return child;
+}
+
 async function stopAll(children: ChildProcess[]) {
   await Promise.all(
     children.map(
@@ -225,14 +259,18 @@ async function newProducer() {
   return producer;
 }
 
+type RunKind = 'scorer' | 'raw' | 'hot';
+
 async function throughputRun(
   messages: readonly Message[][],
   instances: number,
   run: number,
+  kind: RunKind = 'scorer',
 ): Promise<number> {
-  const prefix = `bench-${runId}-${instances}x${run}.`;
-  const group = `bench-${runId}-${instances}x-${run}`;
-  const redisPrefix = `bench:${runId}:${instances}x${run}:`;
+  const tag = `${kind}-${instances}x${run}`;
+  const prefix = `bench-${runId}-${tag}.`;
+  const group = `bench-${runId}-${tag}`;
+  const redisPrefix = `bench:${runId}:${tag}:`;
   await createTopics(prefix);
   const producer = await newProducer();
   await publishRules(producer, prefix);
@@ -240,7 +278,8 @@ async function throughputRun(
   await admin.connect();
   const children: ChildProcess[] = [];
   try {
-    for (let i = 0; i < instances; i++) children.push(startScorer(prefix, group, redisPrefix));
+    for (let i = 0; i < instances; i++)
+      children.push(kind === 'raw' ? startRawLoop(prefix, group) : startScorer(prefix, group, redisPrefix));
     const topic = `${prefix}${Topic.FraudIndicators}`;
     const committed = async () => {
       const offs = await admin.fetchOffsets({ groupId: group, topics: [topic] });
@@ -274,8 +313,14 @@ async function throughputRun(
     if (last.n < TOTAL) throw new Error(`run stalled at ${last.n}/${TOTAL}`);
     const secs = (last.t - t0) / 1000;
     const perSec = TOTAL / secs;
+    const what =
+      kind === 'raw'
+        ? 'bare kafkajs loop'
+        : kind === 'hot'
+          ? `${instances} scorer(s), ${HOT_SUBJECTS} residents`
+          : `${instances} scorer(s)`;
     say(
-      `  ${instances} instance(s), run ${run + 1}: ${Math.round(perSec).toLocaleString('en-US')} indicators/s (${TOTAL.toLocaleString('en-US')} in ${secs.toFixed(2)} s)`,
+      `  ${what}, run ${run + 1}: ${Math.round(perSec).toLocaleString('en-US')} indicators/s (${TOTAL.toLocaleString('en-US')} in ${secs.toFixed(2)} s)`,
     );
     return perSec;
   } finally {
@@ -405,40 +450,75 @@ async function main() {
   );
   say('     about 1 indicator in 9 raises or upgrades an alert (a heavy alert load)');
   say('(the machine is shared: other processes compete for the same cores)');
-  {
-    const t = Date.now();
-    const messages: Message[][] = [];
-    for (let i = 0; i < TOTAL; i += 5_000) {
-      const chunk: Message[] = [];
-      for (let j = i; j < Math.min(TOTAL, i + 5_000); j++)
-        chunk.push(encode(indicator(j % SUBJECTS, t + j, 'thr')));
-      messages.push(chunk);
+  const t = Date.now();
+  const indicators: FraudIndicator[] = [];
+  for (let j = 0; j < TOTAL; j++) indicators.push(indicator(j % SUBJECTS, t + j, 'thr'));
+  const chunked = (list: readonly FraudIndicator[]) => {
+    const out: Message[][] = [];
+    for (let i = 0; i < list.length; i += 5_000) out.push(list.slice(i, i + 5_000).map(encode));
+    return out;
+  };
+  const messages = chunked(indicators);
+  // The same indicators (ids, kinds, times, values) about 10 residents only.
+  const hotMessages = chunked(indicators.map((ind, j) => ({ ...ind, subjectId: `h${j % HOT_SUBJECTS}` })));
+  const skip = process.env.BENCH_ONLY_LATENCY === '1';
+
+  say(`engine vs json-rules-engine (in process, ${RULES} rules as stateless match rules):`);
+  const cmp = await compareEngines(benchRuleSet(), indicators.slice(0, ENGINE_INDICATORS));
+  if (cmp.agreeing !== cmp.indicators)
+    throw new Error(`engines disagree on ${cmp.indicators - cmp.agreeing} of ${cmp.indicators} indicators`);
+  const vsJsonRulesEngine = cmp.oursPerSec / cmp.theirsPerSec;
+  say(
+    `  both name the same rules for all ${cmp.indicators.toLocaleString('en-US')} indicators (${cmp.matches.toLocaleString('en-US')} matches); ours ${Math.round(cmp.oursPerSec).toLocaleString('en-US')}/s, json-rules-engine ${Math.round(cmp.theirsPerSec).toLocaleString('en-US')}/s: ${vsJsonRulesEngine.toFixed(1)}x`,
+  );
+
+  say('throughput (consumers joined first, then the indicators are written as fast as possible):');
+  const one: number[] = [];
+  const raw: number[] = [];
+  const hot: number[] = [];
+  const two: number[] = [];
+  // Interleaved, and in a rotating order, so a change in what else runs on the machine (or the broker
+  // still deleting the previous run's topics) hits every kind alike.
+  const kinds = ['scorer', 'raw', 'hot'] as const;
+  for (let r = 0; r < RUNS && !skip; r++) {
+    for (let k = 0; k < kinds.length; k++) {
+      const kind = kinds[(k + r) % kinds.length] as (typeof kinds)[number];
+      const perSec = await throughputRun(kind === 'hot' ? hotMessages : messages, 1, r, kind);
+      (kind === 'scorer' ? one : kind === 'raw' ? raw : hot).push(perSec);
     }
-    say('throughput (scorers joined first, then the indicators are written as fast as possible):');
-    const one: number[] = [];
-    const two: number[] = [];
-    const skip = process.env.BENCH_ONLY_LATENCY === '1';
-    for (let r = 0; r < RUNS && !skip; r++) one.push(await throughputRun(messages, 1, r));
-    const onlyOne = process.env.BENCH_ONLY_ONE === '1';
-    for (let r = 0; r < RUNS && !skip && !onlyOne; r++) two.push(await throughputRun(messages, 2, r));
-    const lat = await latencyRun();
-    const result = {
-      bench: 'scorer',
-      indicatorsPerSec: Math.round(median(one)),
-      indicatorsPerSecTwoInstances: Math.round(median(two)),
-      p50Ms: Math.round(percentile(lat, 50) * 10) / 10,
-      p99Ms: Math.round(percentile(lat, 99) * 10) / 10,
-      rateForLatency: RATE,
-      indicators: TOTAL,
-      subjects: SUBJECTS,
-      rules: RULES,
-      cpus: cpu.length,
-    };
-    say(
-      `median: 1 instance ${result.indicatorsPerSec.toLocaleString('en-US')}/s, 2 instances ${result.indicatorsPerSecTwoInstances.toLocaleString('en-US')}/s; latency at ${RATE}/s p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`,
-    );
-    console.log(JSON.stringify(result));
   }
+  const onlyOne = process.env.BENCH_ONLY_ONE === '1';
+  for (let r = 0; r < RUNS && !skip && !onlyOne; r++) two.push(await throughputRun(messages, 2, r));
+  const lat = await latencyRun();
+  const ratio = (a: number, b: number) => Math.round((a / b) * 100) / 100;
+  const result = {
+    bench: 'scorer',
+    indicatorsPerSec: Math.round(median(one)),
+    indicatorsPerSecTwoInstances: Math.round(median(two)),
+    rawKafkaPerSec: Math.round(median(raw)),
+    vsRawKafka: ratio(median(one), median(raw)),
+    hotSubjectPerSec: Math.round(median(hot)),
+    hotSubjectRatio: ratio(median(hot), median(one)),
+    enginePerSec: Math.round(cmp.oursPerSec),
+    jsonRulesEnginePerSec: Math.round(cmp.theirsPerSec),
+    vsJsonRulesEngine: Math.round(vsJsonRulesEngine * 10) / 10,
+    p50Ms: Math.round(percentile(lat, 50) * 10) / 10,
+    p99Ms: Math.round(percentile(lat, 99) * 10) / 10,
+    rateForLatency: RATE,
+    indicators: TOTAL,
+    subjects: SUBJECTS,
+    hotSubjects: HOT_SUBJECTS,
+    rules: RULES,
+    runs: RUNS,
+    cpus: cpu.length,
+  };
+  say(
+    `median: 1 instance ${result.indicatorsPerSec.toLocaleString('en-US')}/s, 2 instances ${result.indicatorsPerSecTwoInstances.toLocaleString('en-US')}/s; latency at ${RATE}/s p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`,
+  );
+  say(
+    `ratios: vsRawKafka ${result.vsRawKafka} (bare loop ${result.rawKafkaPerSec.toLocaleString('en-US')}/s; target >= 0.5), hotSubjectRatio ${result.hotSubjectRatio} (${HOT_SUBJECTS} residents ${result.hotSubjectPerSec.toLocaleString('en-US')}/s; target >= 0.5), vsJsonRulesEngine ${result.vsJsonRulesEngine} (target >= 4)`,
+  );
+  console.log(JSON.stringify(result));
 }
 
 main().then(

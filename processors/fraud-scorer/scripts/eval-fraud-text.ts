@@ -8,8 +8,7 @@
  * label03 → fake_customer_service, label04 → impersonation_acquaintance; label00 is normal.
  * Prints no text. Ends with one JSON line holding overall `precision` and `recall`.
  */
-import { compileRuleSet } from '../src/engine/compile.ts';
-import { builtinRuleSet } from '../src/rule-pack/builtin-pack.ts';
+import { builtinRuleSet, compileRuleSet } from '@fenghuo/engine';
 import { dataDir, FILES, loadFraudText } from './fraud-text-data.ts';
 import { evaluateTexts, printMetrics } from './fraud-text-metrics.ts';
 

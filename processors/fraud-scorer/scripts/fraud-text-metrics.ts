@@ -1,7 +1,6 @@
 /** Precision and recall of the rule pack on labelled texts: fraud vs normal overall, and per type. */
 import type { FraudType } from '@fenghuo/contracts';
-import type { CompiledRuleSet } from '../src/engine/compile.ts';
-import { classifyText, type TextVerdict } from '../src/rule-pack/classify-text.ts';
+import { type CompiledRuleSet, classifyText, type TextVerdict } from '@fenghuo/engine';
 import type { LabelledText } from './fraud-text-data.ts';
 
 export interface Counts {

@@ -11,8 +11,7 @@
  *   TUNE_ABLATE=1      for each text rule (sms and report twins together), the fraud rows lost and the
  *                      false alarms removed when it is left out
  */
-import { compileRuleSet } from '../src/engine/compile.ts';
-import { builtinRuleSet } from '../src/rule-pack/builtin-pack.ts';
+import { builtinRuleSet, compileRuleSet } from '@fenghuo/engine';
 import { loadFraudText } from './fraud-text-data.ts';
 import { evaluateTexts, printMetrics } from './fraud-text-metrics.ts';
 

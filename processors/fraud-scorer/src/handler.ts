@@ -1,139 +1,102 @@
 /**
- * Batch handlers: `handleIndicatorBatch` scores a Kafka batch of indicators and publishes the
- * resulting alert revisions; `handleOutcomeBatch` applies outcome labels (close + cooldown).
+ * Batch handlers of the scorer's consumers. `handleIndicatorBatch` has the engine score a Kafka batch
+ * of indicators and publishes the resulting alert revisions; `handleOutcomeBatch` applies outcome
+ * labels (close + cooldown). Both resolve only after the broker acknowledged the revisions, after
+ * which the consumer commits the batch's offsets: a crash in between is healed on redelivery (the
+ * engine recognises the events as processed by their offsets and returns the revisions they caused
+ * again).
  *
- * Order per batch: load every subject's state (1 round trip) → score in memory → write states back
- * with compare-and-set (1 round trip; lost subjects reload and rescore) → publish alerts and wait
- * for the broker's ack → return, after which the consumer commits offsets. A crash after the state
- * write but before the publish is healed on redelivery: the redelivered indicators are recognised
- * as processed and the alert revision they caused is sent again (same id and revision).
+ * A flood for one resident does not hold up the others on its partition: a batch is scored in rounds
+ * that take at most `maxPerSubjectPerRound` indicators of each resident (in partition order), and
+ * each round's revisions are published before the next round starts. The others' alerts go out with
+ * the first round; the flooded resident's indicators follow in later rounds.
  */
-import type { Alert, FraudIndicator, OutcomeLabel } from '@fenghuo/contracts';
-import { FenghuoError } from '@fenghuo/kit';
-import type { CompiledRuleSet } from './engine/compile.ts';
-import { applyOutcome, scoreSubject } from './engine/score.ts';
-import type { SubjectState } from './engine/state.ts';
-import type { StateStore, StateWrite } from './state-store.ts';
+import type { FraudIndicator, OutcomeLabel } from '@fenghuo/contracts';
+import type { AlertRevision, BatchStats, EngineInput, FraudScorer } from '@fenghuo/engine';
 
-export interface ScorerDeps {
-  /** The rule set in force (hot-reloaded from `rules.sets`). */
-  readonly rules: () => CompiledRuleSet;
-  readonly store: StateStore;
+export interface HandlerDeps {
+  readonly engine: FraudScorer;
   /** Publishes alert revisions; resolves when the broker acknowledged them. */
-  readonly publish: (alerts: readonly Alert[]) => Promise<void>;
+  readonly publish: (revisions: readonly AlertRevision[]) => Promise<void>;
   /**
-   * Compare-and-set rounds before giving up with a retriable error.
-   * @defaultValue 5
+   * Most indicators of one resident scored in one round of a batch.
+   * @defaultValue 256
    */
-  readonly maxCasRounds?: number;
+  readonly maxPerSubjectPerRound?: number;
 }
 
-export interface BatchStats {
-  readonly indicators: number;
-  readonly subjects: number;
-  readonly duplicates: number;
-  readonly alerts: number;
-  readonly casConflicts: number;
+/** What the handlers need of a consumed Kafka record (a subset of the kit's `ConsumedEvent`). */
+export interface ConsumedInput<E> {
+  readonly event: E;
+  readonly partition: number;
+  readonly offset: string;
+  readonly correlationId: string | undefined;
 }
 
-function groupBy<T>(items: readonly T[], key: (t: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
+const DEFAULT_MAX_PER_SUBJECT_PER_ROUND = 256;
+
+function toInput<E>(c: ConsumedInput<E>): EngineInput<E> {
+  return {
+    event: c.event,
+    correlationId: c.correlationId,
+    position: { stream: String(c.partition), seq: c.offset },
+  };
+}
+
+/**
+ * Splits a batch into rounds: round k holds each subject's inputs k·max … (k+1)·max − 1, in their
+ * original order. Every subject's inputs stay in order across rounds.
+ */
+export function fairRounds<T extends { readonly event: { readonly subjectId: string } }>(
+  items: readonly T[],
+  maxPerSubject: number,
+): T[][] {
+  const max = Math.max(1, maxPerSubject);
+  const seen = new Map<string, number>();
+  const rounds: T[][] = [];
   for (const item of items) {
-    const k = key(item);
-    const list = groups.get(k);
-    if (list === undefined) groups.set(k, [item]);
-    else list.push(item);
+    const n = seen.get(item.event.subjectId) ?? 0;
+    seen.set(item.event.subjectId, n + 1);
+    const k = Math.floor(n / max);
+    const round = rounds[k];
+    if (round === undefined) rounds[k] = [item];
+    else round.push(item);
   }
-  return groups;
-}
-
-/** Runs `step` per subject with compare-and-set, reloading and retrying the subjects that lost. */
-async function casLoop<T>(
-  deps: ScorerDeps,
-  groups: Map<string, T[]>,
-  step: (
-    rules: CompiledRuleSet,
-    subjectId: string,
-    prev: SubjectState | undefined,
-    items: T[],
-  ) => {
-    state: SubjectState;
-    alerts: Alert[];
-    changed: boolean;
-  },
-): Promise<{ alerts: Alert[]; conflicts: number }> {
-  const rounds = deps.maxCasRounds ?? 5;
-  const alertsBySubject = new Map<string, Alert[]>();
-  let pending = [...groups.keys()];
-  let conflicts = 0;
-  for (let round = 0; pending.length > 0; round++) {
-    if (round >= rounds) {
-      throw new FenghuoError(`state write lost ${rounds} times for ${pending.length} subjects`, {
-        code: 'STATE_CONFLICT',
-        retriable: true,
-      });
-    }
-    const rules = deps.rules();
-    const loaded = await deps.store.load(pending);
-    const writes: StateWrite[] = [];
-    for (const subjectId of pending) {
-      const cur = loaded.get(subjectId);
-      const r = step(rules, subjectId, cur?.state, groups.get(subjectId) ?? []);
-      alertsBySubject.set(subjectId, r.alerts);
-      if (r.changed) writes.push({ subjectId, expectedVersion: cur?.version ?? '0', state: r.state });
-    }
-    const ttl = rules.horizonMs + 60 * 60_000;
-    const lost = await deps.store.save(writes, ttl);
-    conflicts += lost.size;
-    pending = pending.filter((s) => lost.has(s));
-  }
-  return { alerts: [...alertsBySubject.values()].flat(), conflicts };
+  return rounds;
 }
 
 export async function handleIndicatorBatch(
-  events: readonly FraudIndicator[],
-  deps: ScorerDeps,
+  consumed: readonly ConsumedInput<FraudIndicator>[],
+  deps: HandlerDeps,
 ): Promise<BatchStats> {
-  const groups = groupBy(events, (e) => e.subjectId);
+  const rounds = fairRounds(consumed, deps.maxPerSubjectPerRound ?? DEFAULT_MAX_PER_SUBJECT_PER_ROUND);
   let duplicates = 0;
-  const dupBySubject = new Map<string, number>();
-  const { alerts, conflicts } = await casLoop(deps, groups, (rules, subjectId, prev, items) => {
-    const r = scoreSubject(rules, subjectId, prev, items);
-    dupBySubject.set(subjectId, r.duplicates);
-    return { state: r.state, alerts: r.alerts, changed: r.duplicates < items.length };
-  });
-  for (const d of dupBySubject.values()) duplicates += d;
-  if (alerts.length > 0) await deps.publish(alerts);
+  let revisionCount = 0;
+  let casConflicts = 0;
+  for (const round of rounds) {
+    const { revisions, stats } = await deps.engine.scoreIndicators(round.map(toInput));
+    if (revisions.length > 0) await deps.publish(revisions);
+    duplicates += stats.duplicates;
+    revisionCount += stats.revisions;
+    casConflicts += stats.casConflicts;
+  }
   return {
-    indicators: events.length,
-    subjects: groups.size,
+    events: consumed.length,
+    subjects: new Set(consumed.map((c) => c.event.subjectId)).size,
     duplicates,
-    alerts: alerts.length,
-    casConflicts: conflicts,
+    revisions: revisionCount,
+    casConflicts,
   };
 }
 
 export async function handleOutcomeBatch(
-  labels: readonly OutcomeLabel[],
-  deps: ScorerDeps,
+  consumed: readonly ConsumedInput<OutcomeLabel>[],
+  deps: HandlerDeps,
 ): Promise<BatchStats> {
-  const groups = groupBy(labels, (l) => l.subjectId);
-  const { alerts, conflicts } = await casLoop(deps, groups, (rules, _subjectId, prev, items) => {
-    let state = prev;
-    const out: Alert[] = [];
-    for (const label of items) {
-      const r = applyOutcome(rules, state, label);
-      state = r.state;
-      out.push(...r.alerts);
-    }
-    return { state: state as SubjectState, alerts: out, changed: true };
-  });
-  if (alerts.length > 0) await deps.publish(alerts);
-  return {
-    indicators: labels.length,
-    subjects: groups.size,
-    duplicates: 0,
-    alerts: alerts.length,
-    casConflicts: conflicts,
-  };
+  // Labels carry no position the engine can use (their topic is keyed by alert, not by subject).
+  const { revisions, stats } = await deps.engine.applyOutcomes(
+    consumed.map((c) => ({ event: c.event, correlationId: c.correlationId })),
+  );
+  if (revisions.length > 0) await deps.publish(revisions);
+  return stats;
 }

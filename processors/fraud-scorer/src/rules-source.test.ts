@@ -1,6 +1,6 @@
+import { compileRuleSet } from '@fenghuo/engine';
+import { ruleSet } from '@fenghuo/engine/test-support';
 import { describe, expect, it } from 'vitest';
-import { compileRuleSet } from './engine/compile.ts';
-import { ruleSet } from './engine/test-fixtures.ts';
 import { RulesSource } from './rules-source.ts';
 
 describe('RulesSource (hot reload from rules.sets)', () => {

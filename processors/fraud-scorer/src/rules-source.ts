@@ -3,7 +3,7 @@
  * arrives on `rules.sets`; a rule set that fails to compile is logged and ignored (the old one stays).
  */
 import type { RuleSet } from '@fenghuo/contracts';
-import { type CompiledRuleSet, compileRuleSet, RuleCompileError } from './engine/compile.ts';
+import { type CompiledRuleSet, compileRuleSet, RuleCompileError } from '@fenghuo/engine';
 
 export interface RuleUpdateResult {
   readonly applied: boolean;

@@ -1,98 +1,92 @@
 /**
- * Wiring of one scorer instance: Kafka consumers on `fraud.indicators` (scoring),
- * `outcomes.labelled` (cooldowns) and `rules.sets` (hot reload), the alert producer, Redis state and
- * the ops server. Used by index.ts, the integration tests and the benchmark.
+ * One scorer instance, built from the components the caller owns: Kafka consumers on
+ * `fraud.indicators` (scoring), `outcomes.labelled` (close + cooldown) and `rules.sets` (hot reload),
+ * the alert producer, the engine with its Redis state, and the ops server. Used by index.ts, the
+ * integration tests and the benchmark, each passing its own Kafka and Redis clients.
+ *
+ * `stop()` drains in-flight batches (their offsets are committed), then closes what the scorer made
+ * (consumers, producer, ops server). It never closes the Redis client or anything else it was given.
  */
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { Topic } from '@fenghuo/contracts';
+import { builtinRuleSet, compileRuleSet, createScorer, RedisStateStore } from '@fenghuo/engine';
 import {
-  createKafka,
   createMetricsRegistry,
-  createRedis,
   EventProducer,
   type Logger,
+  type RunningConsumer,
   redisReady,
   runEventConsumer,
   Shutdown,
   startOpsServer,
 } from '@fenghuo/kit';
-import { Counter, Histogram } from 'prom-client';
+import type { Redis } from 'ioredis';
+import type { Kafka } from 'kafkajs';
+import type { Registry } from 'prom-client';
 import type { ScorerConfig } from './config.ts';
-import { compileRuleSet } from './engine/compile.ts';
-import { handleIndicatorBatch, handleOutcomeBatch, type ScorerDeps } from './handler.ts';
-import { chunkBySize } from './publish.ts';
-import { builtinRuleSet } from './rule-pack/builtin-pack.ts';
+import { type HandlerDeps, handleIndicatorBatch, handleOutcomeBatch } from './handler.ts';
+import { createScorerMetrics } from './metrics.ts';
+import { createAlertPublisher } from './publish.ts';
 import { RulesSource } from './rules-source.ts';
-import { RedisStateStore } from './state-store.ts';
 
-export interface RunningScorer {
-  readonly rules: RulesSource;
-  readonly opsServer: Server | undefined;
-  /** Idempotent: drains in-flight batches (their offsets are committed), then closes everything. */
-  stop(): Promise<void>;
-}
-
-export interface StartOptions {
+export interface ScorerComponents {
+  readonly config: ScorerConfig;
+  readonly logger: Logger;
+  /** The caller's Kafka client; the scorer makes its producer and consumers from it. */
+  readonly kafka: Kafka;
+  /** The caller's Redis client (state); the caller closes it. */
+  readonly redis: Redis;
+  /**
+   * Wall time for the engine (state expiry); scoring itself runs on event time.
+   * @defaultValue `Date.now`
+   */
+  readonly clock?: () => number;
+  /**
+   * Where the scorer's metrics (and, for a new one, Node's default metrics) are registered.
+   * @defaultValue a new registry labelled `service="fraud-scorer"`
+   */
+  readonly registry?: Registry;
   /**
    * Called when a consumer crashed for good (kafkajs gave up restarting it): the instance no longer
-   * scores, so the entry point exits and the supervisor restarts it.
+   * scores, so the entry point closes and exits 1 and the supervisor restarts it.
+   * @defaultValue none (the kit logs the crash at fatal level)
    */
   readonly onFatal?: (err: unknown) => void;
 }
 
-export async function startScorer(
-  config: ScorerConfig,
-  logger: Logger,
-  opts: StartOptions = {},
-): Promise<RunningScorer> {
+export interface RunningScorer {
+  readonly rules: RulesSource;
+  readonly opsServer: Server | undefined;
+  /** Idempotent: drains in-flight batches (their offsets are committed), then closes what it made. */
+  stop(): Promise<void>;
+}
+
+export async function startScorer(components: ScorerComponents): Promise<RunningScorer> {
+  const { config, logger, kafka, redis, onFatal } = components;
   const shutdown = new Shutdown(logger);
   try {
-    const kafka = createKafka(config, logger);
-    const redis = createRedis(config, logger, { connectionName: 'fraud-scorer' });
-    shutdown.add('redis', async () => {
-      await redis.quit().catch(() => redis.disconnect());
-    });
     const producer = new EventProducer(kafka, logger, { topicPrefix: config.kafkaTopicPrefix });
     await producer.connect();
     shutdown.add('producer', () => producer.close());
 
-    const registry = createMetricsRegistry('fraud-scorer');
-    const indicators = new Counter({
-      name: 'scorer_indicators_total',
-      help: 'Indicators scored',
-      registers: [registry],
-    });
-    const duplicates = new Counter({
-      name: 'scorer_duplicates_total',
-      help: 'Redelivered indicators skipped',
-      registers: [registry],
-    });
-    const alerts = new Counter({
-      name: 'scorer_alerts_total',
-      help: 'Alert revisions published',
-      registers: [registry],
-    });
-    const conflicts = new Counter({
-      name: 'scorer_state_conflicts_total',
-      help: 'Lost compare-and-set writes',
-      registers: [registry],
-    });
-    const batchSeconds = new Histogram({
-      name: 'scorer_batch_seconds',
-      help: 'Time to score and publish one partition batch',
-      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
-      registers: [registry],
-    });
-
+    const registry = components.registry ?? createMetricsRegistry('fraud-scorer');
+    const metrics = createScorerMetrics(registry);
     const rules = new RulesSource(compileRuleSet(builtinRuleSet), config.ruleSetId);
-    const deps: ScorerDeps = {
-      rules: rules.current,
-      store: new RedisStateStore(redis),
-      publish: async (list) => {
-        for (const chunk of chunkBySize(list)) await producer.send(Topic.AlertsRaised, chunk);
-      },
+    const deps: HandlerDeps = {
+      engine: createScorer({
+        rules: rules.current,
+        store: new RedisStateStore(redis),
+        ...(components.clock === undefined ? {} : { clock: components.clock }),
+      }),
+      publish: createAlertPublisher(producer),
     };
+    const onCrash = (err: Error) => onFatal?.(err);
+    // Consumers stop together: each waits for its in-flight fetch (up to kafkajs's maxWaitTimeInMs).
+    const consumers: RunningConsumer[] = [];
+    shutdown.add('consumers', async () => {
+      await Promise.all(consumers.map((c) => c.stop()));
+    });
 
     // Every instance reads every rule set: a group of its own, from the start of the compacted topic.
     const instance = randomBytes(4).toString('hex');
@@ -102,7 +96,7 @@ export async function startScorer(
       producer,
       groupId: `${config.groupId}-rules-${instance}`,
       topic: Topic.RulesSets,
-      onCrash: (err) => opts.onFatal?.(err),
+      onCrash,
       topicPrefix: config.kafkaTopicPrefix,
       fromBeginning: true,
       handleBatch: async (events) => {
@@ -113,7 +107,7 @@ export async function startScorer(
         }
       },
     });
-    shutdown.add('rules consumer', () => rulesConsumer.stop());
+    consumers.push(rulesConsumer);
 
     const outcomes = await runEventConsumer({
       kafka,
@@ -121,17 +115,14 @@ export async function startScorer(
       producer,
       groupId: `${config.groupId}-outcomes`,
       topic: Topic.OutcomesLabelled,
-      onCrash: (err) => opts.onFatal?.(err),
+      onCrash,
       topicPrefix: config.kafkaTopicPrefix,
       handleBatch: async (events) => {
-        const stats = await handleOutcomeBatch(
-          events.map((e) => e.event),
-          deps,
-        );
-        alerts.inc(stats.alerts);
+        const stats = await handleOutcomeBatch(events, deps);
+        metrics.alerts.inc(stats.revisions);
       },
     });
-    shutdown.add('outcomes consumer', () => outcomes.stop());
+    consumers.push(outcomes);
 
     const scoring = await runEventConsumer({
       kafka,
@@ -139,45 +130,40 @@ export async function startScorer(
       producer,
       groupId: config.groupId,
       topic: Topic.FraudIndicators,
-      onCrash: (err) => opts.onFatal?.(err),
+      onCrash,
       topicPrefix: config.kafkaTopicPrefix,
       partitionsConsumedConcurrently: config.partitionsConcurrently,
       consumer: { maxBytesPerPartition: config.maxBytesPerPartition },
       handleBatch: async (events, ctx) => {
-        const end = batchSeconds.startTimer();
-        const stats = await handleIndicatorBatch(
-          events.map((e) => e.event),
-          deps,
-        );
+        const end = metrics.batchSeconds.startTimer();
+        const stats = await handleIndicatorBatch(events, deps);
         end();
-        indicators.inc(stats.indicators);
-        duplicates.inc(stats.duplicates);
-        alerts.inc(stats.alerts);
-        conflicts.inc(stats.casConflicts);
-        if (stats.alerts > 0) {
-          logger.debug({ partition: ctx.partition, ...stats }, 'batch scored');
-        }
+        metrics.indicators.inc(stats.events);
+        metrics.duplicates.inc(stats.duplicates);
+        metrics.alerts.inc(stats.revisions);
+        metrics.conflicts.inc(stats.casConflicts);
+        if (stats.revisions > 0) logger.debug({ partition: ctx.partition, ...stats }, 'batch scored');
       },
     });
-    shutdown.add('indicator consumer', () => scoring.stop());
+    consumers.push(scoring);
 
     let opsServer: Server | undefined;
     if (config.opsPort >= 0) {
-      opsServer = await startOpsServer({
+      const server = await startOpsServer({
         service: 'fraud-scorer',
         registry,
         port: config.opsPort,
         host: config.opsHost,
         checks: { redis: () => redisReady(redis) },
       });
-      const server = opsServer;
+      opsServer = server;
       shutdown.add('ops server', () => new Promise<void>((resolve) => server.close(() => resolve())));
     }
     logger.info(
       { groupId: config.groupId, ruleSet: `${rules.current().ruleSetId} v${rules.current().ruleSetVersion}` },
       'fraud scorer running',
     );
-    return { rules, opsServer, stop: () => shutdown.close('stop') };
+    return { rules, opsServer, stop: () => shutdown.close('scorer stop') };
   } catch (err) {
     await shutdown.close('failed start');
     throw err;

@@ -6,13 +6,21 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { type Alert, type FraudIndicator, TOPICS, Topic } from '@fenghuo/contracts';
-import { createLogger, EventProducer, ensureTopics } from '@fenghuo/kit';
+import { app, call, transfer } from '@fenghuo/engine/test-support';
+import {
+  correlationHeaders,
+  correlationIdOf,
+  createKafka,
+  createLogger,
+  createRedis,
+  EventProducer,
+  ensureTopics,
+} from '@fenghuo/kit';
 import { Redis } from 'ioredis';
 import type { Consumer, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { testKafka, uniquePrefix, waitFor } from '../../../test/setup/helpers.ts';
 import { loadConfig } from '../src/config.ts';
-import { app, call, transfer } from '../src/engine/test-fixtures.ts';
 import { type RunningScorer, startScorer } from '../src/service.ts';
 
 const logger = createLogger({ service: 'fraud-scorer-test', level: 'warn' });
@@ -27,18 +35,28 @@ async function setupTopics(kafka: Kafka, prefix: string) {
   }
 }
 
-/** Collects every alert on the prefixed alerts topic. */
-async function collectAlerts(kafka: Kafka, prefix: string): Promise<{ alerts: Alert[]; consumer: Consumer }> {
+interface AlertReader {
+  readonly alerts: Alert[];
+  /** `correlationIds[i]`: the `correlation-id` header of `alerts[i]`'s record. */
+  readonly correlationIds: (string | undefined)[];
+  readonly consumer: Consumer;
+}
+
+/** Collects every alert on the prefixed alerts topic, with its correlation id. */
+async function collectAlerts(kafka: Kafka, prefix: string): Promise<AlertReader> {
   const alerts: Alert[] = [];
+  const correlationIds: (string | undefined)[] = [];
   const consumer = kafka.consumer({ groupId: `${prefix}alerts-reader` });
   await consumer.connect();
   await consumer.subscribe({ topic: `${prefix}${Topic.AlertsRaised}`, fromBeginning: true });
   await consumer.run({
     eachMessage: async ({ message }) => {
-      if (message.value) alerts.push(JSON.parse(message.value.toString()) as Alert);
+      if (!message.value) return;
+      alerts.push(JSON.parse(message.value.toString()) as Alert);
+      correlationIds.push(correlationIdOf(message.headers));
     },
   });
-  return { alerts, consumer };
+  return { alerts, correlationIds, consumer };
 }
 
 function env(prefix: string): NodeJS.ProcessEnv {
@@ -68,7 +86,8 @@ describe('fraud scorer on the real broker and Redis', () => {
   let kafka: Kafka;
   let producer: EventProducer;
   let scorer: RunningScorer | undefined;
-  let reader: { alerts: Alert[]; consumer: Consumer };
+  let scorerRedis: Redis | undefined;
+  let reader: AlertReader;
 
   beforeAll(async () => {
     kafka = testKafka('fraud-scorer-test');
@@ -76,25 +95,31 @@ describe('fraud scorer on the real broker and Redis', () => {
     producer = new EventProducer(kafka, logger, { topicPrefix: prefix });
     await producer.connect();
     reader = await collectAlerts(kafka, prefix);
-    scorer = await startScorer(loadConfig(env(prefix)), logger);
+    // The scorer gets its Kafka and Redis clients from the caller, as from index.ts.
+    const config = loadConfig(env(prefix));
+    scorerRedis = createRedis(config, logger);
+    scorer = await startScorer({ config, logger, kafka: createKafka(config, logger), redis: scorerRedis });
   });
 
   afterAll(async () => {
     await scorer?.stop();
+    await scorerRedis?.quit();
     await reader?.consumer.disconnect();
     await producer?.close();
     await cleanRedis(prefix);
   });
 
   it('turns a victim timeline into one alert that upgrades as evidence arrives', async () => {
-    const send = (events: FraudIndicator[]) => producer.send(Topic.FraudIndicators, events);
+    // Each send is one ingest request: its id travels as the correlation-id header.
+    const send = (events: FraudIndicator[], requestId: string) =>
+      producer.send(Topic.FraudIndicators, events, correlationHeaders(requestId));
     const mine = () => reader.alerts.filter((a) => a.subjectId === 'victim-1');
 
-    await send([call('victim-1', 0), call('victim-1', 6), call('victim-1', 12)]);
+    await send([call('victim-1', 0), call('victim-1', 6), call('victim-1', 12)], 'req-calls');
     await waitFor(() => mine().length >= 1, { timeoutMs: 30_000, message: 'first alert' });
-    await send([app('victim-1', 15, { appName: 'AnyDesk' })]);
+    await send([app('victim-1', 15, { appName: 'AnyDesk' })], 'req-app');
     await waitFor(() => mine().length >= 2, { timeoutMs: 20_000, message: 'upgrade after app install' });
-    await send([transfer('victim-1', 18, 48_000)]);
+    await send([transfer('victim-1', 18, 48_000)], 'req-transfer');
     await waitFor(() => mine().some((a) => a.level === 'urgent'), {
       timeoutMs: 20_000,
       message: 'urgent upgrade',
@@ -111,6 +136,23 @@ describe('fraud scorer on the real broker and Redis', () => {
     expect(last.reason.en).toContain('transfer of 48,000 CNY to a new payee ****3445');
     expect(last.rulesFired.map((r) => r.ruleId)).toContain('call-app-transfer-30m');
     expect(JSON.stringify(alerts)).not.toContain('17012341234');
+    // Every revision carries the correlation id of the request whose indicator caused it.
+    const correlation = reader.alerts
+      .map((a, i) => [a, reader.correlationIds[i]] as const)
+      .filter(([a]) => a.subjectId === 'victim-1')
+      .map(([a, id]) => [a.revision, id]);
+    expect(correlation).toEqual([
+      [1, 'req-calls'],
+      [2, 'req-app'],
+      [alerts.length, 'req-transfer'],
+    ]);
+  });
+
+  it('stops idempotently and leaves the Redis client it was given open', async () => {
+    const running = scorer as RunningScorer;
+    await Promise.all([running.stop(), running.stop()]);
+    await running.stop();
+    expect(await scorerRedis?.ping()).toBe('PONG');
   });
 });
 
@@ -119,7 +161,7 @@ describe('fraud scorer killed mid-stream', () => {
   const entry = fileURLToPath(new URL('../src/index.ts', import.meta.url));
   let kafka: Kafka;
   let producer: EventProducer;
-  let reader: { alerts: Alert[]; consumer: Consumer };
+  let reader: AlertReader;
   let child: ChildProcess | undefined;
 
   const startChild = () => {

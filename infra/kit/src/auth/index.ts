@@ -1,0 +1,4 @@
+export * from './auth-error.ts';
+export * from './express.ts';
+export * from './secret.ts';
+export * from './tokens.ts';

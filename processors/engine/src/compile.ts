@@ -1,0 +1,425 @@
+/**
+ * Compiles a {@link FraudRuleSet} once into fast matchers: predicates as closures over precompiled
+ * field getters, regexes, list sets and one keyword automaton; rules indexed by indicator kind so an
+ * indicator only meets the rules that can fire on it.
+ */
+import type {
+  AlertLevel,
+  BilingualText,
+  Condition,
+  FieldCondition,
+  FraudIndicator,
+  FraudIndicatorKind,
+  FraudRule,
+  FraudRuleSet,
+  FraudType,
+  IndicatorPredicate,
+  MatchRule,
+  SequenceRule,
+  WindowRule,
+} from '@fenghuo/contracts';
+import { canonicalNumber } from '@fenghuo/kit/mask';
+import { RuleCompileError, UnreachableError } from './errors.ts';
+import { KeywordSets } from './keywords.ts';
+import { bucketWidth, distinctCap } from './window.ts';
+
+const MINUTE_MS = 60_000;
+
+/** Per-indicator evaluation scratch: keyword hits are computed once per field, whatever the rule count. */
+export class EvalContext {
+  private readonly keywordCache = new Map<string, Map<string, string[]>>();
+  /** Keywords that made a `keywords` condition hold, for explanations. */
+  readonly matchedKeywords = new Set<string>();
+
+  constructor(
+    readonly indicator: FraudIndicator,
+    private readonly sets: KeywordSets,
+  ) {}
+
+  keywordHits(field: string, value: string): Map<string, string[]> {
+    let hits = this.keywordCache.get(field);
+    if (hits === undefined) {
+      hits = this.sets.match(value);
+      this.keywordCache.set(field, hits);
+    }
+    return hits;
+  }
+}
+
+export type Predicate = (ctx: EvalContext) => boolean;
+type Getter = (indicator: FraudIndicator) => unknown;
+
+function getter(path: string): Getter {
+  const parts = path.split('.');
+  if (parts.length === 1) {
+    const key = parts[0] as string;
+    return (ind) => (ind as unknown as Record<string, unknown>)[key];
+  }
+  return (ind) => {
+    let v: unknown = ind;
+    for (const p of parts) {
+      if (v === null || typeof v !== 'object') return undefined;
+      v = (v as Record<string, unknown>)[p];
+    }
+    return v;
+  };
+}
+
+export interface ListSets {
+  readonly numbers: ReadonlySet<string>;
+  readonly payees: ReadonlySet<string>;
+  readonly apps: ReadonlySet<string>;
+}
+
+function listSets(lists: FraudRuleSet['lists']['allow']): ListSets {
+  return {
+    numbers: new Set(lists.numbers.map(canonicalNumber)),
+    payees: new Set(lists.payees.map((p) => p.trim())),
+    apps: new Set(lists.apps.map((a) => a.trim().toLowerCase())),
+  };
+}
+
+function inList(sets: ListSets, list: keyof ListSets, value: string): boolean {
+  switch (list) {
+    case 'numbers':
+      return sets.numbers.has(canonicalNumber(value));
+    case 'payees':
+      return sets.payees.has(value.trim());
+    case 'apps':
+      return sets.apps.has(value.trim().toLowerCase());
+    default: {
+      const never: never = list;
+      throw new UnreachableError('list', never);
+    }
+  }
+}
+
+function compileFieldCondition(
+  c: FieldCondition,
+  ruleSet: FraudRuleSet,
+  lists: { allow: ListSets; deny: ListSets },
+  ruleId: string,
+): Predicate {
+  const get = getter(c.field);
+  switch (c.op) {
+    case 'eq':
+      return (ctx) => get(ctx.indicator) === c.value;
+    case 'neq':
+      return (ctx) => {
+        const v = get(ctx.indicator);
+        return v !== undefined && v !== c.value;
+      };
+    case 'in':
+    case 'nin': {
+      const set = new Set<unknown>(c.values);
+      const want = c.op === 'in';
+      return (ctx) => {
+        const v = get(ctx.indicator);
+        if (v === undefined) return false;
+        const has = Array.isArray(v) ? v.some((x) => set.has(x)) : set.has(v);
+        return has === want;
+      };
+    }
+    case 'gt':
+      return (ctx) => {
+        const v = get(ctx.indicator);
+        return typeof v === 'number' && v > c.value;
+      };
+    case 'gte':
+      return (ctx) => {
+        const v = get(ctx.indicator);
+        return typeof v === 'number' && v >= c.value;
+      };
+    case 'lt':
+      return (ctx) => {
+        const v = get(ctx.indicator);
+        return typeof v === 'number' && v < c.value;
+      };
+    case 'lte':
+      return (ctx) => {
+        const v = get(ctx.indicator);
+        return typeof v === 'number' && v <= c.value;
+      };
+    case 'regex': {
+      let re: RegExp;
+      try {
+        re = new RegExp(c.pattern, c.flags ?? '');
+      } catch (err) {
+        throw new RuleCompileError(`bad regex /${c.pattern}/: ${(err as Error).message}`, ruleId, {
+          cause: err,
+        });
+      }
+      return (ctx) => {
+        const v = get(ctx.indicator);
+        return typeof v === 'string' && re.test(v);
+      };
+    }
+    case 'keywords': {
+      if (!Object.hasOwn(ruleSet.keywordSets, c.set)) {
+        throw new RuleCompileError(`unknown keyword set "${c.set}"`, ruleId);
+      }
+      const min = c.minMatches ?? 1;
+      const max = c.maxMatches ?? Number.POSITIVE_INFINITY;
+      if (max < min) throw new RuleCompileError(`maxMatches ${max} is below minMatches ${min}`, ruleId);
+      return (ctx) => {
+        const v = get(ctx.indicator);
+        if (typeof v !== 'string') return false;
+        const found = ctx.keywordHits(c.field, v).get(c.set) ?? [];
+        if (found.length < min || found.length > max) return false;
+        for (const k of found) ctx.matchedKeywords.add(k);
+        return true;
+      };
+    }
+    case 'listed': {
+      const sets = lists[c.in];
+      return (ctx) => {
+        const v = get(ctx.indicator);
+        return typeof v === 'string' && inList(sets, c.list, v);
+      };
+    }
+    case 'exists':
+      return (ctx) => get(ctx.indicator) !== undefined;
+    default: {
+      const never: never = c;
+      throw new RuleCompileError(`unknown condition ${JSON.stringify(never)}`, ruleId);
+    }
+  }
+}
+
+function compileCondition(
+  c: Condition,
+  ruleSet: FraudRuleSet,
+  lists: { allow: ListSets; deny: ListSets },
+  ruleId: string,
+): Predicate {
+  if (c.op === 'any') {
+    const parts = c.of.map((x) => compileFieldCondition(x, ruleSet, lists, ruleId));
+    // Evaluate all so every matching keyword is collected for the explanation.
+    return (ctx) => {
+      let ok = false;
+      for (const p of parts) if (p(ctx)) ok = true;
+      return ok;
+    };
+  }
+  return compileFieldCondition(c, ruleSet, lists, ruleId);
+}
+
+export interface CompiledPredicate {
+  readonly kind: FraudIndicatorKind;
+  readonly test: Predicate;
+  readonly source: IndicatorPredicate;
+}
+
+function compilePredicate(
+  p: IndicatorPredicate,
+  ruleSet: FraudRuleSet,
+  lists: { allow: ListSets; deny: ListSets },
+  ruleId: string,
+): CompiledPredicate {
+  const conds = (p.where ?? []).map((c) => compileCondition(c, ruleSet, lists, ruleId));
+  const test: Predicate =
+    conds.length === 0
+      ? () => true
+      : conds.length === 1
+        ? (conds[0] as Predicate)
+        : (ctx) => {
+            for (const c of conds) if (!c(ctx)) return false;
+            return true;
+          };
+  return { kind: p.kind, test, source: p };
+}
+
+interface CompiledRuleBase {
+  readonly id: string;
+  readonly name: string;
+  readonly fraudType: FraudType;
+  readonly weight: number;
+  readonly explain: BilingualText | undefined;
+  /** Position in the rule set, for stable ordering. */
+  readonly order: number;
+}
+export interface CompiledMatchRule extends CompiledRuleBase {
+  readonly kind: 'match';
+  readonly when: CompiledPredicate;
+}
+export interface CompiledWindowRule extends CompiledRuleBase {
+  readonly kind: 'window';
+  readonly when: CompiledPredicate;
+  readonly aggregate: WindowRule['aggregate'];
+  readonly value: Getter | undefined;
+  readonly field: string | undefined;
+  readonly windowMs: number;
+  readonly op: WindowRule['op'];
+  readonly threshold: number;
+  /** Width of the window's time buckets (see window.ts). */
+  readonly bucketMs: number;
+  /** Most distinct values kept for a `distinct` aggregate. */
+  readonly distinctCap: number;
+}
+export interface CompiledSequenceRule extends CompiledRuleBase {
+  readonly kind: 'sequence';
+  readonly steps: readonly CompiledPredicate[];
+  readonly withinMs: number;
+}
+export type CompiledRule = CompiledMatchRule | CompiledWindowRule | CompiledSequenceRule;
+
+export interface CompiledRuleSet {
+  readonly ruleSetId: string;
+  readonly ruleSetVersion: number;
+  readonly source: FraudRuleSet;
+  readonly levels: FraudRuleSet['levels'];
+  readonly denyLevel: AlertLevel;
+  readonly cooldownMs: number;
+  readonly alertTtlMs: number;
+  /** How long per-subject state must be kept: the longest window, sequence, TTL or cooldown. */
+  readonly horizonMs: number;
+  readonly keywordSets: KeywordSets;
+  readonly allow: ListSets;
+  readonly deny: ListSets;
+  readonly rules: readonly CompiledRule[];
+  /** Rules (match and window) whose predicate is on this kind, and sequences with a step on it. */
+  readonly byKind: ReadonlyMap<FraudIndicatorKind, readonly CompiledRule[]>;
+  /** Window rules by id (a subject's window state of a rule no longer in the set is dropped). */
+  readonly windowRules: ReadonlyMap<string, CompiledWindowRule>;
+  readonly scripts: FraudRuleSet['scripts'];
+}
+
+function compileRule(
+  rule: FraudRule,
+  order: number,
+  ruleSet: FraudRuleSet,
+  lists: { allow: ListSets; deny: ListSets },
+): CompiledRule {
+  const base = {
+    id: rule.id,
+    name: rule.name,
+    fraudType: rule.fraudType,
+    weight: rule.weight,
+    explain: rule.explain,
+    order,
+  };
+  switch (rule.kind) {
+    case 'match': {
+      const r: MatchRule = rule;
+      return { ...base, kind: 'match', when: compilePredicate(r.when, ruleSet, lists, r.id) };
+    }
+    case 'window': {
+      const r: WindowRule = rule;
+      if (r.aggregate !== 'count' && r.field === undefined) {
+        throw new RuleCompileError(`aggregate "${r.aggregate}" needs a field`, r.id);
+      }
+      return {
+        ...base,
+        kind: 'window',
+        when: compilePredicate(r.when, ruleSet, lists, r.id),
+        aggregate: r.aggregate,
+        value: r.field === undefined ? undefined : getter(r.field),
+        field: r.field,
+        windowMs: r.windowMin * MINUTE_MS,
+        op: r.op,
+        threshold: r.threshold,
+        bucketMs: bucketWidth(r.windowMin * MINUTE_MS),
+        distinctCap: distinctCap(r.threshold),
+      };
+    }
+    case 'sequence': {
+      const r: SequenceRule = rule;
+      return {
+        ...base,
+        kind: 'sequence',
+        steps: r.steps.map((s) => compilePredicate(s, ruleSet, lists, r.id)),
+        withinMs: r.withinMin * MINUTE_MS,
+      };
+    }
+    default: {
+      const never: never = rule;
+      throw new RuleCompileError(`unknown rule kind ${JSON.stringify(never)}`);
+    }
+  }
+}
+
+export function compileRuleSet(ruleSet: FraudRuleSet): CompiledRuleSet {
+  const { levels } = ruleSet;
+  if (!(levels.notice <= levels.warning && levels.warning <= levels.urgent)) {
+    throw new RuleCompileError('levels must satisfy notice <= warning <= urgent');
+  }
+  if (levels.notice <= 0) throw new RuleCompileError('levels.notice must be above 0');
+  const ids = new Set<string>();
+  for (const r of ruleSet.rules) {
+    if (ids.has(r.id)) throw new RuleCompileError('duplicate rule id', r.id);
+    ids.add(r.id);
+  }
+  const lists = { allow: listSets(ruleSet.lists.allow), deny: listSets(ruleSet.lists.deny) };
+  const rules = ruleSet.rules
+    .filter((r) => r.enabled !== false)
+    .map((r, i) => compileRule(r, i, ruleSet, lists));
+  const byKind = new Map<FraudIndicatorKind, CompiledRule[]>();
+  const add = (kind: FraudIndicatorKind, r: CompiledRule) => {
+    const list = byKind.get(kind) ?? [];
+    if (!list.includes(r)) list.push(r);
+    byKind.set(kind, list);
+  };
+  const windowRules = new Map<string, CompiledWindowRule>();
+  let horizonMs = Math.max(ruleSet.alertTtlMin, ruleSet.cooldownMin) * MINUTE_MS;
+  for (const r of rules) {
+    if (r.kind === 'sequence') {
+      for (const s of r.steps) add(s.kind, r);
+      horizonMs = Math.max(horizonMs, r.withinMs);
+    } else {
+      add(r.when.kind, r);
+      if (r.kind === 'window') {
+        horizonMs = Math.max(horizonMs, r.windowMs);
+        windowRules.set(r.id, r);
+      }
+    }
+  }
+  return {
+    ruleSetId: ruleSet.ruleSetId,
+    ruleSetVersion: ruleSet.ruleSetVersion,
+    source: ruleSet,
+    levels,
+    denyLevel: ruleSet.denyLevel ?? 'warning',
+    cooldownMs: ruleSet.cooldownMin * MINUTE_MS,
+    alertTtlMs: ruleSet.alertTtlMin * MINUTE_MS,
+    horizonMs,
+    keywordSets: new KeywordSets(ruleSet.keywordSets),
+    allow: lists.allow,
+    deny: lists.deny,
+    rules,
+    byKind,
+    windowRules,
+    scripts: ruleSet.scripts,
+  };
+}
+
+/** The number, payee or app an indicator is about, checked against the allow and deny lists. */
+export function listedEntity(
+  ind: FraudIndicator,
+): { list: keyof ListSets; value: string; alt?: string } | undefined {
+  switch (ind.kind) {
+    case 'call':
+      return { list: 'numbers', value: ind.callerNumber };
+    case 'sms':
+      return { list: 'numbers', value: ind.senderNumber };
+    case 'transfer':
+      return { list: 'payees', value: ind.payeeAccount };
+    case 'app_install':
+      return { list: 'apps', value: ind.appId, alt: ind.appName };
+    case 'report':
+      return undefined;
+    default: {
+      const never: never = ind;
+      throw new UnreachableError('indicator kind', never);
+    }
+  }
+}
+
+export function listStatus(compiled: CompiledRuleSet, ind: FraudIndicator): 'allow' | 'deny' | undefined {
+  const e = listedEntity(ind);
+  if (e === undefined) return undefined;
+  const check = (sets: ListSets) =>
+    inList(sets, e.list, e.value) || (e.alt !== undefined && inList(sets, e.list, e.alt));
+  if (check(compiled.allow)) return 'allow';
+  if (check(compiled.deny)) return 'deny';
+  return undefined;
+}

@@ -1,0 +1,592 @@
+/**
+ * The scoring engine: applies a subject's indicators (in partition order) to its state and decides
+ * whether to raise, upgrade, re-send or close its one alert. Pure: no I/O, no clock — every time is
+ * an event time, so a redelivered or replayed batch gives the same alerts with the same ids.
+ */
+import {
+  ALERT_LEVELS,
+  type Alert,
+  type AlertLevel,
+  type BilingualText,
+  type Evidence,
+  type FiredRule,
+  type FraudIndicator,
+  type FraudType,
+  type OutcomeLabel,
+} from '@fenghuo/contracts';
+import {
+  type CompiledRuleSet,
+  type CompiledSequenceRule,
+  type CompiledWindowRule,
+  EvalContext,
+  listStatus,
+} from './compile.ts';
+import { UnreachableError } from './errors.ts';
+import {
+  DEFAULT_SCRIPTS,
+  fillTemplate,
+  indicatorEvidence,
+  indicatorLabel,
+  templateValues,
+  windowPhrase,
+} from './explain.ts';
+import {
+  type AlertState,
+  advancePosition,
+  atOrBelowPosition,
+  emptyState,
+  type FiredState,
+  phraseOf,
+  remember,
+  type SequenceRun,
+  type StreamPosition,
+  type SubjectState,
+  wasSeen,
+} from './state.ts';
+import { addToWindow, emptyWindow, evictBefore, fitToRule, windowFigures } from './window.ts';
+
+/** Synthetic rule id recorded when a deny-listed number, payee or app shows up. */
+export const DENY_RULE_ID = 'deny-list';
+const MAX_EVIDENCE_PER_RULE = 8;
+const MAX_EVIDENCE = 30;
+
+export interface ScoreResult {
+  readonly state: SubjectState;
+  /** Alert revisions to publish, in order (a close of an expired alert may precede a new one). */
+  readonly alerts: Alert[];
+  /** `causes[i]`: event id of the (latest) indicator that caused `alerts[i]`. */
+  readonly causes: string[];
+  /** Indicators skipped as already processed (redelivery). */
+  readonly duplicates: number;
+  /**
+   * Whether the state must be saved. False when every indicator was a duplicate, or when the subject
+   * had no state and no indicator changed anything scoring uses (then their ids and positions are not
+   * remembered either: processing them again is a no-op). A subject with a state is saved on every
+   * fresh indicator, which also keeps the state from expiring while indicators keep coming (an open
+   * alert is closed lazily, by the next indicator after `alertTtlMin`).
+   */
+  readonly changed: boolean;
+}
+
+const iso = (t: number) => new Date(t).toISOString();
+const isRun = (r: SequenceRun | null) => r != null;
+const levelRank = (l: AlertLevel) => ALERT_LEVELS.indexOf(l);
+
+export function levelFor(score: number, levels: CompiledRuleSet['levels']): AlertLevel | undefined {
+  if (score >= levels.urgent) return 'urgent';
+  if (score >= levels.warning) return 'warning';
+  if (score >= levels.notice) return 'notice';
+  return undefined;
+}
+
+function fire(
+  state: SubjectState,
+  rule: { id: string; name: string; fraudType: FraudType; weight: number; order: number },
+  t: number,
+  phrase: BilingualText,
+  ev: Evidence[],
+): void {
+  const prev = state.fired[rule.id];
+  const kept = ev.slice(-MAX_EVIDENCE_PER_RULE);
+  const last = kept.at(-1)?.summary;
+  const fired: FiredState = {
+    first: prev?.first ?? t,
+    at: t,
+    weight: rule.weight,
+    name: rule.name,
+    fraudType: rule.fraudType,
+    order: rule.order,
+    ev: kept,
+  };
+  // Most phrases are the last evidence's summary: stored once, not twice.
+  if (last === undefined || last.zh !== phrase.zh || last.en !== phrase.en) fired.phrase = phrase;
+  state.fired[rule.id] = fired;
+}
+
+/** Counts the indicator in the window and fires the rule when over; false when it was not counted. */
+function applyWindow(
+  state: SubjectState,
+  rule: CompiledWindowRule,
+  ind: FraudIndicator,
+  t: number,
+  ctx: EvalContext,
+): boolean {
+  let v: number | string | undefined;
+  if (rule.value !== undefined) {
+    const raw = rule.value(ind);
+    if (typeof raw === 'number' || typeof raw === 'string') v = raw;
+    else if (rule.aggregate !== 'count') return false; // nothing to sum or count distinctly
+  }
+  const label = indicatorLabel(ind);
+  const flagged =
+    (ind.kind === 'call' && ind.callerListed === true) || (ind.kind === 'transfer' && ind.payeeNew);
+  const ws = state.win[rule.id] ?? emptyWindow(rule.bucketMs);
+  state.win[rule.id] = ws;
+  addToWindow(ws, rule, {
+    t,
+    id: ind.eventId,
+    ...(v === undefined ? {} : { v }),
+    ...(label === undefined ? {} : { l: label }),
+    ...(flagged ? { f: true } : {}),
+  });
+  const { count, sum, distinct, minT, listed, labels, eventIds } = windowFigures(ws, rule, t);
+  const figure = rule.aggregate === 'count' ? count : rule.aggregate === 'sum' ? sum : distinct;
+  const over = rule.op === 'gt' ? figure > rule.threshold : figure >= rule.threshold;
+  if (!over) return true;
+  const spanMin = Math.max(1, Math.ceil((t - minT) / 60_000));
+  const phrase =
+    rule.explain !== undefined
+      ? fillTemplate(rule.explain, {
+          ...templateValues(ind, [...ctx.matchedKeywords]),
+          count,
+          sum: Math.round(sum).toLocaleString('en-US'),
+          distinct,
+          spanMin,
+        })
+      : windowPhrase({
+          kind: ind.kind,
+          aggregate: rule.aggregate,
+          count,
+          sum,
+          distinct,
+          spanMin,
+          labels: labels.slice(0, 5),
+          listed,
+          payeeNew: listed,
+        });
+  const values: Record<string, string | number | boolean> = {
+    aggregate: rule.aggregate,
+    value: figure,
+    threshold: rule.threshold,
+    windowMin: rule.windowMs / 60_000,
+    count,
+    spanMin,
+    eventIds: eventIds.join(','),
+  };
+  if (rule.aggregate !== 'count') values.field = rule.field ?? '';
+  const ev: Evidence = {
+    eventId: ind.eventId,
+    kind: 'aggregate',
+    occurredAt: ind.occurredAt,
+    ruleId: rule.id,
+    summary: phrase,
+    values,
+  };
+  fire(state, rule, t, phrase, [ev]);
+  return true;
+}
+
+/** Advances, starts or expires the rule's partial matches; false when nothing changed. */
+function applySequence(
+  state: SubjectState,
+  rule: CompiledSequenceRule,
+  ind: FraudIndicator,
+  t: number,
+  ctx: EvalContext,
+): boolean {
+  const n = rule.steps.length;
+  const runs: (SequenceRun | null)[] = state.seq[rule.id] ?? new Array<SequenceRun | null>(n - 1).fill(null);
+  let changed = false;
+  // Drop runs whose time is up.
+  for (let k = 0; k < runs.length; k++) {
+    const r = runs[k];
+    if (r != null && t - r.s > rule.withinMs) {
+      runs[k] = null;
+      changed = true;
+    }
+  }
+  let evidence: Evidence | undefined;
+  // Highest step first, so one indicator advances a run by one step at most.
+  for (let k = n - 1; k >= 1; k--) {
+    const prev = runs[k - 1];
+    if (prev == null) continue;
+    const step = rule.steps[k];
+    if (step === undefined || step.kind !== ind.kind || !step.test(ctx)) continue;
+    evidence ??= indicatorEvidence(ind, [...ctx.matchedKeywords], rule.id);
+    const advanced: SequenceRun = { s: prev.s, ev: [...prev.ev, evidence] };
+    changed = true;
+    if (k === n - 1) {
+      const spanMin = Math.max(1, Math.ceil((t - prev.s) / 60_000));
+      const phrase =
+        rule.explain !== undefined
+          ? fillTemplate(rule.explain, {
+              ...templateValues(ind, [...ctx.matchedKeywords]),
+              spanMin,
+              count: n,
+            })
+          : {
+              zh: `${spanMin} 分钟内依次出现：${advanced.ev.map((e) => e.summary.zh).join('，')}`,
+              en: `within ${spanMin} min, in order: ${advanced.ev.map((e) => e.summary.en).join('; ')}`,
+            };
+      fire(state, rule, t, phrase, advanced.ev);
+      runs[k - 1] = null; // consumed
+    } else {
+      const cur = runs[k];
+      if (cur == null || cur.s <= advanced.s) runs[k] = advanced;
+    }
+  }
+  const first = rule.steps[0];
+  if (first !== undefined && first.kind === ind.kind && first.test(ctx)) {
+    evidence ??= indicatorEvidence(ind, [...ctx.matchedKeywords], rule.id);
+    runs[0] = { s: t, ev: [evidence] };
+    changed = true;
+  }
+  if (runs.some(isRun)) state.seq[rule.id] = runs;
+  else delete state.seq[rule.id];
+  return changed;
+}
+
+/**
+ * Applies one indicator to the state. Returns false when it changed nothing that scoring uses (no
+ * rule fired, no window counted it, no sequence moved, same grid cell and location): a subject with
+ * no state need not get one for it, since processing the indicator again would change nothing either.
+ */
+function applyIndicator(c: CompiledRuleSet, state: SubjectState, ind: FraudIndicator, t: number): boolean {
+  let changed = false;
+  if (ind.gridCellId !== undefined && ind.gridCellId !== state.grid) {
+    state.grid = ind.gridCellId;
+    changed = true;
+  }
+  if (
+    ind.location !== undefined &&
+    (state.loc?.lat !== ind.location.lat || state.loc?.lon !== ind.location.lon)
+  ) {
+    state.loc = ind.location;
+    changed = true;
+  }
+  const listed = listStatus(c, ind);
+  if (listed === 'allow') return changed;
+  if (listed === 'deny') {
+    changed = true;
+    const ev = indicatorEvidence(ind, [], DENY_RULE_ID);
+    fire(
+      state,
+      {
+        id: DENY_RULE_ID,
+        name: 'Deny-listed number, payee or app',
+        fraudType: 'other',
+        weight: 0,
+        order: -1,
+      },
+      t,
+      { zh: `黑名单命中：${ev.summary.zh}`, en: `deny-listed: ${ev.summary.en}` },
+      [...(state.fired[DENY_RULE_ID]?.ev ?? []), ev],
+    );
+  }
+  const rules = c.byKind.get(ind.kind);
+  if (rules === undefined) return changed;
+  const ctx = new EvalContext(ind, c.keywordSets);
+  for (const rule of rules) {
+    switch (rule.kind) {
+      case 'match':
+        if (rule.when.test(ctx)) {
+          const kws = [...ctx.matchedKeywords];
+          const ev = indicatorEvidence(ind, kws, rule.id);
+          const phrase =
+            rule.explain !== undefined ? fillTemplate(rule.explain, templateValues(ind, kws)) : ev.summary;
+          fire(state, rule, t, phrase, [...(state.fired[rule.id]?.ev ?? []), ev]);
+          changed = true;
+        }
+        break;
+      case 'window':
+        if (rule.when.test(ctx) && applyWindow(state, rule, ind, t, ctx)) changed = true;
+        break;
+      case 'sequence':
+        if (applySequence(state, rule, ind, t, ctx)) changed = true;
+        break;
+      default: {
+        const never: never = rule;
+        throw new UnreachableError('rule kind', never);
+      }
+    }
+  }
+  return changed;
+}
+
+export interface Assessment {
+  readonly score: number;
+  readonly level: AlertLevel | undefined;
+  readonly fraudType: FraudType;
+  readonly fired: readonly [string, FiredState][];
+}
+
+/** Score, level and fraud type from the rules fired in the current episode. */
+export function assess(c: CompiledRuleSet, state: SubjectState): Assessment {
+  const fired = Object.entries(state.fired).sort(
+    (a, b) => a[1].first - b[1].first || a[1].order - b[1].order,
+  );
+  let raw = 0;
+  const byType = new Map<FraudType, number>();
+  for (const [id, f] of fired) {
+    raw += f.weight;
+    if (id !== DENY_RULE_ID && f.weight > 0 && f.fraudType !== 'other')
+      byType.set(f.fraudType, (byType.get(f.fraudType) ?? 0) + f.weight);
+  }
+  const score = Math.max(0, raw);
+  let level = levelFor(score, c.levels);
+  if (
+    state.fired[DENY_RULE_ID] !== undefined &&
+    (level === undefined || levelRank(level) < levelRank(c.denyLevel))
+  ) {
+    level = c.denyLevel;
+  }
+  let fraudType: FraudType = 'other';
+  let best = 0;
+  for (const [type, w] of byType) {
+    if (w > best) {
+      best = w;
+      fraudType = type;
+    }
+  }
+  return { score, level, fraudType, fired };
+}
+
+function buildAlert(
+  c: CompiledRuleSet,
+  subjectId: string,
+  state: SubjectState,
+  a: AlertState,
+  assessment: Assessment,
+): Alert {
+  const rulesFired: FiredRule[] = assessment.fired.map(([ruleId, f]) => ({
+    ruleId,
+    name: f.name,
+    fraudType: f.fraudType,
+    weight: f.weight,
+    firedAt: iso(f.at),
+  }));
+  // Several rules often fire on the same indicator (an SMS hits a few keyword rules): show each
+  // piece of evidence and each phrase once.
+  const evidence: Evidence[] = [];
+  const seenEvidence = new Set<string>();
+  for (const [, f] of assessment.fired) {
+    for (const e of f.ev) {
+      const key = `${e.kind}\u0000${e.eventId}\u0000${e.summary.en}`;
+      if (seenEvidence.has(key)) continue;
+      seenEvidence.add(key);
+      evidence.push(e);
+    }
+  }
+  const phrases: BilingualText[] = [];
+  const seenPhrases = new Set<string>();
+  for (const [, f] of assessment.fired) {
+    const phrase = phraseOf(f);
+    const key = `${phrase.zh}\u0000${phrase.en}`;
+    if (seenPhrases.has(key)) continue;
+    seenPhrases.add(key);
+    phrases.push(phrase);
+  }
+  const script = c.scripts[assessment.fraudType] ??
+    DEFAULT_SCRIPTS[assessment.fraudType] ?? { zh: '', en: '' };
+  const alert: Alert = {
+    version: 1,
+    alertId: a.id,
+    revision: a.rev,
+    subjectId,
+    status: a.status,
+    level: a.level,
+    score: a.score,
+    fraudType: assessment.fraudType,
+    raisedAt: iso(a.raisedAt),
+    updatedAt: iso(a.updatedAt),
+    ruleSetId: c.ruleSetId,
+    ruleSetVersion: c.ruleSetVersion,
+    rulesFired,
+    evidence: evidence.slice(-MAX_EVIDENCE),
+    reason: {
+      zh: phrases
+        .map((p) => p.zh)
+        .join('；')
+        .slice(0, 4000),
+      en: phrases
+        .map((p) => p.en)
+        .join('; ')
+        .slice(0, 4000),
+    },
+    script,
+  };
+  if (state.loc !== undefined) alert.location = state.loc;
+  if (state.grid !== undefined) alert.gridCellId = state.grid;
+  return alert;
+}
+
+/** Closes the open alert (expiry or outcome): one more revision with status closed. */
+function closeAlert(a: AlertState, t: number, causedBy: string[]): Alert {
+  a.rev += 1;
+  a.status = 'closed';
+  a.updatedAt = Math.max(t, a.updatedAt);
+  a.causedBy = causedBy;
+  a.last = { ...a.last, revision: a.rev, status: 'closed', updatedAt: iso(a.updatedAt) };
+  return a.last;
+}
+
+/** Drops window buckets, runs and firings older than the rule set cares about. */
+function prune(c: CompiledRuleSet, state: SubjectState): void {
+  const now = state.lastT;
+  if (state.alert?.status !== 'open') {
+    for (const [id, f] of Object.entries(state.fired)) if (f.at < now - c.alertTtlMs) delete state.fired[id];
+  }
+  for (const [id, ws] of Object.entries(state.win)) {
+    const rule = c.windowRules.get(id);
+    if (rule === undefined) {
+      delete state.win[id]; // the rule left the rule set
+      continue;
+    }
+    if (ws.g !== rule.bucketMs) fitToRule(ws, rule);
+    evictBefore(ws, now - rule.windowMs);
+    if (ws.b.length === 0) delete state.win[id];
+  }
+}
+
+/**
+ * Applies one subject's indicators (in partition order) to its state. Takes ownership of `prev`.
+ * Emits at most one new revision of the subject's alert per call (plus the close of an expired one),
+ * or re-sends the last revision when an indicator that caused it is delivered again and the call
+ * makes no newer revision of that alert.
+ *
+ * An indicator is a redelivery when its position (`positions[i]`, e.g. partition and offset) is at or
+ * below the subject's last processed one, or when its event id is in the seen-set.
+ */
+export function scoreSubject(
+  c: CompiledRuleSet,
+  subjectId: string,
+  prev: SubjectState | undefined,
+  indicators: readonly FraudIndicator[],
+  positions?: readonly (StreamPosition | undefined)[],
+): ScoreResult {
+  const state = prev ?? emptyState();
+  const alerts: Alert[] = [];
+  const causes: string[] = [];
+  const fresh: string[] = [];
+  const freshIds = new Set<string>();
+  let duplicates = 0;
+  let changed = false;
+  let resendCause: string | undefined;
+  // Plain loops and module-level helpers on this path: tsx (esbuild keepNames) names every closure
+  // it creates, which costs more than the closure.
+  for (let i = 0; i < indicators.length; i++) {
+    const ind = indicators[i] as FraudIndicator;
+    const position = positions?.[i];
+    if (atOrBelowPosition(state, position) || wasSeen(state, ind.eventId) || freshIds.has(ind.eventId)) {
+      duplicates++;
+      if (state.alert?.causedBy.includes(ind.eventId)) resendCause = ind.eventId;
+      continue;
+    }
+    const parsed = Date.parse(ind.occurredAt);
+    const t = Number.isNaN(parsed) ? state.lastT : parsed;
+    const a = state.alert;
+    if (a?.status === 'open' && t - a.updatedAt > c.alertTtlMs) {
+      // Not upgraded for alertTtlMin: the episode is over.
+      alerts.push(closeAlert(a, a.updatedAt + c.alertTtlMs, [ind.eventId]));
+      causes.push(ind.eventId);
+      state.fired = {};
+      changed = true;
+    }
+    if (t > state.lastT) state.lastT = t;
+    if (applyIndicator(c, state, ind, t)) changed = true;
+    remember(state, ind.eventId, t, state.lastT - c.horizonMs);
+    advancePosition(state, position);
+    fresh.push(ind.eventId);
+    freshIds.add(ind.eventId);
+  }
+  if (fresh.length > 0 && scoreEpisode(c, subjectId, state, fresh, alerts, causes)) changed = true;
+  // A redelivered indicator caused the last revision, which may never have reached the broker: send
+  // it again unless this call made a newer revision of the same alert.
+  const a = state.alert;
+  if (resendCause !== undefined && a !== undefined && !alerts.some((x) => x.alertId === a.id)) {
+    alerts.push(a.last);
+    causes.push(resendCause);
+  }
+  return { state, alerts, causes, duplicates, changed: changed || (prev !== undefined && fresh.length > 0) };
+}
+
+/**
+ * After fresh indicators: prunes, assesses, and raises or upgrades the subject's alert. Returns
+ * whether it made a revision.
+ */
+function scoreEpisode(
+  c: CompiledRuleSet,
+  subjectId: string,
+  state: SubjectState,
+  fresh: readonly string[],
+  alerts: Alert[],
+  causes: string[],
+): boolean {
+  prune(c, state);
+  const assessment = assess(c, state);
+  const now = state.lastT;
+  const a = state.alert;
+  if (a?.status === 'open') {
+    const newRules = assessment.fired.some(([id]) => !a.rules.includes(id));
+    const level =
+      assessment.level !== undefined && levelRank(assessment.level) > levelRank(a.level)
+        ? assessment.level
+        : a.level;
+    if (newRules || level !== a.level || assessment.score !== a.score) {
+      a.rev += 1;
+      a.level = level;
+      a.score = assessment.score;
+      a.updatedAt = Math.max(now, a.updatedAt);
+      a.rules = assessment.fired.map(([id]) => id);
+      a.causedBy = fresh.slice(-64);
+      a.last = buildAlert(c, subjectId, state, a, assessment);
+      alerts.push(a.last);
+      causes.push(fresh.at(-1) as string);
+      return true;
+    }
+    return false;
+  }
+  if (assessment.level !== undefined && !(state.cooldownUntil !== undefined && now < state.cooldownUntil)) {
+    const episodeStart = Math.min(...assessment.fired.map(([, f]) => f.first));
+    const next: AlertState = {
+      id: `al-${subjectId}-${Math.floor(episodeStart / 1000)}`,
+      rev: 1,
+      status: 'open',
+      level: assessment.level,
+      score: assessment.score,
+      raisedAt: now,
+      updatedAt: now,
+      rules: assessment.fired.map(([id]) => id),
+      causedBy: fresh.slice(-64),
+      last: undefined as unknown as Alert, // set just below
+    };
+    if (next.id === a?.id) next.id = `${next.id}-${a.rev + 1}`;
+    next.last = buildAlert(c, subjectId, state, next, assessment);
+    state.alert = next;
+    alerts.push(next.last);
+    causes.push(fresh.at(-1) as string);
+    return true;
+  }
+  return false;
+}
+
+/**
+ * Applies an outcome label: closes the subject's open alert it names (one more revision, status
+ * closed), forgets the episode's firings and starts the cooldown. A repeated label is a no-op,
+ * except that the close it caused is re-sent.
+ */
+export function applyOutcome(
+  c: CompiledRuleSet,
+  prev: SubjectState | undefined,
+  label: OutcomeLabel,
+): { state: SubjectState; alerts: Alert[]; duplicate: boolean } {
+  const state = prev ?? emptyState();
+  if (wasSeen(state, label.eventId)) {
+    const alerts = state.alert?.causedBy.includes(label.eventId) ? [state.alert.last] : [];
+    return { state, alerts, duplicate: true };
+  }
+  const parsed = Date.parse(label.labelledAt);
+  const t = Number.isNaN(parsed) ? state.lastT : parsed;
+  if (t > state.lastT) state.lastT = t;
+  remember(state, label.eventId, t, state.lastT - c.horizonMs);
+  const alerts: Alert[] = [];
+  const a = state.alert;
+  if (a !== undefined && a.id === label.alertId) {
+    if (a.status === 'open') alerts.push(closeAlert(a, t, [label.eventId]));
+    state.fired = {};
+    state.win = {};
+    state.seq = {};
+    state.cooldownUntil = Math.max(state.cooldownUntil ?? 0, t + c.cooldownMs);
+  }
+  return { state, alerts, duplicate: false };
+}

@@ -1,0 +1,85 @@
+/**
+ * Subject state in Redis: one string key per subject (`fs:s:<subjectId>`, value `<version>|<state
+ * JSON>`, see `encodeState`; bounded, most states are 100 B – 2 kB), read for a whole Kafka batch with ONE `MGET` and written
+ * back with ONE call of a compare-and-set Lua script over all the batch's keys — two round trips and
+ * two commands per batch, whatever the number of subjects.
+ *
+ * Why compare-and-set rather than MULTI/EXEC or the rule engine in Lua: the rules (keyword automaton,
+ * regexes, sequences, explanations) run in TypeScript, so the write needs a guard, not a transaction
+ * around logic. Kafka already gives each subject one owner, but during a rebalance a fenced-off
+ * instance may still be finishing its batch; the version check makes its write fail instead of
+ * clobbering the new owner's, and the loser reloads and recomputes (its events are then recognised
+ * as already processed). WATCH/MULTI would need a connection per transaction and fail the whole
+ * batch on any change; the script checks key by key and reports only the keys that lost.
+ * (One script over many keys needs them in one slot on Redis Cluster: there, hash-tag the key by
+ * partition or fall back to one script call per key in a pipeline.)
+ */
+import type { Redis } from 'ioredis';
+import { decodeState, encodeState } from '../state.ts';
+import type { SaveOptions, StateStore, StateWrite, Versioned } from './state-store.ts';
+
+const CAS_SCRIPT = `
+local ttl = ARGV[1]
+local lost = {}
+for i, key in ipairs(KEYS) do
+  local expected = ARGV[2 * i]
+  local cur = redis.call('GET', key)
+  local v = '0'
+  if cur then v = string.match(cur, '^(%d+)|') or '0' end
+  if v == expected then
+    redis.call('SET', key, tostring(tonumber(expected) + 1) .. '|' .. ARGV[2 * i + 1], 'PX', ttl)
+  else
+    lost[#lost + 1] = i
+  end
+end
+return lost
+`;
+
+type CasRedis = Redis & {
+  fraudStateCas(numKeys: number, ...args: string[]): Promise<number[]>;
+};
+
+export function stateKey(subjectId: string): string {
+  return `fs:s:${subjectId}`;
+}
+
+/** `<version>|<json>` → parts; a value without the separator counts as no state. */
+export function parseStored(value: string | null): Versioned {
+  if (value === null) return { version: '0', state: undefined };
+  const bar = value.indexOf('|');
+  if (bar <= 0) return { version: '0', state: undefined };
+  return { version: value.slice(0, bar), state: decodeState(value.slice(bar + 1)) };
+}
+
+export class RedisStateStore implements StateStore {
+  private readonly redis: CasRedis;
+
+  constructor(redis: Redis) {
+    if (!('fraudStateCas' in redis)) redis.defineCommand('fraudStateCas', { lua: CAS_SCRIPT });
+    this.redis = redis as CasRedis;
+  }
+
+  async load(subjectIds: readonly string[], _nowMs?: number): Promise<Map<string, Versioned>> {
+    const out = new Map<string, Versioned>();
+    if (subjectIds.length === 0) return out;
+    const values = await this.redis.mget(subjectIds.map(stateKey));
+    subjectIds.forEach((id, i) => {
+      out.set(id, parseStored(values[i] ?? null));
+    });
+    return out;
+  }
+
+  async save(writes: readonly StateWrite[], { ttlMs }: SaveOptions): Promise<Set<string>> {
+    const lost = new Set<string>();
+    if (writes.length === 0) return lost;
+    const keys = writes.map((w) => stateKey(w.subjectId));
+    const args: string[] = [String(Math.max(1, Math.round(ttlMs)))];
+    for (const w of writes) args.push(w.expectedVersion, encodeState(w.state));
+    const losers = await this.redis.fraudStateCas(keys.length, ...keys, ...args);
+    for (const i of losers) {
+      const w = writes[i - 1];
+      if (w !== undefined) lost.add(w.subjectId);
+    }
+    return lost;
+  }
+}
