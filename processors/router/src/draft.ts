@@ -22,7 +22,7 @@ import type {
   UserIdentity,
 } from '@fenghuo/contracts';
 import type { CityView } from './city-view.ts';
-import { boundedId, orderIdFor, timelineId } from './ids.ts';
+import { boundedId, interceptionOrderId, orderIdFor, timelineId, unusedId } from './ids.ts';
 import { deadlineSecOf, rungsOf } from './ladder.ts';
 import {
   type Decision,
@@ -78,6 +78,11 @@ export interface IssueSpec {
   readonly rungIndex: number;
   readonly destination: GeoPoint;
   readonly nodeId?: string;
+  /**
+   * The order id a plan proposes for a checkpoint assignment (`int-<pursuitId>-…`); taken when it
+   * has the matter's prefix and is unused, else computed the same way.
+   */
+  readonly orderId?: string;
   readonly etaSec?: number;
   readonly candidates?: readonly DispatchCandidate[];
   readonly escalationLevel: number;
@@ -209,10 +214,24 @@ export class Draft {
   }
 
   /** Issues a new order; `undefined` when the unit cannot take it. */
+  /**
+   * `ord-<refId>-<unitId>[-n]`; a checkpoint assignment (kind `interception` at a node) is
+   * `int-<pursuitId>-<unitId>-<nodeId>[-n]`, the interceptor's convention.
+   */
+  private orderIdOf(spec: IssueSpec): string {
+    const m = this.matter;
+    if (spec.kind === 'interception' && spec.nodeId !== undefined) {
+      const proposed = spec.orderId?.startsWith(`int-${m.refId}-`) ? spec.orderId : undefined;
+      const base = proposed ?? interceptionOrderId(m.refId, spec.unitId, spec.nodeId);
+      return unusedId(base, (id) => m.orders.some((s) => s.order.orderId === id));
+    }
+    const previous = m.orders.filter((s) => s.order.unitId === spec.unitId).length;
+    return orderIdFor(m.refId, spec.unitId, previous);
+  }
+
   issue(spec: IssueSpec): OrderSlot | undefined {
     const m = this.matter;
-    const previous = m.orders.filter((s) => s.order.unitId === spec.unitId).length;
-    const orderId = orderIdFor(m.refId, spec.unitId, previous);
+    const orderId = this.orderIdOf(spec);
     const u = this.claim(spec.unitId, orderId, spec.override === true);
     if (!u) return undefined;
     const first = m.orders.length === 0;

@@ -26,6 +26,28 @@ export function orderIdFor(refId: string, unitId: string, previousOrdersOfUnit: 
   );
 }
 
+/**
+ * `int-<pursuitId>-<unitId>-<nodeId>`: the id of a checkpoint assignment, as the interceptor names it
+ * in its plans (`Checkpoint.orderId`, docs/interception.md) and recognises its pursuit's orders by
+ * (the `int-<pursuitId>-` prefix of a unit's status). Used when a plan does not name the id (an
+ * escalation, an operator's reassignment).
+ */
+export function interceptionOrderId(pursuitId: string, unitId: string, nodeId: string): string {
+  return boundedId([`int-${pursuitId}-${unitId}-${nodeId}`.replace(/\s+/g, '_')]);
+}
+
+/**
+ * `id` when `taken(id)` is false, else `id-2`, `id-3`…: a unit sent back to a checkpoint it was
+ * moved from gets an order of its own, not the superseded one again.
+ */
+export function unusedId(id: string, taken: (id: string) => boolean): string {
+  if (!taken(id)) return id;
+  for (let n = 2; ; n++) {
+    const next = boundedId([id, n]);
+    if (!taken(next)) return next;
+  }
+}
+
 /** The id of a timeline entry: `<refId>:<type>[:<what>…]`. */
 export function timelineId(refId: string, type: string, ...what: (string | number)[]): string {
   return boundedId([refId, type, ...what], ':');

@@ -435,16 +435,16 @@ describe('interception plans', () => {
     const d1 = decidePlan(w.ctx(), undefined, plan(1, [cp('n1', 'u1'), cp('n2', 'u2')]), undefined);
     let m = w.apply(d1);
     expect(d1?.outputs.orders.map((o) => [o.orderId, o.kind, o.nodeId])).toEqual([
-      ['ord-pur-1-u1', 'interception', 'n1'],
-      ['ord-pur-1-u2', 'interception', 'n2'],
+      ['int-pur-1-u1-n1', 'interception', 'n1'],
+      ['int-pur-1-u2-n2', 'interception', 'n2'],
     ]);
     // u1 stays at n1, u2 leaves, u3 takes n2, u1… no: u4 joins at n3.
     const d2 = decidePlan(w.ctx(), m, plan(2, [cp('n1', 'u1'), cp('n2', 'u3'), cp('n3', 'u4')]), undefined);
     m = w.apply(d2);
     expect(d2?.outputs.orders.map((o) => [o.orderId, o.status, o.supersedes])).toEqual([
-      ['ord-pur-1-u2', 'superseded', undefined],
-      ['ord-pur-1-u3', 'active', 'ord-pur-1-u2'],
-      ['ord-pur-1-u4', 'active', undefined],
+      ['int-pur-1-u2-n2', 'superseded', undefined],
+      ['int-pur-1-u3-n2', 'active', 'int-pur-1-u2-n2'],
+      ['int-pur-1-u4-n3', 'active', undefined],
     ]);
     expect(w.status('u2')).toBe('available');
     const d3 = decidePlan(w.ctx(), m, plan(3, [], 'captured'), undefined);
@@ -452,5 +452,41 @@ describe('interception plans', () => {
     expect(types(d3)).toEqual(['closed']);
     expect(d3?.outputs.timeline[0]).toMatchObject({ reason: 'captured' });
     expect(['u1', 'u3', 'u4'].map((u) => w.status(u))).toEqual(['available', 'available', 'available']);
+  });
+
+  it("orders take the plan's ids (int-<pursuitId>-<unitId>-<nodeId>); a unit sent back to a checkpoint gets a new one", () => {
+    const w = new FakeWorld();
+    const named = (nodeId: string, unitId: string, orderId: string) => ({ ...cp(nodeId, unitId), orderId });
+    const d1 = decidePlan(
+      w.ctx(),
+      undefined,
+      plan(1, [named('n1', 'u1', 'int-pur-1-u1-n1'), named('n2', 'u2', 'ord-elsewhere-u2')]),
+      undefined,
+    );
+    let m = w.apply(d1);
+    // An id without the pursuit's prefix is not taken: the router names the order itself.
+    expect(d1?.outputs.orders.map((o) => o.orderId)).toEqual(['int-pur-1-u1-n1', 'int-pur-1-u2-n2']);
+    // The unit's status names the order, which is how the interceptor knows it works on this pursuit.
+    expect(d1?.outputs.statuses.find((s) => s.unitId === 'u1')).toMatchObject({
+      status: 'dispatched',
+      orderId: 'int-pur-1-u1-n1',
+    });
+    const d2 = decidePlan(w.ctx(), m, plan(2, [cp('n3', 'u1'), cp('n2', 'u2')]), undefined);
+    m = w.apply(d2);
+    expect(d2?.outputs.orders.map((o) => [o.orderId, o.status])).toEqual([
+      ['int-pur-1-u1-n1', 'superseded'],
+      ['int-pur-1-u1-n3', 'active'],
+    ]);
+    const d3 = decidePlan(
+      w.ctx(),
+      m,
+      plan(3, [named('n1', 'u1', 'int-pur-1-u1-n1'), cp('n2', 'u2')]),
+      undefined,
+    );
+    w.apply(d3);
+    expect(d3?.outputs.orders.map((o) => [o.orderId, o.status, o.supersedes])).toEqual([
+      ['int-pur-1-u1-n3', 'superseded', 'int-pur-1-u1-n1'],
+      ['int-pur-1-u1-n1-2', 'active', 'int-pur-1-u1-n3'],
+    ]);
   });
 });

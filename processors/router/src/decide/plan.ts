@@ -5,7 +5,9 @@
  * whose unit is no longer in the plan is superseded and the unit freed. A plan that ends
  * (captured, lost, cancelled) cancels every order and closes the pursuit. A unit busy on another
  * matter is not taken from it: that checkpoint stays unmanned and the interceptor sees it in the
- * orders (it re-plans on the next sighting).
+ * orders (it re-plans on the next sighting). Order ids follow the interceptor's convention,
+ * `int-<pursuitId>-<unitId>-<nodeId>` (the checkpoint's `orderId`), so it knows the units working
+ * on its pursuit from their status.
  */
 import type { Checkpoint, InterceptionPlan } from '@fenghuo/contracts';
 import { type DecideContext, Draft } from '../draft.ts';
@@ -96,6 +98,7 @@ export function decidePlan(
       rungIndex: 0,
       destination: cp.location,
       nodeId: cp.nodeId,
+      ...(cp.orderId === undefined ? {} : { orderId: cp.orderId }),
       etaSec: Math.round(cp.unitEtaSec * 10) / 10,
       escalationLevel: 0,
       ...(old ? { supersedes: old.order.orderId } : {}),
