@@ -16,7 +16,7 @@ import { TimelineEvent } from './events/timeline.ts';
 import { UnitPosition, UnitStatus } from './events/unit.ts';
 import { VehicleSighting } from './events/vehicle-sighting.ts';
 import { WatchListEntry } from './events/watchlist.ts';
-import { ApiError, IngestAccepted, LoginRequest, LoginResponse } from './http.ts';
+import { ApiError, IngestAccepted, LoginRequest, LoginResponse, ResponseTimeSummary } from './http.ts';
 import {
   InterceptionDryRunRequest,
   InterceptionDryRunResponse,
@@ -60,6 +60,7 @@ export const Codecs = {
   IngestAccepted: codec('IngestAccepted', IngestAccepted),
   LoginRequest: codec('LoginRequest', LoginRequest),
   LoginResponse: codec('LoginResponse', LoginResponse),
+  ResponseTimeSummary: codec('ResponseTimeSummary', ResponseTimeSummary),
   InterceptionDryRunRequest: codec('InterceptionDryRunRequest', InterceptionDryRunRequest),
   InterceptionDryRunResponse: codec('InterceptionDryRunResponse', InterceptionDryRunResponse),
   // Files: interception settings on their own (a draft), scenario files and their plans.
