@@ -2,6 +2,7 @@
  * Binds every event contract to its codec, and every topic to its event and partition key.
  * Producers and consumers go through {@link bindingFor} so a topic can never carry the wrong shape.
  */
+import { CityBasemap, ResponseCircles, UnitRoster } from './city-map.ts';
 import { type Codec, codec, discriminatedCodec } from './codec.ts';
 import { Alert } from './events/alert.ts';
 import { AuditEvent, AuditLogEntry } from './events/audit.ts';
@@ -53,6 +54,9 @@ export const Codecs = {
   IngestAccepted: codec('IngestAccepted', IngestAccepted),
   LoginRequest: codec('LoginRequest', LoginRequest),
   LoginResponse: codec('LoginResponse', LoginResponse),
+  CityBasemap: codec('CityBasemap', CityBasemap),
+  UnitRoster: codec('UnitRoster', UnitRoster),
+  ResponseCircles: codec('ResponseCircles', ResponseCircles),
   // Socket.IO payloads: client→server (validated by the gateway), then server→client.
   SocketAuth: codec('SocketAuth', SocketAuth),
   OrderAckRequest: codec('OrderAckRequest', OrderAckRequest),

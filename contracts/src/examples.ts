@@ -548,6 +548,105 @@ export const contractExamples: { readonly [K in keyof typeof Codecs]: CodecValue
     expiresAt: '2026-11-27T09:30:00.000Z',
     user: { username: 'li.na', role: 'operator', region: { kind: 'district', id: 'district-1' } },
   },
+  CityBasemap: {
+    name: 'default',
+    bbox: [121.4, 31.17, 121.56, 31.3],
+    roads: {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          id: 'road-primary',
+          geometry: {
+            type: 'MultiLineString',
+            coordinates: [
+              [
+                [121.47, 31.22],
+                [121.48, 31.22],
+              ],
+            ],
+          },
+          properties: { roadClass: 'primary', rank: 2 },
+        },
+      ],
+    },
+    cells: {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          id: 'cell-0001',
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [121.47, 31.22],
+                [121.48, 31.22],
+                [121.48, 31.23],
+                [121.47, 31.23],
+                [121.47, 31.22],
+              ],
+            ],
+          },
+          properties: { id: 'cell-0001', stationId: 'station-01', officerId: 'officer-0001' },
+        },
+      ],
+    },
+    stations: {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          id: 'station-01',
+          geometry: { type: 'Point', coordinates: [121.475, 31.225] },
+          properties: { id: 'station-01', name: 'Station 1' },
+        },
+      ],
+    },
+    districts: [{ id: 'district-1', name: 'Central', stationIds: ['station-01'] }],
+    posts: { type: 'FeatureCollection', features: [] },
+    cameras: { type: 'FeatureCollection', features: [] },
+    water: { type: 'FeatureCollection', features: [] },
+  },
+  UnitRoster: {
+    units: [
+      {
+        unitId: 'unit-017',
+        callSign: 'P-017',
+        kind: 'patrol_car',
+        stationId: 'station-01',
+        homeId: 'post-03',
+        home: { lat: 31.229, lon: 121.471 },
+      },
+    ],
+  },
+  ResponseCircles: {
+    limitsS: [60, 180, 300],
+    circles: {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          geometry: {
+            type: 'MultiPolygon',
+            coordinates: [
+              [
+                [
+                  [121.47, 31.22],
+                  [121.48, 31.22],
+                  [121.48, 31.23],
+                  [121.47, 31.22],
+                ],
+              ],
+            ],
+          },
+          properties: { postId: 'post-03', stationId: 'station-01', limitS: 300 },
+        },
+      ],
+    },
+    gaps: { type: 'FeatureCollection', features: [] },
+    coverage: [{ limitS: 300, cellShare: 0.93, roadLengthShare: 0.88 }],
+  },
   SocketAuth: { token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJsaS5uYSJ9.c2lnbmF0dXJl' },
   OrderAckRequest: {
     orderId: 'ord-inc-20261127-7781-u17',
