@@ -2,7 +2,7 @@
  * Binds every event contract to its codec, and every topic to its event and partition key.
  * Producers and consumers go through {@link bindingFor} so a topic can never carry the wrong shape.
  */
-import { CityBasemap, ResponseCircles, UnitRoster } from './city-map.ts';
+import { CityBasemap, DriveRoute, ResponseCircles, UnitRoster } from './city-map.ts';
 import { type Codec, codec, discriminatedCodec } from './codec.ts';
 import { Alert } from './events/alert.ts';
 import { AuditEvent, AuditLogEntry } from './events/audit.ts';
@@ -57,6 +57,7 @@ export const Codecs = {
   CityBasemap: codec('CityBasemap', CityBasemap),
   UnitRoster: codec('UnitRoster', UnitRoster),
   ResponseCircles: codec('ResponseCircles', ResponseCircles),
+  DriveRoute: codec('DriveRoute', DriveRoute),
   // Socket.IO payloads: client→server (validated by the gateway), then server→client.
   SocketAuth: codec('SocketAuth', SocketAuth),
   OrderAckRequest: codec('OrderAckRequest', OrderAckRequest),

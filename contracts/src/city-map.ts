@@ -190,3 +190,16 @@ export const ResponseCircles = Type.Object(
   { additionalProperties: false, $id: 'ResponseCircles' },
 );
 export type ResponseCircles = Static<typeof ResponseCircles>;
+
+/** `GET /api/city/route?from=lat,lon&to=lat,lon`: the fastest drive on the city's roads (free flow). */
+export const DriveRoute = Type.Object(
+  {
+    seconds: Type.Number({ minimum: 0 }),
+    meters: Type.Number({ minimum: 0 }),
+    coordinates: Type.Array(LonLatPair, {
+      description: 'Polyline from start to end, snapped ends included.',
+    }),
+  },
+  { additionalProperties: false, $id: 'DriveRoute' },
+);
+export type DriveRoute = Static<typeof DriveRoute>;

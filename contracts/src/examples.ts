@@ -647,6 +647,15 @@ export const contractExamples: { readonly [K in keyof typeof Codecs]: CodecValue
     gaps: { type: 'FeatureCollection', features: [] },
     coverage: [{ limitS: 300, cellShare: 0.93, roadLengthShare: 0.88 }],
   },
+  DriveRoute: {
+    seconds: 212.4,
+    meters: 1830,
+    coordinates: [
+      [121.471, 31.229],
+      [121.4753, 31.229],
+      [121.4753, 31.2281],
+    ],
+  },
   SocketAuth: { token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJsaS5uYSJ9.c2lnbmF0dXJl' },
   OrderAckRequest: {
     orderId: 'ord-inc-20261127-7781-u17',

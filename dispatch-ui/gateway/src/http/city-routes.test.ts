@@ -6,6 +6,7 @@ import { type CityPack, computeResponseCoverage, generateCity, Router } from '@f
 import {
   type CityBasemap,
   Codecs,
+  type DriveRoute,
   type ResponseCircles,
   ROAD_CLASS_NAMES,
   type UnitRoster,
@@ -169,6 +170,22 @@ describe('the city as the console draws it', () => {
     expect(body.coverage.map((c) => c.limitS)).toEqual([60, 180, 300]);
     for (const f of body.circles.features)
       expect(f.properties.stationId).toBe(pack.posts.find((p) => p.id === f.properties.postId)?.stationId);
+  });
+
+  it('gives the drive from one place to another along the roads, and refuses a bad place', async () => {
+    const g = pack.graph;
+    const a = { lat: g.lat[0] as number, lon: g.lon[0] as number };
+    const b = { lat: g.lat[g.nodeCount - 1] as number, lon: g.lon[g.nodeCount - 1] as number };
+    const res = await get(`/api/city/route?from=${a.lat},${a.lon}&to=${b.lat},${b.lon}`, 'officer');
+    expect(res.status).toBe(200);
+    const route = (await res.json()) as DriveRoute;
+    expect(Codecs.DriveRoute.validate(route).ok).toBe(true);
+    expect(route.seconds).toBeGreaterThan(0);
+    expect(route.meters).toBeGreaterThan(0);
+    expect(route.coordinates.length).toBeGreaterThan(2);
+    const bad = await get(`/api/city/route?from=91,0&to=${b.lat},${b.lon}`, 'officer');
+    expect(bad.status).toBe(400);
+    expect((await get('/api/city/route?to=1,2', 'officer')).status).toBe(400);
   });
 
   it('names the pack and keeps its bbox', () => {

@@ -1,16 +1,18 @@
 /**
- * `GET /api/city/basemap`, `/api/city/units`, `/api/city/response-circles`: the city pack as the
- * console draws it (contracts `CityBasemap`, `UnitRoster`, `ResponseCircles`), for any signed-in
- * person. Each body is made once, on its first request, checked against its contract, kept as
+ * `GET /api/city/basemap`, `/api/city/units`, `/api/city/response-circles`, `/api/city/route`: the
+ * city pack as the console draws it (contracts `CityBasemap`, `UnitRoster`, `ResponseCircles`,
+ * `DriveRoute`: an officer's way to their order), for any signed-in person. Each body is made once, on its first request, checked against its contract, kept as
  * JSON and gzip, and served with `Cache-Control: private` (the city changes only with a restart).
  * Nothing here is live state: units' positions and statuses come over the socket.
  */
 import { promisify } from 'node:util';
 import { gzip } from 'node:zlib';
 import { type CityPack, computeResponseCoverage, type ResponseCoverage, Router } from '@fenghuo/city';
+import type { DriveRoute } from '@fenghuo/contracts';
 import { type AuthTokens, requireUser } from '@fenghuo/kit';
 import express, { type Request, type Response } from 'express';
 import { checked, cityBasemap, readWater, responseCircles, unitRoster } from './city-map.ts';
+import { GatewayError } from './gateway-error.ts';
 
 const gzipAsync = promisify(gzip);
 
@@ -36,6 +38,11 @@ async function encode(name: 'CityBasemap' | 'UnitRoster' | 'ResponseCircles', bo
 
 export function cityRoutes(opts: CityRoutesOptions): express.Router {
   const router = express.Router();
+  let drive: Router | undefined;
+  const routeOf = () => {
+    drive ??= new Router(opts.pack.graph);
+    return drive;
+  };
   const made = new Map<string, Promise<Body>>();
   const once = (key: string, make: () => Promise<Body>) => {
     let body = made.get(key);
@@ -76,5 +83,33 @@ export function cityRoutes(opts: CityRoutesOptions): express.Router {
       return encode('ResponseCircles', responseCircles(opts.pack, coverage));
     }),
   );
+  router.get('/api/city/route', (req, res) => {
+    const from = latLon(req.query.from, 'from');
+    const to = latLon(req.query.to, 'to');
+    const route = routeOf().route({ position: [from.lon, from.lat] }, { position: [to.lon, to.lat] });
+    if (!route) throw new GatewayError(404, 'not_found', 'no road within reach of both ends');
+    const body: DriveRoute = {
+      seconds: Math.round(route.seconds * 10) / 10,
+      meters: Math.round(route.meters),
+      coordinates: route.coordinates.map((p) => [round6(p[0]), round6(p[1])]),
+    };
+    res.setHeader('Cache-Control', 'private, max-age=60');
+    res.json(body);
+  });
   return router;
+}
+
+const round6 = (v: number) => Math.round(v * 1e6) / 1e6;
+
+/** `lat,lon` from a query parameter, or a 400 naming it. */
+function latLon(value: unknown, name: string): { lat: number; lon: number } {
+  const match = typeof value === 'string' ? /^(-?\d+(?:\.\d+)?),(-?\d+(?:\.\d+)?)$/.exec(value) : null;
+  const lat = Number(match?.[1]);
+  const lon = Number(match?.[2]);
+  if (!match || Math.abs(lat) > 90 || Math.abs(lon) > 180) {
+    throw new GatewayError(400, 'validation_failed', `expected ?${name}=lat,lon`, {
+      details: [{ path: name, reason: 'expected "lat,lon" in degrees' }],
+    });
+  }
+  return { lat, lon };
 }
