@@ -59,7 +59,11 @@ const PASSWORD = 'e2e-password-123';
 export async function startStack(opts: StackOptions): Promise<Stack> {
   const { prefix } = opts;
   const dir = mkdtempSync(join(tmpdir(), 'fh-e2e-'));
-  const kafka = new Kafka({ clientId: `${prefix}e2e`, brokers: [...opts.brokers], logLevel: logLevel.NOTHING });
+  const kafka = new Kafka({
+    clientId: `${prefix}e2e`,
+    brokers: [...opts.brokers],
+    logLevel: logLevel.NOTHING,
+  });
   await withAdmin(kafka, (admin) => ensureTopics(admin, TOPICS, { prefix }));
   const { pack } = loadOrGenerateDefaultPack();
   const officerUnit = pack.units.find((u) => u.stationId === STATION && u.kind === 'patrol_car');
@@ -119,7 +123,12 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
         startService({
           name: 'ingest',
           entry: 'ingest/src/index.ts',
-          env: { ...shared, KAFKA_CLIENT_ID: `${prefix}ingest`, INGEST_PORT: String(port), INGEST_KEYS_FILE: keysFile },
+          env: {
+            ...shared,
+            KAFKA_CLIENT_ID: `${prefix}ingest`,
+            INGEST_PORT: String(port),
+            INGEST_KEYS_FILE: keysFile,
+          },
           readyUrl: `${ingestUrl}/readyz`,
           readyTimeoutMs: 180_000,
         }),

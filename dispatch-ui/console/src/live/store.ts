@@ -154,7 +154,8 @@ export class LiveStore {
 
   upsertAlert(a: Alert): UpsertResult {
     const old = this.alerts.get(a.alertId);
-    if (old && old.revision >= a.revision && !(old.status === 'open' && a.status === 'closed')) return 'stale';
+    if (old && old.revision >= a.revision && !(old.status === 'open' && a.status === 'closed'))
+      return 'stale';
     this.alerts.set(a.alertId, a);
     this.changed('alerts');
     return old ? 'updated' : 'new';
@@ -265,6 +266,7 @@ const RANK = { urgent: 0, warning: 1, notice: 2 } as const;
 /** The alert queue's order: level (urgent first), then age (the longest waiting first). */
 export function sortQueue(alerts: Alert[]): Alert[] {
   return alerts.sort(
-    (a, b) => RANK[a.level] - RANK[b.level] || (a.raisedAt < b.raisedAt ? -1 : a.raisedAt > b.raisedAt ? 1 : 0),
+    (a, b) =>
+      RANK[a.level] - RANK[b.level] || (a.raisedAt < b.raisedAt ? -1 : a.raisedAt > b.raisedAt ? 1 : 0),
   );
 }

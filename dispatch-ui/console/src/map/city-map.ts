@@ -122,7 +122,11 @@ export class CityMap {
     }
     this.map.on('click', 'stations', (e) => {
       const p = e.features?.[0]?.properties as { name?: string } | undefined;
-      if (p?.name) this.popup.setLngLat(e.lngLat).setText(`${t('station')}: ${p.name}`).addTo(this.map);
+      if (p?.name)
+        this.popup
+          .setLngLat(e.lngLat)
+          .setText(`${t('station')}: ${p.name}`)
+          .addTo(this.map);
     });
   }
 
@@ -166,7 +170,8 @@ export class CityMap {
       if (u.kind) f.properties.kind = u.kind;
       f.properties.mine = u.unitId === this.mine;
       const last = this.motion.at(u.unitId, nowMs);
-      if (!last || last[0] !== lon || last[1] !== lat) this.motion.moveTo(u.unitId, lon, lat, nowMs, this.glideMs);
+      if (!last || last[0] !== lon || last[1] !== lat)
+        this.motion.moveTo(u.unitId, lon, lat, nowMs, this.glideMs);
     }
     this.unitsDirty = true;
     this.el.dataset.units = String(this.units.features.length);
@@ -243,7 +248,8 @@ export class CityMap {
   showCircles(on: boolean): void {
     this.circlesShown = on;
     const apply = () => {
-      for (const layer of CIRCLE_LAYERS) this.map.setLayoutProperty(layer, 'visibility', on ? 'visible' : 'none');
+      for (const layer of CIRCLE_LAYERS)
+        this.map.setLayoutProperty(layer, 'visibility', on ? 'visible' : 'none');
       this.el.dataset.circles = on ? 'on' : 'off';
     };
     if (this.loaded) apply();
@@ -331,7 +337,9 @@ export class CityMap {
   setPick(point: GeoPoint | undefined): void {
     this.set('pick', {
       type: 'FeatureCollection',
-      features: point ? [{ type: 'Feature', geometry: { type: 'Point', coordinates: pt(point) }, properties: {} }] : [],
+      features: point
+        ? [{ type: 'Feature', geometry: { type: 'Point', coordinates: pt(point) }, properties: {} }]
+        : [],
     });
   }
 

@@ -30,7 +30,14 @@ export class UnitMotion {
   moveTo(unitId: string, lon: number, lat: number, nowMs: number, durationMs: number): void {
     const g = this.glides.get(unitId);
     if (!g) {
-      this.glides.set(unitId, { fromLon: lon, fromLat: lat, toLon: lon, toLat: lat, startMs: nowMs, durationMs: 0 });
+      this.glides.set(unitId, {
+        fromLon: lon,
+        fromLat: lat,
+        toLon: lon,
+        toLat: lat,
+        startMs: nowMs,
+        durationMs: 0,
+      });
       this.moving.add(unitId);
       return;
     }

@@ -21,7 +21,9 @@ export function matterDetail(ctx: AppContext, matter: Matter | undefined): HTMLE
   const send = async (command: OperatorCommandBody) => {
     status.textContent = '…';
     const res = await ctx.conn.send('command:issue', { commandId: uuid(), command });
-    status.textContent = res.ok ? `${t('done')} · ${clock(new Date())}` : `${t('failed')}: ${res.error.message}`;
+    status.textContent = res.ok
+      ? `${t('done')} · ${clock(new Date())}`
+      : `${t('failed')}: ${res.error.message}`;
     status.dataset.ok = String(res.ok);
   };
   const orders = ctx.store.ordersOf(refId);
@@ -72,13 +74,22 @@ export function matterDetail(ctx: AppContext, matter: Matter | undefined): HTMLE
             onclick: () => {
               const o = active[0] as DispatchOrder;
               if (unitSelect.value)
-                void send({ type: 'reassign', ...matterFields, orderId: o.orderId, unitId: unitSelect.value });
+                void send({
+                  type: 'reassign',
+                  ...matterFields,
+                  orderId: o.orderId,
+                  unitId: unitSelect.value,
+                });
             },
           },
           t('reassign'),
         )
       : null,
-    h('button.danger', { id: 'action-close', onclick: () => void send({ type: 'close', ...matterFields }) }, t('close')),
+    h(
+      'button.danger',
+      { id: 'action-close', onclick: () => void send({ type: 'close', ...matterFields }) },
+      t('close'),
+    ),
   );
 
   const orderList = orders.length
@@ -97,7 +108,12 @@ export function matterDetail(ctx: AppContext, matter: Matter | undefined): HTMLE
                   'button.small',
                   {
                     onclick: () =>
-                      void send({ type: 'stand_down', ...matterFields, orderId: o.orderId, unitId: o.unitId }),
+                      void send({
+                        type: 'stand_down',
+                        ...matterFields,
+                        orderId: o.orderId,
+                        unitId: o.unitId,
+                      }),
                   },
                   t('standDown'),
                 )
@@ -112,7 +128,12 @@ export function matterDetail(ctx: AppContext, matter: Matter | undefined): HTMLE
     return h(
       'article.detail',
       { id: 'detail', dataset: { ref: refId } },
-      h('header', null, h('span.badge.incident', null, `P${i.priority}`), h('h2', null, categoryText(i.category))),
+      h(
+        'header',
+        null,
+        h('span.badge.incident', null, `P${i.priority}`),
+        h('h2', null, categoryText(i.category)),
+      ),
       h('p', null, `${i.address ?? ''} ${i.description ?? ''}`),
       h('p.muted', null, `${clock(i.occurredAt)} · ${age(i.occurredAt)} ${t('ago')} · ${i.channel}`),
       h('h3', null, t('timeline')),
@@ -143,7 +164,11 @@ export function matterDetail(ctx: AppContext, matter: Matter | undefined): HTMLE
           'details',
           null,
           h('summary', null, `${t('evidence')} (${a.evidence.length})`),
-          h('ul.evidence', null, a.evidence.map((e) => h('li', null, `${clock(e.occurredAt)} · ${bi(e.summary)}`))),
+          h(
+            'ul.evidence',
+            null,
+            a.evidence.map((e) => h('li', null, `${clock(e.occurredAt)} · ${bi(e.summary)}`)),
+          ),
         )
       : null,
     h('h3', null, t('timeline')),

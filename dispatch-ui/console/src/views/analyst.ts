@@ -35,7 +35,13 @@ export function mountAnalyst(ctx: AppContext): View {
       ? h(
           'table.rules',
           { id: 'rule-figures', dataset: { count: String(rules.length) } },
-          h('tr', null, [t('rule'), t('fired'), t('labelled'), t('confirmed'), t('precision')].map((c) => h('th', null, c))),
+          h(
+            'tr',
+            null,
+            [t('rule'), t('fired'), t('labelled'), t('confirmed'), t('precision')].map((c) =>
+              h('th', null, c),
+            ),
+          ),
           rules.map((r) =>
             h(
               'tr',
@@ -57,7 +63,13 @@ export function mountAnalyst(ctx: AppContext): View {
       h(
         'div.analyst-grid',
         null,
-        h('section.panel.wide', null, h('h2', null, t('ruleFigures')), h('div.chart', null, ruleCanvas), table),
+        h(
+          'section.panel.wide',
+          null,
+          h('h2', null, t('ruleFigures')),
+          h('div.chart', null, ruleCanvas),
+          table,
+        ),
         h(
           'section.panel',
           null,
@@ -71,16 +83,24 @@ export function mountAnalyst(ctx: AppContext): View {
     );
     if (rules.length) {
       charts.push(
-        barChart(ruleCanvas, rules.slice(0, 20).map((r) => r.name ?? r.ruleId), [
-          { label: t('fired'), data: rules.slice(0, 20).map((r) => r.fired), color: '#60a5fa' },
-          { label: t('confirmed'), data: rules.slice(0, 20).map((r) => r.confirmed), color: '#22c55e' },
-        ]),
+        barChart(
+          ruleCanvas,
+          rules.slice(0, 20).map((r) => r.name ?? r.ruleId),
+          [
+            { label: t('fired'), data: rules.slice(0, 20).map((r) => r.fired), color: '#60a5fa' },
+            { label: t('confirmed'), data: rules.slice(0, 20).map((r) => r.confirmed), color: '#22c55e' },
+          ],
+        ),
       );
     }
     if (f) {
       charts.push(
         barChart(levelCanvas, (['notice', 'warning', 'urgent'] as const).map(levelText), [
-          { label: t('warningsToday'), data: [f.alerts.notice, f.alerts.warning, f.alerts.urgent], colors: ['#facc15', '#f97316', '#ef4444'] },
+          {
+            label: t('warningsToday'),
+            data: [f.alerts.notice, f.alerts.warning, f.alerts.urgent],
+            colors: ['#facc15', '#f97316', '#ef4444'],
+          },
         ]),
       );
       const o = f.outcomes;
@@ -99,7 +119,18 @@ export function mountAnalyst(ctx: AppContext): View {
     fill(
       tabs,
       (['figures', 'workbench'] as const).map((id) =>
-        h('button', { class: tab === id ? 'active' : '', dataset: { tab: id }, onclick: () => { tab = id; draw(); } }, id === 'figures' ? t('ruleFigures') : t('workbench')),
+        h(
+          'button',
+          {
+            class: tab === id ? 'active' : '',
+            dataset: { tab: id },
+            onclick: () => {
+              tab = id;
+              draw();
+            },
+          },
+          id === 'figures' ? t('ruleFigures') : t('workbench'),
+        ),
       ),
     );
     if (tab === 'figures') {

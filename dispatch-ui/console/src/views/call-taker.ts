@@ -16,12 +16,30 @@ const CATEGORIES = IncidentCategory.anyOf.map((c) => c.const);
 export function callTakerForm(ctx: AppContext, map: CityMap): { el: HTMLElement; dispose(): void } {
   let place: GeoPoint | undefined;
   let picking = false;
-  const category = h('select', { name: 'category', id: 'call-category' }, CATEGORIES.map((c) => h('option', { value: c }, categoryText(c))));
-  const priority = h('select', { name: 'priority', id: 'call-priority' }, [1, 2, 3, 4].map((p) => h('option', { value: String(p), selected: p === 2 }, `P${p}`)));
+  const category = h(
+    'select',
+    { name: 'category', id: 'call-category' },
+    CATEGORIES.map((c) => h('option', { value: c }, categoryText(c))),
+  );
+  const priority = h(
+    'select',
+    { name: 'priority', id: 'call-priority' },
+    [1, 2, 3, 4].map((p) => h('option', { value: String(p), selected: p === 2 }, `P${p}`)),
+  );
   const where = h('input', { name: 'place', id: 'call-place', placeholder: 'lat, lon' });
   const address = h('input', { name: 'address', id: 'call-address', maxLength: 256 });
-  const description = h('textarea', { name: 'description', id: 'call-description', rows: 3, maxLength: 4000 });
-  const caller = h('input', { name: 'caller', id: 'call-caller', inputMode: 'tel', pattern: '\\+?[0-9]{3,20}' });
+  const description = h('textarea', {
+    name: 'description',
+    id: 'call-description',
+    rows: 3,
+    maxLength: 4000,
+  });
+  const caller = h('input', {
+    name: 'caller',
+    id: 'call-caller',
+    inputMode: 'tel',
+    pattern: '\\+?[0-9]{3,20}',
+  });
   const status = h('p.action-status', { role: 'status', id: 'call-status' });
   const pick = h('button', { type: 'button', id: 'call-pick' }, t('pickOnMap'));
   pick.addEventListener('click', () => {
@@ -62,7 +80,9 @@ export function callTakerForm(ctx: AppContext, map: CityMap): { el: HTMLElement;
           ...(caller.value.trim() ? { callerNumber: caller.value.trim() } : {}),
         };
         const res = await ctx.conn.send('command:issue', { commandId: uuid(), command });
-        status.textContent = res.ok ? `${t('done')} · ${clock(new Date())}` : `${t('failed')}: ${res.error.message}`;
+        status.textContent = res.ok
+          ? `${t('done')} · ${clock(new Date())}`
+          : `${t('failed')}: ${res.error.message}`;
         if (res.ok) {
           form.reset();
           place = undefined;

@@ -11,7 +11,16 @@ import {
   Tooltip,
 } from 'chart.js';
 
-Chart.register(BarController, BarElement, CategoryScale, LinearScale, DoughnutController, ArcElement, Legend, Tooltip);
+Chart.register(
+  BarController,
+  BarElement,
+  CategoryScale,
+  LinearScale,
+  DoughnutController,
+  ArcElement,
+  Legend,
+  Tooltip,
+);
 Chart.defaults.color = '#cbd5e1';
 Chart.defaults.borderColor = '#1f2a3d';
 Chart.defaults.font.family = 'system-ui, "WenQuanYi Micro Hei", "Noto Sans CJK SC", sans-serif';
@@ -28,7 +37,12 @@ export interface Series {
   readonly colors?: readonly string[];
 }
 
-export function barChart(canvas: HTMLCanvasElement, labels: readonly string[], series: readonly Series[], horizontal = false): ChartHandle {
+export function barChart(
+  canvas: HTMLCanvasElement,
+  labels: readonly string[],
+  series: readonly Series[],
+  horizontal = false,
+): ChartHandle {
   return new Chart(canvas, {
     type: 'bar',
     data: {
@@ -57,7 +71,10 @@ export function doughnutChart(
 ): ChartHandle {
   return new Chart(canvas, {
     type: 'doughnut',
-    data: { labels: [...labels], datasets: [{ data: [...data], backgroundColor: [...colors], borderWidth: 0 }] },
+    data: {
+      labels: [...labels],
+      datasets: [{ data: [...data], backgroundColor: [...colors], borderWidth: 0 }],
+    },
     options: { responsive: true, maintainAspectRatio: false, plugins: { legend: { position: 'right' } } },
   });
 }

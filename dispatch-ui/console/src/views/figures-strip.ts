@@ -7,7 +7,12 @@ import { type TextKey, t } from '../i18n.ts';
 export function figuresStrip(): { el: HTMLElement; draw(f: Figures | undefined): void } {
   const el = h('section.figures', { id: 'figures' });
   const item = (key: TextKey, value: string, tone = '') =>
-    h(`div.figure${tone ? `.${tone}` : ''}`, { dataset: { figure: key } }, h('b', null, value), h('span', null, t(key)));
+    h(
+      `div.figure${tone ? `.${tone}` : ''}`,
+      { dataset: { figure: key } },
+      h('b', null, value),
+      h('span', null, t(key)),
+    );
   return {
     el,
     draw(f) {
@@ -18,7 +23,10 @@ export function figuresStrip(): { el: HTMLElement; draw(f: Figures | undefined):
         item('openAlerts', n(f?.alerts.open), f && f.alerts.urgent > 0 ? 'hot' : ''),
         item('dissuaded', n(f ? f.outcomes.dissuaded + f.outcomes.loss_prevented : undefined), 'good'),
         item('lossesPrevented', f ? yuan(f.amountSavedCny) : '—', 'good'),
-        item('medianToDispatch', f?.medianToDispatchSec === undefined ? '—' : duration(f.medianToDispatchSec)),
+        item(
+          'medianToDispatch',
+          f?.medianToDispatchSec === undefined ? '—' : duration(f.medianToDispatchSec),
+        ),
         item('medianToOnScene', f?.medianToOnSceneSec === undefined ? '—' : duration(f.medianToOnSceneSec)),
         item('activeOrders', n(f?.orders.active)),
       );

@@ -57,7 +57,11 @@ export function mountOfficer(ctx: AppContext): View {
 
   const ack = async (o: DispatchOrder, status: AckStatus) => {
     const here = unitId ? store.units.get(unitId)?.position?.location : undefined;
-    const res = await ctx.conn.send('order:ack', { orderId: o.orderId, status, ...(here ? { location: here } : {}) });
+    const res = await ctx.conn.send('order:ack', {
+      orderId: o.orderId,
+      status,
+      ...(here ? { location: here } : {}),
+    });
     if (res.ok) {
       const set = sent.get(o.orderId) ?? new Set<AckStatus>();
       set.add(status);
@@ -74,15 +78,30 @@ export function mountOfficer(ctx: AppContext): View {
       'div.outcomes',
       { role: 'radiogroup' },
       (['dissuaded', 'loss_prevented', 'too_late', 'false_alarm'] as Outcome[]).map((v) =>
-        h('label.outcome', null, h('input', { type: 'radio', name: 'outcome', value: v, required: true }), outcomeText(v)),
+        h(
+          'label.outcome',
+          null,
+          h('input', { type: 'radio', name: 'outcome', value: v, required: true }),
+          outcomeText(v),
+        ),
       ),
     );
-    const amount = h('input', { type: 'number', min: '0', step: '1', name: 'amount', id: 'outcome-amount', inputMode: 'numeric' });
+    const amount = h('input', {
+      type: 'number',
+      min: '0',
+      step: '1',
+      name: 'amount',
+      id: 'outcome-amount',
+      inputMode: 'numeric',
+    });
     const amountLabel = h('label.amount', { hidden: true }, h('span'), amount);
     choice.addEventListener('change', () => {
-      const v = (choice.querySelector('input:checked') as HTMLInputElement | null)?.value as Outcome | undefined;
+      const v = (choice.querySelector('input:checked') as HTMLInputElement | null)?.value as
+        | Outcome
+        | undefined;
       amountLabel.hidden = v !== 'loss_prevented' && v !== 'too_late';
-      (amountLabel.firstChild as HTMLElement).textContent = v === 'too_late' ? t('lossAmount') : t('amountSaved');
+      (amountLabel.firstChild as HTMLElement).textContent =
+        v === 'too_late' ? t('lossAmount') : t('amountSaved');
     });
     return h(
       'form.outcome-form',
@@ -90,7 +109,9 @@ export function mountOfficer(ctx: AppContext): View {
         id: 'outcome-form',
         onsubmit: async (e: Event) => {
           e.preventDefault();
-          const v = (choice.querySelector('input:checked') as HTMLInputElement | null)?.value as Outcome | undefined;
+          const v = (choice.querySelector('input:checked') as HTMLInputElement | null)?.value as
+            | Outcome
+            | undefined;
           if (!v) return;
           const n = Number(amount.value);
           const money = amount.value !== '' && Number.isFinite(n) && n >= 0 ? n : undefined;
@@ -98,7 +119,9 @@ export function mountOfficer(ctx: AppContext): View {
             alertId: o.refId,
             outcome: v,
             ...(money !== undefined && v === 'too_late' ? { lossAmount: money } : {}),
-            ...(money !== undefined && (v === 'loss_prevented' || v === 'dissuaded') ? { amountSaved: money } : {}),
+            ...(money !== undefined && (v === 'loss_prevented' || v === 'dissuaded')
+              ? { amountSaved: money }
+              : {}),
           });
           if (res.ok) recorded.add(o.refId);
           note = res.ok ? `${outcomeText(v)} · ${clock(new Date())}` : `${t('failed')}: ${res.error.message}`;
@@ -113,10 +136,17 @@ export function mountOfficer(ctx: AppContext): View {
   };
 
   const drawCard = () => {
-    const o = current() ?? mine().find((x) => x.kind === 'alert' && !recorded.has(x.refId) && x.status === 'completed');
+    const o =
+      current() ??
+      mine().find((x) => x.kind === 'alert' && !recorded.has(x.refId) && x.status === 'completed');
     card.dataset.order = o?.orderId ?? '';
     if (!o) {
-      fill(card, h('h2', null, t('myOrder')), h('p.muted', null, t('noOrder')), note ? h('p.action-status', null, note) : null);
+      fill(
+        card,
+        h('h2', null, t('myOrder')),
+        h('p.muted', null, t('noOrder')),
+        note ? h('p.action-status', null, note) : null,
+      );
       return;
     }
     const alert = o.kind === 'alert' ? store.alerts.get(o.refId) : undefined;
@@ -141,9 +171,15 @@ export function mountOfficer(ctx: AppContext): View {
       h(
         'header',
         null,
-        o.level ? h(`span.badge.${o.level}`, null, levelText(o.level)) : h('span.badge.incident', null, `P${o.priority}`),
+        o.level
+          ? h(`span.badge.${o.level}`, null, levelText(o.level))
+          : h('span.badge.incident', null, `P${o.priority}`),
         h('h2', null, t('myOrder')),
-        h('span.muted', null, `${clock(o.issuedAt)}${o.etaSec === undefined ? '' : ` · ${t('eta')} ${duration(o.etaSec)}`}`),
+        h(
+          'span.muted',
+          null,
+          `${clock(o.issuedAt)}${o.etaSec === undefined ? '' : ` · ${t('eta')} ${duration(o.etaSec)}`}`,
+        ),
       ),
       alert ? h('p.reason', null, bi(alert.reason)) : null,
       incident ? h('p.reason', null, `${incident.address ?? ''} ${incident.description ?? ''}`) : null,
@@ -151,7 +187,9 @@ export function mountOfficer(ctx: AppContext): View {
       alert ? h('blockquote.script', { id: 'officer-script' }, bi(alert.script)) : null,
       h('div.steps', null, steps),
       o.kind === 'alert' && onScene && !recorded.has(o.refId) ? outcomeForm(o) : null,
-      o.kind === 'alert' && recorded.has(o.refId) ? h('p.recorded', { id: 'outcome-recorded' }, `✓ ${t('outcome')}`) : null,
+      o.kind === 'alert' && recorded.has(o.refId)
+        ? h('p.recorded', { id: 'outcome-recorded' }, `✓ ${t('outcome')}`)
+        : null,
       note ? h('p.action-status', { id: 'officer-note' }, note) : null,
     );
     if (routeFor !== o.orderId && o.status === 'active') {
@@ -170,10 +208,18 @@ export function mountOfficer(ctx: AppContext): View {
       return;
     }
     try {
-      const r = await session.get<DriveRoute>(`/api/city/route?from=${from.lat},${from.lon}&to=${o.destination.lat},${o.destination.lon}`);
+      const r = await session.get<DriveRoute>(
+        `/api/city/route?from=${from.lat},${from.lon}&to=${o.destination.lat},${o.destination.lon}`,
+      );
       panel.map.setRoute(r.coordinates, o.destination);
     } catch {
-      panel.map.setRoute([[from.lon, from.lat], [o.destination.lon, o.destination.lat]], o.destination);
+      panel.map.setRoute(
+        [
+          [from.lon, from.lat],
+          [o.destination.lon, o.destination.lat],
+        ],
+        o.destination,
+      );
     }
     panel.map.fitTo([from, o.destination]);
   };
@@ -182,12 +228,23 @@ export function mountOfficer(ctx: AppContext): View {
     const me = unitId ? store.units.get(unitId) : undefined;
     const set = (status: UnitStatusRequest['status']) => async () => {
       const res = await ctx.conn.send('unit:set-status', { status });
-      note = res.ok ? `${unitStateText(status)} · ${clock(new Date())}` : `${t('failed')}: ${res.error.message}`;
+      note = res.ok
+        ? `${unitStateText(status)} · ${clock(new Date())}`
+        : `${t('failed')}: ${res.error.message}`;
       drawCard();
     };
     fill(
       statusBar,
-      h('span', null, `${me?.callSign ?? unitId ?? ''} · ${t('myStatus')}: `, h('b', { id: 'my-state', dataset: { status: me?.status ?? '' } }, me?.status ? unitStateText(me.status) : '—')),
+      h(
+        'span',
+        null,
+        `${me?.callSign ?? unitId ?? ''} · ${t('myStatus')}: `,
+        h(
+          'b',
+          { id: 'my-state', dataset: { status: me?.status ?? '' } },
+          me?.status ? unitStateText(me.status) : '—',
+        ),
+      ),
       h('span.spacer'),
       h('button.small', { onclick: set('available') }, t('onDuty')),
       h('button.small', { onclick: set('busy') }, t('busy')),
@@ -196,12 +253,24 @@ export function mountOfficer(ctx: AppContext): View {
   };
 
   const drawHistory = () => {
-    const past = mine().filter((o) => o.status !== 'active').slice(0, 20);
+    const past = mine()
+      .filter((o) => o.status !== 'active')
+      .slice(0, 20);
     fill(
       history,
       h('h3', null, t('history')),
       past.length
-        ? h('ul', null, past.map((o) => h('li', null, `${clock(o.issuedAt)} · ${o.kind} · ${o.status}${recorded.has(o.refId) ? ' ✓' : ''}`)))
+        ? h(
+            'ul',
+            null,
+            past.map((o) =>
+              h(
+                'li',
+                null,
+                `${clock(o.issuedAt)} · ${o.kind} · ${o.status}${recorded.has(o.refId) ? ' ✓' : ''}`,
+              ),
+            ),
+          )
         : h('p.muted', null, t('none')),
     );
   };

@@ -67,7 +67,13 @@ export function mountOperator(ctx: AppContext): View {
         tabIndex: 0,
         onclick: () => select('alert', a.alertId),
       },
-      h('div.line', null, h(`span.badge.${a.level}`, null, levelText(a.level)), h('b', null, fraudTypeText(a.fraudType)), h('span.age', null, age(a.raisedAt))),
+      h(
+        'div.line',
+        null,
+        h(`span.badge.${a.level}`, null, levelText(a.level)),
+        h('b', null, fraudTypeText(a.fraudType)),
+        h('span.age', null, age(a.raisedAt)),
+      ),
       h('p.reason', null, bi(a.reason)),
     );
 
@@ -76,7 +82,9 @@ export function mountOperator(ctx: AppContext): View {
     queueTitle.textContent = `${t('alertQueue')} (${open.length})`;
     queue.dataset.count = String(open.length);
     fill(queue, open.length ? open.map(queueItem) : h('li.muted', null, t('noAlerts')));
-    const list = [...store.incidents.values()].sort((a, b) => a.priority - b.priority || (a.occurredAt < b.occurredAt ? -1 : 1));
+    const list = [...store.incidents.values()].sort(
+      (a, b) => a.priority - b.priority || (a.occurredAt < b.occurredAt ? -1 : 1),
+    );
     incidentTitle.textContent = `${t('incidents')} (${list.length})`;
     fill(
       incidents,
@@ -88,7 +96,13 @@ export function mountOperator(ctx: AppContext): View {
             dataset: { incident: i.incidentId },
             onclick: () => select('incident', i.incidentId),
           },
-          h('div.line', null, h('span.badge.incident', null, `P${i.priority}`), h('b', null, categoryText(i.category)), h('span.age', null, age(i.occurredAt))),
+          h(
+            'div.line',
+            null,
+            h('span.badge.incident', null, `P${i.priority}`),
+            h('b', null, categoryText(i.category)),
+            h('span.age', null, age(i.occurredAt)),
+          ),
           i.address || i.description ? h('p.reason', null, i.address ?? i.description ?? '') : null,
         ),
       ),
@@ -97,8 +111,25 @@ export function mountOperator(ctx: AppContext): View {
 
   const drawTabs = () => {
     const item = (id: Tab, label: string) =>
-      h('button', { class: tab === id ? 'active' : '', dataset: { tab: id }, onclick: () => { tab = id; drawTabs(); drawRight(); } }, label);
-    fill(tabs, item('detail', t('timeline')), item('call', t('callTaker')), item('pursuits', t('interceptions')));
+      h(
+        'button',
+        {
+          class: tab === id ? 'active' : '',
+          dataset: { tab: id },
+          onclick: () => {
+            tab = id;
+            drawTabs();
+            drawRight();
+          },
+        },
+        label,
+      );
+    fill(
+      tabs,
+      item('detail', t('timeline')),
+      item('call', t('callTaker')),
+      item('pursuits', t('interceptions')),
+    );
   };
 
   const drawRight = () => {
@@ -114,7 +145,11 @@ export function mountOperator(ctx: AppContext): View {
   const off = store.subscribe((parts: ReadonlySet<Part>) => {
     if (parts.has('alerts') || parts.has('incidents')) drawQueue();
     if (parts.has('figures')) strip.draw(store.figures);
-    if (tab === 'detail' && (parts.has('alerts') || parts.has('incidents') || parts.has('timeline') || parts.has('orders'))) drawRight();
+    if (
+      tab === 'detail' &&
+      (parts.has('alerts') || parts.has('incidents') || parts.has('timeline') || parts.has('orders'))
+    )
+      drawRight();
     if (tab === 'pursuits' && (parts.has('plans') || parts.has('watchlist'))) drawRight();
   });
 

@@ -13,7 +13,9 @@ export function pursuitsPanel(ctx: AppContext): HTMLElement {
   const status = h('p.action-status', { role: 'status' });
   const send = async (command: OperatorCommandBody) => {
     const res = await ctx.conn.send('command:issue', { commandId: uuid(), command });
-    status.textContent = res.ok ? `${t('done')} · ${clock(new Date())}` : `${t('failed')}: ${res.error.message}`;
+    status.textContent = res.ok
+      ? `${t('done')} · ${clock(new Date())}`
+      : `${t('failed')}: ${res.error.message}`;
   };
   const plans = [...ctx.store.plans.values()].filter((p) => p.status === 'active');
   const pursuits = plans.length
@@ -21,11 +23,22 @@ export function pursuitsPanel(ctx: AppContext): HTMLElement {
         h(
           'article.pursuit',
           { dataset: { pursuit: p.pursuitId } },
-          h('header', null, h('b.plate', null, p.plate), h('span.muted', null, `r${p.revision} · ${clock(p.createdAt)}`)),
+          h(
+            'header',
+            null,
+            h('b.plate', null, p.plate),
+            h('span.muted', null, `r${p.revision} · ${clock(p.createdAt)}`),
+          ),
           h(
             'table.checkpoints',
             null,
-            h('tr', null, h('th', null, t('checkpoints')), h('th', null, t('eta')), h('th', null, t('vehicleEta'))),
+            h(
+              'tr',
+              null,
+              h('th', null, t('checkpoints')),
+              h('th', null, t('eta')),
+              h('th', null, t('vehicleEta')),
+            ),
             p.checkpoints.map((c) =>
               h(
                 'tr',
@@ -39,8 +52,32 @@ export function pursuitsPanel(ctx: AppContext): HTMLElement {
           h(
             'div.actions',
             null,
-            h('button.primary', { onclick: () => void send({ type: 'stop_pursuit', pursuitId: p.pursuitId, plate: p.plate, result: 'captured' }) }, t('captured')),
-            h('button', { onclick: () => void send({ type: 'stop_pursuit', pursuitId: p.pursuitId, plate: p.plate, result: 'cancelled' }) }, t('stopPursuit')),
+            h(
+              'button.primary',
+              {
+                onclick: () =>
+                  void send({
+                    type: 'stop_pursuit',
+                    pursuitId: p.pursuitId,
+                    plate: p.plate,
+                    result: 'captured',
+                  }),
+              },
+              t('captured'),
+            ),
+            h(
+              'button',
+              {
+                onclick: () =>
+                  void send({
+                    type: 'stop_pursuit',
+                    pursuitId: p.pursuitId,
+                    plate: p.plate,
+                    result: 'cancelled',
+                  }),
+              },
+              t('stopPursuit'),
+            ),
           ),
         ),
       )
@@ -58,7 +95,17 @@ export function pursuitsPanel(ctx: AppContext): HTMLElement {
       'ul.watchlist',
       null,
       watch.map((w) =>
-        h('li', null, h('b.plate', null, w.plate), ` ${w.reason} `, h('button.small', { onclick: () => void send({ type: 'watchlist_remove', plate: w.plate }) }, t('remove'))),
+        h(
+          'li',
+          null,
+          h('b.plate', null, w.plate),
+          ` ${w.reason} `,
+          h(
+            'button.small',
+            { onclick: () => void send({ type: 'watchlist_remove', plate: w.plate }) },
+            t('remove'),
+          ),
+        ),
       ),
     ),
     h(

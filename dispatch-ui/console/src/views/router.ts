@@ -1,6 +1,7 @@
 /** The view for each role. */
-import type { AppContext, View } from './context.ts';
+
 import { mountAnalyst } from './analyst.ts';
+import type { AppContext, View } from './context.ts';
 import { mountOfficer } from './officer.ts';
 import { mountOperator } from './operator.ts';
 import { mountSupervisor } from './supervisor.ts';

@@ -85,7 +85,11 @@ export function rulesWorkbench(ctx: AppContext): { el: HTMLElement; relabel(): v
         null,
         h('p', null, `${err.status} ${err.code}: ${err.message}`),
         err.body?.details?.length
-          ? h('ul.problems', null, err.body.details.map((d) => h('li', null, h('code', null, d.path || '/'), ` ${d.reason}`)))
+          ? h(
+              'ul.problems',
+              null,
+              err.body.details.map((d) => h('li', null, h('code', null, d.path || '/'), ` ${d.reason}`)),
+            )
           : null,
       );
     return h('p.error', null, String(err));
@@ -103,7 +107,10 @@ export function rulesWorkbench(ctx: AppContext): { el: HTMLElement; relabel(): v
           res.sets.map((s) =>
             h(
               'li',
-              { class: s.ruleSetId === chosen ? 'selected' : '', onclick: () => void loadVersions(s.ruleSetId) },
+              {
+                class: s.ruleSetId === chosen ? 'selected' : '',
+                onclick: () => void loadVersions(s.ruleSetId),
+              },
               h('b', null, s.ruleSetId),
               ` · ${s.kind} · ${t('live')} v${s.liveVersion ?? '—'}${s.shadowVersion ? ` · ${t('shadow')} v${s.shadowVersion}` : ''}`,
             ),
@@ -119,7 +126,9 @@ export function rulesWorkbench(ctx: AppContext): { el: HTMLElement; relabel(): v
     chosen = ruleSetId;
     void loadSets();
     try {
-      const res = await api.get<{ versions: VersionSummary[] }>(`/api/rules/sets/${encodeURIComponent(ruleSetId)}/versions`);
+      const res = await api.get<{ versions: VersionSummary[] }>(
+        `/api/rules/sets/${encodeURIComponent(ruleSetId)}/versions`,
+      );
       fill(
         versions,
         h('h2', null, `${t('versions')} · ${ruleSetId}`),
@@ -132,9 +141,19 @@ export function rulesWorkbench(ctx: AppContext): { el: HTMLElement; relabel(): v
               null,
               h('b', null, `v${v.ruleSetVersion}`),
               ` ${v.channel ?? ''} · ${v.author.username} · ${clock(v.createdAt)} · ${v.comment} (${v.changes} ${t('diff')})`,
-              h('div.actions', null,
-                h('button.small', { onclick: () => void newDraft(ruleSetId, v.ruleSetVersion) }, t('newDraft')),
-                h('button.small', { onclick: () => void rollback(ruleSetId, v.ruleSetVersion) }, t('rollback')),
+              h(
+                'div.actions',
+                null,
+                h(
+                  'button.small',
+                  { onclick: () => void newDraft(ruleSetId, v.ruleSetVersion) },
+                  t('newDraft'),
+                ),
+                h(
+                  'button.small',
+                  { onclick: () => void rollback(ruleSetId, v.ruleSetVersion) },
+                  t('rollback'),
+                ),
               ),
             ),
           ),
@@ -158,7 +177,10 @@ export function rulesWorkbench(ctx: AppContext): { el: HTMLElement; relabel(): v
     const comment = prompt(t('comment'), `roll back to v${toVersion}`);
     if (!comment) return;
     try {
-      await api.send('POST', `/api/rules/sets/${encodeURIComponent(ruleSetId)}/rollback`, { toVersion, comment });
+      await api.send('POST', `/api/rules/sets/${encodeURIComponent(ruleSetId)}/rollback`, {
+        toVersion,
+        comment,
+      });
       void loadVersions(ruleSetId);
     } catch (err) {
       fill(editor, problem(err));
@@ -175,7 +197,10 @@ export function rulesWorkbench(ctx: AppContext): { el: HTMLElement; relabel(): v
     text.value = JSON.stringify(d.content, null, 2);
     const comment = h('input', { placeholder: t('comment'), id: 'draft-comment' });
     const today = new Date();
-    const from = h('input', { type: 'datetime-local', value: localInput(new Date(today.getTime() - 7 * 86_400_000)) });
+    const from = h('input', {
+      type: 'datetime-local',
+      value: localInput(new Date(today.getTime() - 7 * 86_400_000)),
+    });
     const to = h('input', { type: 'datetime-local', value: localInput(today) });
     const out = h('div.result', { id: 'draft-result' }, result ?? null);
     const save = async () => {
@@ -187,7 +212,9 @@ export function rulesWorkbench(ctx: AppContext): { el: HTMLElement; relabel(): v
         return false;
       }
       try {
-        draft = await api.send<Draft>('PUT', `/api/rules/drafts/${encodeURIComponent(d.draftId)}`, { content });
+        draft = await api.send<Draft>('PUT', `/api/rules/drafts/${encodeURIComponent(d.draftId)}`, {
+          content,
+        });
         return true;
       } catch (err) {
         fill(out, problem(err));
@@ -198,7 +225,11 @@ export function rulesWorkbench(ctx: AppContext): { el: HTMLElement; relabel(): v
       if (!(await save())) return;
       try {
         const res = await api.send<unknown>('POST', path, body);
-        fill(out, h('p.ok', null, `${t('done')} · ${clock(new Date())}`), h('pre.code', null, JSON.stringify(res, null, 2).slice(0, 2000)));
+        fill(
+          out,
+          h('p.ok', null, `${t('done')} · ${clock(new Date())}`),
+          h('pre.code', null, JSON.stringify(res, null, 2).slice(0, 2000)),
+        );
         if (chosen) void loadVersions(chosen);
       } catch (err) {
         fill(out, problem(err));
@@ -212,11 +243,27 @@ export function rulesWorkbench(ctx: AppContext): { el: HTMLElement; relabel(): v
       h(
         'div.actions',
         null,
-        h('button', { onclick: async () => { if (await save()) fill(out, h('p.ok', null, t('done'))); } }, t('save')),
+        h(
+          'button',
+          {
+            onclick: async () => {
+              if (await save()) fill(out, h('p.ok', null, t('done')));
+            },
+          },
+          t('save'),
+        ),
         h('button', { onclick: act(`${base}/validate`) }, t('validate')),
         comment,
-        h('button.primary', { onclick: () => void act(`${base}/publish`, { comment: comment.value || 'publish' })() }, t('publish')),
-        h('button', { onclick: () => void act(`${base}/shadow`, { comment: comment.value || 'shadow' })() }, t('publishShadow')),
+        h(
+          'button.primary',
+          { onclick: () => void act(`${base}/publish`, { comment: comment.value || 'publish' })() },
+          t('publish'),
+        ),
+        h(
+          'button',
+          { onclick: () => void act(`${base}/shadow`, { comment: comment.value || 'shadow' })() },
+          t('publishShadow'),
+        ),
       ),
       h(
         'div.actions',
@@ -253,7 +300,15 @@ export function rulesWorkbench(ctx: AppContext): { el: HTMLElement; relabel(): v
       try {
         const bt = await api.get<BacktestView>(`/api/rules/backtests/${encodeURIComponent(id)}`);
         if (bt.status === 'running') {
-          fill(out, h('p', null, `${t('running')} ${Math.round(bt.progress.fraction * 100)}% · ${bt.progress.events}`), h('progress', { max: 1, value: bt.progress.fraction }));
+          fill(
+            out,
+            h(
+              'p',
+              null,
+              `${t('running')} ${Math.round(bt.progress.fraction * 100)}% · ${bt.progress.events}`,
+            ),
+            h('progress', { max: 1, value: bt.progress.fraction }),
+          );
           poll = setTimeout(step, 1000);
           return;
         }
@@ -274,12 +329,39 @@ export function rulesWorkbench(ctx: AppContext): { el: HTMLElement; relabel(): v
     }
     const canvas = h('canvas');
     const changes = (title: string, list: AlertChange[], total: number) =>
-      h('div', null, h('h3', null, `${title} (${total})`), h('ul.list', null, list.slice(0, 50).map((c) => h('li', null, h(`span.badge.${c.level}`, null, levelText(c.level)), ` ${c.subjectId} · ${clock(c.raisedAt)} · ${bi(c.reason)} — ${c.why}`))));
+      h(
+        'div',
+        null,
+        h('h3', null, `${title} (${total})`),
+        h(
+          'ul.list',
+          null,
+          list
+            .slice(0, 50)
+            .map((c) =>
+              h(
+                'li',
+                null,
+                h(`span.badge.${c.level}`, null, levelText(c.level)),
+                ` ${c.subjectId} · ${clock(c.raisedAt)} · ${bi(c.reason)} — ${c.why}`,
+              ),
+            ),
+        ),
+      );
     fill(
       out,
-      h('p', null, `${r.events} events · ${r.baseline.label}: ${r.baseline.alerts} · ${r.candidate.label}: ${r.candidate.alerts}`),
+      h(
+        'p',
+        null,
+        `${r.events} events · ${r.baseline.label}: ${r.baseline.alerts} · ${r.candidate.label}: ${r.candidate.alerts}`,
+      ),
       h('div.chart', null, canvas),
-      h('div.changes', null, changes(t('added'), r.added, r.addedTotal), changes(t('dropped'), r.dropped, r.droppedTotal)),
+      h(
+        'div.changes',
+        null,
+        changes(t('added'), r.added, r.addedTotal),
+        changes(t('dropped'), r.dropped, r.droppedTotal),
+      ),
     );
     const levels = ['notice', 'warning', 'urgent'] as const;
     chart = barChart(canvas, levels.map(levelText), [

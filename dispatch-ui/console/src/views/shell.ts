@@ -20,7 +20,10 @@ export function mountShell(root: HTMLElement, session: Session, onLogout: () => 
   const user = session.user;
   const badge = h('span.conn', { id: 'conn-badge', dataset: { state: 'connecting' } });
   const who = h('span.who');
-  const langButton = h('button.ghost', { id: 'lang-toggle', onclick: () => setLang(lang() === 'zh' ? 'en' : 'zh') });
+  const langButton = h('button.ghost', {
+    id: 'lang-toggle',
+    onclick: () => setLang(lang() === 'zh' ? 'en' : 'zh'),
+  });
   const logout = h('button.ghost', { id: 'logout', onclick: () => onLogout() });
   const brand = h('span.brand', null, h('span.beacon', null, '烽'), h('span.brand-name'));
   const header = h('header.topbar', null, brand, who, h('span.spacer'), badge, langButton, logout);

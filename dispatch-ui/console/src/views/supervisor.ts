@@ -18,7 +18,17 @@ export function mountSupervisor(ctx: AppContext): View {
   const overdue = h('section.panel', { id: 'overdue' });
   const load = h('section.panel', { id: 'station-load' });
   const panel = mapPanel(ctx, { circlesSwitch: true });
-  fill(ctx.main, h('div.supervisor', null, strip.el, h('aside.left', null, escalations, overdue), panel.el, h('aside.right', null, load)));
+  fill(
+    ctx.main,
+    h(
+      'div.supervisor',
+      null,
+      strip.el,
+      h('aside.left', null, escalations, overdue),
+      panel.el,
+      h('aside.right', null, load),
+    ),
+  );
 
   const acknowledged = (o: DispatchOrder) =>
     store.timeline(o.refId).some((e) => e.type === 'acknowledged' && e.orderId === o.orderId);
@@ -36,21 +46,48 @@ export function mountSupervisor(ctx: AppContext): View {
       escalations,
       h('h2', null, `${t('escalations')} (${waiting.length})`),
       waiting.length
-        ? h('ul.list', null, waiting.map((e) => h('li', null, h('b', null, e.refId), ` · ${e.type === 'escalated' ? `${e.rung ?? ''} ${e.reason}` : ''} · ${age(e.at)}`)))
+        ? h(
+            'ul.list',
+            null,
+            waiting.map((e) =>
+              h(
+                'li',
+                null,
+                h('b', null, e.refId),
+                ` · ${e.type === 'escalated' ? `${e.rung ?? ''} ${e.reason}` : ''} · ${age(e.at)}`,
+              ),
+            ),
+          )
         : h('p.muted', null, t('none')),
     );
     const now = Date.now();
-    const late = [...store.orders.values()].filter((o) => o.status === 'active' && Date.parse(o.ackDeadline) < now && !acknowledged(o));
+    const late = [...store.orders.values()].filter(
+      (o) => o.status === 'active' && Date.parse(o.ackDeadline) < now && !acknowledged(o),
+    );
     overdue.dataset.count = String(late.length);
     fill(
       overdue,
       h('h2', null, `${t('overdueOrders')} (${late.length})`),
       late.length
-        ? h('ul.list', null, late.map((o) => h('li.late', null, h('b', null, store.units.get(o.unitId)?.callSign ?? o.unitId), ` · ${o.kind} ${o.refId} · ${clock(o.ackDeadline)}`)))
+        ? h(
+            'ul.list',
+            null,
+            late.map((o) =>
+              h(
+                'li.late',
+                null,
+                h('b', null, store.units.get(o.unitId)?.callSign ?? o.unitId),
+                ` · ${o.kind} ${o.refId} · ${clock(o.ackDeadline)}`,
+              ),
+            ),
+          )
         : h('p.muted', null, t('none')),
     );
     // Load per station: units by state and active orders.
-    const rows = new Map<string, { units: number; available: number; engaged: number; off: number; orders: number }>();
+    const rows = new Map<
+      string,
+      { units: number; available: number; engaged: number; off: number; orders: number }
+    >();
     const row = (id: string) => {
       let r = rows.get(id);
       if (!r) {
@@ -72,14 +109,28 @@ export function mountSupervisor(ctx: AppContext): View {
       const st = o.stationId ?? store.units.get(o.unitId)?.stationId;
       if (st) row(st).orders++;
     }
-    const names = new Map((ctx.basemap?.stations.features ?? []).map((f) => [f.properties.id, f.properties.name]));
+    const names = new Map(
+      (ctx.basemap?.stations.features ?? []).map((f) => [f.properties.id, f.properties.name]),
+    );
     fill(
       load,
       h('h2', null, t('stationLoad')),
       h(
         'table.load',
         null,
-        h('tr', null, [t('station'), t('units'), t('available'), t('engaged'), t('offDuty'), t('activeOrders'), t('load')].map((c) => h('th', null, c))),
+        h(
+          'tr',
+          null,
+          [
+            t('station'),
+            t('units'),
+            t('available'),
+            t('engaged'),
+            t('offDuty'),
+            t('activeOrders'),
+            t('load'),
+          ].map((c) => h('th', null, c)),
+        ),
         [...rows.entries()]
           .sort((a, b) => a[0].localeCompare(b[0]))
           .map(([id, r]) => {
@@ -93,7 +144,12 @@ export function mountSupervisor(ctx: AppContext): View {
               h('td', null, String(r.engaged)),
               h('td', null, String(r.off)),
               h('td', null, String(r.orders)),
-              h('td', null, h('div.bar', null, h('i', { style: { width: `${Math.round(share * 100)}%` } })), `${Math.round(share * 100)}%`),
+              h(
+                'td',
+                null,
+                h('div.bar', null, h('i', { style: { width: `${Math.round(share * 100)}%` } })),
+                `${Math.round(share * 100)}%`,
+              ),
             );
           }),
       ),

@@ -9,7 +9,15 @@ export function timelineList(entries: readonly TimelineEvent[]): HTMLElement {
   return h(
     'ol.timeline',
     { dataset: { timeline: String(entries.length) } },
-    entries.map((e) => h('li', { dataset: { type: e.type } }, h('time', null, clock(e.at)), h('b', null, timelineText(e.type)), h('span', null, detail(e)))),
+    entries.map((e) =>
+      h(
+        'li',
+        { dataset: { type: e.type } },
+        h('time', null, clock(e.at)),
+        h('b', null, timelineText(e.type)),
+        h('span', null, detail(e)),
+      ),
+    ),
   );
 }
 
