@@ -96,7 +96,8 @@ export function cityStyle(basemap: CityBasemap): Json {
         layout: { visibility: 'none' },
         paint: {
           'fill-color': ['step', ['get', 'limitS'], '#93c5fd', 120, '#3b82f6', 240, '#1e40af'],
-          'fill-opacity': ['step', ['get', 'limitS'], 0.28, 120, 0.16, 240, 0.12],
+          // Posts' areas overlap a lot: faint fills that add up where coverage is dense.
+          'fill-opacity': ['step', ['get', 'limitS'], 0.14, 120, 0.05, 240, 0.03],
         },
       },
       {
@@ -106,8 +107,8 @@ export function cityStyle(basemap: CityBasemap): Json {
         layout: { visibility: 'none' },
         paint: {
           'line-color': ['step', ['get', 'limitS'], '#bfdbfe', 120, '#60a5fa', 240, '#3b82f6'],
-          'line-width': 0.8,
-          'line-opacity': 0.7,
+          'line-width': ['step', ['get', 'limitS'], 1.4, 120, 0.8, 240, 0.6],
+          'line-opacity': ['step', ['get', 'limitS'], 0.9, 120, 0.45, 240, 0.3],
         },
       },
       {

@@ -63,7 +63,7 @@ export function mapPanel(
         fill(
           coverage,
           ...circles.coverage.map((c) =>
-            h('span', null, `${Math.round(c.limitS / 60)}′ ${percent(c.cellShare)}`),
+            h('span', null, `${Math.round(c.limitS / 60)} ${t('minutes')}: ${percent(c.cellShare)}`),
           ),
           h(
             'span',
@@ -96,7 +96,9 @@ export function mapPanel(
     if (parts.has('units') || parts.has('positions')) map.updateUnits(store.units.values());
     if (parts.has('alerts')) map.setAlerts(store.openAlerts(), selected);
     if (parts.has('incidents')) map.setIncidents([...store.incidents.values()]);
-    if (parts.has('plans') || parts.has('positions')) map.setPlans([...store.plans.values()], store.tracks);
+    // Checkpoint links follow their units; with no pursuit there is nothing to redraw.
+    if (parts.has('plans') || (parts.has('positions') && store.plans.size > 0))
+      map.setPlans([...store.plans.values()], store.tracks);
   };
   // Start on the person's own area: an operator's station or district, else the whole city.
   void map.ready.then(() => {
