@@ -18,6 +18,13 @@ import { UnitPosition, UnitStatus } from './events/unit.ts';
 import { VehicleSighting } from './events/vehicle-sighting.ts';
 import { WatchListEntry } from './events/watchlist.ts';
 import { ApiError, IngestAccepted, LoginRequest, LoginResponse } from './http.ts';
+import {
+  InterceptionDryRunRequest,
+  InterceptionDryRunResponse,
+  InterceptionScenarioFile,
+  InterceptionScenarioPlans,
+} from './interception-dry-run.ts';
+import { InterceptionSettings } from './rules/interception-settings.ts';
 import type { ClientEventName, ClientEventPayload } from './socket/events.ts';
 import {
   CommandRequest,
@@ -58,6 +65,12 @@ export const Codecs = {
   UnitRoster: codec('UnitRoster', UnitRoster),
   ResponseCircles: codec('ResponseCircles', ResponseCircles),
   DriveRoute: codec('DriveRoute', DriveRoute),
+  InterceptionDryRunRequest: codec('InterceptionDryRunRequest', InterceptionDryRunRequest),
+  InterceptionDryRunResponse: codec('InterceptionDryRunResponse', InterceptionDryRunResponse),
+  // Files: interception settings on their own (a draft), scenario files and their plans.
+  InterceptionSettings: codec('InterceptionSettings', InterceptionSettings),
+  InterceptionScenarioFile: codec('InterceptionScenarioFile', InterceptionScenarioFile),
+  InterceptionScenarioPlans: codec('InterceptionScenarioPlans', InterceptionScenarioPlans),
   // Socket.IO payloads: client→server (validated by the gateway), then server→client.
   SocketAuth: codec('SocketAuth', SocketAuth),
   OrderAckRequest: codec('OrderAckRequest', OrderAckRequest),

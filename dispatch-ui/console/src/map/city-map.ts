@@ -261,12 +261,21 @@ export class CityMap {
   }
 
   /**
-   * Pursuits: the vehicle's track (one point per plan), the ring its checkpoints close (their hull),
-   * the checkpoints, and a line from each checkpoint's unit to it.
+   * Pursuits: the suspect's track, where the vehicle can reach (the plan's reach areas, else the
+   * ring its checkpoints close), the checkpoints, and a line from each checkpoint's unit to it.
    */
   setPlans(plans: readonly InterceptionPlan[], tracks: ReadonlyMap<string, readonly GeoPoint[]>): void {
     const active = plans.filter((p) => p.status === 'active');
-    const area = active.flatMap((p) => {
+    // The reachable area the interceptor sends (each horizon, largest first), else the checkpoints' ring.
+    const area = active.flatMap((p): unknown[] => {
+      if (p.reach && p.reach.length > 0)
+        return [...p.reach]
+          .sort((a, b) => b.withinSec - a.withinSec)
+          .map((r) => ({
+            type: 'Feature',
+            geometry: { type: 'MultiPolygon', coordinates: r.polygons },
+            properties: { id: p.pursuitId, withinSec: r.withinSec },
+          }));
       const hull = convexHull([...p.checkpoints.map((c) => pt(c.location)), pt(p.vehicleLocation)]);
       return hull.length >= 3
         ? [
@@ -278,8 +287,11 @@ export class CityMap {
           ]
         : [];
     });
+    // The suspect's track: the plan's own sightings, else the vehicle's place in each plan seen.
     const track = active.flatMap((p) => {
-      const points = (tracks.get(p.pursuitId) ?? []).map(pt);
+      const points = (
+        p.track && p.track.length > 0 ? p.track.map((tp) => tp.location) : (tracks.get(p.pursuitId) ?? [])
+      ).map(pt);
       return points.length >= 2
         ? [
             {
