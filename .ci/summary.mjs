@@ -5,7 +5,10 @@ const files = process.argv.length > 2 ? process.argv.slice(2) : ['.local/test-re
 const reports = files.map((f) => JSON.parse(readFileSync(f, 'utf8')));
 const sum = (key) => reports.reduce((n, r) => n + (r[key] ?? 0), 0);
 const report = Object.fromEntries(
-  ['numPassedTests', 'numFailedTests', 'numPendingTests', 'numTodoTests', 'numTotalTests'].map((k) => [k, sum(k)]),
+  ['numPassedTests', 'numFailedTests', 'numPendingTests', 'numTodoTests', 'numTotalTests'].map((k) => [
+    k,
+    sum(k),
+  ]),
 );
 const skipped = (report.numPendingTests ?? 0) + (report.numTodoTests ?? 0);
 console.log(`tests: ${report.numPassedTests} passed, ${report.numFailedTests} failed, ${skipped} skipped`);

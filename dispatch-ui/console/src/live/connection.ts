@@ -36,7 +36,7 @@ export class Connection {
 
   constructor(
     token: string,
-    private readonly store: LiveStore,
+    store: LiveStore,
     private readonly hooks: ConnectionHooks = {},
   ) {
     this.socket = io({ transports: ['websocket'], auth: { token } });
