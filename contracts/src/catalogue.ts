@@ -2,6 +2,7 @@
  * Binds every event contract to its codec, and every topic to its event and partition key.
  * Producers and consumers go through {@link bindingFor} so a topic can never carry the wrong shape.
  */
+import { CityBasemap, DriveRoute, ResponseCircles, UnitRoster } from './city-map.ts';
 import { type Codec, codec, discriminatedCodec } from './codec.ts';
 import { Alert } from './events/alert.ts';
 import { AuditEvent, AuditLogEntry } from './events/audit.ts';
@@ -61,6 +62,10 @@ export const Codecs = {
   LoginRequest: codec('LoginRequest', LoginRequest),
   LoginResponse: codec('LoginResponse', LoginResponse),
   ResponseTimeSummary: codec('ResponseTimeSummary', ResponseTimeSummary),
+  CityBasemap: codec('CityBasemap', CityBasemap),
+  UnitRoster: codec('UnitRoster', UnitRoster),
+  ResponseCircles: codec('ResponseCircles', ResponseCircles),
+  DriveRoute: codec('DriveRoute', DriveRoute),
   InterceptionDryRunRequest: codec('InterceptionDryRunRequest', InterceptionDryRunRequest),
   InterceptionDryRunResponse: codec('InterceptionDryRunResponse', InterceptionDryRunResponse),
   // Files: interception settings on their own (a draft), scenario files and their plans.

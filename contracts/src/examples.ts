@@ -684,6 +684,114 @@ export const contractExamples: { readonly [K in keyof typeof Codecs]: CodecValue
     expiresAt: '2026-11-27T09:30:00.000Z',
     user: { username: 'li.na', role: 'operator', region: { kind: 'district', id: 'district-1' } },
   },
+  CityBasemap: {
+    name: 'default',
+    bbox: [121.4, 31.17, 121.56, 31.3],
+    roads: {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          id: 'road-primary',
+          geometry: {
+            type: 'MultiLineString',
+            coordinates: [
+              [
+                [121.47, 31.22],
+                [121.48, 31.22],
+              ],
+            ],
+          },
+          properties: { roadClass: 'primary', rank: 2 },
+        },
+      ],
+    },
+    cells: {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          id: 'cell-0001',
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [121.47, 31.22],
+                [121.48, 31.22],
+                [121.48, 31.23],
+                [121.47, 31.23],
+                [121.47, 31.22],
+              ],
+            ],
+          },
+          properties: { id: 'cell-0001', stationId: 'station-01', officerId: 'officer-0001' },
+        },
+      ],
+    },
+    stations: {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          id: 'station-01',
+          geometry: { type: 'Point', coordinates: [121.475, 31.225] },
+          properties: { id: 'station-01', name: 'Station 1' },
+        },
+      ],
+    },
+    districts: [{ id: 'district-1', name: 'Central', stationIds: ['station-01'] }],
+    posts: { type: 'FeatureCollection', features: [] },
+    cameras: { type: 'FeatureCollection', features: [] },
+    water: { type: 'FeatureCollection', features: [] },
+  },
+  UnitRoster: {
+    units: [
+      {
+        unitId: 'unit-017',
+        callSign: 'P-017',
+        kind: 'patrol_car',
+        stationId: 'station-01',
+        homeId: 'post-03',
+        home: { lat: 31.229, lon: 121.471 },
+      },
+    ],
+  },
+  ResponseCircles: {
+    limitsS: [60, 180, 300],
+    circles: {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          geometry: {
+            type: 'MultiPolygon',
+            coordinates: [
+              [
+                [
+                  [121.47, 31.22],
+                  [121.48, 31.22],
+                  [121.48, 31.23],
+                  [121.47, 31.22],
+                ],
+              ],
+            ],
+          },
+          properties: { postId: 'post-03', stationId: 'station-01', limitS: 300 },
+        },
+      ],
+    },
+    gaps: { type: 'FeatureCollection', features: [] },
+    coverage: [{ limitS: 300, cellShare: 0.93, roadLengthShare: 0.88 }],
+  },
+  DriveRoute: {
+    seconds: 212.4,
+    meters: 1830,
+    coordinates: [
+      [121.471, 31.229],
+      [121.4753, 31.229],
+      [121.4753, 31.2281],
+    ],
+  },
   InterceptionDryRunRequest: {
     draft: { ...interceptionSettingsExample, ruleSetVersion: 4, horizonSec: 1200 },
     pursuits: [{ plate: '沪A12345', from: '2026-11-27T08:00:00.000Z', to: '2026-11-27T08:45:00.000Z' }],

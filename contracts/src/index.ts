@@ -1,5 +1,6 @@
 export * from './audit-chain.ts';
 export * from './catalogue.ts';
+export * from './city-map.ts';
 export * from './codec.ts';
 export * from './common.ts';
 export * from './events/alert.ts';
