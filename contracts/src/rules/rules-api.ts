@@ -150,9 +150,17 @@ export const RuleValidation = Type.Object(
 );
 export type RuleValidation = Static<typeof RuleValidation>;
 
-/** `POST /api/rules/drafts/:draftId/publish` and `…/shadow`. */
+/**
+ * `POST /api/rules/drafts/:draftId/publish` and `…/shadow`. A draft whose base is no longer the
+ * live version is refused (409 `draft_stale`: it would undo what was published since) unless `force`.
+ */
 export const PublishRequest = Type.Object(
-  { comment: Comment },
+  {
+    comment: Comment,
+    force: Type.Optional(
+      Type.Boolean({ description: 'Publish even if the live version moved since the draft.' }),
+    ),
+  },
   { additionalProperties: false, $id: 'PublishRequest' },
 );
 export type PublishRequest = Static<typeof PublishRequest>;
