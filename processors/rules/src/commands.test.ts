@@ -8,7 +8,10 @@ import { RulesError } from './rules-error.ts';
 
 const analyst: UserIdentity = { username: 'zhao.min', role: 'analyst' };
 let t = Date.parse('2026-12-01T09:00:00.000Z');
-const caller = () => ({ user: analyst, requestId: 'req-1', now: (t += 60_000) });
+const caller = () => {
+  t += 60_000;
+  return { user: analyst, requestId: 'req-1', now: t };
+};
 const setup = () => new MemoryHistoryStore(new RuleHistory([builtinRuleSet]));
 
 async function refusal(p: Promise<unknown>): Promise<RulesError> {
@@ -131,7 +134,7 @@ describe('drafts and versions', () => {
     const v3 = store.history.version('builtin-fraud', 3);
     expect(v3).toMatchObject({ rollbackOf: 1, parentVersion: 2 });
     expect(v3?.diff).toEqual([{ op: 'change', path: 'cooldownMin', before: 5, after: content.cooldownMin }]);
-    expect((v3?.content as FraudRuleSet).cooldownMin).toBe(content.cooldownMin);
+    expect((v3!.content as FraudRuleSet).cooldownMin).toBe(content.cooldownMin);
     expect(store.published.map((rs) => rs.ruleSetVersion)).toEqual([2, 3]);
     expect(store.audited.at(-1)?.details).toMatchObject({ change: 'rolled_back', version: 3, rollbackOf: 1 });
     expect(
