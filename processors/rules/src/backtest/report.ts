@@ -173,12 +173,12 @@ export function versionFigures(v: VersionAlerts, labels: readonly OutcomeLabel[]
     const label = labelOf.get(a.alertId);
     count(outcomes, label);
     for (const ruleId of a.rulesFired) {
-      let t = byRule.get(ruleId);
-      if (t === undefined) byRule.set(ruleId, (t = zero()));
+      const t = byRule.get(ruleId) ?? zero();
+      byRule.set(ruleId, t);
       count(t, label);
     }
-    let lt = byLevelOutcome.get(a.level);
-    if (lt === undefined) byLevelOutcome.set(a.level, (lt = zero()));
+    const lt = byLevelOutcome.get(a.level) ?? zero();
+    byLevelOutcome.set(a.level, lt);
     count(lt, label);
   }
   const loads: CellDayLoad[] = [...cellDays].map(([k, alerts]) => {

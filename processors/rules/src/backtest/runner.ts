@@ -79,7 +79,7 @@ export class BacktestRun {
   private started = performance.now();
   events = 0;
 
-  constructor(private readonly opts: BacktestRunOptions) {
+  constructor(opts: BacktestRunOptions) {
     const clock = () => (Number.isFinite(this.clockMs) ? this.clockMs : 0);
     const keep = opts.keepRevisions ?? false;
     this.candidate = new Side(opts.candidate, clock, keep);
