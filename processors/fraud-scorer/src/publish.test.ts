@@ -64,6 +64,12 @@ describe('createAlertPublisher', () => {
     expect(request?.messages.map((m) => JSON.parse(String(m.value)))).toEqual(alerts);
   });
 
+  it("sends a shadow version's revisions to alerts.shadow", async () => {
+    const { producer, sent } = recordingProducer();
+    await createAlertPublisher(producer, { topicPrefix: 'p.', topic: Topic.AlertsShadow })([revision(alert)]);
+    expect(sent[0]?.[0]?.topic).toBe(`p.${Topic.AlertsShadow}`);
+  });
+
   it('sends in chunks, in order, and refuses an alert that breaks its contract before sending any', async () => {
     const { producer, sent } = recordingProducer();
     const bytes = record(alert).value?.length ?? 0;

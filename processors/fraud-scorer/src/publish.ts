@@ -42,6 +42,11 @@ export function chunkBySize(
 
 export interface AlertPublisherOptions {
   /**
+   * `alerts.raised`, or `alerts.shadow` for a shadow version's revisions.
+   * @defaultValue `alerts.raised`
+   */
+  readonly topic?: typeof Topic.AlertsRaised | typeof Topic.AlertsShadow;
+  /**
    * The prefix of the producer's topics (the records go out already encoded, by real topic name).
    * @defaultValue `''`
    */
@@ -55,16 +60,17 @@ export function createAlertPublisher(
   producer: Pick<EventProducer, 'messages' | 'sendRaw'>,
   opts: AlertPublisherOptions = {},
 ): (revisions: readonly AlertRevision[]) => Promise<void> {
-  const topic = prefixedTopic(opts.topicPrefix ?? '', Topic.AlertsRaised);
+  const topic = opts.topic ?? Topic.AlertsRaised;
+  const realTopic = prefixedTopic(opts.topicPrefix ?? '', topic);
   return async (revisions) => {
     const messages = producer.messages(
-      Topic.AlertsRaised,
+      topic,
       revisions.map((r) => r.alert),
       undefined,
       (_alert, i) => correlationHeaders(revisions[i]?.correlationId),
     );
     for (const chunk of chunkBySize(messages, opts.maxChunkBytes)) {
-      await producer.sendRaw([{ topic, messages: chunk }]);
+      await producer.sendRaw([{ topic: realTopic, messages: chunk }]);
     }
   };
 }
