@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { accessLogger } from '@fenghuo/kit';
 import express, { type Express, type Router } from 'express';
 import type { LevelWithSilent, Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
@@ -54,7 +55,8 @@ export function createApp(deps: AppDeps, opts: AppOptions): Express {
 
   app.use(
     pinoHttp<IncomingMessage, ServerResponse, never>({
-      logger: deps.logger,
+      // The serializers below keep requests and responses small: redaction looks inside errors only.
+      logger: accessLogger(deps.logger),
       genReqId: (req: IncomingMessage) => {
         const given = req.headers['x-request-id'];
         return typeof given === 'string' && /^[\w.-]{1,64}$/.test(given) ? given : randomUUID();

@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { createLogger } from './logger.ts';
+import { accessLogger, createLogger } from './logger.ts';
 
 function capture(): { lines: () => Record<string, unknown>[]; stream: Writable } {
   const chunks: string[] = [];
@@ -43,5 +43,35 @@ describe('createLogger', () => {
       req: { headers: { authorization: '[redacted]' } },
     });
     expect(JSON.stringify(line)).not.toContain('17012341234');
+  });
+});
+
+describe('accessLogger', () => {
+  it("keeps personal data inside an error and secret headers out, and leaves the serializers' fields as they are", () => {
+    const out = capture();
+    const log = accessLogger(createLogger({ service: 'test', destination: out.stream }));
+    const child = log.child({ req: { id: 'r-1', method: 'POST', path: '/v1/fraud-indicators' } });
+    child.error(
+      {
+        err: {
+          message: 'bad',
+          context: { callerNumber: '17012341234', event: { text: '您的账户涉嫌洗钱' } },
+        },
+        res: { statusCode: 500 },
+      },
+      'request errored',
+    );
+    log.info({ req: { headers: { authorization: 'Bearer abc', 'x-signature': 'sig' } } }, 'headers');
+    const [failed, headers] = out.lines();
+    expect(failed).toMatchObject({
+      service: 'test',
+      req: { id: 'r-1', method: 'POST', path: '/v1/fraud-indicators' },
+      res: { statusCode: 500 },
+      err: { message: 'bad', context: { callerNumber: '170****1234', event: { text: '[redacted]' } } },
+    });
+    expect(headers).toMatchObject({
+      req: { headers: { authorization: '[redacted]', 'x-signature': '[redacted]' } },
+    });
+    expect(JSON.stringify(out.lines())).not.toContain('17012341234');
   });
 });

@@ -29,9 +29,12 @@ export const SENSITIVE_FIELDS = [
 /** Free-text fields dropped from logs entirely (they may quote anything). */
 const FREE_TEXT_FIELDS = ['text', 'description'] as const;
 
-function paths(fields: readonly string[]): string[] {
-  return fields.flatMap((f) => [f, `*.${f}`, `*.*.${f}`, `*.*.*.${f}`]);
+function paths(fields: readonly string[], under = ''): string[] {
+  return fields.flatMap((f) => [`${under}${f}`, `${under}*.${f}`, `${under}*.*.${f}`, `${under}*.*.*.${f}`]);
 }
+
+/** Request headers that carry secrets. */
+const HEADER_PATHS = ['req.headers.authorization', 'req.headers["x-signature"]'];
 
 function censor(value: unknown, path: string[]): unknown {
   const last = path[path.length - 1] ?? '';
@@ -57,14 +60,29 @@ export function createLogger(opts: CreateLoggerOptions): Logger {
     base: { service: opts.service },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: {
-      paths: [
-        ...paths([...SENSITIVE_FIELDS, ...FREE_TEXT_FIELDS]),
-        'req.headers.authorization',
-        'req.headers["x-signature"]',
-      ],
+      paths: [...paths([...SENSITIVE_FIELDS, ...FREE_TEXT_FIELDS]), ...HEADER_PATHS],
       censor,
     },
     formatters: { level: (label) => ({ level: label }) },
   };
   return opts.destination ? pino(options, opts.destination) : pino(options);
+}
+
+/**
+ * A child of `logger` for HTTP access logs (pino-http), whose serializers already keep a request to
+ * its id, method and path and a response to its status: redaction looks only inside an error (its
+ * context may quote an event), not at every key of every line. With the root's wildcard paths,
+ * pino-http's child logger per request and its line cost about 130 µs of CPU per request; without
+ * them about 15 µs (ingest's access log was 7% of its CPU in bench:ingest).
+ */
+export function accessLogger(logger: Logger): Logger {
+  return logger.child(
+    {},
+    {
+      redact: {
+        paths: [...paths([...SENSITIVE_FIELDS, ...FREE_TEXT_FIELDS], 'err.'), ...HEADER_PATHS],
+        censor,
+      },
+    },
+  );
 }

@@ -107,3 +107,36 @@ describe('createScorer: what is saved', () => {
     expect(store.peek('g').state?.grid).toBe('cell-7');
   });
 });
+
+describe('createScorer: a long batch gives the event loop turns', () => {
+  const calls = Array.from({ length: 60 }, (_, i) => call(`r${i % 20}`, Math.floor(i / 20)));
+
+  async function scoreAndWatch(yieldAfterMs: number) {
+    const c = compileRuleSet(ruleSet());
+    const scorer = createScorer({
+      rules: () => c,
+      store: new MemoryStateStore(),
+      clock: () => Date.parse(at(0)),
+      yieldAfterMs,
+    });
+    // Scheduled before scoring: it runs first only if scoring lets the event loop turn.
+    let turned = false;
+    setImmediate(() => {
+      turned = true;
+    });
+    const r = await scorer.scoreIndicators(withIds(calls, []));
+    return { turned, revisions: r.revisions.map((x) => x.alert), stats: r.stats };
+  }
+
+  it('lets timers and I/O (a heartbeat) run in between, and scores exactly the same', async () => {
+    const yielding = await scoreAndWatch(-1); // a turn after every resident
+    const inOneGo = await scoreAndWatch(Number.POSITIVE_INFINITY);
+    expect(yielding.turned).toBe(true);
+    expect(inOneGo.turned).toBe(false);
+    expect(yielding.stats).toEqual(inOneGo.stats);
+    expect(yielding.revisions.map((a) => [a.subjectId, a.level, a.score, a.revision])).toEqual(
+      inOneGo.revisions.map((a) => [a.subjectId, a.level, a.score, a.revision]),
+    );
+    expect(yielding.revisions.length).toBeGreaterThan(0);
+  });
+});

@@ -5,54 +5,72 @@
  *
  * Revisions are sent in chunks: a busy batch can raise hundreds of alerts of a few kB each, and the
  * broker refuses a record batch over `message.max.bytes` (1 MiB by default), so alerts go in chunks
- * of at most `maxChunkBytes` of JSON, one after the other, in order.
+ * of at most `maxChunkBytes` of encoded records, one after the other, in order. Each alert is checked
+ * against its contract and encoded once (the producer's `messages`), and the chunks are cut on the
+ * encoded bytes: measuring a chunk by stringifying every alert a second time cost the scorer about 2%
+ * of its CPU in bench:scorer.
  */
 import { Topic } from '@fenghuo/contracts';
 import type { AlertRevision } from '@fenghuo/engine';
-import { correlationHeaders, type EventProducer } from '@fenghuo/kit';
+import { correlationHeaders, type EventProducer, prefixedTopic } from '@fenghuo/kit';
+import type { Message } from 'kafkajs';
 
 /** @defaultValue 512 KiB */
 export const DEFAULT_MAX_CHUNK_BYTES = 512 * 1024;
 
+/** Cuts records, in order, into chunks of at most `maxChunkBytes` of values (a bigger record alone). */
 export function chunkBySize(
-  revisions: readonly AlertRevision[],
+  messages: readonly Message[],
   maxChunkBytes = DEFAULT_MAX_CHUNK_BYTES,
-): AlertRevision[][] {
-  const chunks: AlertRevision[][] = [];
-  let current: AlertRevision[] = [];
+): Message[][] {
+  const chunks: Message[][] = [];
+  let current: Message[] = [];
   let size = 0;
-  for (const r of revisions) {
-    const bytes = Buffer.byteLength(JSON.stringify(r.alert));
+  for (const m of messages) {
+    const bytes = m.value === null ? 0 : Buffer.byteLength(m.value);
     if (current.length > 0 && size + bytes > maxChunkBytes) {
       chunks.push(current);
       current = [];
       size = 0;
     }
-    current.push(r);
+    current.push(m);
     size += bytes;
   }
   if (current.length > 0) chunks.push(current);
   return chunks;
 }
 
-/**
- * Sends revisions in chunks, each record with its cause's correlation id; resolves when acknowledged.
- * `topic` is `alerts.raised`, or `alerts.shadow` for a shadow version's revisions.
- */
+export interface AlertPublisherOptions {
+  /**
+   * `alerts.raised`, or `alerts.shadow` for a shadow version's revisions.
+   * @defaultValue `alerts.raised`
+   */
+  readonly topic?: typeof Topic.AlertsRaised | typeof Topic.AlertsShadow;
+  /**
+   * The prefix of the producer's topics (the records go out already encoded, by real topic name).
+   * @defaultValue `''`
+   */
+  readonly topicPrefix?: string;
+  /** @defaultValue {@link DEFAULT_MAX_CHUNK_BYTES} */
+  readonly maxChunkBytes?: number;
+}
+
+/** Sends revisions in chunks, each record with its cause's correlation id; resolves when acknowledged. */
 export function createAlertPublisher(
-  producer: Pick<EventProducer, 'sendBatches'>,
-  maxChunkBytes = DEFAULT_MAX_CHUNK_BYTES,
-  topic: typeof Topic.AlertsRaised | typeof Topic.AlertsShadow = Topic.AlertsRaised,
+  producer: Pick<EventProducer, 'messages' | 'sendRaw'>,
+  opts: AlertPublisherOptions = {},
 ): (revisions: readonly AlertRevision[]) => Promise<void> {
+  const topic = opts.topic ?? Topic.AlertsRaised;
+  const realTopic = prefixedTopic(opts.topicPrefix ?? '', topic);
   return async (revisions) => {
-    for (const chunk of chunkBySize(revisions, maxChunkBytes)) {
-      await producer.sendBatches([
-        {
-          topic,
-          events: chunk.map((r) => r.alert),
-          headersOf: (_alert, i) => correlationHeaders(chunk[i]?.correlationId),
-        },
-      ]);
+    const messages = producer.messages(
+      topic,
+      revisions.map((r) => r.alert),
+      undefined,
+      (_alert, i) => correlationHeaders(revisions[i]?.correlationId),
+    );
+    for (const chunk of chunkBySize(messages, opts.maxChunkBytes)) {
+      await producer.sendRaw([{ topic: realTopic, messages: chunk }]);
     }
   };
 }

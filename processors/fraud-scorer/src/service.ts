@@ -85,7 +85,10 @@ export async function startScorer(components: ScorerComponents): Promise<Running
         storeFor: (id, version) => new RedisStateStore(redis, { namespace: shadowNamespace(id, version) }),
         ...clock,
       }),
-      publish: createAlertPublisher(producer, undefined, Topic.AlertsShadow),
+      publish: createAlertPublisher(producer, {
+        topicPrefix: config.kafkaTopicPrefix,
+        topic: Topic.AlertsShadow,
+      }),
       onFailure: (err) => {
         metrics.shadowFailures.inc();
         logger.warn({ err }, 'shadow rule set failed on a batch (skipped; live scoring unaffected)');
@@ -94,7 +97,7 @@ export async function startScorer(components: ScorerComponents): Promise<Running
     };
     const deps: HandlerDeps = {
       engine: createScorer({ rules: rules.current, store: new RedisStateStore(redis), ...clock }),
-      publish: createAlertPublisher(producer),
+      publish: createAlertPublisher(producer, { topicPrefix: config.kafkaTopicPrefix }),
       ...(config.shadow ? { shadow } : {}),
     };
     const onCrash = (err: Error) => onFatal?.(err);

@@ -1,6 +1,6 @@
 import kafkajs from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { groupMembershipError } from './consumer.ts';
+import { consumerConfig, groupMembershipError } from './consumer.ts';
 
 const { KafkaJSNonRetriableError, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError } = kafkajs;
 
@@ -25,5 +25,27 @@ describe('groupMembershipError', () => {
     expect(groupMembershipError(nonRetriable(other))).toBeUndefined();
     expect(groupMembershipError(new Error('boom'))).toBeUndefined();
     expect(groupMembershipError('UNKNOWN_MEMBER_ID')).toBeUndefined();
+  });
+});
+
+describe('consumerConfig', () => {
+  it('heartbeats every third of the session and never lets an idle fetch wait longer than a heartbeat', () => {
+    expect(consumerConfig('g')).toEqual({
+      groupId: 'g',
+      sessionTimeout: 10_000,
+      heartbeatInterval: 3_000,
+      maxWaitTimeInMs: 1_000,
+    });
+    const short = consumerConfig('g', 6_000);
+    expect(short.heartbeatInterval).toBe(2_000);
+    expect(short.maxWaitTimeInMs).toBe(1_000);
+    expect(consumerConfig('g', 60_000).heartbeatInterval).toBe(3_000);
+  });
+
+  it("lets the caller's kafkajs settings win", () => {
+    const c = consumerConfig('g', 10_000, { maxWaitTimeInMs: 250, maxBytesPerPartition: 1024 });
+    expect(c.maxWaitTimeInMs).toBe(250);
+    expect(c.maxBytesPerPartition).toBe(1024);
+    expect(c.sessionTimeout).toBe(10_000);
   });
 });
