@@ -401,7 +401,13 @@ export class Decider {
         return task.decide(ctx, matter);
       } catch (err) {
         if (!(err instanceof NeedData) || attempt >= 5) throw err;
-        const missingUnits = err.units.filter((id) => !units.has(id));
+        // The matter's own units come along the first time: a decision that ends many orders (a
+        // closing plan, an operator's close) would otherwise ask for them one by one.
+        const ownUnits =
+          attempt === 0
+            ? (matter?.orders.filter((s) => s.order.status === 'active').map((s) => s.order.unitId) ?? [])
+            : [];
+        const missingUnits = [...new Set([...err.units, ...ownUnits])].filter((id) => !units.has(id));
         const missingPools = err.pools.filter((p) => !poolOf.has(poolKey(p)));
         const [loaded, pools] = await Promise.all([
           store.loadUnits(missingUnits),
