@@ -19,6 +19,13 @@ import { VehicleSighting } from './events/vehicle-sighting.ts';
 import { WatchListEntry } from './events/watchlist.ts';
 import { ApiError, IngestAccepted, LoginRequest, LoginResponse } from './http.ts';
 import {
+  InterceptionDryRunRequest,
+  InterceptionDryRunResponse,
+  InterceptionScenarioFile,
+  InterceptionScenarioPlans,
+} from './interception-dry-run.ts';
+import { InterceptionSettings } from './rules/interception-settings.ts';
+import {
   Backtest,
   BacktestList,
   BacktestRequest,
@@ -92,6 +99,12 @@ export const Codecs = {
   Backtest: codec('Backtest', Backtest),
   BacktestList: codec('BacktestList', BacktestList),
   ShadowComparison: codec('ShadowComparison', ShadowComparison),
+  InterceptionDryRunRequest: codec('InterceptionDryRunRequest', InterceptionDryRunRequest),
+  InterceptionDryRunResponse: codec('InterceptionDryRunResponse', InterceptionDryRunResponse),
+  // Files: interception settings on their own (a draft), scenario files and their plans.
+  InterceptionSettings: codec('InterceptionSettings', InterceptionSettings),
+  InterceptionScenarioFile: codec('InterceptionScenarioFile', InterceptionScenarioFile),
+  InterceptionScenarioPlans: codec('InterceptionScenarioPlans', InterceptionScenarioPlans),
   // Socket.IO payloads: client→server (validated by the gateway), then server→client.
   SocketAuth: codec('SocketAuth', SocketAuth),
   OrderAckRequest: codec('OrderAckRequest', OrderAckRequest),

@@ -7,6 +7,7 @@ import {
   contractExamples,
   examples,
   fraudIndicatorExamples,
+  interceptionSettingsExample,
   operatorCommandExamples,
   timelineExamples,
 } from './examples.ts';
@@ -131,16 +132,26 @@ describe('every contract', () => {
 });
 
 describe('unions told apart by a literal', () => {
-  it('RuleSet is discriminated on kind even with one kind', () => {
+  it('RuleSet is discriminated on kind: fraud rules and interception settings', () => {
     expect(Codecs.RuleSet.discriminator).toBe('kind');
     const { kind: _kind, ...noKind } = examples['rules.sets'];
     expect(Codecs.RuleSet.validate(noKind)).toEqual({
       ok: false,
-      errors: [{ path: 'kind', message: 'required; one of fraud' }],
+      errors: [{ path: 'kind', message: 'required; one of fraud, interception_settings' }],
     });
     const r = Codecs.RuleSet.validate({ ...examples['rules.sets'], kind: 'ladder' });
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.errors).toEqual([{ path: 'kind', message: '"ladder" is not one of fraud' }]);
+    if (!r.ok)
+      expect(r.errors).toEqual([
+        { path: 'kind', message: '"ladder" is not one of fraud, interception_settings' },
+      ]);
+    expect(Codecs.RuleSet.validate(interceptionSettingsExample)).toEqual({
+      ok: true,
+      value: interceptionSettingsExample,
+    });
+    const bad = Codecs.RuleSet.validate({ ...interceptionSettingsExample, rings: [] });
+    expect(bad.ok).toBe(false);
+    if (!bad.ok) expect(bad.errors.map((e) => e.path)).toEqual(['rings']);
   });
 
   it('every timeline type and every command type validates', () => {

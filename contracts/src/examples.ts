@@ -8,7 +8,9 @@ import { AUDIT_GENESIS_HASH, type AuditEvent } from './events/audit.ts';
 import type { FraudIndicator } from './events/fraud-indicator.ts';
 import type { OperatorCommandBody } from './events/operator-command.ts';
 import type { TimelineEvent } from './events/timeline.ts';
+import type { InterceptionScenario } from './interception-dry-run.ts';
 import type { FraudRuleSet } from './rules/fraud-rules.ts';
+import type { InterceptionSettings } from './rules/interception-settings.ts';
 import { Topic } from './topics.ts';
 
 const at = '2026-11-27T08:30:00.000Z';
@@ -274,8 +276,40 @@ export const examples: { readonly [T in keyof TopicEventMap]: TopicEventMap[T] }
         unitEtaSec: 95,
         vehicleEtaSec: 140,
         layer: 0,
+        coveredShare: 0.41,
+        orderId: 'int-pur-沪A12345-1-u17-n2210',
       },
     ],
+    track: [
+      {
+        sightingId: 'cam-0042-991',
+        at,
+        location: { lat: 31.231, lon: 121.47 },
+        nodeId: 'n1042',
+        headingDeg: 270,
+        cameraId: 'cam-0042',
+      },
+    ],
+    reach: [
+      {
+        withinSec: 60,
+        polygons: [
+          [
+            [
+              [121.468, 31.229],
+              [121.472, 31.229],
+              [121.472, 31.233],
+              [121.468, 31.233],
+              [121.468, 31.229],
+            ],
+          ],
+        ],
+      },
+    ],
+    coveredShare: 0.63,
+    routeSamples: 1000,
+    planMs: 84,
+    settings: { ruleSetId: 'interception', ruleSetVersion: 3 },
   },
   [Topic.OutcomesLabelled]: {
     version: 1,
@@ -383,6 +417,60 @@ export const examples: { readonly [T in keyof TopicEventMap]: TopicEventMap[T] }
     appendedAt: '2026-11-27T08:30:21.000Z',
     event: auditEventExample,
   },
+};
+
+/** Interception settings as analysts publish them (the interceptor's built-in defaults, version 3). */
+export const interceptionSettingsExample: InterceptionSettings = {
+  version: 1,
+  kind: 'interception_settings',
+  ruleSetId: 'interception',
+  ruleSetVersion: 3,
+  publishedAt: at,
+  publishedBy: 'analyst-01',
+  description: 'Two rings; patrol cars and motorcycles block.',
+  horizonSec: 900,
+  maxCheckpoints: 12,
+  rings: [
+    { maxVehicleSec: 240, maxCheckpoints: 6 },
+    { maxVehicleSec: 900, maxCheckpoints: 8 },
+  ],
+  backstopWeight: 0.15,
+  safetyMarginSec: 0,
+  blockingUnitKinds: ['patrol_car', 'motorcycle'],
+  unitsConsidered: 40,
+  routeModel: {
+    samples: 1000,
+    edgeNoise: 0.3,
+    detourSec: 20,
+    nearestExitShare: 0.3,
+    headingWeight: 1.5,
+    roadClassCost: {
+      motorway: 0.8,
+      trunk: 0.85,
+      primary: 0.9,
+      secondary: 0.95,
+      tertiary: 1,
+      residential: 1.15,
+      service: 1.5,
+      livingStreet: 1.8,
+      unclassified: 1.1,
+    },
+  },
+  changePenalty: 0.02,
+  replanIntervalSec: 15,
+  pursuitTimeoutSec: 1800,
+  planBudgetMs: 150,
+};
+
+const scenarioExample: InterceptionScenario = {
+  id: 's000',
+  fugitiveStart: '44685010',
+  reportDelayS: 60,
+  horizonS: 1800,
+  units: [
+    { id: 'u0', start: '7856117896' },
+    { id: 'u1', start: '44715847' },
+  ],
 };
 
 const order = { orderId: 'ord-al-res-000123-1764232200-off-0231', unitId: 'officer-0231' };
@@ -820,6 +908,52 @@ export const contractExamples: { readonly [K in keyof typeof Codecs]: CodecValue
     onlyLive: 1,
     onlyShadow: 3,
     examples: [{ subjectId: 'res-000123', shadow: { level: 'notice', score: 45 } }],
+  },
+  InterceptionDryRunRequest: {
+    draft: { ...interceptionSettingsExample, ruleSetVersion: 4, horizonSec: 1200 },
+    pursuits: [{ plate: '沪A12345', from: '2026-11-27T08:00:00.000Z', to: '2026-11-27T08:45:00.000Z' }],
+    scenarios: [scenarioExample],
+  },
+  InterceptionDryRunResponse: {
+    live: { ruleSetId: 'interception', ruleSetVersion: 3 },
+    draft: { ruleSetId: 'interception', ruleSetVersion: 4 },
+    results: [
+      {
+        source: 'scenario',
+        id: 's000',
+        live: {
+          plans: 1,
+          coveredShare: 0.58,
+          planMsP50: 74,
+          planMsMax: 74,
+          checkpoints: [{ unit: 'u0', node: '44690221' }],
+        },
+        draft: {
+          plans: 1,
+          coveredShare: 0.63,
+          planMsP50: 81,
+          planMsMax: 81,
+          checkpoints: [{ unit: 'u0', node: '44690221' }],
+        },
+      },
+    ],
+    summary: {
+      live: { coveredShare: 0.58, planMsP50: 74, planMsMax: 74 },
+      draft: { coveredShare: 0.63, planMsP50: 81, planMsMax: 81 },
+    },
+  },
+  InterceptionSettings: interceptionSettingsExample,
+  InterceptionScenarioFile: { graph: 'Winterswijk.graph.graphml', scenarios: [scenarioExample] },
+  InterceptionScenarioPlans: {
+    plans: [
+      {
+        id: 's000',
+        checkpoints: [
+          { unit: 'u0', node: '44690221' },
+          { unit: 'u1', node: '44702311' },
+        ],
+      },
+    ],
   },
   SocketAuth: { token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJsaS5uYSJ9.c2lnbmF0dXJl' },
   OrderAckRequest: {
