@@ -158,6 +158,11 @@ describe('rules service with two scorers on the real broker', () => {
     if (keys.length > 0) await cleaner.del(...keys);
     cleaner.disconnect();
     await Promise.all(redises.map((r) => r.quit()));
+    // The shared broker once ran out of file handles on test topics: leave none behind.
+    const admin = kafka.admin();
+    await admin.connect();
+    await admin.deleteTopics({ topics: TOPICS.map((t) => `${prefix}${t.name}`) }).catch(() => undefined);
+    await admin.disconnect();
   });
 
   it('publishes a version that both scorers apply, and prints how long it took', async () => {
