@@ -2,6 +2,7 @@
  * Binds every event contract to its codec, and every topic to its event and partition key.
  * Producers and consumers go through {@link bindingFor} so a topic can never carry the wrong shape.
  */
+import { CityBasemap, DriveRoute, ResponseCircles, UnitRoster } from './city-map.ts';
 import { type Codec, codec, discriminatedCodec } from './codec.ts';
 import { Alert } from './events/alert.ts';
 import { AuditEvent, AuditLogEntry } from './events/audit.ts';
@@ -17,7 +18,7 @@ import { TimelineEvent } from './events/timeline.ts';
 import { UnitPosition, UnitStatus } from './events/unit.ts';
 import { VehicleSighting } from './events/vehicle-sighting.ts';
 import { WatchListEntry } from './events/watchlist.ts';
-import { ApiError, IngestAccepted, LoginRequest, LoginResponse } from './http.ts';
+import { ApiError, IngestAccepted, LoginRequest, LoginResponse, ResponseTimeSummary } from './http.ts';
 import {
   InterceptionDryRunRequest,
   InterceptionDryRunResponse,
@@ -81,6 +82,17 @@ export const Codecs = {
   IngestAccepted: codec('IngestAccepted', IngestAccepted),
   LoginRequest: codec('LoginRequest', LoginRequest),
   LoginResponse: codec('LoginResponse', LoginResponse),
+  ResponseTimeSummary: codec('ResponseTimeSummary', ResponseTimeSummary),
+  CityBasemap: codec('CityBasemap', CityBasemap),
+  UnitRoster: codec('UnitRoster', UnitRoster),
+  ResponseCircles: codec('ResponseCircles', ResponseCircles),
+  DriveRoute: codec('DriveRoute', DriveRoute),
+  InterceptionDryRunRequest: codec('InterceptionDryRunRequest', InterceptionDryRunRequest),
+  InterceptionDryRunResponse: codec('InterceptionDryRunResponse', InterceptionDryRunResponse),
+  // Files: interception settings on their own (a draft), scenario files and their plans.
+  InterceptionSettings: codec('InterceptionSettings', InterceptionSettings),
+  InterceptionScenarioFile: codec('InterceptionScenarioFile', InterceptionScenarioFile),
+  InterceptionScenarioPlans: codec('InterceptionScenarioPlans', InterceptionScenarioPlans),
   // The rules service's HTTP bodies.
   RuleSetList: codec('RuleSetList', RuleSetList),
   RuleVersionList: codec('RuleVersionList', RuleVersionList),
@@ -99,12 +111,6 @@ export const Codecs = {
   Backtest: codec('Backtest', Backtest),
   BacktestList: codec('BacktestList', BacktestList),
   ShadowComparison: codec('ShadowComparison', ShadowComparison),
-  InterceptionDryRunRequest: codec('InterceptionDryRunRequest', InterceptionDryRunRequest),
-  InterceptionDryRunResponse: codec('InterceptionDryRunResponse', InterceptionDryRunResponse),
-  // Files: interception settings on their own (a draft), scenario files and their plans.
-  InterceptionSettings: codec('InterceptionSettings', InterceptionSettings),
-  InterceptionScenarioFile: codec('InterceptionScenarioFile', InterceptionScenarioFile),
-  InterceptionScenarioPlans: codec('InterceptionScenarioPlans', InterceptionScenarioPlans),
   // Socket.IO payloads: client→server (validated by the gateway), then server→client.
   SocketAuth: codec('SocketAuth', SocketAuth),
   OrderAckRequest: codec('OrderAckRequest', OrderAckRequest),

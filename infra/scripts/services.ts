@@ -51,6 +51,12 @@ export const KNOWN_SERVICES: readonly ServiceDefinition[] = [
     readyUrl: (env) => local(env.RULES_PORT, 8082),
   },
   {
+    name: 'router',
+    entry: 'processors/router/src/index.ts',
+    env: {},
+    readyUrl: (env) => local(env.ROUTER_OPS_PORT, 9321),
+  },
+  {
     name: 'interceptor',
     entry: 'processors/interceptor/src/index.ts',
     env: {},

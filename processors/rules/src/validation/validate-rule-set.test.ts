@@ -43,7 +43,7 @@ describe('validateRuleSet', () => {
       { path: 'content.levels.notice', reason: 'Expected number' },
     ]);
     expect(problems({ ...base, kind: 'weather' })).toEqual([
-      { path: 'kind', reason: '"weather" is not one of fraud, interception_settings' },
+      { path: 'kind', reason: '"weather" is not one of fraud, interception_settings, escalation_ladder' },
     ]);
   });
 
