@@ -9,6 +9,7 @@ import { INGEST_SUMMARY, ingestConfigSpec } from '../../ingest/src/config.ts';
 import { SCORER_SUMMARY, scorerConfigSpec } from '../../processors/fraud-scorer/src/config.ts';
 import { INTERCEPTOR_SUMMARY, interceptorConfigSpec } from '../../processors/interceptor/src/config.ts';
 import { ROUTER_SUMMARY, routerConfigSpec } from '../../processors/router/src/config.ts';
+import { RULES_SUMMARY, rulesConfigSpec } from '../../processors/rules/src/config.ts';
 
 const shared: ConfigSpec = { ...kafkaConfig, ...redisConfig, ...logConfig };
 
@@ -64,6 +65,12 @@ export function renderConfigDoc(): string {
     sentence(INTERCEPTOR_SUMMARY),
     '',
     ...table(interceptorConfigSpec, shared),
+    '',
+    `## rules (\`processors/rules/src/index.ts\`)`,
+    '',
+    sentence(RULES_SUMMARY),
+    '',
+    ...table(rulesConfigSpec, shared),
     '',
     `## gateway (\`dispatch-ui/gateway/src/index.ts\`)`,
     '',

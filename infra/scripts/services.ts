@@ -45,6 +45,12 @@ export const KNOWN_SERVICES: readonly ServiceDefinition[] = [
     readyUrl: (env) => local(env.SCORER_OPS_PORT, 9320),
   },
   {
+    name: 'rules',
+    entry: 'processors/rules/src/index.ts',
+    env: {},
+    readyUrl: (env) => local(env.RULES_PORT, 8082),
+  },
+  {
     name: 'router',
     entry: 'processors/router/src/index.ts',
     env: {},

@@ -4,6 +4,7 @@ import {
   type ConfigOf,
   field,
   kafkaConfig,
+  kafkaConsumerConfig,
   logConfig,
   parseConfig,
   redisConfig,
@@ -14,6 +15,7 @@ export const RULES_SUMMARY =
 
 export const rulesConfigSpec = {
   ...kafkaConfig,
+  ...kafkaConsumerConfig,
   ...redisConfig,
   ...logConfig,
   ...authConfig,

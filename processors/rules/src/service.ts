@@ -84,6 +84,7 @@ export async function startRules(components: RulesComponents): Promise<RunningRu
       history: new RuleHistory(components.defaults ?? [builtinRuleSet]),
       groupId: config.groupId,
       topicPrefix: config.kafkaTopicPrefix,
+      sessionTimeoutMs: config.kafkaSessionTimeoutMs,
       lockMs: config.writeLockMs,
       recoveryAudit: (rs) =>
         ruleAudit(

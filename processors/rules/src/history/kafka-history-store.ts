@@ -38,6 +38,8 @@ export interface KafkaHistoryStoreOptions {
   readonly groupId: string;
   /** @defaultValue `''` */
   readonly topicPrefix?: string;
+  /** @defaultValue the kit's consumer default */
+  readonly sessionTimeoutMs?: number;
   /**
    * How long one change may hold the lock.
    * @defaultValue 15000
@@ -104,6 +106,7 @@ export class KafkaHistoryStore implements HistoryStore {
       groupId: `${this.opts.groupId}-history-${instance}`,
       topicPrefix: this.prefix,
       fromBeginning: true,
+      ...(this.opts.sessionTimeoutMs === undefined ? {} : { sessionTimeoutMs: this.opts.sessionTimeoutMs }),
       consumer: { maxWaitTimeInMs: 250 },
       handlers: {
         [Topic.RulesVersions]: async (events) => {

@@ -1,4 +1,10 @@
-import { type FraudRule, type FraudRuleSet, type MatchRule, ruleSetExample } from '@fenghuo/contracts';
+import {
+  contractExamples,
+  type FraudRule,
+  type FraudRuleSet,
+  type MatchRule,
+  ruleSetExample,
+} from '@fenghuo/contracts';
 import { builtinRuleSet } from '@fenghuo/engine';
 import { describe, expect, it } from 'vitest';
 import { validateRuleSet } from './validate-rule-set.ts';
@@ -25,12 +31,19 @@ describe('validateRuleSet', () => {
     expect(validateRuleSet(base)).toEqual({ ok: true, ruleSet: base, warnings: [] });
   });
 
+  it('checks another kind (interception settings) by its own schema, with paths', () => {
+    const settings = contractExamples.InterceptionSettings;
+    expect(validateRuleSet(settings)).toMatchObject({ ok: true, warnings: [] });
+    const bad = problems({ ...settings, horizonSec: 'soon' }, 'content');
+    expect(bad.map((p) => p.path)).toEqual(['content.horizonSec']);
+  });
+
   it('reports schema errors with their paths, under a prefix', () => {
     expect(problems({ ...base, levels: { notice: 'low', warning: 60, urgent: 90 } }, 'content')).toEqual([
       { path: 'content.levels.notice', reason: 'Expected number' },
     ]);
     expect(problems({ ...base, kind: 'weather' })).toEqual([
-      { path: 'kind', reason: '"weather" is not one of fraud' },
+      { path: 'kind', reason: '"weather" is not one of fraud, interception_settings, escalation_ladder' },
     ]);
   });
 
