@@ -168,6 +168,13 @@ describe('the map console in a real browser', () => {
     matters.set(order.orderId, matter);
     matters.set(`alert:${alertId}`, matter);
     await producer.send(Topic.DispatchOrders, [order]);
+    // The operator picks a unit in the alert's detail; the updates that follow must not lose it.
+    const choice = await operator.waitForSelector(
+      `#detail[data-ref="${alertId}"] #assign-unit option[value]:not([value=""])`,
+      { state: 'attached' },
+    );
+    const chosenUnit = (await choice.getAttribute('value')) as string;
+    await operator.selectOption('#assign-unit', chosenUnit);
 
     const w = await page({ width: 390, height: 844 }, true);
     const phone = w.page;
@@ -217,6 +224,7 @@ describe('the map console in a real browser', () => {
       await operator.waitForSelector(`#detail[data-ref="${alertId}"] .timeline li[data-type="${type}"]`, {
         timeout: 60_000,
       });
+    expect(await operator.inputValue('#assign-unit'), 'the unit the operator chose').toBe(chosenUnit);
     await screenshot(operator, 'operator-timeline');
     noForeignRequests();
   });
