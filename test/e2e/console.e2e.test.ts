@@ -1,35 +1,29 @@
 /**
  * The console in real headless Chromium against the real services (one gateway serving the built
- * console, one ingest, one fraud scorer; the real broker and Redis):
+ * console, one ingest, one fraud scorer, the dispatch router; the real broker and Redis):
  * - an operator sees a fraud warning produced through ingest appear on the map and in the queue
  *   (the time it took is printed);
  * - response circles toggle on and off;
- * - an officer on a phone-sized page accepts the order, goes en route and on scene and records
- *   "dissuaded", and the operator sees the timeline update (the order is produced to
- *   `dispatch.orders` by the test and the timeline entries by `router-stand-in.ts` until the router
- *   lands);
+ * - the router sends the warning to the community officer of the victim's cell, who, on a
+ *   phone-sized page, accepts it, goes en route and on scene and records "dissuaded"; the operator
+ *   sees the router's timeline update;
  * - a supervisor sees station load; an analyst sees the per-rule figures;
  * - no page requests any URL outside the gateway's origin.
  * Every view is saved to `test-results/<view>.png`. Tests wait on page state, never on sleeps.
  */
 import { type DispatchOrder, examples, type FraudIndicator, Topic } from '@fenghuo/contracts';
-import { EventProducer } from '@fenghuo/kit';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { placeIn } from '../../dispatch-ui/gateway/test/fixtures.ts';
-import { consumeMessages, testLogger, uniquePrefix, waitFor } from '../setup/helpers.ts';
+import { consumeMessages, uniquePrefix, waitFor } from '../setup/helpers.ts';
 import { launch, logIn, openPage, screenshot, type WatchedPage } from './browser.ts';
-import { type Matter, startRouterStandIn } from './router-stand-in.ts';
 import { STATION, type Stack, startStack } from './stack.ts';
 
 describe('the map console in a real browser', () => {
   const prefix = uniquePrefix('console-e2e');
   let stack: Stack;
   let browser: Browser;
-  let producer: EventProducer;
-  let standIn: { stop(): Promise<void> } | undefined;
   const pages: WatchedPage[] = [];
-  const matters = new Map<string, Matter>();
   let operator: Page;
   let alertId: string;
   const where = { location: { lat: 0, lon: 0 }, cellId: '' };
@@ -42,21 +36,17 @@ describe('the map console in a real browser', () => {
       redisUrl: inject('redisUrl'),
       ingest: true,
       scorer: true,
+      router: true,
     });
     Object.assign(where, placeIn(stack.pack, STATION));
-    producer = new EventProducer(stack.kafka, testLogger, { topicPrefix: prefix });
-    await producer.connect();
-    standIn = await startRouterStandIn(stack.kafka, testLogger, prefix, (key) => matters.get(key));
     browser = await launch();
     console.log(
-      `[e2e] gateway, ingest, scorer and Chromium ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+      `[e2e] gateway, ingest, scorer, router and Chromium ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
     );
   });
 
   afterAll(async () => {
     await browser?.close().catch(() => undefined);
-    await standIn?.stop();
-    await producer?.close();
     await stack?.stop();
   });
 
@@ -140,39 +130,31 @@ describe('the map console in a real browser', () => {
 
   it('an officer accepts, goes on scene and records "dissuaded"; the operator sees the timeline update', async () => {
     const officer = stack.people.officer;
-    const unitId = officer.unitId as string;
-    const now = new Date();
-    const order: DispatchOrder = {
-      ...examples[Topic.DispatchOrders],
-      orderId: `${prefix}ord-1`,
-      revision: 1,
-      status: 'active',
-      unitId,
-      kind: 'alert',
-      refId: alertId,
-      level: 'notice',
-      priority: 2,
-      issuedAt: now.toISOString(),
-      destination: where.location,
-      gridCellId: where.cellId,
-      stationId: STATION,
-      ackDeadline: new Date(now.getTime() + 10 * 60_000).toISOString(),
-      escalationLevel: 0,
-      instructions: 'Phone the resident, then visit: stop the transfer.',
-    };
-    delete (order as { officerId?: string }).officerId;
-    delete (order as { assignedBy?: unknown }).assignedBy;
-    delete (order as { supersedes?: string }).supersedes;
-    delete (order as { nodeId?: string }).nodeId;
-    const matter: Matter = { refKind: 'alert', refId: alertId, stationId: STATION, gridCellId: where.cellId };
-    matters.set(order.orderId, matter);
-    matters.set(`alert:${alertId}`, matter);
-    await producer.send(Topic.DispatchOrders, [order]);
+    // The operator picks a unit in the alert's detail; the updates that follow must not lose it.
+    const choice = await operator.waitForSelector(
+      `#detail[data-ref="${alertId}"] #assign-unit option[value]:not([value=""])`,
+      { state: 'attached' },
+    );
+    const chosenUnit = (await choice.getAttribute('value')) as string;
+    await operator.selectOption('#assign-unit', chosenUnit);
 
     const w = await page({ width: 390, height: 844 }, true);
     const phone = w.page;
     await logIn(phone, stack.gatewayUrl, officer.username, officer.password);
-    await phone.waitForSelector(`#order-card[data-order="${order.orderId}"]`, { timeout: 60_000 });
+    // The router sends the warning to the community officer of the victim's cell: this officer.
+    const card = await phone.waitForSelector('#order-card[data-order]:not([data-order=""])', {
+      timeout: 60_000,
+    });
+    const orderId = (await card.getAttribute('data-order')) as string;
+    const orders = await consumeMessages(stack.kafka, {
+      topic: `${prefix}${Topic.DispatchOrders}`,
+      count: 1,
+      timeoutMs: 30_000,
+    });
+    const order = orders
+      .map((m) => JSON.parse(m.value ?? '{}') as DispatchOrder)
+      .find((o) => o.orderId === orderId);
+    expect(order).toMatchObject({ kind: 'alert', refId: alertId, unitId: officer.unitId });
     await phone.waitForSelector('#officer-script');
     await phone.waitForSelector('#map[data-ready="1"]');
     for (const step of ['accepted', 'en_route', 'on_scene'] as const) {
@@ -196,7 +178,7 @@ describe('the map console in a real browser', () => {
     );
     expect(
       statuses
-        .filter((s) => s.orderId === order.orderId)
+        .filter((s) => s.orderId === orderId)
         .map((s) => s.status)
         .sort(),
     ).toEqual(['accepted', 'en_route', 'on_scene', 'received'].sort());
@@ -217,6 +199,7 @@ describe('the map console in a real browser', () => {
       await operator.waitForSelector(`#detail[data-ref="${alertId}"] .timeline li[data-type="${type}"]`, {
         timeout: 60_000,
       });
+    expect(await operator.inputValue('#assign-unit'), 'the unit the operator chose').toBe(chosenUnit);
     await screenshot(operator, 'operator-timeline');
     noForeignRequests();
   });

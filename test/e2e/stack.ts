@@ -1,8 +1,8 @@
 /**
  * The real services the browser tests and bench:console run against, as processes: one gateway
- * (serving the built console), and, when asked, one ingest and one fraud scorer, all on one private
- * topic prefix with their own groups and Redis keys. People are created in a users file with known
- * passwords: an operator of station-01, the officer of one of its patrol units, a supervisor and
+ * (serving the built console), and, when asked, one ingest, one fraud scorer and the dispatch
+ * router, all on one private topic prefix with their own groups and Redis keys. People are created
+ * in a users file with known passwords: an operator of station-01, the community officer of its first cell, a supervisor and
  * an analyst. Used by `test/e2e/*.e2e.test.ts` (one stack for the whole suite) and the bench.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -36,6 +36,8 @@ export interface StackOptions {
   readonly ingest?: boolean;
   /** Start the fraud scorer. @defaultValue false */
   readonly scorer?: boolean;
+  /** Start the dispatch router (orders, timeline, escalations). @defaultValue false */
+  readonly router?: boolean;
   /** Extra gateway variables. */
   readonly gatewayEnv?: Readonly<Record<string, string>>;
 }
@@ -66,8 +68,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   });
   await withAdmin(kafka, (admin) => ensureTopics(admin, TOPICS, { prefix }));
   const { pack } = loadOrGenerateDefaultPack();
-  const officerUnit = pack.units.find((u) => u.stationId === STATION && u.kind === 'patrol_car');
-  if (!officerUnit) throw new Error(`no patrol car in ${STATION}`);
+  // The officer is the community officer of the station's first cell, where the tests place their
+  // victims (`placeIn`): the router sends that cell's fraud warnings to them.
+  const cell = pack.cells.find((c) => c.stationId === STATION);
+  const officerUnit = pack.units.find((u) => u.id === cell?.officerId);
+  if (!officerUnit) throw new Error(`no community officer for the first cell of ${STATION}`);
 
   const users = new UserStore(join(dir, 'users.json'));
   const identities: Record<Person, UserIdentity> = {
@@ -145,6 +150,24 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
             KAFKA_CLIENT_ID: `${prefix}fraud-scorer`,
             SCORER_GROUP_ID: `${prefix}fraud-scorer`,
             SCORER_OPS_PORT: String(port),
+          },
+          readyUrl: `http://127.0.0.1:${port}/readyz`,
+          readyTimeoutMs: 180_000,
+        }),
+      );
+    }
+    if (opts.router) {
+      const port = await freePort();
+      starts.push(
+        startService({
+          name: 'router',
+          entry: 'processors/router/src/index.ts',
+          env: {
+            ...shared,
+            KAFKA_CLIENT_ID: `${prefix}router`,
+            ROUTER_GROUP_ID: `${prefix}router`,
+            ROUTER_OPS_PORT: String(port),
+            ROUTER_UNSEEN_UNITS: 'home',
           },
           readyUrl: `http://127.0.0.1:${port}/readyz`,
           readyTimeoutMs: 180_000,

@@ -365,17 +365,28 @@ export class CityMap {
 
   /** Shows a box `[minLon, minLat, maxLon, maxLat]` at once (a person's region). */
   showBox(box: readonly [number, number, number, number]): void {
-    this.map.fitBounds(
-      [
-        [box[0], box[1]],
-        [box[2], box[3]],
-      ],
-      { padding: 20, duration: 0 },
+    this.whenLoaded(() =>
+      this.map.fitBounds(
+        [
+          [box[0], box[1]],
+          [box[2], box[3]],
+        ],
+        { padding: 20, duration: 0 },
+      ),
     );
   }
 
   flyTo(p: GeoPoint, zoom = 15): void {
-    this.map.easeTo({ center: pt(p), zoom, duration: 600 });
+    this.whenLoaded(() => this.map.easeTo({ center: pt(p), zoom, duration: 600 }));
+  }
+
+  /**
+   * Camera moves wait for the map's load: made before it (an officer's phone opening on an order),
+   * they were fitted to the container's size before its first resize and lost.
+   */
+  private whenLoaded(move: () => void): void {
+    if (this.loaded) move();
+    else void this.ready.then(move);
   }
 
   fitTo(points: readonly GeoPoint[], padding = 60): void {
@@ -387,12 +398,14 @@ export class CityMap {
       minLat = Math.min(minLat, p.lat);
       maxLat = Math.max(maxLat, p.lat);
     }
-    this.map.fitBounds(
-      [
-        [minLon - 0.003, minLat - 0.003],
-        [maxLon + 0.003, maxLat + 0.003],
-      ],
-      { padding, duration: 600, maxZoom: 16 },
+    this.whenLoaded(() =>
+      this.map.fitBounds(
+        [
+          [minLon - 0.003, minLat - 0.003],
+          [maxLon + 0.003, maxLat + 0.003],
+        ],
+        { padding, duration: 600, maxZoom: 16 },
+      ),
     );
   }
 

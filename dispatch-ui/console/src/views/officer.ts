@@ -32,7 +32,14 @@ export function mountOfficer(ctx: AppContext): View {
   const { store, session } = ctx;
   const unitId = session.user.unitId;
   const panel = mapPanel(ctx, { compact: true, circlesSwitch: false, legend: false });
-  const card = h('section.order-card', { id: 'order-card' });
+  // The card's order, steps and note are redrawn on every update; the outcome form sits in a slot
+  // of its own, made once per order and left in place, so an update arriving while the officer
+  // fills it in keeps the choice, the amount and the focus.
+  const cardMain = h('div');
+  const formSlot = h('div');
+  const cardNote = h('div');
+  const card = h('section.order-card', { id: 'order-card' }, cardMain, formSlot, cardNote);
+  let formFor: string | undefined;
   const statusBar = h('section.my-status', { id: 'my-status' });
   const history = h('section.history', { id: 'history' });
   fill(ctx.main, h('div.officer', null, statusBar, panel.el, card, history));
@@ -140,13 +147,26 @@ export function mountOfficer(ctx: AppContext): View {
       current() ??
       mine().find((x) => x.kind === 'alert' && !recorded.has(x.refId) && x.status === 'completed');
     card.dataset.order = o?.orderId ?? '';
-    if (!o) {
+    fill(cardNote, note ? h('p.action-status', { id: 'officer-note' }, note) : null);
+    // What the slot holds: the form of this order, the "recorded" mark, or nothing.
+    const slot =
+      o?.kind !== 'alert'
+        ? ''
+        : recorded.has(o.refId)
+          ? 'recorded'
+          : done(o, 'on_scene')
+            ? `form:${o.orderId}`
+            : '';
+    if (slot !== formFor) {
+      formFor = slot;
       fill(
-        card,
-        h('h2', null, t('myOrder')),
-        h('p.muted', null, t('noOrder')),
-        note ? h('p.action-status', null, note) : null,
+        formSlot,
+        o && slot.startsWith('form:') ? outcomeForm(o) : null,
+        slot === 'recorded' ? h('p.recorded', { id: 'outcome-recorded' }, `✓ ${t('outcome')}`) : null,
       );
+    }
+    if (!o) {
+      fill(cardMain, h('h2', null, t('myOrder')), h('p.muted', null, t('noOrder')));
       return;
     }
     const alert = o.kind === 'alert' ? store.alerts.get(o.refId) : undefined;
@@ -165,9 +185,8 @@ export function mountOfficer(ctx: AppContext): View {
         t(s.key),
       );
     });
-    const onScene = done(o, 'on_scene');
     fill(
-      card,
+      cardMain,
       h(
         'header',
         null,
@@ -186,11 +205,6 @@ export function mountOfficer(ctx: AppContext): View {
       o.instructions ? h('p', null, h('b', null, `${t('instructions')}: `), o.instructions) : null,
       alert ? h('blockquote.script', { id: 'officer-script' }, bi(alert.script)) : null,
       h('div.steps', null, steps),
-      o.kind === 'alert' && onScene && !recorded.has(o.refId) ? outcomeForm(o) : null,
-      o.kind === 'alert' && recorded.has(o.refId)
-        ? h('p.recorded', { id: 'outcome-recorded' }, `✓ ${t('outcome')}`)
-        : null,
-      note ? h('p.action-status', { id: 'officer-note' }, note) : null,
     );
     if (routeFor !== o.orderId && o.status === 'active') {
       routeFor = o.orderId;
@@ -295,6 +309,7 @@ export function mountOfficer(ctx: AppContext): View {
   });
   const relabel = () => {
     drawStatus();
+    formFor = undefined; // the form's labels are in the language just chosen
     drawCard();
     drawHistory();
   };

@@ -4,12 +4,12 @@
  * the middle; on the right the selected matter (reason, script, timeline, actions), the 110
  * call-taker's form, and interceptions with the watch list.
  */
-import type { Alert } from '@fenghuo/contracts';
-import { fill, h } from '../dom.ts';
+import type { Alert, IncidentReport } from '@fenghuo/contracts';
+import { fill, h, syncKeyed } from '../dom.ts';
 import { age } from '../format.ts';
 import { bi, categoryText, fraudTypeText, levelText, t } from '../i18n.ts';
 import type { Part } from '../live/store.ts';
-import { type Matter, matterDetail } from './alert-detail.ts';
+import { type Matter, type MatterDetailView, matterDetail, noMatter } from './alert-detail.ts';
 import { callTakerForm } from './call-taker.ts';
 import type { AppContext, View } from './context.ts';
 import { figuresStrip } from './figures-strip.ts';
@@ -35,6 +35,7 @@ export function mountOperator(ctx: AppContext): View {
 
   let selected: { kind: 'alert' | 'incident'; id: string } | undefined;
   let tab: Tab = 'detail';
+  let detail: { ref: string; view: MatterDetailView } | undefined;
 
   const matter = (): Matter | undefined => {
     if (!selected) return undefined;
@@ -58,55 +59,74 @@ export function mountOperator(ctx: AppContext): View {
   };
   panel.map.onAlertClick((id) => select('alert', id));
 
-  const queueItem = (a: Alert) =>
-    h(
-      'li',
-      {
-        class: `item ${a.level}${selected?.id === a.alertId ? ' selected' : ''}`,
-        dataset: { alert: a.alertId, level: a.level },
-        tabIndex: 0,
-        onclick: () => select('alert', a.alertId),
-      },
-      h(
-        'div.line',
-        null,
-        h(`span.badge.${a.level}`, null, levelText(a.level)),
-        h('b', null, fraudTypeText(a.fraudType)),
-        h('span.age', null, age(a.raisedAt)),
-      ),
-      h('p.reason', null, bi(a.reason)),
-    );
+  // Queue items are kept per alert and incident (syncKeyed), so a click or the focus survives the
+  // redraws that every arriving alert and the ages' ticking cause.
+  const alertLine = (a: Alert) => [
+    levelText(a.level),
+    fraudTypeText(a.fraudType),
+    age(a.raisedAt),
+    bi(a.reason),
+  ];
+  const incidentLine = (i: IncidentReport) => [
+    `P${i.priority}`,
+    categoryText(i.category),
+    age(i.occurredAt),
+    i.address ?? i.description ?? '',
+  ];
+  const isSelected = (id: string) => (selected?.id === id ? ' selected' : '');
 
   const drawQueue = () => {
     const open = store.openAlerts();
     queueTitle.textContent = `${t('alertQueue')} (${open.length})`;
     queue.dataset.count = String(open.length);
-    fill(queue, open.length ? open.map(queueItem) : h('li.muted', null, t('noAlerts')));
-    const list = [...store.incidents.values()].sort(
-      (a, b) => a.priority - b.priority || (a.occurredAt < b.occurredAt ? -1 : 1),
-    );
-    incidentTitle.textContent = `${t('incidents')} (${list.length})`;
-    fill(
-      incidents,
-      list.slice(0, 50).map((i) =>
-        h(
-          'li',
-          {
-            class: `item incident${selected?.id === i.incidentId ? ' selected' : ''}`,
-            dataset: { incident: i.incidentId },
-            onclick: () => select('incident', i.incidentId),
-          },
+    syncKeyed(queue, open, {
+      key: (a) => a.alertId,
+      signature: (a) => [a.level, isSelected(a.alertId), ...alertLine(a)].join('\u0000'),
+      create: (a) =>
+        h('li', { dataset: { alert: a.alertId }, tabIndex: 0, onclick: () => select('alert', a.alertId) }),
+      draw: (li, a) => {
+        const [level, type, ago, reason] = alertLine(a);
+        li.className = `item ${a.level}${isSelected(a.alertId)}`;
+        li.dataset.level = a.level;
+        fill(
+          li,
           h(
             'div.line',
             null,
-            h('span.badge.incident', null, `P${i.priority}`),
-            h('b', null, categoryText(i.category)),
-            h('span.age', null, age(i.occurredAt)),
+            h(`span.badge.${a.level}`, null, level),
+            h('b', null, type),
+            h('span.age', null, ago),
           ),
-          i.address || i.description ? h('p.reason', null, i.address ?? i.description ?? '') : null,
-        ),
-      ),
-    );
+          h('p.reason', null, reason),
+        );
+      },
+      empty: () => h('li.muted', null, t('noAlerts')),
+    });
+    const list = [...store.incidents.values()]
+      .sort((a, b) => a.priority - b.priority || (a.occurredAt < b.occurredAt ? -1 : 1))
+      .slice(0, 50);
+    incidentTitle.textContent = `${t('incidents')} (${store.incidents.size})`;
+    syncKeyed(incidents, list, {
+      key: (i) => i.incidentId,
+      signature: (i) => [isSelected(i.incidentId), ...incidentLine(i)].join('\u0000'),
+      create: (i) =>
+        h('li', { dataset: { incident: i.incidentId }, onclick: () => select('incident', i.incidentId) }),
+      draw: (li, i) => {
+        const [priority, category, ago, where] = incidentLine(i);
+        li.className = `item incident${isSelected(i.incidentId)}`;
+        fill(
+          li,
+          h(
+            'div.line',
+            null,
+            h('span.badge.incident', null, priority),
+            h('b', null, category),
+            h('span.age', null, ago),
+          ),
+          where ? h('p.reason', null, where) : null,
+        );
+      },
+    });
   };
 
   const drawTabs = () => {
@@ -137,7 +157,25 @@ export function mountOperator(ctx: AppContext): View {
       if (call.el.parentElement !== body) fill(body, call.el);
       return;
     }
-    fill(body, tab === 'detail' ? matterDetail(ctx, matter()) : pursuitsPanel(ctx));
+    if (tab !== 'detail') {
+      detail = undefined;
+      fill(body, pursuitsPanel(ctx));
+      return;
+    }
+    // The selected matter's detail is made once and updated in place, so what the operator is doing
+    // in it (a unit chosen, the last command's answer) survives the updates that keep arriving.
+    const m = matter();
+    if (!m) {
+      detail = undefined;
+      fill(body, noMatter());
+      return;
+    }
+    const ref = m.kind === 'alert' ? m.alert.alertId : m.incident.incidentId;
+    if (detail?.ref === ref && detail.view.el.parentElement === body) detail.view.update(m);
+    else {
+      detail = { ref, view: matterDetail(ctx, m) };
+      fill(body, detail.view.el);
+    }
   };
 
   // The queue's ages tick; the detail follows its matter.
@@ -154,6 +192,7 @@ export function mountOperator(ctx: AppContext): View {
   });
 
   const relabel = () => {
+    detail = undefined; // made again in the language just chosen
     strip.draw(store.figures);
     drawQueue();
     drawTabs();

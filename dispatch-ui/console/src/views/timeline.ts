@@ -14,7 +14,7 @@ export function timelineList(entries: readonly TimelineEvent[]): HTMLElement {
         'li',
         { dataset: { type: e.type } },
         h('time', null, clock(e.at)),
-        h('b', null, timelineText(e.type)),
+        h('b.kind', null, timelineText(e.type)),
         h('span', null, detail(e)),
       ),
     ),
