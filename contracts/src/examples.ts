@@ -8,6 +8,10 @@ import { AUDIT_GENESIS_HASH, type AuditEvent } from './events/audit.ts';
 import type { FraudIndicator } from './events/fraud-indicator.ts';
 import type { OperatorCommandBody } from './events/operator-command.ts';
 import type { TimelineEvent } from './events/timeline.ts';
+import type { InterceptionScenario } from './interception-dry-run.ts';
+import type { EscalationLadderSet } from './rules/escalation-ladder.ts';
+import type { FraudRuleSet } from './rules/fraud-rules.ts';
+import type { InterceptionSettings } from './rules/interception-settings.ts';
 import { Topic } from './topics.ts';
 
 const at = '2026-11-27T08:30:00.000Z';
@@ -81,6 +85,62 @@ export const auditEventExample: AuditEvent = {
   result: 'ok',
   details: { status: 'accepted', unitId: 'u17' },
   correlationId: 'req-7f3a',
+};
+
+export const ruleSetExample: FraudRuleSet = {
+  version: 1,
+  kind: 'fraud',
+  ruleSetId: 'example',
+  ruleSetVersion: 1,
+  publishedAt: at,
+  publishedBy: 'analyst-01',
+  levels: { notice: 30, warning: 60, urgent: 90 },
+  cooldownMin: 60,
+  alertTtlMin: 24 * 60,
+  keywordSets: { authority: ['公安局', '检察院', '安全账户'] },
+  lists: {
+    allow: { numbers: ['110'], payees: [], apps: [] },
+    deny: { numbers: ['17012341234'], payees: [], apps: ['com.anydesk.anydeskandroid'] },
+  },
+  scripts: {},
+  rules: [
+    {
+      id: 'authority-sms',
+      name: 'SMS impersonating the police',
+      fraudType: 'impersonation_authority',
+      weight: 30,
+      kind: 'match',
+      when: { kind: 'sms', where: [{ op: 'keywords', field: 'text', set: 'authority', minMatches: 1 }] },
+    },
+    {
+      id: 'listed-calls-20m',
+      name: '3+ calls from listed numbers in 20 min',
+      fraudType: 'impersonation_authority',
+      weight: 40,
+      kind: 'window',
+      when: { kind: 'call', where: [{ op: 'eq', field: 'callerListed', value: true }] },
+      aggregate: 'count',
+      windowMin: 20,
+      op: 'gte',
+      threshold: 3,
+    },
+    {
+      id: 'call-app-transfer-30m',
+      name: 'Listed call, then remote-control app, then transfer to a new payee within 30 min',
+      fraudType: 'impersonation_authority',
+      weight: 60,
+      kind: 'sequence',
+      withinMin: 30,
+      steps: [
+        { kind: 'call', where: [{ op: 'eq', field: 'callerListed', value: true }] },
+        {
+          kind: 'app_install',
+          where: [{ op: 'in', field: 'category', values: ['remote_control', 'screen_share'] }],
+        },
+        { kind: 'transfer', where: [{ op: 'eq', field: 'payeeNew', value: true }] },
+      ],
+    },
+  ],
 };
 
 export const examples: { readonly [T in keyof TopicEventMap]: TopicEventMap[T] } = {
@@ -189,6 +249,12 @@ export const examples: { readonly [T in keyof TopicEventMap]: TopicEventMap[T] }
     stationId: 'station-01',
     ackDeadline: '2026-11-27T08:31:00.000Z',
     escalationLevel: 0,
+    rung: 'patrol',
+    candidates: [
+      { unitId: 'u17', etaSec: 170 },
+      { unitId: 'u23', etaSec: 214 },
+      { unitId: 'u08', etaSec: 260 },
+    ],
   },
   [Topic.DispatchAcks]: {
     version: 1,
@@ -217,8 +283,40 @@ export const examples: { readonly [T in keyof TopicEventMap]: TopicEventMap[T] }
         unitEtaSec: 95,
         vehicleEtaSec: 140,
         layer: 0,
+        coveredShare: 0.41,
+        orderId: 'int-pur-沪A12345-1-u17-n2210',
       },
     ],
+    track: [
+      {
+        sightingId: 'cam-0042-991',
+        at,
+        location: { lat: 31.231, lon: 121.47 },
+        nodeId: 'n1042',
+        headingDeg: 270,
+        cameraId: 'cam-0042',
+      },
+    ],
+    reach: [
+      {
+        withinSec: 60,
+        polygons: [
+          [
+            [
+              [121.468, 31.229],
+              [121.472, 31.229],
+              [121.472, 31.233],
+              [121.468, 31.233],
+              [121.468, 31.229],
+            ],
+          ],
+        ],
+      },
+    ],
+    coveredShare: 0.63,
+    routeSamples: 1000,
+    planMs: 84,
+    settings: { ruleSetId: 'interception', ruleSetVersion: 3 },
   },
   [Topic.OutcomesLabelled]: {
     version: 1,
@@ -230,60 +328,52 @@ export const examples: { readonly [T in keyof TopicEventMap]: TopicEventMap[T] }
     labelledBy: 'off-0231',
     labelledAt: '2026-11-27T09:10:00.000Z',
   },
-  [Topic.RulesSets]: {
+  [Topic.RulesSets]: ruleSetExample,
+  [Topic.RulesVersions]: {
     version: 1,
-    kind: 'fraud',
+    eventId: 'rv-example-2',
+    at: '2026-11-27T09:00:00.000Z',
     ruleSetId: 'example',
-    ruleSetVersion: 1,
-    publishedAt: at,
-    publishedBy: 'analyst-01',
-    levels: { notice: 30, warning: 60, urgent: 90 },
-    cooldownMin: 60,
-    alertTtlMin: 24 * 60,
-    keywordSets: { authority: ['公安局', '检察院', '安全账户'] },
-    lists: {
-      allow: { numbers: ['110'], payees: [], apps: [] },
-      deny: { numbers: ['17012341234'], payees: [], apps: ['com.anydesk.anydeskandroid'] },
+    actor: { username: 'zhao.min', role: 'analyst' },
+    type: 'published',
+    ruleSetVersion: 2,
+    channel: 'live',
+    parentVersion: 1,
+    draftId: 'd-7c1f',
+    comment: 'Listed calls weigh more: 3 in 20 min were confirmed fraud in 9 of 10 labelled alerts',
+    content: {
+      ...ruleSetExample,
+      ruleSetVersion: 2,
+      publishedAt: '2026-11-27T09:00:00.000Z',
+      publishedBy: 'zhao.min',
     },
-    scripts: {},
-    rules: [
+    diff: [{ op: 'change', path: 'rules[listed-calls-20m].weight', before: 40, after: 45 }],
+  },
+  [Topic.AlertsShadow]: {
+    version: 1,
+    alertId: 'al-res-000123-1764232200',
+    revision: 1,
+    subjectId: 'res-000123',
+    status: 'open',
+    level: 'warning',
+    score: 75,
+    fraudType: 'impersonation_authority',
+    raisedAt: at,
+    updatedAt: at,
+    ruleSetId: 'builtin-fraud',
+    ruleSetVersion: 3,
+    rulesFired: [
       {
-        id: 'authority-sms',
-        name: 'SMS impersonating the police',
-        fraudType: 'impersonation_authority',
-        weight: 30,
-        kind: 'match',
-        when: { kind: 'sms', where: [{ op: 'keywords', field: 'text', set: 'authority', minMatches: 1 }] },
-      },
-      {
-        id: 'listed-calls-20m',
+        ruleId: 'listed-calls-20m',
         name: '3+ calls from listed numbers in 20 min',
         fraudType: 'impersonation_authority',
-        weight: 40,
-        kind: 'window',
-        when: { kind: 'call', where: [{ op: 'eq', field: 'callerListed', value: true }] },
-        aggregate: 'count',
-        windowMin: 20,
-        op: 'gte',
-        threshold: 3,
-      },
-      {
-        id: 'call-app-transfer-30m',
-        name: 'Listed call, then remote-control app, then transfer to a new payee within 30 min',
-        fraudType: 'impersonation_authority',
-        weight: 60,
-        kind: 'sequence',
-        withinMin: 30,
-        steps: [
-          { kind: 'call', where: [{ op: 'eq', field: 'callerListed', value: true }] },
-          {
-            kind: 'app_install',
-            where: [{ op: 'in', field: 'category', values: ['remote_control', 'screen_share'] }],
-          },
-          { kind: 'transfer', where: [{ op: 'eq', field: 'payeeNew', value: true }] },
-        ],
+        weight: 45,
+        firedAt: at,
       },
     ],
+    evidence: [],
+    reason: { zh: '20 分钟内 3 次来自标记号码的来电', en: '3 calls from listed numbers within 20 min' },
+    script: { zh: '公检法机关不会通过电话办案。', en: 'Police never handle cases by phone.' },
   },
   [Topic.TimelineEvents]: {
     version: 1,
@@ -334,6 +424,60 @@ export const examples: { readonly [T in keyof TopicEventMap]: TopicEventMap[T] }
     appendedAt: '2026-11-27T08:30:21.000Z',
     event: auditEventExample,
   },
+};
+
+/** Interception settings as analysts publish them (the interceptor's built-in defaults, version 3). */
+export const interceptionSettingsExample: InterceptionSettings = {
+  version: 1,
+  kind: 'interception_settings',
+  ruleSetId: 'interception',
+  ruleSetVersion: 3,
+  publishedAt: at,
+  publishedBy: 'analyst-01',
+  description: 'Two rings; patrol cars and motorcycles block.',
+  horizonSec: 900,
+  maxCheckpoints: 12,
+  rings: [
+    { maxVehicleSec: 240, maxCheckpoints: 6 },
+    { maxVehicleSec: 900, maxCheckpoints: 8 },
+  ],
+  backstopWeight: 0.15,
+  safetyMarginSec: 0,
+  blockingUnitKinds: ['patrol_car', 'motorcycle'],
+  unitsConsidered: 40,
+  routeModel: {
+    samples: 1000,
+    edgeNoise: 0.3,
+    detourSec: 20,
+    nearestExitShare: 0.3,
+    headingWeight: 1.5,
+    roadClassCost: {
+      motorway: 0.8,
+      trunk: 0.85,
+      primary: 0.9,
+      secondary: 0.95,
+      tertiary: 1,
+      residential: 1.15,
+      service: 1.5,
+      livingStreet: 1.8,
+      unclassified: 1.1,
+    },
+  },
+  changePenalty: 0.02,
+  replanIntervalSec: 15,
+  pursuitTimeoutSec: 1800,
+  planBudgetMs: 150,
+};
+
+const scenarioExample: InterceptionScenario = {
+  id: 's000',
+  fugitiveStart: '44685010',
+  reportDelayS: 60,
+  horizonS: 1800,
+  units: [
+    { id: 'u0', start: '7856117896' },
+    { id: 'u1', start: '44715847' },
+  ],
 };
 
 const order = { orderId: 'ord-al-res-000123-1764232200-off-0231', unitId: 'officer-0231' };
@@ -464,6 +608,29 @@ export const timelineExamples: readonly TimelineEvent[] = [
   },
 ];
 
+/** The router's built-in ladder, as an analyst would publish it on `rules.sets`. */
+export const escalationLadderExample: EscalationLadderSet = {
+  version: 1,
+  kind: 'escalation_ladder',
+  ruleSetId: 'escalation-ladder',
+  ruleSetVersion: 3,
+  publishedAt: at,
+  publishedBy: 'analyst-01',
+  description: 'Night shift: the duty desk answers fraud warnings sooner.',
+  deadlinesSec: { p1: 60, p2: 120, p3: 300, p4: 600, urgent: 120, warning: 300, notice: 900 },
+  ladders: {
+    alert: [
+      { rung: 'officer' },
+      { rung: 'duty_desk', deadlineSec: 120 },
+      { rung: 'patrol' },
+      { rung: 'district' },
+      { rung: 'city' },
+    ],
+    incident: [{ rung: 'patrol' }, { rung: 'patrol' }, { rung: 'district' }, { rung: 'city' }],
+    interception: [{ rung: 'patrol' }, { rung: 'city' }],
+  },
+};
+
 /** One body of every operator command type. */
 export const operatorCommandExamples: readonly OperatorCommandBody[] = [
   {
@@ -528,6 +695,7 @@ export const contractExamples: { readonly [K in keyof typeof Codecs]: CodecValue
   InterceptionPlan: examples[Topic.InterceptionsPlans],
   OutcomeLabel: examples[Topic.OutcomesLabelled],
   RuleSet: examples[Topic.RulesSets],
+  RuleVersionEvent: examples[Topic.RulesVersions],
   TimelineEvent: examples[Topic.TimelineEvents],
   OperatorCommand: examples[Topic.OperatorCommands],
   WatchListEntry: examples[Topic.VehiclesWatchlist],
@@ -543,10 +711,405 @@ export const contractExamples: { readonly [K in keyof typeof Codecs]: CodecValue
   },
   IngestAccepted: { accepted: 3, duplicates: 0 },
   LoginRequest: { username: 'li.na', password: 'correct horse battery staple' },
+  ResponseTimeSummary: {
+    at: '2026-11-27T18:00:00.000Z',
+    windowSec: 3600,
+    priorities: [
+      {
+        priority: 1,
+        signalToDispatch: { count: 12, p50Sec: 0.4, p90Sec: 1.1 },
+        dispatchToAck: { count: 12, p50Sec: 21, p90Sec: 48 },
+        dispatchToOnScene: { count: 11, p50Sec: 262, p90Sec: 431 },
+      },
+      {
+        priority: 3,
+        signalToDispatch: { count: 3, p50Sec: 0.5, p90Sec: 0.9 },
+        dispatchToAck: { count: 2, p50Sec: 95, p90Sec: 170 },
+        dispatchToOnScene: { count: 0 },
+      },
+    ],
+  },
   LoginResponse: {
     token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJsaS5uYSJ9.c2lnbmF0dXJl',
     expiresAt: '2026-11-27T09:30:00.000Z',
     user: { username: 'li.na', role: 'operator', region: { kind: 'district', id: 'district-1' } },
+  },
+  CityBasemap: {
+    name: 'default',
+    bbox: [121.4, 31.17, 121.56, 31.3],
+    roads: {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          id: 'road-primary',
+          geometry: {
+            type: 'MultiLineString',
+            coordinates: [
+              [
+                [121.47, 31.22],
+                [121.48, 31.22],
+              ],
+            ],
+          },
+          properties: { roadClass: 'primary', rank: 2 },
+        },
+      ],
+    },
+    cells: {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          id: 'cell-0001',
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [121.47, 31.22],
+                [121.48, 31.22],
+                [121.48, 31.23],
+                [121.47, 31.23],
+                [121.47, 31.22],
+              ],
+            ],
+          },
+          properties: { id: 'cell-0001', stationId: 'station-01', officerId: 'officer-0001' },
+        },
+      ],
+    },
+    stations: {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          id: 'station-01',
+          geometry: { type: 'Point', coordinates: [121.475, 31.225] },
+          properties: { id: 'station-01', name: 'Station 1' },
+        },
+      ],
+    },
+    districts: [{ id: 'district-1', name: 'Central', stationIds: ['station-01'] }],
+    posts: { type: 'FeatureCollection', features: [] },
+    cameras: { type: 'FeatureCollection', features: [] },
+    water: { type: 'FeatureCollection', features: [] },
+  },
+  UnitRoster: {
+    units: [
+      {
+        unitId: 'unit-017',
+        callSign: 'P-017',
+        kind: 'patrol_car',
+        stationId: 'station-01',
+        homeId: 'post-03',
+        home: { lat: 31.229, lon: 121.471 },
+      },
+    ],
+  },
+  ResponseCircles: {
+    limitsS: [60, 180, 300],
+    circles: {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          geometry: {
+            type: 'MultiPolygon',
+            coordinates: [
+              [
+                [
+                  [121.47, 31.22],
+                  [121.48, 31.22],
+                  [121.48, 31.23],
+                  [121.47, 31.22],
+                ],
+              ],
+            ],
+          },
+          properties: { postId: 'post-03', stationId: 'station-01', limitS: 300 },
+        },
+      ],
+    },
+    gaps: { type: 'FeatureCollection', features: [] },
+    coverage: [{ limitS: 300, cellShare: 0.93, roadLengthShare: 0.88 }],
+  },
+  DriveRoute: {
+    seconds: 212.4,
+    meters: 1830,
+    coordinates: [
+      [121.471, 31.229],
+      [121.4753, 31.229],
+      [121.4753, 31.2281],
+    ],
+  },
+  InterceptionDryRunRequest: {
+    draft: { ...interceptionSettingsExample, ruleSetVersion: 4, horizonSec: 1200 },
+    pursuits: [{ plate: '沪A12345', from: '2026-11-27T08:00:00.000Z', to: '2026-11-27T08:45:00.000Z' }],
+    scenarios: [scenarioExample],
+  },
+  InterceptionDryRunResponse: {
+    live: { ruleSetId: 'interception', ruleSetVersion: 3 },
+    draft: { ruleSetId: 'interception', ruleSetVersion: 4 },
+    results: [
+      {
+        source: 'scenario',
+        id: 's000',
+        live: {
+          plans: 1,
+          coveredShare: 0.58,
+          planMsP50: 74,
+          planMsMax: 74,
+          checkpoints: [{ unit: 'u0', node: '44690221' }],
+        },
+        draft: {
+          plans: 1,
+          coveredShare: 0.63,
+          planMsP50: 81,
+          planMsMax: 81,
+          checkpoints: [{ unit: 'u0', node: '44690221' }],
+        },
+      },
+    ],
+    summary: {
+      live: { coveredShare: 0.58, planMsP50: 74, planMsMax: 74 },
+      draft: { coveredShare: 0.63, planMsP50: 81, planMsMax: 81 },
+    },
+  },
+  InterceptionSettings: interceptionSettingsExample,
+  InterceptionScenarioFile: { graph: 'Winterswijk.graph.graphml', scenarios: [scenarioExample] },
+  InterceptionScenarioPlans: {
+    plans: [
+      {
+        id: 's000',
+        checkpoints: [
+          { unit: 'u0', node: '44690221' },
+          { unit: 'u1', node: '44702311' },
+        ],
+      },
+    ],
+  },
+  RuleSetList: {
+    sets: [
+      {
+        ruleSetId: 'builtin-fraud',
+        kind: 'fraud',
+        liveVersion: 4,
+        shadowVersion: 5,
+        latestVersion: 5,
+        versions: 5,
+        drafts: 1,
+        updatedAt: '2026-11-27T09:00:00.000Z',
+      },
+    ],
+  },
+  RuleVersionList: {
+    ruleSetId: 'example',
+    versions: [
+      {
+        ruleSetId: 'example',
+        kind: 'fraud',
+        ruleSetVersion: 2,
+        channel: 'live',
+        author: { username: 'zhao.min', role: 'analyst' },
+        createdAt: '2026-11-27T09:00:00.000Z',
+        comment: 'Listed calls weigh more',
+        parentVersion: 1,
+        draftId: 'd-7c1f',
+        changes: 1,
+      },
+    ],
+  },
+  RuleVersionDetail: {
+    ruleSetId: 'example',
+    kind: 'fraud',
+    ruleSetVersion: 1,
+    channel: 'live',
+    author: { username: 'analyst-01', role: 'analyst' },
+    createdAt: at,
+    comment: 'First version',
+    changes: 0,
+    content: ruleSetExample,
+    diff: [],
+    live: true,
+    shadow: false,
+  },
+  RuleDraft: {
+    draftId: 'd-7c1f',
+    ruleSetId: 'example',
+    kind: 'fraud',
+    baseVersion: 1,
+    comment: 'Listed calls weigh more',
+    createdBy: { username: 'zhao.min', role: 'analyst' },
+    createdAt: '2026-11-27T08:50:00.000Z',
+    updatedBy: { username: 'zhao.min', role: 'analyst' },
+    updatedAt: '2026-11-27T08:55:00.000Z',
+    content: ruleSetExample,
+  },
+  RuleDraftList: {
+    drafts: [
+      {
+        draftId: 'd-7c1f',
+        ruleSetId: 'example',
+        kind: 'fraud',
+        baseVersion: 1,
+        updatedBy: { username: 'zhao.min', role: 'analyst' },
+        updatedAt: '2026-11-27T08:55:00.000Z',
+      },
+    ],
+  },
+  CreateDraftRequest: { ruleSetId: 'example', fromVersion: 1, comment: 'Listed calls weigh more' },
+  UpdateDraftRequest: { content: ruleSetExample, comment: 'Listed calls weigh more' },
+  RuleValidation: { valid: true, warnings: [{ path: 'rules[2]', reason: 'disabled: it never fires' }] },
+  PublishRequest: { comment: 'Listed calls weigh more: 9 of 10 labelled alerts were fraud' },
+  RollbackRequest: { toVersion: 1, comment: 'Version 2 doubled false alarms in station-03' },
+  StopShadowRequest: { comment: 'Enough data' },
+  PublishResult: {
+    ruleSetId: 'example',
+    ruleSetVersion: 2,
+    channel: 'live',
+    publishedAt: '2026-11-27T09:00:00.000Z',
+    active: true,
+  },
+  RuleDiff: {
+    ruleSetId: 'example',
+    from: '1',
+    to: '2',
+    changes: [{ op: 'change', path: 'rules[listed-calls-20m].weight', before: 40, after: 45 }],
+  },
+  BacktestRequest: {
+    candidate: { draftId: 'd-7c1f' },
+    from: '2026-11-01T00:00:00.000Z',
+    to: '2026-11-27T00:00:00.000Z',
+  },
+  Backtest: {
+    backtestId: 'bt-5e2a91',
+    status: 'done',
+    createdBy: { username: 'zhao.min', role: 'analyst' },
+    createdAt: '2026-11-27T09:05:00.000Z',
+    finishedAt: '2026-11-27T09:07:30.000Z',
+    source: { kind: 'kafka', from: '2026-11-01T00:00:00.000Z', to: '2026-11-27T00:00:00.000Z' },
+    candidate: 'draft d-7c1f of example (from v1)',
+    baseline: 'example v1 (live)',
+    progress: { events: 2_400_000, total: 2_400_000, fraction: 1 },
+    report: {
+      events: 2_400_000,
+      labels: 310,
+      firstEventAt: '2026-11-01T00:00:02.000Z',
+      lastEventAt: '2026-11-26T23:59:58.000Z',
+      elapsedMs: 150_000,
+      eventsPerSec: 16_000,
+      candidate: {
+        ruleSetId: 'example',
+        ruleSetVersion: 0,
+        label: 'draft d-7c1f',
+        alerts: 420,
+        revisions: 610,
+        byLevel: { notice: 250, warning: 120, urgent: 50 },
+        workload: {
+          cellDays: 380,
+          meanPerCellDay: 1.1,
+          maxPerCellDay: 4,
+          busiest: [{ day: '2026-11-12', gridCellId: 'g-0231', alerts: 4 }],
+        },
+        outcomes: {
+          alerts: 420,
+          labelled: 300,
+          confirmed: 240,
+          falseAlarms: 60,
+          precision: 0.8,
+          lossesPreventedCny: 3_120_000,
+          lossesCny: 85_000,
+        },
+        byRule: [
+          {
+            ruleId: 'listed-calls-20m',
+            name: '3+ calls from listed numbers in 20 min',
+            alerts: 160,
+            labelled: 120,
+            confirmed: 108,
+            falseAlarms: 12,
+            precision: 0.9,
+            lossesPreventedCny: 1_400_000,
+            lossesCny: 0,
+          },
+        ],
+        byLevelOutcome: [
+          {
+            level: 'urgent',
+            alerts: 50,
+            labelled: 45,
+            confirmed: 44,
+            falseAlarms: 1,
+            precision: 0.98,
+            lossesPreventedCny: 2_000_000,
+            lossesCny: 0,
+          },
+        ],
+      },
+      baseline: {
+        ruleSetId: 'example',
+        ruleSetVersion: 1,
+        label: 'v1 (live)',
+        alerts: 400,
+        revisions: 590,
+        byLevel: { notice: 240, warning: 115, urgent: 45 },
+        workload: { cellDays: 370, meanPerCellDay: 1.08, maxPerCellDay: 4, busiest: [] },
+        outcomes: {
+          alerts: 400,
+          labelled: 310,
+          confirmed: 240,
+          falseAlarms: 70,
+          precision: 0.77,
+          lossesPreventedCny: 3_000_000,
+          lossesCny: 90_000,
+        },
+        byRule: [],
+        byLevelOutcome: [],
+      },
+      added: [
+        {
+          subjectId: 'res-000123',
+          alertId: 'al-res-000123-1764232200',
+          level: 'notice',
+          score: 45,
+          raisedAt: at,
+          gridCellId: 'g-0231',
+          rulesFired: ['listed-calls-20m'],
+          reason: { zh: '20 分钟内 3 次来自标记号码的来电', en: '3 calls from listed numbers within 20 min' },
+          why: 'the baseline scored this resident 40, below notice (45)',
+        },
+      ],
+      dropped: [],
+      addedTotal: 1,
+      droppedTotal: 0,
+    },
+  },
+  BacktestList: {
+    backtests: [
+      {
+        backtestId: 'bt-5e2a91',
+        status: 'running',
+        createdBy: { username: 'zhao.min', role: 'analyst' },
+        createdAt: '2026-11-27T09:05:00.000Z',
+        source: { kind: 'upload', bytes: 1_048_576 },
+        candidate: 'draft d-7c1f of example (from v1)',
+        baseline: 'example v1 (live)',
+        progress: { events: 1_200, fraction: 0.4 },
+      },
+    ],
+  },
+  ShadowComparison: {
+    ruleSetId: 'builtin-fraud',
+    shadowVersion: 5,
+    liveVersion: 4,
+    since: '2026-11-27T03:00:00.000Z',
+    until: '2026-11-27T09:00:00.000Z',
+    live: { versions: [4], alerts: 12, subjects: 12, byLevel: { notice: 7, warning: 4, urgent: 1 } },
+    shadow: { versions: [5], alerts: 14, subjects: 14, byLevel: { notice: 8, warning: 5, urgent: 1 } },
+    bothSubjects: 11,
+    onlyLive: 1,
+    onlyShadow: 3,
+    examples: [{ subjectId: 'res-000123', shadow: { level: 'notice', score: 45 } }],
   },
   SocketAuth: { token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJsaS5uYSJ9.c2lnbmF0dXJl' },
   OrderAckRequest: {

@@ -7,6 +7,8 @@ import { type ConfigSpec, describeConfig, kafkaConfig, logConfig, redisConfig } 
 import { GATEWAY_SUMMARY, gatewayConfigSpec } from '../../dispatch-ui/gateway/src/config.ts';
 import { INGEST_SUMMARY, ingestConfigSpec } from '../../ingest/src/config.ts';
 import { SCORER_SUMMARY, scorerConfigSpec } from '../../processors/fraud-scorer/src/config.ts';
+import { INTERCEPTOR_SUMMARY, interceptorConfigSpec } from '../../processors/interceptor/src/config.ts';
+import { ROUTER_SUMMARY, routerConfigSpec } from '../../processors/router/src/config.ts';
 
 const shared: ConfigSpec = { ...kafkaConfig, ...redisConfig, ...logConfig };
 
@@ -50,6 +52,18 @@ export function renderConfigDoc(): string {
     sentence(SCORER_SUMMARY),
     '',
     ...table(scorerConfigSpec, shared),
+    '',
+    `## router (\`processors/router/src/index.ts\`)`,
+    '',
+    sentence(ROUTER_SUMMARY),
+    '',
+    ...table(routerConfigSpec, shared),
+    '',
+    `## interceptor (\`processors/interceptor/src/index.ts\`)`,
+    '',
+    sentence(INTERCEPTOR_SUMMARY),
+    '',
+    ...table(interceptorConfigSpec, shared),
     '',
     `## gateway (\`dispatch-ui/gateway/src/index.ts\`)`,
     '',

@@ -44,6 +44,18 @@ export const KNOWN_SERVICES: readonly ServiceDefinition[] = [
     env: {},
     readyUrl: (env) => local(env.SCORER_OPS_PORT, 9320),
   },
+  {
+    name: 'router',
+    entry: 'processors/router/src/index.ts',
+    env: {},
+    readyUrl: (env) => local(env.ROUTER_OPS_PORT, 9321),
+  },
+  {
+    name: 'interceptor',
+    entry: 'processors/interceptor/src/index.ts',
+    env: {},
+    readyUrl: (env) => local(env.INTERCEPTOR_OPS_PORT, 9322),
+  },
 ];
 
 /** The known services whose entry file exists in this checkout. */

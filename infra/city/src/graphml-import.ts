@@ -1,7 +1,9 @@
 /**
  * Import of OSMnx GraphML road graphs (directed multigraphs with `x`/`y` on nodes and
- * `length`, `speed_kph`/`maxspeed`, `highway` on edges). Node ids are the OSMnx node ids, so
- * results can be compared with work done on the same file in Python.
+ * `length`, `travel_time`, `speed_kph`/`maxspeed`, `highway` on edges). Node ids are the OSMnx node
+ * ids, so results can be compared with work done on the same file in Python. An edge's drive time is
+ * its `travel_time` when the file has one (OSMnx rounds it to 0.1 s, so it can differ from length /
+ * speed), else its length over its speed.
  */
 import { readFileSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
@@ -89,17 +91,21 @@ export function importGraphml(file: string, options: GraphmlImportOptions = {}):
     const c = roadClassFromHighway(firstOfList(d.get('edge:highway')) ?? '') ?? RoadClass.unclassified;
     const length = Number(d.get('edge:length'));
     const speed = Number(d.get('edge:speed_kph'));
+    const travelTime = Number(d.get('edge:travel_time') ?? Number.NaN);
+    const meters = Number.isFinite(length)
+      ? length
+      : haversineM(lon[s] as number, lat[s] as number, lon[t] as number, lat[t] as number);
     from.push(s);
     to.push(t);
-    len.push(
-      Number.isFinite(length)
-        ? length
-        : haversineM(lon[s] as number, lat[s] as number, lon[t] as number, lat[t] as number),
-    );
+    len.push(meters);
+    // The graph keeps lengths and speeds; a given travel time becomes the speed that drives the
+    // edge in exactly that time (to float32 precision), so every router sees the file's times.
     kph.push(
-      Number.isFinite(speed) && speed > 0
-        ? speed
-        : parseMaxspeed(firstOfList(d.get('edge:maxspeed')), c as RoadClass),
+      Number.isFinite(travelTime) && travelTime > 0 && meters > 0
+        ? (meters / travelTime) * 3.6
+        : Number.isFinite(speed) && speed > 0
+          ? speed
+          : parseMaxspeed(firstOfList(d.get('edge:maxspeed')), c as RoadClass),
     );
     cls.push(c);
   }

@@ -60,7 +60,12 @@ export {
   type SubjectState,
 } from './state.ts';
 export { MemoryStateStore } from './store/memory-state-store.ts';
-export { RedisStateStore, stateKey } from './store/redis-state-store.ts';
+export {
+  LIVE_STATE_NAMESPACE,
+  RedisStateStore,
+  type RedisStateStoreOptions,
+  stateKey,
+} from './store/redis-state-store.ts';
 export type { SaveOptions, StateStore, StateWrite, Versioned } from './store/state-store.ts';
 export { composeCorpus, projectEvalTexts } from './text-model/corpus/compose.ts';
 export type { Channel, CorpusText } from './text-model/corpus/types.ts';

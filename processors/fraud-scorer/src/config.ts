@@ -1,11 +1,20 @@
 /** Fraud scorer configuration, parsed once at start; a bad value stops the service naming its variable. */
-import { type ConfigOf, field, kafkaConfig, logConfig, parseConfig, redisConfig } from '@fenghuo/kit';
+import {
+  type ConfigOf,
+  field,
+  kafkaConfig,
+  kafkaConsumerConfig,
+  logConfig,
+  parseConfig,
+  redisConfig,
+} from '@fenghuo/kit';
 
 export const SCORER_SUMMARY =
   'scores fraud indicators per resident with the rules of rules.sets and raises one early warning per victim on alerts.raised';
 
 export const scorerConfigSpec = {
   ...kafkaConfig,
+  ...kafkaConsumerConfig,
   ...redisConfig,
   ...logConfig,
   groupId: field.string({
@@ -17,6 +26,11 @@ export const scorerConfigSpec = {
     env: 'SCORER_RULE_SET_ID',
     doc: 'Rule set id taken from rules.sets (the built-in pack until one arrives)',
     default: 'builtin-fraud',
+  }),
+  shadow: field.bool({
+    env: 'SCORER_SHADOW',
+    doc: 'Score the shadow version of the rule set beside the live one when the rules service publishes one (alerts to alerts.shadow only)',
+    default: true,
   }),
   partitionsConcurrently: field.int({
     env: 'SCORER_PARTITIONS_CONCURRENTLY',
