@@ -558,7 +558,7 @@ export const builtinRuleSet: FraudRuleSet = {
   version: 1,
   kind: 'fraud',
   ruleSetId: BUILTIN_RULE_SET_ID,
-  ruleSetVersion: 2,
+  ruleSetVersion: 1,
   publishedAt: '2026-11-27T00:00:00.000Z',
   publishedBy: 'fraud-scorer',
   description:
