@@ -82,16 +82,27 @@ export const IngestedFields = {
   receivedAt: Type.Optional(Type.String({ format: 'date-time', description: 'Set by ingest.' })),
 };
 
-/** The fraud types the rule pack knows, with the Chinese names operators use. */
+/**
+ * The fraud types the rule pack knows, with the Chinese names operators use: the common telecom-fraud
+ * types that China's public-security anti-fraud centres publish, and `other`.
+ */
 export const FraudType = Type.Union(
   [
     Type.Literal('impersonation_authority', { description: '冒充公检法及政府机关' }),
-    Type.Literal('pig_butchering', { description: '杀猪盘 / 虚假投资理财' }),
+    Type.Literal('pig_butchering', { description: '网络婚恋交友 / 杀猪盘' }),
     Type.Literal('task_scam', { description: '刷单返利' }),
     Type.Literal('fake_customer_service', { description: '冒充电商物流客服' }),
-    Type.Literal('loan_scam', { description: '贷款、代办信用卡' }),
+    Type.Literal('loan_scam', { description: '虚假网络贷款 / 代办信用卡' }),
     Type.Literal('impersonation_acquaintance', { description: '冒充领导、熟人' }),
     Type.Literal('other', { description: '其他' }),
+    Type.Literal('fake_investment', { description: '虚假网络投资理财' }),
+    Type.Literal('credit_repair', { description: '虚假征信（注销校园贷、修复征信）' }),
+    Type.Literal('fake_shopping', { description: '虚假购物、服务（低价商品、代购、门票）' }),
+    Type.Literal('game_trading', { description: '网络游戏产品虚假交易' }),
+    Type.Literal('prize_lottery', { description: '冒充中奖、虚假抽奖' }),
+    Type.Literal('fake_kidnapping', { description: '虚构绑架、亲友出事' }),
+    Type.Literal('phishing_link', { description: '银行积分、ETC 等钓鱼链接' }),
+    Type.Literal('fake_refund', { description: '虚假退款、退改签理赔、退税补贴发放' }),
   ],
   { description: 'Fraud type.' },
 );

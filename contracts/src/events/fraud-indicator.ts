@@ -30,6 +30,14 @@ export const CallIndicator = Type.Object(
         description: 'Operator tags such as overseas, voip, spoofed, virtual_operator.',
       }),
     ),
+    transcript: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 10_000,
+        description:
+          "What the caller said: a transcript of the call, or the operator's speech-to-text of the caller's side. Scored like an SMS text, with rules of its own (a call is long, an SMS short).",
+      }),
+    ),
   },
   { additionalProperties: false, $id: 'CallIndicator' },
 );

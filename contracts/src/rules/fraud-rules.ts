@@ -2,12 +2,39 @@
  * The fraud rule language: JSON that analysts write and the fraud scorer runs. A rule set holds
  * keyword sets, allow/deny lists, score thresholds per alert level and rules of three kinds:
  * `match` (one indicator), `window` (an aggregate over a subject's recent indicators) and
- * `sequence` (indicators in order within a time span). Conditions of a predicate are ANDed; an
- * `any` condition ORs field conditions. Allow-listed indicators are ignored; deny-listed ones lift
- * the alert to at least `denyLevel`. See docs/rules.md.
+ * `sequence` (indicators in order within a time span). A `textModel` condition asks a learned text
+ * model (a versioned file the rule set references by id and hash) how likely a text is to be fraud.
+ * Conditions of a predicate are ANDed; an `any` condition ORs field conditions. Allow-listed
+ * indicators are ignored; deny-listed ones lift the alert to at least `denyLevel`. See docs/rules.md.
  */
 import { type Static, Type } from '@sinclair/typebox';
 import { BilingualText, ContractVersion, FraudType, Id, Timestamp } from '../common.ts';
+
+/** Id of a text model, as the rule set's `textModels` lists it. */
+const TextModelId = Type.String({
+  minLength: 1,
+  maxLength: 64,
+  pattern: '^[a-z0-9][a-z0-9._-]*$',
+  description: "Id of a text model listed in the rule set's `textModels`.",
+});
+
+/**
+ * A text model a rule set uses: a versioned file the scorer loads by id and version and checks by
+ * its SHA-256 (the rule set on Kafka stays small; a changed or missing file stops the rule set from
+ * compiling, and the one in force stays).
+ */
+export const TextModelRef = Type.Object(
+  {
+    id: TextModelId,
+    version: Type.Integer({ minimum: 1, description: 'Version of the model file.' }),
+    sha256: Type.String({
+      pattern: '^[0-9a-f]{64}$',
+      description: "SHA-256 of the model file's bytes, lower-case hex.",
+    }),
+  },
+  { additionalProperties: false },
+);
+export type TextModelRef = Static<typeof TextModelRef>;
 
 const Field = Type.String({
   minLength: 1,
@@ -85,6 +112,33 @@ export const FieldCondition = Type.Union([
     { additionalProperties: false },
   ),
   Type.Object({ op: Type.Literal('exists'), field: Field }, { additionalProperties: false }),
+  Type.Object(
+    {
+      op: Type.Literal('textModel'),
+      field: Field,
+      model: TextModelId,
+      minScore: Type.Number({
+        minimum: 0,
+        maximum: 1,
+        description: "Least calibrated fraud probability the model gives the field's text.",
+      }),
+      maxScore: Type.Optional(
+        Type.Number({
+          minimum: 0,
+          maximum: 1,
+          description: 'The probability must be below this (rules on texts the model finds ordinary).',
+        }),
+      ),
+      types: Type.Optional(
+        Type.Array(FraudType, {
+          minItems: 1,
+          maxItems: 32,
+          description: "The model's most likely fraud type for the text must be one of these.",
+        }),
+      ),
+    },
+    { additionalProperties: false },
+  ),
 ]);
 export type FieldCondition = Static<typeof FieldCondition>;
 
@@ -224,6 +278,12 @@ export const FraudRuleSet = Type.Object(
       exclusiveMinimum: 0,
       description: 'An open alert not upgraded this long closes.',
     }),
+    textModels: Type.Optional(
+      Type.Array(TextModelRef, {
+        maxItems: 8,
+        description: 'Text models that `textModel` conditions use, by id, version and hash.',
+      }),
+    ),
     keywordSets: Type.Record(
       Type.String({ maxLength: 64 }),
       Type.Array(Type.String({ minLength: 1, maxLength: 64 })),

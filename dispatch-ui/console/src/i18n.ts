@@ -298,11 +298,19 @@ const LEVELS: Record<AlertLevel, [string, string]> = {
 
 const FRAUD_TYPES: Record<FraudType, [string, string]> = {
   impersonation_authority: ['冒充公检法', 'Impersonating authorities'],
-  pig_butchering: ['杀猪盘/虚假投资', 'Investment (pig butchering)'],
+  pig_butchering: ['婚恋交友/杀猪盘', 'Romance (pig butchering)'],
   task_scam: ['刷单返利', 'Task scam'],
   fake_customer_service: ['冒充客服', 'Fake customer service'],
   loan_scam: ['贷款诈骗', 'Loan scam'],
   impersonation_acquaintance: ['冒充熟人领导', 'Impersonating an acquaintance'],
+  fake_investment: ['虚假投资理财', 'Fake investment'],
+  credit_repair: ['虚假征信', 'Fake credit repair'],
+  fake_shopping: ['虚假购物', 'Fake shopping'],
+  game_trading: ['游戏虚假交易', 'Fake game-item trade'],
+  prize_lottery: ['冒充中奖', 'Fake prize or lottery'],
+  fake_kidnapping: ['虚构绑架/亲友出事', 'Fake kidnapping or accident'],
+  phishing_link: ['钓鱼链接', 'Phishing link'],
+  fake_refund: ['虚假退款补贴', 'Fake refund or benefit'],
   other: ['其他', 'Other'],
 };
 

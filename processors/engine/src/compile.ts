@@ -19,17 +19,32 @@ import type {
   WindowRule,
 } from '@fenghuo/contracts';
 import { canonicalNumber } from '@fenghuo/kit/mask';
-import { RuleCompileError, UnreachableError } from './errors.ts';
+import { RuleCompileError, TextModelError, UnreachableError } from './errors.ts';
 import { KeywordSets } from './keywords.ts';
+import { builtinTextModels, type TextModelResolver } from './text-model/registry.ts';
+import type { TextAnalysis, TextModel, TextModelScore } from './text-model/text-model.ts';
 import { bucketWidth, distinctCap } from './window.ts';
 
 const MINUTE_MS = 60_000;
 
-/** Per-indicator evaluation scratch: keyword hits are computed once per field, whatever the rule count. */
+/** A `textModel` condition that held: what the model said about which field, for explanations. */
+export interface ModelHit {
+  readonly model: string;
+  readonly field: string;
+  readonly score: TextModelScore;
+}
+
+/**
+ * Per-indicator evaluation scratch: keyword hits and text-model scores are computed once per field
+ * (and model), whatever the number of rules that ask.
+ */
 export class EvalContext {
   private readonly keywordCache = new Map<string, Map<string, string[]>>();
+  private readonly modelCache = new Map<string, TextAnalysis>();
   /** Keywords that made a `keywords` condition hold, for explanations. */
   readonly matchedKeywords = new Set<string>();
+  /** `textModel` conditions that held, by model and field, with the strongest n-grams. */
+  readonly modelHits = new Map<string, ModelHit>();
 
   constructor(
     readonly indicator: FraudIndicator,
@@ -43,6 +58,30 @@ export class EvalContext {
       this.keywordCache.set(field, hits);
     }
     return hits;
+  }
+
+  /** The model's analysis of a field's text (computed once per model and field). */
+  private modelAnalysis(model: TextModel, field: string, value: string): TextAnalysis {
+    const key = `${model.id}\u0000${field}`;
+    let a = this.modelCache.get(key);
+    if (a === undefined) {
+      a = model.analyse(value);
+      this.modelCache.set(key, a);
+    }
+    return a;
+  }
+
+  /** The model's score of a field's text (computed once per model and field). */
+  modelScore(model: TextModel, field: string, value: string): TextModelScore {
+    return this.modelAnalysis(model, field, value).score;
+  }
+
+  /** Records a holding `textModel` condition, naming the strongest n-grams (once per model and field). */
+  recordModelHit(model: TextModel, field: string, value: string): void {
+    const key = `${model.id}\u0000${field}`;
+    if (this.modelHits.has(key)) return;
+    const score = model.explained(this.modelAnalysis(model, field, value));
+    this.modelHits.set(key, { model: model.id, field, score });
   }
 }
 
@@ -94,12 +133,16 @@ function inList(sets: ListSets, list: keyof ListSets, value: string): boolean {
   }
 }
 
-function compileFieldCondition(
-  c: FieldCondition,
-  ruleSet: FraudRuleSet,
-  lists: { allow: ListSets; deny: ListSets },
-  ruleId: string,
-): Predicate {
+/** What compiling a condition needs besides the condition. */
+interface CompileScope {
+  readonly ruleSet: FraudRuleSet;
+  readonly lists: { allow: ListSets; deny: ListSets };
+  /** The rule set's text models, by id. */
+  readonly models: ReadonlyMap<string, TextModel>;
+}
+
+function compileFieldCondition(c: FieldCondition, scope: CompileScope, ruleId: string): Predicate {
+  const { ruleSet, lists } = scope;
   const get = getter(c.field);
   switch (c.op) {
     case 'eq':
@@ -179,6 +222,26 @@ function compileFieldCondition(
     }
     case 'exists':
       return (ctx) => get(ctx.indicator) !== undefined;
+    case 'textModel': {
+      const model = scope.models.get(c.model);
+      if (model === undefined) {
+        throw new RuleCompileError(`text model "${c.model}" is not in the rule set's textModels`, ruleId);
+      }
+      const min = c.minScore;
+      const max = c.maxScore ?? Number.POSITIVE_INFINITY;
+      if (max <= min) throw new RuleCompileError(`maxScore ${max} is not above minScore ${min}`, ruleId);
+      const types = c.types === undefined ? undefined : new Set<string>(c.types);
+      const field = c.field;
+      return (ctx) => {
+        const v = get(ctx.indicator);
+        if (typeof v !== 'string') return false;
+        const s = ctx.modelScore(model, field, v);
+        if (s.fraud < min || s.fraud >= max) return false;
+        if (types !== undefined && !types.has(s.type)) return false;
+        ctx.recordModelHit(model, field, v);
+        return true;
+      };
+    }
     default: {
       const never: never = c;
       throw new RuleCompileError(`unknown condition ${JSON.stringify(never)}`, ruleId);
@@ -186,14 +249,9 @@ function compileFieldCondition(
   }
 }
 
-function compileCondition(
-  c: Condition,
-  ruleSet: FraudRuleSet,
-  lists: { allow: ListSets; deny: ListSets },
-  ruleId: string,
-): Predicate {
+function compileCondition(c: Condition, scope: CompileScope, ruleId: string): Predicate {
   if (c.op === 'any') {
-    const parts = c.of.map((x) => compileFieldCondition(x, ruleSet, lists, ruleId));
+    const parts = c.of.map((x) => compileFieldCondition(x, scope, ruleId));
     // Evaluate all so every matching keyword is collected for the explanation.
     return (ctx) => {
       let ok = false;
@@ -201,7 +259,7 @@ function compileCondition(
       return ok;
     };
   }
-  return compileFieldCondition(c, ruleSet, lists, ruleId);
+  return compileFieldCondition(c, scope, ruleId);
 }
 
 export interface CompiledPredicate {
@@ -210,13 +268,8 @@ export interface CompiledPredicate {
   readonly source: IndicatorPredicate;
 }
 
-function compilePredicate(
-  p: IndicatorPredicate,
-  ruleSet: FraudRuleSet,
-  lists: { allow: ListSets; deny: ListSets },
-  ruleId: string,
-): CompiledPredicate {
-  const conds = (p.where ?? []).map((c) => compileCondition(c, ruleSet, lists, ruleId));
+function compilePredicate(p: IndicatorPredicate, scope: CompileScope, ruleId: string): CompiledPredicate {
+  const conds = (p.where ?? []).map((c) => compileCondition(c, scope, ruleId));
   const test: Predicate =
     conds.length === 0
       ? () => true
@@ -282,14 +335,34 @@ export interface CompiledRuleSet {
   /** Window rules by id (a subject's window state of a rule no longer in the set is dropped). */
   readonly windowRules: ReadonlyMap<string, CompiledWindowRule>;
   readonly scripts: FraudRuleSet['scripts'];
+  /** The text models the rule set names, loaded and checked, by id. */
+  readonly textModels: ReadonlyMap<string, TextModel>;
 }
 
-function compileRule(
-  rule: FraudRule,
-  order: number,
-  ruleSet: FraudRuleSet,
-  lists: { allow: ListSets; deny: ListSets },
-): CompiledRule {
+export interface CompileOptions {
+  /**
+   * Where the rule set's text models are found and checked.
+   * @defaultValue the engine's built-in models ({@link builtinTextModels})
+   */
+  readonly textModels?: TextModelResolver;
+}
+
+/** Loads and checks the rule set's text models; a missing or different file fails the compile. */
+function resolveModels(ruleSet: FraudRuleSet, resolver: TextModelResolver): Map<string, TextModel> {
+  const models = new Map<string, TextModel>();
+  for (const ref of ruleSet.textModels ?? []) {
+    if (models.has(ref.id)) throw new RuleCompileError(`text model "${ref.id}" is listed twice`);
+    try {
+      models.set(ref.id, resolver.resolve(ref));
+    } catch (err) {
+      if (err instanceof TextModelError) throw new RuleCompileError(err.message, undefined, { cause: err });
+      throw err;
+    }
+  }
+  return models;
+}
+
+function compileRule(rule: FraudRule, order: number, scope: CompileScope): CompiledRule {
   const base = {
     id: rule.id,
     name: rule.name,
@@ -301,7 +374,7 @@ function compileRule(
   switch (rule.kind) {
     case 'match': {
       const r: MatchRule = rule;
-      return { ...base, kind: 'match', when: compilePredicate(r.when, ruleSet, lists, r.id) };
+      return { ...base, kind: 'match', when: compilePredicate(r.when, scope, r.id) };
     }
     case 'window': {
       const r: WindowRule = rule;
@@ -311,7 +384,7 @@ function compileRule(
       return {
         ...base,
         kind: 'window',
-        when: compilePredicate(r.when, ruleSet, lists, r.id),
+        when: compilePredicate(r.when, scope, r.id),
         aggregate: r.aggregate,
         value: r.field === undefined ? undefined : getter(r.field),
         field: r.field,
@@ -327,7 +400,7 @@ function compileRule(
       return {
         ...base,
         kind: 'sequence',
-        steps: r.steps.map((s) => compilePredicate(s, ruleSet, lists, r.id)),
+        steps: r.steps.map((s) => compilePredicate(s, scope, r.id)),
         withinMs: r.withinMin * MINUTE_MS,
       };
     }
@@ -338,7 +411,7 @@ function compileRule(
   }
 }
 
-export function compileRuleSet(ruleSet: FraudRuleSet): CompiledRuleSet {
+export function compileRuleSet(ruleSet: FraudRuleSet, options: CompileOptions = {}): CompiledRuleSet {
   const { levels } = ruleSet;
   if (!(levels.notice <= levels.warning && levels.warning <= levels.urgent)) {
     throw new RuleCompileError('levels must satisfy notice <= warning <= urgent');
@@ -350,9 +423,9 @@ export function compileRuleSet(ruleSet: FraudRuleSet): CompiledRuleSet {
     ids.add(r.id);
   }
   const lists = { allow: listSets(ruleSet.lists.allow), deny: listSets(ruleSet.lists.deny) };
-  const rules = ruleSet.rules
-    .filter((r) => r.enabled !== false)
-    .map((r, i) => compileRule(r, i, ruleSet, lists));
+  const models = resolveModels(ruleSet, options.textModels ?? builtinTextModels);
+  const scope: CompileScope = { ruleSet, lists, models };
+  const rules = ruleSet.rules.filter((r) => r.enabled !== false).map((r, i) => compileRule(r, i, scope));
   const byKind = new Map<FraudIndicatorKind, CompiledRule[]>();
   const add = (kind: FraudIndicatorKind, r: CompiledRule) => {
     const list = byKind.get(kind) ?? [];
@@ -389,6 +462,7 @@ export function compileRuleSet(ruleSet: FraudRuleSet): CompiledRuleSet {
     byKind,
     windowRules,
     scripts: ruleSet.scripts,
+    textModels: models,
   };
 }
 

@@ -42,6 +42,17 @@ export class StateConflictError extends FenghuoError {
 }
 
 /**
+ * A text model file cannot be used: missing, unreadable, malformed, or not the file a rule set names
+ * (its SHA-256 differs). Not retriable: a rule set that needs it does not compile, and the running
+ * one stays in force.
+ */
+export class TextModelError extends FenghuoError {
+  constructor(message: string, options: { readonly cause?: unknown } = {}) {
+    super(message, { code: 'TEXT_MODEL_UNUSABLE', retriable: false, cause: options.cause });
+  }
+}
+
+/**
  * A value the types say cannot exist (the default branch of an exhaustive switch). Not retriable, so
  * should one ever arrive the consumer dead-letters its event instead of retrying it forever.
  */

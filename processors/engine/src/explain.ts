@@ -1,11 +1,13 @@
 /**
  * Plain-language explanations in Chinese and English: what one indicator was, what a window saw,
- * what a sequence saw. Numbers and accounts are always masked; SMS and report texts are never
- * quoted, only the keywords that matched.
+ * what a sequence saw. Numbers and accounts are always masked; SMS, report and call texts are never
+ * quoted, only the keywords that matched and the text model's score with its strongest n-grams.
  */
-import type { BilingualText, Evidence, FraudIndicator } from '@fenghuo/contracts';
+import { type BilingualText, type Evidence, type FraudIndicator, FraudType } from '@fenghuo/contracts';
 import { maskAccount, maskNumber } from '@fenghuo/kit/mask';
+import type { ModelHit } from './compile.ts';
 import { UnreachableError } from './errors.ts';
+import { FRAUD_TYPE_GUIDES } from './fraud-type-guide.ts';
 
 export function formatCny(amount: number): string {
   return Math.round(amount).toLocaleString('en-US');
@@ -31,6 +33,32 @@ export function indicatorLabel(ind: FraudIndicator): string | undefined {
   }
 }
 
+const TYPE_ZH = new Map<string, string>(
+  FraudType.anyOf.map((s) => [s.const as string, (s.description as string | undefined) ?? s.const]),
+);
+
+/** A fraud type's Chinese name (the contract's description), e.g. 冒充公检法及政府机关. */
+export function fraudTypeZh(type: string): string {
+  return TYPE_ZH.get(type) ?? type;
+}
+
+/** The strongest text-model hit (highest score), if any. */
+function strongestHit(models: readonly ModelHit[]): ModelHit | undefined {
+  let best: ModelHit | undefined;
+  for (const m of models) if (best === undefined || m.score.fraud > best.score.fraud) best = m;
+  return best;
+}
+
+/** "text model: fraud 0.97 (prize_lottery); strongest n-grams …" and its Chinese twin. */
+export function modelPhrase(hit: ModelHit): BilingualText {
+  const p = hit.score.fraud.toFixed(2);
+  const grams = hit.score.ngrams;
+  return {
+    zh: `文本模型判断为诈骗的概率 ${p}（${fraudTypeZh(hit.score.type)}）${grams.length > 0 ? `，最强特征“${grams.join('”“')}”` : ''}`,
+    en: `text model: fraud probability ${p} (${hit.score.type.replaceAll('_', ' ')})${grams.length > 0 ? `, strongest n-grams ${grams.map((g) => `"${g}"`).join(', ')}` : ''}`,
+  };
+}
+
 const REPORTER_ZH: Record<string, string> = {
   resident: '本人',
   family: '家属',
@@ -44,10 +72,16 @@ export function indicatorEvidence(
   ind: FraudIndicator,
   keywords: readonly string[],
   ruleId?: string,
+  models: readonly ModelHit[] = [],
 ): Evidence {
   const kw = keywords.slice(0, 6);
-  const kwZh = kw.length > 0 ? `，含关键词“${kw.join('”“')}”` : '';
-  const kwEn = kw.length > 0 ? ` with keywords ${kw.map((k) => `"${k}"`).join(', ')}` : '';
+  const hit = strongestHit(models);
+  const model = hit === undefined ? undefined : modelPhrase(hit);
+  const kwZh =
+    (kw.length > 0 ? `，含关键词“${kw.join('”“')}”` : '') + (model === undefined ? '' : `；${model.zh}`);
+  const kwEn =
+    (kw.length > 0 ? ` with keywords ${kw.map((k) => `"${k}"`).join(', ')}` : '') +
+    (model === undefined ? '' : `; ${model.en}`);
   let summary: BilingualText;
   let values: Record<string, string | number | boolean>;
   switch (ind.kind) {
@@ -56,10 +90,11 @@ export function indicatorEvidence(
       const listed = ind.callerListed === true;
       const mins = Math.round(ind.durationSec / 60);
       summary = {
-        zh: `来自${listed ? '标记号码' : '号码'} ${n} 的${ind.direction === 'outbound' ? '去电' : '来电'}（${mins} 分钟）`,
-        en: `${ind.direction === 'outbound' ? 'call to' : 'call from'} ${listed ? 'listed ' : ''}number ${n} (${mins} min)`,
+        zh: `来自${listed ? '标记号码' : '号码'} ${n} 的${ind.direction === 'outbound' ? '去电' : '来电'}（${mins} 分钟）${kwZh}`,
+        en: `${ind.direction === 'outbound' ? 'call to' : 'call from'} ${listed ? 'listed ' : ''}number ${n} (${mins} min)${kwEn}`,
       };
       values = { callerNumber: n, durationSec: ind.durationSec, callerListed: listed };
+      if (ind.transcript !== undefined) values.transcriptChars = ind.transcript.length;
       if (ind.callerTags !== undefined && ind.callerTags.length > 0)
         values.callerTags = ind.callerTags.join(',');
       break;
@@ -102,6 +137,12 @@ export function indicatorEvidence(
     }
   }
   if (kw.length > 0) values.keywords = kw.join(',');
+  if (hit !== undefined) {
+    values.model = hit.model;
+    values.modelScore = Math.round(hit.score.fraud * 1000) / 1000;
+    values.modelType = hit.score.type;
+    if (hit.score.ngrams.length > 0) values.modelNgrams = hit.score.ngrams.join(',');
+  }
   const ev: Evidence = { eventId: ind.eventId, kind: ind.kind, occurredAt: ind.occurredAt, summary, values };
   if (ruleId !== undefined) ev.ruleId = ruleId;
   return ev;
@@ -186,8 +227,16 @@ export function fillTemplate(
 export function templateValues(
   ind: FraudIndicator,
   keywords: readonly string[],
+  models: readonly ModelHit[] = [],
 ): Record<string, string | number> {
   const v: Record<string, string | number> = { keywords: keywords.slice(0, 6).join(', ') };
+  const hit = strongestHit(models);
+  if (hit !== undefined) {
+    v.modelScore = hit.score.fraud.toFixed(2);
+    v.modelType = hit.score.type;
+    v.modelTypeZh = fraudTypeZh(hit.score.type);
+    v.modelNgrams = hit.score.ngrams.join('、');
+  }
   switch (ind.kind) {
     case 'call':
       v.number = maskNumber(ind.callerNumber);
@@ -213,33 +262,6 @@ export function templateValues(
 }
 
 /** Suggested dissuasion scripts per fraud type when the rule set has none. */
-export const DEFAULT_SCRIPTS: Record<string, BilingualText> = {
-  impersonation_authority: {
-    zh: '公检法机关不会通过电话、网络办案，不存在“安全账户”，更不会要求转账或下载软件配合调查。请立即挂断电话，不要转账。',
-    en: 'Police, prosecutors and courts never handle cases by phone or online, there is no "safe account", and they never ask for transfers or app installs. Hang up now and do not transfer money.',
-  },
-  pig_butchering: {
-    zh: '网上结识、从未见面却带您投资理财、博彩“稳赚不赔”的，都是诈骗。平台无法提现、要求先交保证金或税费，请立即停止转账。',
-    en: 'Someone met online who never meets you in person but coaches you to invest or bet with "guaranteed returns" is a scammer. If withdrawals need a deposit or tax first, stop transferring now.',
-  },
-  task_scam: {
-    zh: '刷单、点赞、做任务返利都是诈骗，先给小甜头再让您垫付大额资金。请不要再垫付任何钱款。',
-    en: 'Paid "tasks" (fake orders, likes, reviews) are scams: small payouts first, then large advances you never get back. Do not advance any more money.',
-  },
-  fake_customer_service: {
-    zh: '正规客服不会要求您开启屏幕共享、下载会议软件或向“指定账户”转账来办理退款、注销账户。请通过官方渠道核实，不要转账。',
-    en: 'Real customer service never asks you to share your screen, install a meeting app or transfer money to "process a refund" or "close an account". Check through the official app or number; do not transfer.',
-  },
-  loan_scam: {
-    zh: '正规贷款放款前不收取任何费用。要求先交保证金、解冻费、刷流水的都是诈骗，请不要转账。',
-    en: 'Genuine lenders never charge fees before paying out. Any demand for a deposit, "unfreezing fee" or "account turnover" first is a scam; do not transfer.',
-  },
-  impersonation_acquaintance: {
-    zh: '“领导”“熟人”“老师”通过新号码、新微信让您转账或代付的，请先打原号码或当面核实身份，核实前不要转账。',
-    en: 'A "boss", friend or teacher who asks for money from a new number or account: call their known number or check in person before paying anything.',
-  },
-  other: {
-    zh: '请暂停转账，与家人或社区民警核实后再操作。',
-    en: 'Please pause any transfer and check with family or your community police officer first.',
-  },
-};
+export const DEFAULT_SCRIPTS: Readonly<Record<FraudType, BilingualText>> = Object.fromEntries(
+  Object.entries(FRAUD_TYPE_GUIDES).map(([type, guide]) => [type, guide.script]),
+) as Record<FraudType, BilingualText>;

@@ -137,7 +137,7 @@ function applyWindow(
   const phrase =
     rule.explain !== undefined
       ? fillTemplate(rule.explain, {
-          ...templateValues(ind, [...ctx.matchedKeywords]),
+          ...templateValues(ind, [...ctx.matchedKeywords], [...ctx.modelHits.values()]),
           count,
           sum: Math.round(sum).toLocaleString('en-US'),
           distinct,
@@ -202,7 +202,7 @@ function applySequence(
     if (prev == null) continue;
     const step = rule.steps[k];
     if (step === undefined || step.kind !== ind.kind || !step.test(ctx)) continue;
-    evidence ??= indicatorEvidence(ind, [...ctx.matchedKeywords], rule.id);
+    evidence ??= indicatorEvidence(ind, [...ctx.matchedKeywords], rule.id, [...ctx.modelHits.values()]);
     const advanced: SequenceRun = { s: prev.s, ev: [...prev.ev, evidence] };
     changed = true;
     if (k === n - 1) {
@@ -210,7 +210,7 @@ function applySequence(
       const phrase =
         rule.explain !== undefined
           ? fillTemplate(rule.explain, {
-              ...templateValues(ind, [...ctx.matchedKeywords]),
+              ...templateValues(ind, [...ctx.matchedKeywords], [...ctx.modelHits.values()]),
               spanMin,
               count: n,
             })
@@ -227,7 +227,7 @@ function applySequence(
   }
   const first = rule.steps[0];
   if (first !== undefined && first.kind === ind.kind && first.test(ctx)) {
-    evidence ??= indicatorEvidence(ind, [...ctx.matchedKeywords], rule.id);
+    evidence ??= indicatorEvidence(ind, [...ctx.matchedKeywords], rule.id, [...ctx.modelHits.values()]);
     runs[0] = { s: t, ev: [evidence] };
     changed = true;
   }
@@ -281,9 +281,12 @@ function applyIndicator(c: CompiledRuleSet, state: SubjectState, ind: FraudIndic
       case 'match':
         if (rule.when.test(ctx)) {
           const kws = [...ctx.matchedKeywords];
-          const ev = indicatorEvidence(ind, kws, rule.id);
+          const hits = [...ctx.modelHits.values()];
+          const ev = indicatorEvidence(ind, kws, rule.id, hits);
           const phrase =
-            rule.explain !== undefined ? fillTemplate(rule.explain, templateValues(ind, kws)) : ev.summary;
+            rule.explain !== undefined
+              ? fillTemplate(rule.explain, templateValues(ind, kws, hits))
+              : ev.summary;
           fire(state, rule, t, phrase, [...(state.fired[rule.id]?.ev ?? []), ev]);
           changed = true;
         }

@@ -6,6 +6,9 @@
  *    bench's indicators, our compiled engine vs the npm package json-rules-engine with equivalent
  *    rules (json-rules-engine-baseline.ts); both must name the same rules for every indicator.
  *    `vsJsonRulesEngine` = ours ÷ theirs (indicators/s).
+ * 1b. Text model cost (in process, model-throughput.ts): the built-in pack with and without its text
+ *    model on the same indicators, every call with a transcript: `modelThroughputRatio` = with ÷
+ *    without (indicators/s). The throughput runs below use the 50 rules with their model conditions.
  * 2. Throughput: 1 (and, separately, 2) scorer processes join a fresh consumer group on fresh
  *    topics with a 50-rule set (published on `rules.sets`); once the group is stable,
  *    BENCH_INDICATORS indicators about BENCH_SUBJECTS distinct subjects are written to
@@ -22,7 +25,7 @@
  *    that alert on `alerts.raised` − the moment its indicator was handed to the producer.
  *
  * Prints the figures and the machine, and ends with one JSON line:
- *   {"bench":"scorer","indicatorsPerSec":…,"vsRawKafka":…,"hotSubjectRatio":…,"vsJsonRulesEngine":…,…}
+ *   {"bench":"scorer","indicatorsPerSec":…,"vsRawKafka":…,"hotSubjectRatio":…,"vsJsonRulesEngine":…,"modelThroughputRatio":…,…}
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -37,11 +40,12 @@ import {
   TOPICS,
   Topic,
 } from '@fenghuo/contracts';
-import { builtinRuleSet } from '@fenghuo/engine';
+import { builtinRuleSet, withoutTextModels } from '@fenghuo/engine';
 import { createLogger, ensureTopics, noDelaySocketFactory } from '@fenghuo/kit';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Message, Partitioners } from 'kafkajs';
 import { compareEngines } from './json-rules-engine-baseline.ts';
+import { measureModelThroughput } from './model-throughput.ts';
 
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -464,12 +468,22 @@ async function main() {
   const skip = process.env.BENCH_ONLY_LATENCY === '1';
 
   say(`engine vs json-rules-engine (in process, ${RULES} rules as stateless match rules):`);
-  const cmp = await compareEngines(benchRuleSet(), indicators.slice(0, ENGINE_INDICATORS));
+  // json-rules-engine has no text model: both engines get the 50 rules without their model conditions.
+  const cmp = await compareEngines(withoutTextModels(benchRuleSet()), indicators.slice(0, ENGINE_INDICATORS));
   if (cmp.agreeing !== cmp.indicators)
     throw new Error(`engines disagree on ${cmp.indicators - cmp.agreeing} of ${cmp.indicators} indicators`);
   const vsJsonRulesEngine = cmp.oursPerSec / cmp.theirsPerSec;
   say(
     `  both name the same rules for all ${cmp.indicators.toLocaleString('en-US')} indicators (${cmp.matches.toLocaleString('en-US')} matches); ours ${Math.round(cmp.oursPerSec).toLocaleString('en-US')}/s, json-rules-engine ${Math.round(cmp.theirsPerSec).toLocaleString('en-US')}/s: ${vsJsonRulesEngine.toFixed(1)}x`,
+  );
+
+  say(
+    'text model cost (in process, the built-in pack with and without its model, every call with a transcript):',
+  );
+  const mt = measureModelThroughput(indicators.slice(0, ENGINE_INDICATORS), TEXTS);
+  const modelThroughputRatio = Math.round((mt.withModelPerSec / mt.withoutModelPerSec) * 100) / 100;
+  say(
+    `  ${mt.indicators.toLocaleString('en-US')} indicators (${mt.withText.toLocaleString('en-US')} with a text): with the model ${Math.round(mt.withModelPerSec).toLocaleString('en-US')}/s, without ${Math.round(mt.withoutModelPerSec).toLocaleString('en-US')}/s: modelThroughputRatio ${modelThroughputRatio} (target >= 0.5)`,
   );
 
   say('throughput (consumers joined first, then the indicators are written as fast as possible):');
@@ -502,6 +516,9 @@ async function main() {
     enginePerSec: Math.round(cmp.oursPerSec),
     jsonRulesEnginePerSec: Math.round(cmp.theirsPerSec),
     vsJsonRulesEngine: Math.round(vsJsonRulesEngine * 10) / 10,
+    withModelPerSec: Math.round(mt.withModelPerSec),
+    withoutModelPerSec: Math.round(mt.withoutModelPerSec),
+    modelThroughputRatio,
     p50Ms: Math.round(percentile(lat, 50) * 10) / 10,
     p99Ms: Math.round(percentile(lat, 99) * 10) / 10,
     rateForLatency: RATE,
@@ -516,7 +533,7 @@ async function main() {
     `median: 1 instance ${result.indicatorsPerSec.toLocaleString('en-US')}/s, 2 instances ${result.indicatorsPerSecTwoInstances.toLocaleString('en-US')}/s; latency at ${RATE}/s p50 ${result.p50Ms} ms, p99 ${result.p99Ms} ms`,
   );
   say(
-    `ratios: vsRawKafka ${result.vsRawKafka} (bare loop ${result.rawKafkaPerSec.toLocaleString('en-US')}/s; target >= 0.5), hotSubjectRatio ${result.hotSubjectRatio} (${HOT_SUBJECTS} residents ${result.hotSubjectPerSec.toLocaleString('en-US')}/s; target >= 0.5), vsJsonRulesEngine ${result.vsJsonRulesEngine} (target >= 4)`,
+    `ratios: vsRawKafka ${result.vsRawKafka} (bare loop ${result.rawKafkaPerSec.toLocaleString('en-US')}/s; target >= 0.5), hotSubjectRatio ${result.hotSubjectRatio} (${HOT_SUBJECTS} residents ${result.hotSubjectPerSec.toLocaleString('en-US')}/s; target >= 0.5), vsJsonRulesEngine ${result.vsJsonRulesEngine} (target >= 4), modelThroughputRatio ${result.modelThroughputRatio} (target >= 0.5)`,
   );
   console.log(JSON.stringify(result));
 }

@@ -11,17 +11,33 @@
  *   TUNE_ABLATE=1      for each text rule (sms and report twins together), the fraud rows lost and the
  *                      false alarms removed when it is left out
  */
-import { builtinRuleSet, compileRuleSet } from '@fenghuo/engine';
-import { loadFraudText } from './fraud-text-data.ts';
-import { evaluateTexts, printMetrics } from './fraud-text-metrics.ts';
+import { builtinRuleSet, type CompiledRuleSet, classifyText, compileRuleSet } from '@fenghuo/engine';
+import { type LabelledText, loadFraudText } from './fraud-text-data.ts';
+import { evaluate, printTypes, ruleClassifier, summaryLine } from './fraud-text-metrics.ts';
 
 const data = loadFraudText('tune');
 if ('missing' in data) {
   console.log(`tune-fraud-text: skipped, data absent (${data.missing})`);
   process.exit(0);
 }
-const m = evaluateTexts(compileRuleSet(builtinRuleSet), data.rows);
-printMetrics(m);
+const compiled = compileRuleSet(builtinRuleSet);
+const summary = evaluate(ruleClassifier(compiled), data.rows, 'sms');
+console.log(summaryLine('tuning rows, sms', summary));
+printTypes(summary);
+
+function evaluateTexts(c: CompiledRuleSet, rows: readonly LabelledText[]) {
+  const verdicts = rows.map((row) => ({ row, verdict: classifyText(c, row.text) }));
+  const count = (pred: (v: (typeof verdicts)[number]) => boolean) => verdicts.filter(pred).length;
+  return {
+    verdicts,
+    overall: {
+      tp: count((v) => v.row.label !== 'normal' && v.verdict.fraud),
+      fp: count((v) => v.row.label === 'normal' && v.verdict.fraud),
+    },
+    perType: summary.perType,
+  };
+}
+const m = evaluateTexts(compiled, data.rows);
 const samples = Number(process.argv[2] ?? 5);
 const width = Number(process.env.TUNE_WIDTH ?? 110);
 const only = process.env.TUNE_SHOW !== undefined ? new RegExp(process.env.TUNE_SHOW) : undefined;

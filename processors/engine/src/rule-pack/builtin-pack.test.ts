@@ -73,8 +73,11 @@ describe('built-in rule pack', () => {
     const alert = r.alerts[0];
     expect(alert?.rulesFired.length).toBeGreaterThan(2);
     expect(alert?.evidence.filter((e) => e.eventId === 'e1')).toHaveLength(1);
-    expect(alert?.reason.en.split('; ')).toHaveLength(1);
+    // The keyword rules share one phrase (the evidence summary, which names the model's score);
+    // the text-model rule adds its own phrase with the type's explanation.
+    expect(alert?.reason.en.match(/SMS from/g)).toHaveLength(1);
     expect(alert?.reason.en).toMatch(/^SMS from 106\*\*\*\*0123 with keywords /);
+    expect(alert?.reason.en).toContain('impersonation authority script: text model fraud probability');
   });
 
   it('turns the scripted victim timeline into one urgent alert', () => {

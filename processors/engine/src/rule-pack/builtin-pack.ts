@@ -1,20 +1,34 @@
 /**
- * The built-in fraud rule pack: keyword rules on SMS and report texts for each fraud type, plus the
- * behavioural rules (listed-number calls, remote-control apps, transfers to new payees and their
- * sequences) that the text data cannot measure. Used until a rule set arrives on `rules.sets`.
- * Valid against the FraudRuleSet contract (builtin-pack.test.ts).
+ * The built-in fraud rule pack: keyword rules on SMS and report texts and on call transcripts for
+ * each fraud type, rules on the built-in text model's score, and the behavioural rules (listed-number
+ * calls, remote-control apps, transfers to new payees and their sequences) that the text data cannot
+ * measure. Used until a rule set arrives on `rules.sets`. Valid against the FraudRuleSet contract
+ * (builtin-pack.test.ts).
+ *
+ * Texts come in two lengths. An SMS or a report is short: one identity word and one trap word are a
+ * signal. A call transcript is long and meets many words by chance (an ordinary customer-service
+ * call says 客服, 退款, 验证 and 账户), so its keyword rules ask for one more trap word, and the
+ * model, which weighs every n-gram of the whole text against its length, carries more of the score.
  */
 import type {
   BilingualText,
+  Condition,
   FraudRule,
   FraudRuleSet,
   FraudType,
   IndicatorPredicate,
 } from '@fenghuo/contracts';
 import { DEFAULT_SCRIPTS } from '../explain.ts';
+import { FRAUD_TYPE_GUIDES } from '../fraud-type-guide.ts';
+import { BUILTIN_TEXT_MODEL } from '../text-model/registry.ts';
 import { KEYWORD_SETS, type KeywordSetName } from './keywords.ts';
 
-const TEXT_KINDS = ['sms', 'report'] as const;
+/** Where each text-bearing indicator keeps its text, and whether the text is long. */
+const TEXT_FIELDS = [
+  { kind: 'sms', field: 'text', long: false },
+  { kind: 'report', field: 'text', long: false },
+  { kind: 'call', field: 'transcript', long: true },
+] as const;
 
 interface TextRuleSpec {
   readonly id: string;
@@ -26,38 +40,77 @@ interface TextRuleSpec {
   /** Keyword sets none of whose keywords may occur. */
   readonly none?: readonly KeywordSetName[];
   readonly explain?: BilingualText;
+  /**
+   * On call transcripts: `stricter` asks for one more keyword of the last set of `all`, `same` keeps
+   * the counts, `skip` leaves calls out (rules on words every conversation has).
+   * @defaultValue 'stricter'
+   */
+  readonly call?: 'stricter' | 'same' | 'skip';
+  /**
+   * How the text model gates the rule: `floor` (the rule holds only when the model's fraud
+   * probability is at least {@link MODEL_THRESHOLDS}.floor: keywords in a text the model reads as
+   * clearly ordinary, such as a police reminder, count for nothing), `notHigh` (only when it is below
+   * `high`: a marketing look does not cancel a text the model is sure of), or `none`.
+   * @defaultValue 'floor' for positive weights, 'notHigh' for negative ones
+   */
+  readonly gate?: 'floor' | 'notHigh' | 'none';
 }
 
-/** One rule per text-bearing indicator kind (sms, report) for a keyword combination. */
+/** Thresholds of the built-in model's calibrated fraud probability (see docs/fraud-model.md). */
+export const MODEL_THRESHOLDS = {
+  /** Alone enough for a notice (weight above `levels.notice`). */
+  high: 0.9,
+  /** Supports keyword evidence. */
+  mid: 0.5,
+  /** Below this the text reads as ordinary: the score is lowered. */
+  low: 0.1,
+  /** Keyword rules hold only at or above this. */
+  floor: 0.05,
+} as const;
+
+function gateCondition(gate: 'floor' | 'notHigh', field: string): Condition {
+  return gate === 'floor'
+    ? { op: 'textModel', field, model: BUILTIN_TEXT_MODEL.id, minScore: MODEL_THRESHOLDS.floor }
+    : { op: 'textModel', field, model: BUILTIN_TEXT_MODEL.id, minScore: 0, maxScore: MODEL_THRESHOLDS.high };
+}
+
+/** One rule per text-bearing indicator kind (sms, report, call) for a keyword combination. */
 function textRules(spec: TextRuleSpec): FraudRule[] {
-  return TEXT_KINDS.map(
-    (kind): FraudRule => ({
-      id: `${spec.id}-${kind}`,
-      name: `${spec.name} (${kind})`,
+  const onCalls = spec.call ?? 'stricter';
+  const gate = spec.gate ?? (spec.weight > 0 ? 'floor' : 'notHigh');
+  return TEXT_FIELDS.filter((f) => !f.long || onCalls !== 'skip').map((f): FraudRule => {
+    const all = spec.all.map(([set, min], i) => [
+      set,
+      f.long && onCalls === 'stricter' && i === spec.all.length - 1 ? min + 1 : min,
+    ]) as [KeywordSetName, number][];
+    return {
+      id: `${spec.id}-${f.kind}`,
+      name: `${spec.name} (${f.kind})`,
       fraudType: spec.fraudType,
       weight: spec.weight,
       kind: 'match',
       when: {
-        kind,
+        kind: f.kind,
         where: [
-          ...spec.all.map(([set, minMatches]) => ({
+          ...all.map(([set, minMatches]) => ({
             op: 'keywords' as const,
-            field: 'text',
+            field: f.field,
             set,
             minMatches,
           })),
           ...(spec.none ?? []).map((set) => ({
             op: 'keywords' as const,
-            field: 'text',
+            field: f.field,
             set,
             minMatches: 0,
             maxMatches: 0,
           })),
+          ...(gate === 'none' ? [] : [gateCondition(gate, f.field)]),
         ],
       },
       ...(spec.explain !== undefined ? { explain: spec.explain } : {}),
-    }),
-  );
+    };
+  });
 }
 
 /** Per fraud type: identity words and the trap it sets; both together are the signal. */
@@ -98,6 +151,26 @@ const TYPE_SETS: readonly {
     trap: 'investment_lure',
   },
   { type: 'task_scam', id: 'task', zh: '刷单返利', identity: 'task_lure', trap: 'request' },
+  {
+    type: 'fake_investment',
+    id: 'invest',
+    zh: '虚假投资理财',
+    identity: 'invest_identity',
+    trap: 'invest_trap',
+  },
+  { type: 'credit_repair', id: 'credit', zh: '虚假征信', identity: 'credit_identity', trap: 'credit_trap' },
+  { type: 'fake_shopping', id: 'shopping', zh: '虚假购物', identity: 'shop_identity', trap: 'shop_trap' },
+  { type: 'game_trading', id: 'game', zh: '游戏虚假交易', identity: 'game_identity', trap: 'game_trap' },
+  { type: 'prize_lottery', id: 'prize', zh: '冒充中奖', identity: 'prize_identity', trap: 'prize_trap' },
+  {
+    type: 'fake_kidnapping',
+    id: 'kidnap',
+    zh: '虚构绑架、亲友出事',
+    identity: 'kidnap_identity',
+    trap: 'kidnap_trap',
+  },
+  { type: 'phishing_link', id: 'phishing', zh: '钓鱼链接', identity: 'phishing_bait', trap: 'link' },
+  { type: 'fake_refund', id: 'refund', zh: '虚假退款补贴', identity: 'refund_identity', trap: 'refund_trap' },
 ];
 
 const textPack: FraudRule[] = [
@@ -213,6 +286,7 @@ const textPack: FraudRule[] = [
     fraudType: 'other',
     weight: 10,
     all: [['request', 1]],
+    call: 'skip',
   }),
   ...textRules({
     id: 'request-text-multi',
@@ -220,6 +294,7 @@ const textPack: FraudRule[] = [
     fraudType: 'other',
     weight: 10,
     all: [['request', 2]],
+    call: 'skip',
   }),
   ...textRules({
     id: 'script-opening',
@@ -227,6 +302,7 @@ const textPack: FraudRule[] = [
     fraudType: 'other',
     weight: 5,
     all: [['script_opening', 1]],
+    call: 'skip',
   }),
   ...textRules({
     id: 'marketing-text',
@@ -234,6 +310,7 @@ const textPack: FraudRule[] = [
     fraudType: 'other',
     weight: -30,
     all: [['marketing', 1]],
+    call: 'same',
   }),
   ...textRules({
     id: 'finance-ad-text',
@@ -241,6 +318,7 @@ const textPack: FraudRule[] = [
     fraudType: 'other',
     weight: -30,
     all: [['finance_ad', 1]],
+    call: 'same',
   }),
   ...textRules({
     id: 'marketing-text-multi',
@@ -248,8 +326,94 @@ const textPack: FraudRule[] = [
     fraudType: 'other',
     weight: -30,
     all: [['marketing', 2]],
+    call: 'same',
+  }),
+  ...textRules({
+    id: 'police-reminder',
+    name: "The police's own anti-fraud reminder or warning",
+    fraudType: 'other',
+    weight: -40,
+    all: [['police_reminder', 2]],
+    call: 'same',
+    gate: 'none',
   }),
 ];
+
+const MODEL_WEIGHTS = { high: 45, mid: 15, low: -25 } as const;
+
+/** Every fraud type the built-in model knows (all but `other`). */
+const MODEL_TYPES = (Object.keys(FRAUD_TYPE_GUIDES) as FraudType[]).filter((t) => t !== 'other');
+
+/** Rules on the built-in text model's score, per text field: typed high and mid bands, one low band. */
+function modelRules(): FraudRule[] {
+  const model = BUILTIN_TEXT_MODEL.id;
+  return TEXT_FIELDS.flatMap((f) => [
+    ...MODEL_TYPES.flatMap((type): FraudRule[] => {
+      const guide = FRAUD_TYPE_GUIDES[type].explanation;
+      return [
+        {
+          id: `model-${type}-${f.kind}`,
+          name: `Text model: ${type} script, fraud probability >= ${MODEL_THRESHOLDS.high} (${f.kind})`,
+          fraudType: type,
+          weight: MODEL_WEIGHTS.high,
+          kind: 'match',
+          when: {
+            kind: f.kind,
+            where: [
+              { op: 'textModel', field: f.field, model, minScore: MODEL_THRESHOLDS.high, types: [type] },
+            ],
+          },
+          explain: {
+            zh: `{modelTypeZh}话术：文本模型判断为诈骗的概率 {modelScore}，最强特征“{modelNgrams}”。${guide.zh}`,
+            en: `${type.replaceAll('_', ' ')} script: text model fraud probability {modelScore}, strongest n-grams {modelNgrams}. ${guide.en}`,
+          },
+        },
+        {
+          id: `model-mid-${type}-${f.kind}`,
+          name: `Text model: ${type} script, fraud probability ${MODEL_THRESHOLDS.mid}–${MODEL_THRESHOLDS.high} (${f.kind})`,
+          fraudType: type,
+          weight: MODEL_WEIGHTS.mid,
+          kind: 'match',
+          when: {
+            kind: f.kind,
+            where: [
+              {
+                op: 'textModel',
+                field: f.field,
+                model,
+                minScore: MODEL_THRESHOLDS.mid,
+                maxScore: MODEL_THRESHOLDS.high,
+                types: [type],
+              },
+            ],
+          },
+          explain: {
+            zh: '文本模型认为可能是{modelTypeZh}话术（概率 {modelScore}，特征“{modelNgrams}”）',
+            en: `text model: possibly a ${type.replaceAll('_', ' ')} script (probability {modelScore}, n-grams {modelNgrams})`,
+          },
+        },
+      ];
+    }),
+    {
+      id: `model-low-${f.kind}`,
+      name: `Text model: ordinary text, fraud probability below ${MODEL_THRESHOLDS.low} (${f.kind})`,
+      fraudType: 'other',
+      weight: MODEL_WEIGHTS.low,
+      kind: 'match',
+      when: {
+        kind: f.kind,
+        where: [{ op: 'textModel', field: f.field, model, minScore: 0, maxScore: MODEL_THRESHOLDS.low }],
+      },
+      explain: {
+        zh: '文本模型认为是普通文本（诈骗概率 {modelScore}）',
+        en: 'text model: reads as an ordinary text (fraud probability {modelScore})',
+      },
+    },
+  ]);
+}
+
+/** Ids of the rules on the text model's score (for evaluating the pack with and without them). */
+export const MODEL_RULE_IDS: ReadonlySet<string> = new Set(modelRules().map((r) => r.id));
 
 const listedCall: IndicatorPredicate = {
   kind: 'call',
@@ -310,7 +474,7 @@ const behaviourPack: FraudRule[] = [
   {
     id: 'investment-app',
     name: 'Investment or loan app installed',
-    fraudType: 'pig_butchering',
+    fraudType: 'fake_investment',
     weight: 10,
     kind: 'match',
     when: { kind: 'app_install', where: [{ op: 'in', field: 'category', values: ['investment', 'loan'] }] },
@@ -376,7 +540,7 @@ const behaviourPack: FraudRule[] = [
   {
     id: 'investment-app-transfers-7d',
     name: 'Investment app, then two transfers to new payees within 7 days',
-    fraudType: 'pig_butchering',
+    fraudType: 'fake_investment',
     weight: 35,
     kind: 'sequence',
     withinMin: 7 * 24 * 60,
@@ -398,7 +562,7 @@ export const builtinRuleSet: FraudRuleSet = {
   publishedAt: '2026-11-27T00:00:00.000Z',
   publishedBy: 'fraud-scorer',
   description:
-    'Built-in pack: keyword rules on SMS/report texts per fraud type and behavioural rules on calls, apps and transfers.',
+    'Built-in pack: keyword rules on SMS/report texts and call transcripts per fraud type, rules on the built-in text model, and behavioural rules on calls, apps and transfers.',
   levels: { notice: 40, warning: 70, urgent: 100 },
   denyLevel: 'warning',
   cooldownMin: 60,
@@ -412,14 +576,7 @@ export const builtinRuleSet: FraudRuleSet = {
       apps: ['com.anydesk.anydeskandroid', 'com.teamviewer.quicksupport.market', 'us.zoom.videomeetings'],
     },
   },
-  scripts: {
-    impersonation_authority: DEFAULT_SCRIPTS.impersonation_authority,
-    pig_butchering: DEFAULT_SCRIPTS.pig_butchering,
-    task_scam: DEFAULT_SCRIPTS.task_scam,
-    fake_customer_service: DEFAULT_SCRIPTS.fake_customer_service,
-    loan_scam: DEFAULT_SCRIPTS.loan_scam,
-    impersonation_acquaintance: DEFAULT_SCRIPTS.impersonation_acquaintance,
-    other: DEFAULT_SCRIPTS.other,
-  },
-  rules: [...behaviourPack, ...textPack],
+  textModels: [BUILTIN_TEXT_MODEL],
+  scripts: { ...DEFAULT_SCRIPTS },
+  rules: [...behaviourPack, ...textPack, ...modelRules()],
 };

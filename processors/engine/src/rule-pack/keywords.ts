@@ -124,6 +124,66 @@ export const KEYWORD_SETS = {
     '客服 银行 公司 平台 公安 警察 派出所 法院 检察 贷款 金融 信用卡 快递 物流 淘宝 京东 支付宝 ' +
       '微信支付 抖音 快手 客户服务 工作人员 中心 管理局 政府 官方',
   ),
+  // 虚假网络投资理财: a stock-tips group, a mentor and a platform (public advisories on 荐股群/带单).
+  invest_identity: words(
+    '导师 老师带单 带单 荐股 股票群 炒股群 交流群 投资群 vip群 分析师 操盘 内幕 内部消息 新股 原始股 ' +
+      '数字货币 虚拟币 usdt 比特币 外汇 期货 交易平台 理财平台 投资平台 量化',
+  ),
+  invest_trap: words(
+    '稳赚 稳赚不赔 保本 高收益 翻倍 涨停 收益 回报 充值 入金 提现 体验金 盈利 中签 认购 保证金 解冻 个人所得税',
+  ),
+  // 虚假征信: closing a "student loan account" or "repairing" a credit record.
+  credit_identity: words('征信 校园贷 学生账户 学生贷 信用记录 逾期记录 失信 黑名单 不良记录 信用分'),
+  credit_trap: words(
+    '注销 修复 消除 洗白 清零 核销 监管账户 额度 借出来 提现 转入 转到 影响征信 内部渠道 定金',
+  ),
+  // 虚假购物、服务: cheap goods, overseas buying, tickets; paid off the platform.
+  shop_identity: words(
+    '代购 低价 特价 清仓 门票 演唱会 内场 内部渠道 内部票 现票 转让 黄牛 茅台 二手 送养 海关 包裹 正品',
+  ),
+  shop_trap: words(
+    '私下交易 微信交易 直接转 定金 关税 出票失败 补缴 运费 保险费 防疫费 先付款 先付 全款 扫码付款',
+  ),
+  // 网络游戏产品虚假交易.
+  game_identity: words(
+    '游戏 账号 装备 皮肤 点券 金币 钻石 王者荣耀 和平精英 原神 英雄联盟 蛋仔 交易平台 交易猫 收号 卖号',
+  ),
+  game_trap: words(
+    '解冻 冻结 保证金 激活 会员费 认证费 提现 卡号填写错误 填错 扫码 家长的手机 妈妈的手机 验证码',
+  ),
+  // 冒充中奖: a prize that costs a fee.
+  prize_identity: words(
+    '中奖 抽中 幸运观众 幸运用户 大奖 奖金 一等奖 二等奖 特等奖 领奖 兑奖 刮刮卡 刮奖 奖品 栏目组 锦鲤',
+  ),
+  prize_trap: words(
+    '手续费 个人所得税 所得税 税费 公证费 保证金 邮费 运费 激活 违约 起诉 先交 先缴 验证码 领取',
+  ),
+  // 虚构绑架 / 亲友出事.
+  kidnap_identity: words(
+    '绑架 在我们手上 在我手上 在我手里 在我们手里 撕票 赎金 放人 出车祸 车祸 手术费 抢救 打伤 被扣 扣住 被抓 拘留 出事了',
+  ),
+  kidnap_trap: words(
+    '汇款 打钱 转钱 转到 打到 准备 不许报警 不准报警 别报警 敢报警 不许挂 别挂 不能挂 私了 赔钱 押金 保证金',
+  ),
+  // 银行积分、ETC 等钓鱼链接: the bait of the SMS (a link is the other half, see `link`).
+  phishing_bait: words(
+    '积分清零 即将清零 将于 清零 兑换现金 积分兑换 兑换礼品 认证失效 认证已失效 重新认证 验签 证书过期 已过期 ' +
+      '已失效 被冻结 将被冻结 已被停用 停用 账户异常 信息异常 身份验证 实名认证 提额 补贴 退税 违章 罚款 逾期作废 过期作废',
+  ),
+  // 虚假退款、退改签理赔、退税补贴.
+  refund_identity: words(
+    '航班 机票 改签 退改签 退票 延误 取消 理赔 补偿 赔付 退税 补贴 补助 退费 多收 多缴 领取 申领 补偿款',
+  ),
+  refund_trap: words(
+    '链接 会议 屏幕共享 共享屏幕 开通 收款功能 企业账户 验证账户 余额 验证 转账 转到 贷款 借呗 备用金 银行卡号 验证码',
+  ),
+  // The police's own reminders and warnings, which name every scam and end in "do not transfer".
+  police_reminder: words(
+    '警方提醒 警方提示 民警提醒 反诈提醒 反诈中心提醒 反诈宣传 防骗提醒 反诈预警 谨防 警惕 都是诈骗 均为诈骗 一律是诈骗 ' +
+      '都是骗局 均为骗局 是骗局 那是骗子 是骗子 诈骗高发 诈骗手法 诈骗套路 常见诈骗 防骗 反诈中心 反诈民警 ' +
+      '请勿转账 不要转账 不转账 千万别转 不轻信 不透露 96110 国家反诈中心app 全民反诈 立即报警 拨打110 ' +
+      '务必核实 当面核实 电话核实 官方渠道 不会要求 不会向您 不会让您 不会通过电话',
+  ),
   // Remote screen viewing: the step every refund, loan and "safe account" script needs.
   screen_share: words(
     '屏幕共享 共享屏幕 投屏 云会议 腾讯会议 会议号 会议app zoom 瞩目 ' +

@@ -136,6 +136,21 @@ function neverHolds(
       return f.types.has('string') ? undefined : `${c.field} is ${types}, not a number, payee or app`;
     case 'exists':
       return undefined;
+    case 'textModel': {
+      if (!(ctx.rs.textModels ?? []).some((m) => m.id === c.model)) {
+        const known = (ctx.rs.textModels ?? []).map((m) => m.id);
+        problem(
+          ctx,
+          `${path}.model`,
+          `text model "${c.model}" is not in the rule set's textModels${known.length > 0 ? ` (it has ${known.join(', ')})` : ''}`,
+        );
+        return undefined;
+      }
+      if (c.maxScore !== undefined && c.maxScore <= c.minScore) {
+        return `maxScore ${c.maxScore} is not above minScore ${c.minScore}`;
+      }
+      return f.types.has('string') ? undefined : `${c.field} is ${types}, not text`;
+    }
     default: {
       const never: never = c;
       return `unknown condition ${JSON.stringify(never)}`;

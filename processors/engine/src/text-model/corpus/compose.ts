@@ -1,0 +1,185 @@
+/**
+ * Expands the project-written scripts and ordinary texts into the training corpus, deterministically
+ * (a seeded generator): every SMS template is filled a few times with different slot values, and
+ * calls are put together from the parts of one script (opening, story, asks, pressure) in speaking
+ * order, some short, some long, some with the punctuation a speech-to-text system may leave out.
+ *
+ * Fragments are split into {@link FOLDS} folds by their position (i mod FOLDS) and a text uses the
+ * fragments of one fold only, so cross-validation (for calibration) never scores a text with a model
+ * that saw its sentences.
+ */
+import { readFileSync } from 'node:fs';
+import {
+  FAKE_CUSTOMER_SERVICE,
+  FAKE_INVESTMENT,
+  FAKE_KIDNAPPING,
+  PHISHING_LINK,
+  PIG_BUTCHERING,
+  PRIZE_LOTTERY,
+  TASK_SCAM,
+} from './fraud-scripts-a.ts';
+import {
+  CREDIT_REPAIR,
+  FAKE_REFUND,
+  FAKE_SHOPPING,
+  GAME_TRADING,
+  IMPERSONATION_ACQUAINTANCE,
+  IMPERSONATION_AUTHORITY,
+  LOAN_SCAM,
+} from './fraud-scripts-b.ts';
+import { BANK_NOTICE, BOOKING, CUSTOMER_SERVICE, PARCEL, PAYMENT_NOTICE } from './normal-texts-a.ts';
+import {
+  EVERYDAY,
+  FAMILY_CHAT,
+  FINANCE_GENUINE,
+  GAME_GENUINE,
+  GOV_NOTICE,
+  MARKETING,
+  POLICE_REMINDER,
+  SCHOOL_NOTICE,
+  WORK_MESSAGE,
+} from './normal-texts-b.ts';
+import {
+  AFTER_SALES,
+  APP_NOTICES,
+  LICENSED_CREDIT,
+  MONEY_CALLS,
+  OFFICIAL_CALLS,
+  POLICE_WARNING_CALLS,
+  PROMOTIONS,
+} from './normal-texts-c.ts';
+import { Random } from './random.ts';
+import { fill } from './slots.ts';
+import type { CallParts, Channel, CorpusText, NormalSource, ScriptSource } from './types.ts';
+
+export const FOLDS = 4;
+const SEED = 20_261_127;
+
+export const SCRIPTS: readonly ScriptSource[] = [
+  PHISHING_LINK,
+  PRIZE_LOTTERY,
+  FAKE_KIDNAPPING,
+  FAKE_INVESTMENT,
+  PIG_BUTCHERING,
+  TASK_SCAM,
+  FAKE_CUSTOMER_SERVICE,
+  LOAN_SCAM,
+  CREDIT_REPAIR,
+  IMPERSONATION_AUTHORITY,
+  IMPERSONATION_ACQUAINTANCE,
+  FAKE_SHOPPING,
+  GAME_TRADING,
+  FAKE_REFUND,
+];
+
+export const NORMALS: readonly NormalSource[] = [
+  BANK_NOTICE,
+  PAYMENT_NOTICE,
+  PARCEL,
+  CUSTOMER_SERVICE,
+  BOOKING,
+  POLICE_REMINDER,
+  GOV_NOTICE,
+  FINANCE_GENUINE,
+  SCHOOL_NOTICE,
+  FAMILY_CHAT,
+  WORK_MESSAGE,
+  GAME_GENUINE,
+  MARKETING,
+  EVERYDAY,
+  PROMOTIONS,
+  APP_NOTICES,
+  LICENSED_CREDIT,
+  MONEY_CALLS,
+  AFTER_SALES,
+  POLICE_WARNING_CALLS,
+  OFFICIAL_CALLS,
+];
+
+export interface ComposeOptions {
+  /**
+   * Fillings of each fraud SMS template.
+   * @defaultValue 2
+   */
+  readonly smsFills?: number;
+  /**
+   * Fillings of each ordinary SMS template.
+   * @defaultValue 3
+   */
+  readonly normalFills?: number;
+  /**
+   * Calls per script (or ordinary call kind) per fold.
+   * @defaultValue 8
+   */
+  readonly callsPerFold?: number;
+}
+
+const inFold = <T>(xs: readonly T[], f: number): T[] => xs.filter((_, i) => i % FOLDS === f);
+
+/** Drops the punctuation of a transcript, as some speech-to-text output has none. */
+function unpunctuated(text: string, rng: Random): string {
+  return text.replace(/[，。！？、；：]/g, () => (rng.int(3) === 0 ? ' ' : ''));
+}
+
+function composeCall(parts: CallParts, f: number, rng: Random): string {
+  const open = inFold(parts.open, f);
+  const story = inFold(parts.story, f);
+  const ask = inFold(parts.ask, f);
+  const press = inFold(parts.press, f);
+  const short = rng.int(4) === 0;
+  const lines = [
+    rng.pick(open),
+    ...rng.sample(story, short ? 1 : 2 + rng.int(story.length - 1)),
+    ...rng.sample(ask, short ? 1 : 1 + rng.int(ask.length)),
+    ...rng.sample(press, short ? 0 : 1 + rng.int(press.length)),
+  ];
+  const text = fill(lines.join(''), rng);
+  return rng.int(4) === 0 ? unpunctuated(text, rng) : text;
+}
+
+/** The training corpus: every script and ordinary source, expanded (see the file comment). */
+export function composeCorpus(options: ComposeOptions = {}): CorpusText[] {
+  const smsFills = options.smsFills ?? 2;
+  const normalFills = options.normalFills ?? 3;
+  const callsPerFold = options.callsPerFold ?? 8;
+  const rng = new Random(SEED);
+  const out: CorpusText[] = [];
+  const push = (text: string, base: Omit<CorpusText, 'text' | 'channel'>, channel: Channel) =>
+    out.push({ ...base, text, channel });
+  for (const s of SCRIPTS) {
+    s.sms.forEach((template, i) => {
+      for (let k = 0; k < smsFills; k++) {
+        push(fill(template, rng), { label: 'fraud', type: s.type, fold: i % FOLDS }, 'sms');
+      }
+    });
+    for (let f = 0; f < FOLDS; f++) {
+      for (let k = 0; k < callsPerFold; k++) {
+        push(composeCall(s.call, f, rng), { label: 'fraud', type: s.type, fold: f }, 'call');
+      }
+    }
+  }
+  for (const n of NORMALS) {
+    const base = { label: 'normal' as const, group: n.group, hard: n.hard };
+    n.sms.forEach((template, i) => {
+      for (let k = 0; k < normalFills; k++) push(fill(template, rng), { ...base, fold: i % FOLDS }, 'sms');
+    });
+    const call = n.call;
+    if (call === undefined) continue;
+    for (let f = 0; f < FOLDS; f++) {
+      for (let k = 0; k < callsPerFold; k++) push(composeCall(call, f, rng), { ...base, fold: f }, 'call');
+    }
+  }
+  return out;
+}
+
+/**
+ * The project's evaluation texts (corpus/eval.ndjson): written separately from the training scripts,
+ * in other words, and never trained on. Fraud texts of every type and hard negatives, SMS and calls.
+ */
+export function projectEvalTexts(): CorpusText[] {
+  const text = readFileSync(new URL('./eval.ndjson', import.meta.url), 'utf8');
+  return text
+    .split('\n')
+    .filter((l) => l.trim().length > 0)
+    .map((l) => ({ ...(JSON.parse(l) as Omit<CorpusText, 'fold'>), fold: -1 }));
+}

@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import type { FraudRuleSet } from '@fenghuo/contracts';
+import { describe, expect, it } from 'vitest';
+import { compileRuleSet } from '../compile.ts';
+import { RuleCompileError } from '../errors.ts';
+import { builtinRuleSet } from '../rule-pack/builtin-pack.ts';
+import { scoreSubject } from '../score.ts';
+import { withoutTextModels } from '../without-text-models.ts';
+import { serializeModel, sha256Hex } from './model-file.ts';
+import { BUILTIN_MODEL_DIR, BUILTIN_TEXT_MODEL, modelFileName, TextModelRegistry } from './registry.ts';
+import { TextModel } from './text-model.ts';
+import { type TrainingText, trainTextModel } from './train.ts';
+
+// Texts written for this test (not from any data set): a few of two fraud types and ordinary ones.
+const TINY: TrainingText[] = [
+  ...[
+    '您的积分即将清零，请点击链接兑换现金',
+    '积分到期作废，登录网址领取礼品',
+    '信用卡积分兑换现金，点击链接办理',
+  ].map((text, i) => ({ text, label: 'fraud' as const, type: 'phishing_link' as const, fold: i % 2 })),
+  ...[
+    '恭喜您中了一等奖，先交手续费才能领奖',
+    '您被抽中幸运大奖，缴纳税费后发放奖金',
+    '中奖通知：领奖前请先支付公证费',
+  ].map((text, i) => ({ text, label: 'fraud' as const, type: 'prize_lottery' as const, fold: i % 2 })),
+  ...[
+    '您的快递已到驿站，请凭取件码取件',
+    '明天上午十点开会，请准时参加',
+    '您尾号1234的卡消费58元，余额3200元',
+    '周末一起吃饭吗，老地方见',
+    '您预订的酒店已确认，入住日期12月5日',
+    '本月水费账单已出，可在营业厅缴纳',
+  ].map((text, i) => ({ text, label: 'normal' as const, fold: i % 2 })),
+];
+const OPTIONS = { id: 'tiny', version: 1, description: 'test', minDf: 1, iterations: 40, folds: 2 };
+
+function ruleSetWith(model: { id: string; version: number; sha256: string }, minScore = 0.5): FraudRuleSet {
+  return {
+    ...builtinRuleSet,
+    ruleSetId: 'model-test',
+    textModels: [model],
+    rules: [
+      {
+        id: 'model-sms',
+        name: 'model says fraud',
+        fraudType: 'other',
+        weight: 80,
+        kind: 'match',
+        when: { kind: 'sms', where: [{ op: 'textModel', field: 'text', model: model.id, minScore }] },
+      },
+    ],
+  };
+}
+
+describe('text model', () => {
+  it('trains deterministically: the same texts give the same file bytes', () => {
+    const a = serializeModel(trainTextModel(TINY, OPTIONS));
+    const b = serializeModel(trainTextModel(TINY, OPTIONS));
+    expect(sha256Hex(a)).toBe(sha256Hex(b));
+    const m = TextModel.fromText(a);
+    expect(m.score('积分即将清零，点击链接兑换').type).toBe('phishing_link');
+  });
+
+  it('ships a built-in model file whose SHA-256 is the one the built-in pack names', () => {
+    const bytes = readFileSync(
+      `${BUILTIN_MODEL_DIR}${modelFileName(BUILTIN_TEXT_MODEL.id, BUILTIN_TEXT_MODEL.version)}`,
+      'utf8',
+    );
+    expect(sha256Hex(bytes)).toBe(BUILTIN_TEXT_MODEL.sha256);
+    expect(builtinRuleSet.textModels).toEqual([BUILTIN_TEXT_MODEL]);
+  });
+
+  it('puts its score and strongest n-grams in the evidence of a textModel condition', () => {
+    const bytes = serializeModel(trainTextModel(TINY, OPTIONS));
+    const model = TextModel.fromText(bytes);
+    const ref = { id: 'tiny', version: 1, sha256: sha256Hex(bytes) };
+    const c = compileRuleSet(ruleSetWith(ref, 0), { textModels: new TextModelRegistry().add(model) });
+    const r = scoreSubject(c, 's', undefined, [
+      {
+        version: 1,
+        eventId: 'e1',
+        occurredAt: '2026-11-27T08:00:00.000Z',
+        subjectId: 's',
+        kind: 'sms',
+        senderNumber: '10659000123',
+        text: '恭喜您中了大奖，请先交手续费领奖',
+      },
+    ]);
+    const ev = r.alerts[0]?.evidence[0];
+    expect(ev?.values?.model).toBe('tiny');
+    expect(typeof ev?.values?.modelScore).toBe('number');
+    expect(String(ev?.values?.modelNgrams ?? '').length).toBeGreaterThan(0);
+    expect(ev?.summary.en).toContain('text model: fraud probability');
+  });
+
+  it('refuses to compile a rule set whose model file differs or is not listed', () => {
+    const bytes = serializeModel(trainTextModel(TINY, OPTIONS));
+    const registry = new TextModelRegistry().add(TextModel.fromText(bytes));
+    const wrongHash = { id: 'tiny', version: 1, sha256: '0'.repeat(64) };
+    expect(() => compileRuleSet(ruleSetWith(wrongHash), { textModels: registry })).toThrow(RuleCompileError);
+    const missing = { id: 'absent', version: 1, sha256: '0'.repeat(64) };
+    expect(() => compileRuleSet(ruleSetWith(missing), { textModels: registry })).toThrow(RuleCompileError);
+    const unlisted: FraudRuleSet = { ...ruleSetWith({ id: 'tiny', version: 1, sha256: sha256Hex(bytes) }) };
+    delete unlisted.textModels;
+    expect(() => compileRuleSet(unlisted, { textModels: registry })).toThrow(
+      /not in the rule set's textModels/,
+    );
+  });
+
+  it('leaves no model condition in the rule set without text models', () => {
+    const stripped = withoutTextModels(builtinRuleSet);
+    expect(stripped.textModels).toBeUndefined();
+    expect(JSON.stringify(stripped.rules)).not.toContain('"textModel"');
+    expect(() => compileRuleSet(stripped)).not.toThrow();
+  });
+});

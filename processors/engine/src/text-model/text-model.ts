@@ -1,0 +1,169 @@
+/**
+ * A loaded text model: scores a text (calibrated probability that it is fraud, the most likely
+ * fraud type) and names the n-grams that pushed it hardest towards that type. Read-only after
+ * loading; one instance serves every rule and every indicator.
+ */
+import type { FraudType } from '@fenghuo/contracts';
+import { TextModelError } from '../errors.ts';
+import { displayNgram, modelText, ngramsOf } from './features.ts';
+import { parseModelFile, sha256Hex, type TextModelFile } from './model-file.ts';
+
+export interface TextModelScore {
+  /** Calibrated probability that the text is fraud (0–1). */
+  readonly fraud: number;
+  /** The most likely fraud type, whatever `fraud` is. */
+  readonly type: FraudType;
+  /** Probability of that type among the fraud types (0–1). */
+  readonly typeShare: number;
+  /**
+   * The n-grams that pushed the text hardest towards `type` rather than normal, strongest first,
+   * as people read them (a URL shows as `[链接]`); empty unless asked for.
+   */
+  readonly ngrams: readonly string[];
+}
+
+/** A scored text and the model rows it hit (see {@link TextModel.analyse}). */
+export interface TextAnalysis {
+  /** The score, without n-grams. */
+  readonly score: TextModelScore;
+  /** Vocabulary rows of the text's n-grams. */
+  readonly rows: readonly number[];
+  /** Class index of `score.type`. */
+  readonly best: number;
+}
+
+export interface ScoreOptions {
+  /**
+   * Also name the strongest n-grams (costs a sort of the text's features).
+   * @defaultValue false
+   */
+  readonly explain?: boolean;
+  /**
+   * How many n-grams to name.
+   * @defaultValue 5
+   */
+  readonly topNgrams?: number;
+}
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+const EPS = 1e-7;
+
+export class TextModel {
+  readonly id: string;
+  readonly version: number;
+  /** SHA-256 of the file's bytes. */
+  readonly sha256: string;
+  readonly classes: readonly string[];
+  readonly file: TextModelFile;
+  private readonly index: Map<string, number>;
+  private readonly vocabulary: readonly string[];
+  /** Dequantised weights, row-major (n-gram × class). */
+  private readonly weights: Float32Array;
+  private readonly bias: Float64Array;
+  private readonly maxNgram: number;
+
+  private constructor(file: TextModelFile, sha256: string) {
+    this.file = file;
+    this.id = file.id;
+    this.version = file.version;
+    this.sha256 = sha256;
+    this.classes = file.classes;
+    this.maxNgram = file.maxNgram;
+    const vocab = file.vocabulary.length === 0 ? [] : file.vocabulary.split('\n');
+    this.vocabulary = vocab;
+    this.index = new Map(vocab.map((g, i) => [g, i]));
+    const c = file.classes.length;
+    const q = new Int8Array(Buffer.from(file.weights, 'base64'));
+    this.weights = new Float32Array(q.length);
+    for (let i = 0; i < q.length; i++) this.weights[i] = (q[i] as number) * (file.scales[i % c] as number);
+    this.bias = Float64Array.from(file.bias);
+  }
+
+  /** A model from its file's text; `source` names the file in errors. */
+  static fromText(text: string, source = 'text model'): TextModel {
+    return new TextModel(parseModelFile(text, source), sha256Hex(text));
+  }
+
+  /** Scores a text (an SMS, a report, a call transcript). */
+  score(text: string, options: ScoreOptions = {}): TextModelScore {
+    const a = this.analyse(text);
+    return options.explain === true ? this.explained(a, options.topNgrams) : a.score;
+  }
+
+  /**
+   * Scores a text and keeps what naming its strongest n-grams needs, so a caller that may want them
+   * later ({@link explained}) reads the text once.
+   */
+  analyse(text: string): TextAnalysis {
+    const grams = ngramsOf(modelText(text), this.maxNgram);
+    const c = this.classes.length;
+    const z = new Float64Array(c);
+    const rows: number[] = [];
+    for (const g of grams) {
+      const row = this.index.get(g);
+      if (row === undefined) continue;
+      rows.push(row);
+      const base = row * c;
+      for (let k = 0; k < c; k++) z[k] = (z[k] as number) + (this.weights[base + k] as number);
+    }
+    const scale = grams.size === 0 ? 0 : 1 / Math.sqrt(grams.size);
+    let max = Number.NEGATIVE_INFINITY;
+    for (let k = 0; k < c; k++) {
+      z[k] = (this.bias[k] as number) + (z[k] as number) * scale;
+      if ((z[k] as number) > max) max = z[k] as number;
+    }
+    let sum = 0;
+    for (let k = 0; k < c; k++) {
+      z[k] = Math.exp((z[k] as number) - max);
+      sum += z[k] as number;
+    }
+    let best = 1;
+    for (let k = 2; k < c; k++) if ((z[k] as number) > (z[best] as number)) best = k;
+    const pNormal = (z[0] as number) / sum;
+    const pFraud = Math.min(1 - EPS, Math.max(EPS, 1 - pNormal));
+    const { a, b } = this.file.calibration;
+    const fraud = sigmoid(a * Math.log(pFraud / (1 - pFraud)) + b);
+    const typeShare = (z[best] as number) / Math.max(EPS, sum - (z[0] as number));
+    return { score: { fraud, type: this.classes[best] as FraudType, typeShare, ngrams: [] }, rows, best };
+  }
+
+  /** The analysed text's score with its strongest n-grams named. */
+  explained(a: TextAnalysis, topNgrams = 5): TextModelScore {
+    return { ...a.score, ngrams: this.strongest(a.rows, a.best, topNgrams) };
+  }
+
+  /** The n-grams with the largest weight towards class `k` over normal, none inside another. */
+  private strongest(rows: readonly number[], k: number, top: number): string[] {
+    const c = this.classes.length;
+    const scored = rows
+      .map((row) => ({
+        row,
+        w: (this.weights[row * c + k] as number) - (this.weights[row * c] as number),
+      }))
+      .filter((x) => x.w > 0)
+      .sort((x, y) => y.w - x.w || x.row - y.row)
+      .slice(0, top * 4);
+    const picked: string[] = [];
+    for (const { row } of scored) {
+      const g = this.vocabulary[row] as string;
+      if (picked.some((p) => p.includes(g) || g.includes(p))) continue;
+      picked.push(g);
+      if (picked.length === top) break;
+    }
+    return picked.map(displayNgram);
+  }
+
+  /** Throws unless this is the file a rule set names. */
+  assertIs(ref: { readonly id: string; readonly version: number; readonly sha256: string }): void {
+    if (ref.id !== this.id || ref.version !== this.version) {
+      throw new TextModelError(
+        `model file is ${this.id} v${this.version}, the rule set names ${ref.id} v${ref.version}`,
+      );
+    }
+    if (ref.sha256 !== this.sha256) {
+      throw new TextModelError(
+        `model ${this.id} v${this.version} has SHA-256 ${this.sha256}, the rule set names ${ref.sha256}`,
+      );
+    }
+  }
+}
