@@ -8,6 +8,7 @@ import { GATEWAY_SUMMARY, gatewayConfigSpec } from '../../dispatch-ui/gateway/sr
 import { INGEST_SUMMARY, ingestConfigSpec } from '../../ingest/src/config.ts';
 import { SCORER_SUMMARY, scorerConfigSpec } from '../../processors/fraud-scorer/src/config.ts';
 import { INTERCEPTOR_SUMMARY, interceptorConfigSpec } from '../../processors/interceptor/src/config.ts';
+import { SIM_SUMMARY, simConfigSpec } from '../simulator/src/config.ts';
 
 const shared: ConfigSpec = { ...kafkaConfig, ...redisConfig, ...logConfig };
 
@@ -63,6 +64,13 @@ export function renderConfigDoc(): string {
     sentence(GATEWAY_SUMMARY),
     '',
     ...table(gatewayConfigSpec, shared),
+    '',
+    `## simulator (\`npm run simulate\`, \`infra/simulator/src/index.ts\`)`,
+    '',
+    sentence(SIM_SUMMARY),
+    'Each variable is also a flag: `npm run simulate -- --seed 7 --speed 60` sets `SIM_SEED` and `SIM_SPEED`.',
+    '',
+    ...table(simConfigSpec),
     '',
     '## Local infrastructure (`npm run infra:*`, `npm start`, `npm test`)',
     '',
