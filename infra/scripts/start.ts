@@ -3,8 +3,9 @@
  * groups, creates the catalogue topics (retention from TOPIC_RETENTION_DAYS), loads or generates
  * the city pack, builds the console when its workspace exists and it is not built yet, runs every
  * service of services.ts with its output prefixed by its name and waits for each one's /readyz,
- * then prints the ready banner (URLs, the console, the demo logins). One short line per step, with
- * its time. A service that dies is restarted with back-off (restart-policy.ts), and each restart is
+ * then prints the ready banner (URLs, the console, the demo logins) and starts the simulator
+ * (`npm run simulate` with the SIM_* variables; `--no-sim` or FENGHUO_SIM=0 turn it off). One short
+ * line per step, with its time. A service that dies is restarted with back-off (restart-policy.ts), and each restart is
  * logged. Ctrl-C (SIGINT) or SIGTERM stops the services; Kafka and Redis keep running
  * (`npm run infra:down` stops them).
  */
@@ -133,7 +134,7 @@ function pipeWithPrefix(
 ): void {
   if (!stream) return;
   createInterface({ input: stream }).on('line', (line) => {
-    out.write(`${prefix} ${line}\n`);
+    out.write(line.startsWith(`${prefix} `) ? `${line}\n` : `${prefix} ${line}\n`);
     onLine?.(line);
   });
 }
@@ -285,6 +286,42 @@ class Supervised {
   }
 }
 
+function simulatorWanted(): boolean {
+  return !process.argv.includes('--no-sim') && process.env.FENGHUO_SIM !== '0';
+}
+
+/**
+ * The simulator (infra/simulator) against the ingest that just started, with its demo keys; the
+ * SIM_* variables of the caller's environment set its speed, seed and size. It is not restarted:
+ * it ends when its simulated period does.
+ */
+function startSimulator(root: string, ingestUrl: string): ChildProcess {
+  const keysFile = process.env.INGEST_KEYS_FILE
+    ? join(dirname(resolve(root, process.env.INGEST_KEYS_FILE)), 'demo-keys.json')
+    : undefined;
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'infra/simulator/src/index.ts')], {
+    cwd: root,
+    env: {
+      ...process.env,
+      SIM_INGEST_URL: process.env.SIM_INGEST_URL ?? ingestUrl,
+      ...(keysFile !== undefined && process.env.SIM_KEYS_FILE === undefined
+        ? { SIM_KEYS_FILE: keysFile }
+        : {}),
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  pipeWithPrefix(child.stdout, '[sim]', process.stdout);
+  pipeWithPrefix(child.stderr, '[sim]', process.stderr);
+  child.once('exit', (code, signal) => {
+    if (code === 0) say('simulator finished its simulated period (npm run simulate runs another)');
+    else if (signal === null) say(`simulator exited (code ${code}); its output above says why`);
+  });
+  say(
+    `simulator started (speed ${process.env.SIM_SPEED ?? '1'}×, seed ${process.env.SIM_SEED ?? '1'}; --no-sim turns it off)`,
+  );
+  return child;
+}
+
 async function run(): Promise<void> {
   const config = localInfraConfig(process.env, { log: (line) => say(`  ${line}`) });
   const infra = await step(
@@ -314,12 +351,16 @@ async function run(): Promise<void> {
   }
 
   const supervised: Supervised[] = [];
+  let simulator: ChildProcess | undefined;
   let stopping = false;
   const shutdown = async (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
     say(`${signal}: stopping services…`);
-    await Promise.all(supervised.map((s) => s.stop()));
+    await Promise.all([
+      ...supervised.map((s) => s.stop()),
+      ...(simulator ? [stopService('simulator', simulator)] : []),
+    ]);
     say('services stopped. Kafka and Redis are still running: `npm run infra:down` stops them.');
     process.exit(0);
   };
@@ -335,6 +376,10 @@ async function run(): Promise<void> {
     config.root,
     ready.filter((s) => s !== undefined).map((s) => ({ def: s.def, url: s.url })),
   );
+  const ingest = ready.find((s) => s?.def.name === 'ingest');
+  if (!simulatorWanted()) say('simulator off (--no-sim or FENGHUO_SIM=0)');
+  else if (ingest === undefined) say('simulator not started: ingest is not ready');
+  else simulator = startSimulator(config.root, ingest.url.replace(/\/readyz$/, ''));
   // Runs until Ctrl-C: the supervised children (and their restart timers) keep the process alive.
 }
 
