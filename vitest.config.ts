@@ -20,7 +20,7 @@ export default defineConfig({
             '{contracts,infra,ingest,processors,dispatch-ui}/**/src/**/*.test.ts',
             'test/**/*.test.ts',
           ],
-          exclude: ['**/node_modules/**', '**/*.integration.test.ts'],
+          exclude: ['**/node_modules/**', '**/*.integration.test.ts', 'test/e2e/**'],
           testTimeout: 20_000,
         },
       },
@@ -33,7 +33,7 @@ export default defineConfig({
           globalSetup: ['test/setup/global-setup.ts'],
           // A backstop for hangs, above every test's own waits (they poll with time-outs of their
           // own): on a machine three times slower than ours, the scorer's SIGKILL-and-restart test
-          // alone takes about a minute.
+          // alone takes about half a minute.
           testTimeout: 180_000,
           hookTimeout: 120_000,
           maxWorkers: 2,

@@ -2,6 +2,7 @@
  * Binds every event contract to its codec, and every topic to its event and partition key.
  * Producers and consumers go through {@link bindingFor} so a topic can never carry the wrong shape.
  */
+import { CityBasemap, DriveRoute, ResponseCircles, UnitRoster } from './city-map.ts';
 import { type Codec, codec, discriminatedCodec } from './codec.ts';
 import { Alert } from './events/alert.ts';
 import { AuditEvent, AuditLogEntry } from './events/audit.ts';
@@ -16,7 +17,7 @@ import { TimelineEvent } from './events/timeline.ts';
 import { UnitPosition, UnitStatus } from './events/unit.ts';
 import { VehicleSighting } from './events/vehicle-sighting.ts';
 import { WatchListEntry } from './events/watchlist.ts';
-import { ApiError, IngestAccepted, LoginRequest, LoginResponse } from './http.ts';
+import { ApiError, IngestAccepted, LoginRequest, LoginResponse, ResponseTimeSummary } from './http.ts';
 import {
   InterceptionDryRunRequest,
   InterceptionDryRunResponse,
@@ -60,6 +61,11 @@ export const Codecs = {
   IngestAccepted: codec('IngestAccepted', IngestAccepted),
   LoginRequest: codec('LoginRequest', LoginRequest),
   LoginResponse: codec('LoginResponse', LoginResponse),
+  ResponseTimeSummary: codec('ResponseTimeSummary', ResponseTimeSummary),
+  CityBasemap: codec('CityBasemap', CityBasemap),
+  UnitRoster: codec('UnitRoster', UnitRoster),
+  ResponseCircles: codec('ResponseCircles', ResponseCircles),
+  DriveRoute: codec('DriveRoute', DriveRoute),
   InterceptionDryRunRequest: codec('InterceptionDryRunRequest', InterceptionDryRunRequest),
   InterceptionDryRunResponse: codec('InterceptionDryRunResponse', InterceptionDryRunResponse),
   // Files: interception settings on their own (a draft), scenario files and their plans.

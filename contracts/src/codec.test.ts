@@ -5,6 +5,7 @@ import { OPERATOR_COMMAND_TYPES } from './events/operator-command.ts';
 import { TIMELINE_EVENT_TYPES } from './events/timeline.ts';
 import {
   contractExamples,
+  escalationLadderExample,
   examples,
   fraudIndicatorExamples,
   interceptionSettingsExample,
@@ -132,18 +133,18 @@ describe('every contract', () => {
 });
 
 describe('unions told apart by a literal', () => {
-  it('RuleSet is discriminated on kind: fraud rules and interception settings', () => {
+  it('RuleSet is discriminated on kind: fraud rules, interception settings, escalation ladder', () => {
     expect(Codecs.RuleSet.discriminator).toBe('kind');
     const { kind: _kind, ...noKind } = examples['rules.sets'];
     expect(Codecs.RuleSet.validate(noKind)).toEqual({
       ok: false,
-      errors: [{ path: 'kind', message: 'required; one of fraud, interception_settings' }],
+      errors: [{ path: 'kind', message: 'required; one of fraud, interception_settings, escalation_ladder' }],
     });
     const r = Codecs.RuleSet.validate({ ...examples['rules.sets'], kind: 'ladder' });
     expect(r.ok).toBe(false);
     if (!r.ok)
       expect(r.errors).toEqual([
-        { path: 'kind', message: '"ladder" is not one of fraud, interception_settings' },
+        { path: 'kind', message: '"ladder" is not one of fraud, interception_settings, escalation_ladder' },
       ]);
     expect(Codecs.RuleSet.validate(interceptionSettingsExample)).toEqual({
       ok: true,
@@ -152,6 +153,22 @@ describe('unions told apart by a literal', () => {
     const bad = Codecs.RuleSet.validate({ ...interceptionSettingsExample, rings: [] });
     expect(bad.ok).toBe(false);
     if (!bad.ok) expect(bad.errors.map((e) => e.path)).toEqual(['rings']);
+  });
+
+  it('an escalation ladder is a rule set whose errors are its own', () => {
+    expect(Codecs.RuleSet.validate(escalationLadderExample)).toEqual({
+      ok: true,
+      value: escalationLadderExample,
+    });
+    const r = Codecs.RuleSet.validate({
+      ...escalationLadderExample,
+      ladders: { alert: [{ rung: 'mayor' }] },
+      deadlinesSec: { p1: 0 },
+    });
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.errors.map((e) => e.path).sort()).toEqual(['deadlinesSec.p1', 'ladders.alert[0].rung']);
+    }
   });
 
   it('every timeline type and every command type validates', () => {

@@ -9,6 +9,7 @@ import type { FraudIndicator } from './events/fraud-indicator.ts';
 import type { OperatorCommandBody } from './events/operator-command.ts';
 import type { TimelineEvent } from './events/timeline.ts';
 import type { InterceptionScenario } from './interception-dry-run.ts';
+import type { EscalationLadderSet } from './rules/escalation-ladder.ts';
 import type { InterceptionSettings } from './rules/interception-settings.ts';
 import { Topic } from './topics.ts';
 
@@ -191,6 +192,12 @@ export const examples: { readonly [T in keyof TopicEventMap]: TopicEventMap[T] }
     stationId: 'station-01',
     ackDeadline: '2026-11-27T08:31:00.000Z',
     escalationLevel: 0,
+    rung: 'patrol',
+    candidates: [
+      { unitId: 'u17', etaSec: 170 },
+      { unitId: 'u23', etaSec: 214 },
+      { unitId: 'u08', etaSec: 260 },
+    ],
   },
   [Topic.DispatchAcks]: {
     version: 1,
@@ -552,6 +559,29 @@ export const timelineExamples: readonly TimelineEvent[] = [
   },
 ];
 
+/** The router's built-in ladder, as an analyst would publish it on `rules.sets`. */
+export const escalationLadderExample: EscalationLadderSet = {
+  version: 1,
+  kind: 'escalation_ladder',
+  ruleSetId: 'escalation-ladder',
+  ruleSetVersion: 3,
+  publishedAt: at,
+  publishedBy: 'analyst-01',
+  description: 'Night shift: the duty desk answers fraud warnings sooner.',
+  deadlinesSec: { p1: 60, p2: 120, p3: 300, p4: 600, urgent: 120, warning: 300, notice: 900 },
+  ladders: {
+    alert: [
+      { rung: 'officer' },
+      { rung: 'duty_desk', deadlineSec: 120 },
+      { rung: 'patrol' },
+      { rung: 'district' },
+      { rung: 'city' },
+    ],
+    incident: [{ rung: 'patrol' }, { rung: 'patrol' }, { rung: 'district' }, { rung: 'city' }],
+    interception: [{ rung: 'patrol' }, { rung: 'city' }],
+  },
+};
+
 /** One body of every operator command type. */
 export const operatorCommandExamples: readonly OperatorCommandBody[] = [
   {
@@ -631,10 +661,136 @@ export const contractExamples: { readonly [K in keyof typeof Codecs]: CodecValue
   },
   IngestAccepted: { accepted: 3, duplicates: 0 },
   LoginRequest: { username: 'li.na', password: 'correct horse battery staple' },
+  ResponseTimeSummary: {
+    at: '2026-11-27T18:00:00.000Z',
+    windowSec: 3600,
+    priorities: [
+      {
+        priority: 1,
+        signalToDispatch: { count: 12, p50Sec: 0.4, p90Sec: 1.1 },
+        dispatchToAck: { count: 12, p50Sec: 21, p90Sec: 48 },
+        dispatchToOnScene: { count: 11, p50Sec: 262, p90Sec: 431 },
+      },
+      {
+        priority: 3,
+        signalToDispatch: { count: 3, p50Sec: 0.5, p90Sec: 0.9 },
+        dispatchToAck: { count: 2, p50Sec: 95, p90Sec: 170 },
+        dispatchToOnScene: { count: 0 },
+      },
+    ],
+  },
   LoginResponse: {
     token: 'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJsaS5uYSJ9.c2lnbmF0dXJl',
     expiresAt: '2026-11-27T09:30:00.000Z',
     user: { username: 'li.na', role: 'operator', region: { kind: 'district', id: 'district-1' } },
+  },
+  CityBasemap: {
+    name: 'default',
+    bbox: [121.4, 31.17, 121.56, 31.3],
+    roads: {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          id: 'road-primary',
+          geometry: {
+            type: 'MultiLineString',
+            coordinates: [
+              [
+                [121.47, 31.22],
+                [121.48, 31.22],
+              ],
+            ],
+          },
+          properties: { roadClass: 'primary', rank: 2 },
+        },
+      ],
+    },
+    cells: {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          id: 'cell-0001',
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [121.47, 31.22],
+                [121.48, 31.22],
+                [121.48, 31.23],
+                [121.47, 31.23],
+                [121.47, 31.22],
+              ],
+            ],
+          },
+          properties: { id: 'cell-0001', stationId: 'station-01', officerId: 'officer-0001' },
+        },
+      ],
+    },
+    stations: {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          id: 'station-01',
+          geometry: { type: 'Point', coordinates: [121.475, 31.225] },
+          properties: { id: 'station-01', name: 'Station 1' },
+        },
+      ],
+    },
+    districts: [{ id: 'district-1', name: 'Central', stationIds: ['station-01'] }],
+    posts: { type: 'FeatureCollection', features: [] },
+    cameras: { type: 'FeatureCollection', features: [] },
+    water: { type: 'FeatureCollection', features: [] },
+  },
+  UnitRoster: {
+    units: [
+      {
+        unitId: 'unit-017',
+        callSign: 'P-017',
+        kind: 'patrol_car',
+        stationId: 'station-01',
+        homeId: 'post-03',
+        home: { lat: 31.229, lon: 121.471 },
+      },
+    ],
+  },
+  ResponseCircles: {
+    limitsS: [60, 180, 300],
+    circles: {
+      type: 'FeatureCollection',
+      features: [
+        {
+          type: 'Feature',
+          geometry: {
+            type: 'MultiPolygon',
+            coordinates: [
+              [
+                [
+                  [121.47, 31.22],
+                  [121.48, 31.22],
+                  [121.48, 31.23],
+                  [121.47, 31.22],
+                ],
+              ],
+            ],
+          },
+          properties: { postId: 'post-03', stationId: 'station-01', limitS: 300 },
+        },
+      ],
+    },
+    gaps: { type: 'FeatureCollection', features: [] },
+    coverage: [{ limitS: 300, cellShare: 0.93, roadLengthShare: 0.88 }],
+  },
+  DriveRoute: {
+    seconds: 212.4,
+    meters: 1830,
+    coordinates: [
+      [121.471, 31.229],
+      [121.4753, 31.229],
+      [121.4753, 31.2281],
+    ],
   },
   InterceptionDryRunRequest: {
     draft: { ...interceptionSettingsExample, ruleSetVersion: 4, horizonSec: 1200 },

@@ -59,3 +59,40 @@ export const LoginResponse = Type.Object(
   { additionalProperties: false, $id: 'LoginResponse' },
 );
 export type LoginResponse = Static<typeof LoginResponse>;
+
+/** Percentiles of one response-time figure, in seconds, over the summary's window. */
+export const DurationFigure = Type.Object(
+  {
+    count: Type.Integer({ minimum: 0, description: 'Samples in the window.' }),
+    p50Sec: Type.Optional(Type.Number({ minimum: 0 })),
+    p90Sec: Type.Optional(Type.Number({ minimum: 0 })),
+  },
+  { additionalProperties: false },
+);
+export type DurationFigure = Static<typeof DurationFigure>;
+
+/** The response-time figures of one priority (1 most urgent). */
+export const PriorityResponseTimes = Type.Object(
+  {
+    priority: Type.Integer({ minimum: 1, maximum: 4 }),
+    signalToDispatch: DurationFigure,
+    dispatchToAck: DurationFigure,
+    dispatchToOnScene: DurationFigure,
+  },
+  { additionalProperties: false },
+);
+export type PriorityResponseTimes = Static<typeof PriorityResponseTimes>;
+
+/**
+ * 200 answer of the router's `GET /v1/summary` (ops port): the figures a command centre reports,
+ * per priority, over the last `windowSec` (an hour), from every router instance.
+ */
+export const ResponseTimeSummary = Type.Object(
+  {
+    at: Timestamp,
+    windowSec: Type.Integer({ minimum: 1 }),
+    priorities: Type.Array(PriorityResponseTimes, { maxItems: 4 }),
+  },
+  { additionalProperties: false, $id: 'ResponseTimeSummary' },
+);
+export type ResponseTimeSummary = Static<typeof ResponseTimeSummary>;

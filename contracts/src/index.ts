@@ -1,5 +1,6 @@
 export * from './audit-chain.ts';
 export * from './catalogue.ts';
+export * from './city-map.ts';
 export * from './codec.ts';
 export * from './common.ts';
 export * from './events/alert.ts';
@@ -18,6 +19,7 @@ export * from './events/watchlist.ts';
 export * from './examples.ts';
 export * from './http.ts';
 export * from './interception-dry-run.ts';
+export * from './rules/escalation-ladder.ts';
 export * from './rules/fraud-rules.ts';
 export * from './rules/interception-settings.ts';
 export * from './socket/events.ts';

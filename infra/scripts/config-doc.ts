@@ -8,6 +8,7 @@ import { GATEWAY_SUMMARY, gatewayConfigSpec } from '../../dispatch-ui/gateway/sr
 import { INGEST_SUMMARY, ingestConfigSpec } from '../../ingest/src/config.ts';
 import { SCORER_SUMMARY, scorerConfigSpec } from '../../processors/fraud-scorer/src/config.ts';
 import { INTERCEPTOR_SUMMARY, interceptorConfigSpec } from '../../processors/interceptor/src/config.ts';
+import { ROUTER_SUMMARY, routerConfigSpec } from '../../processors/router/src/config.ts';
 import { SIM_SUMMARY, simConfigSpec } from '../simulator/src/config.ts';
 
 const shared: ConfigSpec = { ...kafkaConfig, ...redisConfig, ...logConfig };
@@ -52,6 +53,12 @@ export function renderConfigDoc(): string {
     sentence(SCORER_SUMMARY),
     '',
     ...table(scorerConfigSpec, shared),
+    '',
+    `## router (\`processors/router/src/index.ts\`)`,
+    '',
+    sentence(ROUTER_SUMMARY),
+    '',
+    ...table(routerConfigSpec, shared),
     '',
     `## interceptor (\`processors/interceptor/src/index.ts\`)`,
     '',

@@ -53,6 +53,12 @@ export const KNOWN_SERVICES: readonly ServiceDefinition[] = [
     readyUrl: (env) => local(env.SCORER_OPS_PORT, 9320),
   },
   {
+    name: 'router',
+    entry: 'processors/router/src/index.ts',
+    env: {},
+    readyUrl: (env) => local(env.ROUTER_OPS_PORT, 9321),
+  },
+  {
     name: 'interceptor',
     entry: 'processors/interceptor/src/index.ts',
     env: {},

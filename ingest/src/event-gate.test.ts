@@ -1,5 +1,5 @@
 import { examples, Topic } from '@fenghuo/contracts';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from '../../test/setup/helpers.ts';
 import { type BatchSender, EventGate, KafkaUnavailableError, type OutgoingBatch } from './event-gate.ts';
 
@@ -20,6 +20,16 @@ class ManualSender implements BatchSender {
 }
 
 const tick = () => new Promise((r) => setImmediate(r));
+
+/**
+ * Time moves only when a test says so (`vi.advanceTimersByTimeAsync`): the gate's deadlines and
+ * probe interval run on `setTimeout` and `Date.now`, and a loaded machine must not decide whether a
+ * request falls inside or outside them. `setImmediate` (the gate's coalescing turn) stays real.
+ */
+const controlTime = () => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout', 'Date'] });
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 describe('EventGate', () => {
   it('coalesces requests that arrive while a send is in flight into one send', async () => {
@@ -44,6 +54,7 @@ describe('EventGate', () => {
   });
 
   it('fails a refused send, then refuses at once while open, lets one probe through, and closes on success', async () => {
+    controlTime();
     const sender = new ManualSender();
     const changes: boolean[] = [];
     const gate = new EventGate(sender, {
@@ -57,28 +68,16 @@ describe('EventGate', () => {
     await expect(p).rejects.toBeInstanceOf(KafkaUnavailableError);
     expect(gate.healthy).toBe(false);
     await expect(gate.send(Topic.IncidentsReported, [ev('b')])).rejects.toThrow(/circuit open/);
+    await vi.advanceTimersByTimeAsync(49);
+    await expect(gate.send(Topic.IncidentsReported, [ev('b2')])).rejects.toThrow(/circuit open/);
     expect(sender.calls).toHaveLength(1);
-    // Once the probe interval has passed, the next request is the trial send.
-    let probe: Promise<void> | undefined;
-    await waitFor(
-      async () => {
-        const attempt = gate.send(Topic.IncidentsReported, [ev('c')]);
-        // Refused at once while the interval runs; the trial send is not settled on the next turn.
-        const refused = await Promise.race([
-          attempt.then(
-            () => false,
-            () => true,
-          ),
-          tick().then(() => false),
-        ]);
-        if (refused) return undefined;
-        probe = attempt;
-        return true;
-      },
-      { timeoutMs: 5_000, intervalMs: 10, message: 'a trial send let through' },
-    );
+    // Once the probe interval has passed, the next request is the trial send; others are refused.
+    await vi.advanceTimersByTimeAsync(1);
+    const probe = gate.send(Topic.IncidentsReported, [ev('c')]);
     await expect(gate.send(Topic.IncidentsReported, [ev('d')])).rejects.toThrow(/circuit open/);
     await tick();
+    expect(sender.calls).toHaveLength(2);
+    expect(sender.calls[1]!.batches).toEqual([{ topic: Topic.IncidentsReported, events: [ev('c')] }]);
     sender.calls[1]!.resolve();
     await probe;
     expect(gate.healthy).toBe(true);
@@ -86,11 +85,19 @@ describe('EventGate', () => {
   });
 
   it('answers within the time-out and reports the late outcome of an ambiguous send', async () => {
+    controlTime();
     const sender = new ManualSender();
     const gate = new EventGate(sender, { sendTimeoutMs: 30 });
-    const started = Date.now();
-    const err = await gate.send(Topic.IncidentsReported, [ev('a')]).catch((e: unknown) => e);
-    expect(Date.now() - started).toBeLessThan(1_000);
+    let settled = false;
+    const answer = gate.send(Topic.IncidentsReported, [ev('a')]).catch((e: unknown) => e);
+    void answer.then(() => {
+      settled = true;
+    });
+    await vi.advanceTimersByTimeAsync(29);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(settled).toBe(true);
+    const err = await answer;
     expect(err).toBeInstanceOf(KafkaUnavailableError);
     const outcome = (err as KafkaUnavailableError).outcome;
     expect(outcome).toBeDefined();
@@ -121,21 +128,27 @@ describe('EventGate', () => {
 
 describe('EventGate deadlines', () => {
   it('answers a request queued behind a stuck send within the time-out, as surely not written', async () => {
+    controlTime();
     const sender = new ManualSender();
     const gate = new EventGate(sender, { sendTimeoutMs: 40, probeIntervalMs: 10 });
     const first = gate.send(Topic.IncidentsReported, [ev('a')]).catch((e: unknown) => e);
     await tick();
     expect(sender.calls).toHaveLength(1); // stuck: never settles during this test
+    await vi.advanceTimersByTimeAsync(40);
     const firstErr = (await first) as KafkaUnavailableError;
     expect(firstErr.outcome).toBeDefined(); // sent: ambiguous
-    await new Promise((r) => setTimeout(r, 15));
-    const started = Date.now();
-    const queued = (await gate
-      .send(Topic.IncidentsReported, [ev('b')])
-      .catch((e: unknown) => e)) as KafkaUnavailableError;
-    expect(Date.now() - started).toBeLessThan(1_000);
-    expect(queued).toBeInstanceOf(KafkaUnavailableError);
-    expect(queued.outcome).toBeUndefined(); // never sent: the caller may release its claims
+    await vi.advanceTimersByTimeAsync(15); // past the probe interval: the next request is a trial
+    let settled = false;
+    const queued = gate.send(Topic.IncidentsReported, [ev('b')]).catch((e: unknown) => e);
+    void queued.then(() => {
+      settled = true;
+    });
+    await vi.advanceTimersByTimeAsync(39);
+    expect(settled).toBe(false);
+    await vi.advanceTimersByTimeAsync(1);
+    const queuedErr = (await queued) as KafkaUnavailableError;
+    expect(queuedErr).toBeInstanceOf(KafkaUnavailableError);
+    expect(queuedErr.outcome).toBeUndefined(); // never sent: the caller may release its claims
     expect(sender.calls).toHaveLength(1);
     sender.calls[0]!.resolve();
     await expect(firstErr.outcome).resolves.toBe(true);

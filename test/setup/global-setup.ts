@@ -7,13 +7,18 @@
  * - Otherwise → the local processes of infra/scripts/local-infra.ts. Already up: reused and left
  *   running. Started here: stopped at teardown, unless FENGHUO_KEEP_INFRA=1.
  *
+ * Every test prefixes its topics with `uniquePrefix`, which carries this run's tag; at teardown the
+ * run's topics are deleted from a local broker, which outlives the run.
+ *
  * FENGHUO_INFRA=local|docker skips the probe and forces a mode.
  */
+import { randomBytes } from 'node:crypto';
+import { Kafka, logLevel } from 'kafkajs';
 import { GenericContainer, getContainerRuntimeClient, type StartedTestContainer, Wait } from 'testcontainers';
 import type { TestProject } from 'vitest/node';
 import { downLocal, localInfraConfig, upLocal } from '../../infra/scripts/local-infra.ts';
-import './provided-context.ts';
 import { freePort } from './free-port.ts';
+import { runTopicPrefix } from './provided-context.ts';
 
 /** Keep in step with infra/docker-compose.yml and infra/kafka/pom.xml. */
 export const KAFKA_IMAGE = 'apache/kafka:3.9.2';
@@ -83,7 +88,12 @@ async function startRedisContainer(): Promise<{ container: StartedTestContainer;
   return { container, url: `redis://${container.getHost()}:${container.getMappedPort(6379)}` };
 }
 
-async function setupDocker(project: TestProject): Promise<Teardown> {
+interface Infra {
+  readonly brokers: string[];
+  readonly teardown: Teardown;
+}
+
+async function setupDocker(project: TestProject): Promise<Infra> {
   const started = Date.now();
   const [kafka, redis] = await Promise.all([startKafkaContainer(), startRedisContainer()]);
   project.provide('kafkaBrokers', kafka.brokers);
@@ -93,12 +103,15 @@ async function setupDocker(project: TestProject): Promise<Teardown> {
   say(
     `mode docker: ${KAFKA_IMAGE} at ${kafka.brokers.join(',')}, ${REDIS_IMAGE} at ${redis.url} (${secs} s)`,
   );
-  return async () => {
-    await Promise.allSettled([kafka.container.stop(), redis.container.stop()]);
+  return {
+    brokers: kafka.brokers,
+    teardown: async () => {
+      await Promise.allSettled([kafka.container.stop(), redis.container.stop()]);
+    },
   };
 }
 
-async function setupLocal(project: TestProject): Promise<Teardown> {
+async function setupLocal(project: TestProject): Promise<Infra> {
   const config = localInfraConfig(process.env, { log: (line) => say(line) });
   const result = await upLocal(config);
   project.provide('kafkaBrokers', result.kafkaBrokers);
@@ -110,7 +123,7 @@ async function setupLocal(project: TestProject): Promise<Teardown> {
       (reused ? '(already running; left running)' : `(started ${result.started.join(', ')} for this run)`),
   );
   const keep = process.env.FENGHUO_KEEP_INFRA === '1';
-  return async () => {
+  const teardown = async () => {
     if (reused) return;
     if (keep) {
       say('FENGHUO_KEEP_INFRA=1: leaving local Kafka and Redis running (npm run infra:down stops them)');
@@ -118,6 +131,31 @@ async function setupLocal(project: TestProject): Promise<Teardown> {
     }
     await downLocal(config, { services: result.started });
   };
+  return { brokers: result.kafkaBrokers, teardown };
+}
+
+/**
+ * Deletes every topic whose name starts with `prefix`. Each test file creates the whole catalogue
+ * under its own prefix (about 90 partitions); left behind on a shared broker, they add up run after
+ * run until the broker runs out of file handles ("Too many open files") and stops.
+ */
+async function deleteRunTopics(brokers: string[], prefix: string): Promise<void> {
+  const admin = new Kafka({ clientId: 'test-global-teardown', brokers, logLevel: logLevel.NOTHING }).admin();
+  const started = Date.now();
+  try {
+    await admin.connect();
+    const mine = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
+    for (let i = 0; i < mine.length; i += 200) {
+      await admin.deleteTopics({ topics: mine.slice(i, i + 200), timeout: 60_000 });
+    }
+    say(
+      `deleted this run's ${mine.length} topics (${prefix}*) in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+  } catch (err) {
+    say(`could not delete this run's topics (${prefix}*): ${(err as Error).message}`);
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
 }
 
 export default async function setup(project: TestProject): Promise<Teardown> {
@@ -125,6 +163,13 @@ export default async function setup(project: TestProject): Promise<Teardown> {
   if (forced !== undefined && forced !== 'local' && forced !== 'docker') {
     throw new Error(`FENGHUO_INFRA must be "local" or "docker", got "${forced}"`);
   }
+  const runTag = randomBytes(3).toString('hex');
+  project.provide('runTag', runTag);
   const useDocker = forced === 'docker' || (forced === undefined && (await dockerAnswers()));
-  return useDocker ? setupDocker(project) : setupLocal(project);
+  const infra = useDocker ? await setupDocker(project) : await setupLocal(project);
+  return async () => {
+    // Containers go with their topics; a local broker outlives the run.
+    if (!useDocker) await deleteRunTopics(infra.brokers, runTopicPrefix(runTag));
+    await infra.teardown();
+  };
 }

@@ -7,7 +7,9 @@ import { randomBytes } from 'node:crypto';
 import { createLogger, pinoLogCreator } from '@fenghuo/kit';
 import { type IHeaders, Kafka, type KafkaConfig, logLevel } from 'kafkajs';
 import { inject } from 'vitest';
-import './provided-context.ts';
+import { runTopicPrefix } from './provided-context.ts';
+
+export { runTopicPrefix };
 
 /**
  * Where test clients log: kafkajs through the kit's bridge (the retried answers of a broker still
@@ -15,13 +17,17 @@ import './provided-context.ts';
  */
 export const testLogger = createLogger({ service: 'test', level: process.env.TEST_LOG_LEVEL ?? 'warn' });
 
-/** `t-<name>-<random>.`: prepend to topic names, consumer groups and Redis keys of one test. */
+/**
+ * `t-<run>-<name>-<random>.`: prepend to topic names, consumer groups and Redis keys of one test.
+ * `<run>` is the integration run's tag (see `runTopicPrefix`): its global teardown deletes every topic
+ * under it, so runs do not pile up topics on a shared broker.
+ */
 export function uniquePrefix(name: string): string {
   const safe = name
     .toLowerCase()
     .replace(/[^a-z0-9-]+/g, '-')
     .slice(0, 40);
-  return `t-${safe}-${randomBytes(4).toString('hex')}.`;
+  return `${runTopicPrefix(inject('runTag') ?? 'x')}${safe}-${randomBytes(4).toString('hex')}.`;
 }
 
 export interface WaitForOptions {

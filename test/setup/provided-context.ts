@@ -10,7 +10,15 @@ declare module 'vitest' {
     redisUrl: string;
     /** How the setup got them: local processes (`local`) or testcontainers (`docker`). */
     infraMode: 'local' | 'docker';
+    /**
+     * This run's tag in every `uniquePrefix` (`t-<runTag>-<name>-<random>.`), so the global
+     * teardown can delete the topics the run created.
+     */
+    runTag: string;
   }
 }
 
-export {};
+/** The start of every `uniquePrefix` (test/setup/helpers.ts) of the run tagged `runTag`. */
+export function runTopicPrefix(runTag: string): string {
+  return `t-${runTag}-`;
+}

@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Actor, ContractVersion, GeoPoint, Id, idOf, Priority, Timestamp, UserIdentity } from '../common.ts';
 import { AlertLevel } from './alert.ts';
+import { EscalationRung } from './timeline.ts';
 
 export const OrderKind = Type.Union(
   [Type.Literal('incident'), Type.Literal('alert'), Type.Literal('interception')],
@@ -20,6 +21,16 @@ export const OrderStatus = Type.Union(
   { description: 'Where the order stands; every change is a new revision of the same order id.' },
 );
 export type OrderStatus = Static<typeof OrderStatus>;
+
+/** A unit the router considered for an order, with its drive time to the destination. */
+export const DispatchCandidate = Type.Object(
+  {
+    unitId: Id,
+    etaSec: Type.Number({ minimum: 0, description: 'Drive time on the road network, not straight-line.' }),
+  },
+  { additionalProperties: false },
+);
+export type DispatchCandidate = Static<typeof DispatchCandidate>;
 
 /**
  * A unit or officer is sent somewhere. Written by the router alone (it also turns the interceptor's
@@ -50,6 +61,18 @@ export const DispatchOrder = Type.Object(
     etaSec: Type.Optional(Type.Number({ minimum: 0 })),
     ackDeadline: Timestamp,
     escalationLevel: Type.Integer({ minimum: 0, description: '0 for the first order; +1 per escalation.' }),
+    rung: Type.Optional(
+      Type.Union(EscalationRung.anyOf, {
+        description: 'Rung of the escalation ladder the order was given at.',
+      }),
+    ),
+    candidates: Type.Optional(
+      Type.Array(DispatchCandidate, {
+        maxItems: 10,
+        description:
+          'The recommendation: the available units that can arrive first, fastest first (the top 3 for an incident).',
+      }),
+    ),
     supersedes: Type.Optional(Id),
     instructions: Type.Optional(Type.String({ maxLength: 4000 })),
     assignedBy: Type.Optional(Actor),

@@ -6,7 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
-import { type CityPack, loadCityPack, loadOrGenerateDefaultPack } from '@fenghuo/city';
+import { type CityPack, loadCityPack, loadOrGenerateDefaultPack, packDir } from '@fenghuo/city';
 import { Topic } from '@fenghuo/contracts';
 import {
   AuthTokens,
@@ -95,7 +95,8 @@ export async function startGateway(c: GatewayComponents): Promise<RunningGateway
     const users = new UserStore(resolve(config.usersFile));
     users.watch(1_000, (err) => logger.error({ err }, 'users file unreadable; keeping the last good copy'));
     shutdown.add('users watcher', () => users.stopWatching());
-    const jurisdiction = new Jurisdiction(c.city ?? loadCity(config));
+    const city = c.city ?? loadCity(config);
+    const jurisdiction = new Jurisdiction(city);
 
     const producer = new EventProducer(kafka, logger, { topicPrefix: config.kafkaTopicPrefix });
     shutdown.add('producer', () => producer.close());
@@ -121,6 +122,7 @@ export async function startGateway(c: GatewayComponents): Promise<RunningGateway
           windowSec: config.loginWindowSec,
         }),
         metrics,
+        city: { pack: city, packDir: packDir(config.cityPack) },
         ops: createOpsRouter({
           service: SERVICE,
           registry,

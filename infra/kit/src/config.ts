@@ -180,6 +180,17 @@ export const kafkaConfig = {
   }),
 } as const;
 
+/** For services with consumer groups (composed by each such service's spec, not by producers). */
+export const kafkaConsumerConfig = {
+  kafkaSessionTimeoutMs: field.int({
+    env: 'KAFKA_SESSION_TIMEOUT_MS',
+    doc: 'How long a consumer group waits for a silent instance (crashed, killed) before its partitions move to the others or to its replacement; heartbeats go every third of it, at most every 3 s',
+    default: 10_000,
+    min: 6_000,
+    max: 300_000,
+  }),
+} as const;
+
 export const redisConfig = {
   redisUrl: field.url({
     env: 'REDIS_URL',

@@ -1,11 +1,20 @@
 /** Fraud scorer configuration, parsed once at start; a bad value stops the service naming its variable. */
-import { type ConfigOf, field, kafkaConfig, logConfig, parseConfig, redisConfig } from '@fenghuo/kit';
+import {
+  type ConfigOf,
+  field,
+  kafkaConfig,
+  kafkaConsumerConfig,
+  logConfig,
+  parseConfig,
+  redisConfig,
+} from '@fenghuo/kit';
 
 export const SCORER_SUMMARY =
   'scores fraud indicators per resident with the rules of rules.sets and raises one early warning per victim on alerts.raised';
 
 export const scorerConfigSpec = {
   ...kafkaConfig,
+  ...kafkaConsumerConfig,
   ...redisConfig,
   ...logConfig,
   groupId: field.string({

@@ -98,6 +98,7 @@ export async function startScorer(components: ScorerComponents): Promise<Running
       topic: Topic.RulesSets,
       onCrash,
       topicPrefix: config.kafkaTopicPrefix,
+      sessionTimeoutMs: config.kafkaSessionTimeoutMs,
       fromBeginning: true,
       handleBatch: async (events) => {
         for (const { event, log } of events) {
@@ -117,6 +118,7 @@ export async function startScorer(components: ScorerComponents): Promise<Running
       topic: Topic.OutcomesLabelled,
       onCrash,
       topicPrefix: config.kafkaTopicPrefix,
+      sessionTimeoutMs: config.kafkaSessionTimeoutMs,
       handleBatch: async (events) => {
         const stats = await handleOutcomeBatch(events, deps);
         metrics.alerts.inc(stats.revisions);
@@ -132,6 +134,7 @@ export async function startScorer(components: ScorerComponents): Promise<Running
       topic: Topic.FraudIndicators,
       onCrash,
       topicPrefix: config.kafkaTopicPrefix,
+      sessionTimeoutMs: config.kafkaSessionTimeoutMs,
       partitionsConsumedConcurrently: config.partitionsConcurrently,
       consumer: { maxBytesPerPartition: config.maxBytesPerPartition },
       handleBatch: async (events, ctx) => {

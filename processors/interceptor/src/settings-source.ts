@@ -37,6 +37,8 @@ export class SettingsSource {
     switch (ruleSet.kind) {
       case 'fraud':
         return { applied: false, reason: 'kind fraud' };
+      case 'escalation_ladder':
+        return { applied: false, reason: 'kind escalation_ladder' };
       case 'interception_settings': {
         if (ruleSet.ruleSetId !== this.settingsId)
           return { applied: false, reason: `other settings ${ruleSet.ruleSetId}` };

@@ -12,6 +12,7 @@ import type { LevelWithSilent } from 'pino';
 import { pinoHttp } from 'pino-http';
 import { type LoginDeps, login, refresh } from '../people/login.ts';
 import type { PeopleWriter } from '../people/writer.ts';
+import { type CityRoutesOptions, cityRoutes } from './city-routes.ts';
 import { consoleRoutes } from './console-static.ts';
 import { errorHandler, GatewayError } from './gateway-error.ts';
 import { rulesProxy } from './rules-proxy.ts';
@@ -21,6 +22,8 @@ export interface AppDeps extends LoginDeps {
   readonly writer: PeopleWriter;
   /** `/healthz`, `/readyz`, `/metrics`. */
   readonly ops: Router;
+  /** The city pack for `/api/city/*` (the console's basemap); without it those routes are absent. */
+  readonly city?: Omit<CityRoutesOptions, 'tokens'>;
 }
 
 export interface AppOptions {
@@ -104,6 +107,8 @@ export function createApp(deps: AppDeps, opts: AppOptions): Express {
       },
     }),
   );
+
+  if (deps.city) app.use(cityRoutes({ ...deps.city, tokens: deps.tokens }));
 
   app.use(consoleRoutes(opts.consoleDir));
 

@@ -71,7 +71,15 @@ interface CommonConsumerOptions {
    * @defaultValue `1`
    */
   readonly partitionsConsumedConcurrently?: number;
-  /** Overrides for the kafkajs consumer (session time-out, fetch sizes). */
+  /**
+   * How long the group waits for a silent member (a crashed or killed instance) before it moves that
+   * member's partitions: a replacement started at once waits this long before it consumes.
+   * kafkajs's 30 s would hold a victim's alerts for half a minute after a crash; heartbeats go every
+   * third of it (at most every 3 s), also while a long batch runs.
+   * @defaultValue {@link DEFAULT_SESSION_TIMEOUT_MS}
+   */
+  readonly sessionTimeoutMs?: number;
+  /** Overrides for the kafkajs consumer (fetch sizes; these win over `sessionTimeoutMs`). */
   readonly consumer?: Partial<ConsumerConfig>;
   /**
    * Called when kafkajs gives up restarting the consumer (a non-retriable error): the instance no
@@ -79,6 +87,27 @@ interface CommonConsumerOptions {
    * @defaultValue logs the error at fatal level
    */
   readonly onCrash?: (error: Error) => void;
+}
+
+/** Default session time-out of the kit's consumers (the broker's `group.min.session.timeout.ms` is 6 s). */
+export const DEFAULT_SESSION_TIMEOUT_MS = 10_000;
+
+/** The broker's answers that mean "this instance is no longer (or not yet again) a member". */
+const GROUP_MEMBERSHIP_ERRORS = new Set([
+  'UNKNOWN_MEMBER_ID',
+  'ILLEGAL_GENERATION',
+  'REBALANCE_IN_PROGRESS',
+  'NOT_COORDINATOR_FOR_GROUP',
+]);
+
+/** The broker's group-membership error inside `err` (kafkajs wraps it in `cause`), if any. */
+export function groupMembershipError(err: unknown): (Error & { type: string }) | undefined {
+  for (let e: unknown = err, depth = 0; e instanceof Error && depth < 5; depth++) {
+    const type = (e as { type?: unknown }).type;
+    if (typeof type === 'string' && GROUP_MEMBERSHIP_ERRORS.has(type)) return e as Error & { type: string };
+    e = (e as { cause?: unknown }).cause;
+  }
+  return undefined;
 }
 
 export interface EventConsumerOptions<T extends TopicName> extends CommonConsumerOptions {
@@ -148,7 +177,15 @@ export async function runMultiTopicConsumer<K extends TopicName>(
   }
   if (routes.size === 0) throw new Error('runMultiTopicConsumer: no topic to consume');
   const groupLog = opts.logger.child({ component: 'consumer', groupId: opts.groupId });
-  const consumer = opts.kafka.consumer({ groupId: opts.groupId, ...opts.consumer });
+  const sessionTimeout = opts.sessionTimeoutMs ?? DEFAULT_SESSION_TIMEOUT_MS;
+  const config: ConsumerConfig = {
+    groupId: opts.groupId,
+    sessionTimeout,
+    heartbeatInterval: Math.min(3_000, Math.floor(sessionTimeout / 3)),
+    ...opts.consumer,
+  };
+  const heartbeatMs = config.heartbeatInterval ?? 3_000;
+  const consumer = opts.kafka.consumer(config);
 
   const deadLetter = async (
     route: TopicRoute,
@@ -176,8 +213,7 @@ export async function runMultiTopicConsumer<K extends TopicName>(
     }
   };
 
-  const eachBatch = async ({ batch, heartbeat, isRunning, isStale }: EachBatchPayload): Promise<void> => {
-    if (batch.isEmpty() || !isRunning() || isStale()) return;
+  const processBatch = async ({ batch, heartbeat, isRunning }: EachBatchPayload): Promise<void> => {
     const route = routes.get(batch.topic);
     if (route === undefined) throw new Error(`runMultiTopicConsumer: no handler for topic ${batch.topic}`);
     const log = route.log;
@@ -266,7 +302,39 @@ export async function runMultiTopicConsumer<K extends TopicName>(
       }
     }
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
-    await consumer.commitOffsets([{ topic: route.realTopic, partition: batch.partition, offset: next }]);
+    try {
+      await consumer.commitOffsets([{ topic: route.realTopic, partition: batch.partition, offset: next }]);
+    } catch (err) {
+      const lost = groupMembershipError(err);
+      if (lost === undefined) throw err;
+      // The group moved on without this instance (its session ran out): the partition's next owner
+      // gets the batch again. kafkajs wraps the broker's answer in a non-retriable error, which would
+      // crash the consumer for good; its own answer, rethrown, makes kafkajs rejoin the group.
+      log.warn(
+        { partition: batch.partition, code: lost.type },
+        "left the group before committing: the batch goes to the partition's next owner; rejoining",
+      );
+      throw lost;
+    }
+  };
+
+  /**
+   * kafkajs heartbeats only between batches. A batch that takes longer than the session time-out
+   * (a big fetch over many partitions at once, on a busy machine) would get this instance thrown out
+   * of the group although it is working, and its partitions reassigned mid-batch: heartbeat on a
+   * timer while the batch runs (kafkajs sends at most one per heartbeat interval; a refusal during a
+   * rebalance surfaces at the batch's end, where kafkajs handles it).
+   */
+  const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
+    if (payload.batch.isEmpty() || !payload.isRunning() || payload.isStale()) return;
+    const beat = setInterval(() => {
+      payload.heartbeat().catch(() => undefined);
+    }, heartbeatMs);
+    try {
+      await processBatch(payload);
+    } finally {
+      clearInterval(beat);
+    }
   };
 
   consumer.on(consumer.events.CRASH, ({ payload }) => {

@@ -7,6 +7,7 @@ import {
   describeTopicChange,
   ensureTopics,
   parseRetentionOverrides,
+  TopicConfigNotAppliedError,
   topicsFromEnv,
   waitForTopicsReady,
   withRetention,
@@ -246,36 +247,60 @@ describe('retention overrides (TOPIC_RETENTION_DAYS)', () => {
 });
 
 describe('alignTopicConfigs', () => {
-  it('changes only topics whose retention or policy differ, keeping their other settings', async () => {
-    const entry = (configName: string, configValue: string, configSource = ConfigSource.TOPIC_CONFIG) => ({
-      configName,
-      configValue,
-      configSource,
-      readOnly: false,
-    });
+  const entry = (configName: string, configValue: string, configSource = ConfigSource.TOPIC_CONFIG) => ({
+    configName,
+    configValue,
+    configSource,
+    readOnly: false,
+  });
+  type Entry = ReturnType<typeof entry>;
+
+  /**
+   * A broker whose DescribeConfigs shows an accepted change only after `lag` more describes, as a
+   * KRaft broker applies it from the metadata log a moment after the controller answered.
+   */
+  function configAdmin(initial: Record<string, Entry[]>, lag = 0) {
+    const shown = new Map(Object.entries(initial));
+    const pending: { name: string; entries: Entry[]; after: number }[] = [];
     const altered: unknown[] = [];
+    let describes = 0;
     const admin = {
-      describeConfigs: async () => ({
-        resources: [
-          {
-            resourceName: 'p.a',
-            configEntries: [
-              entry('retention.ms', '1000'),
-              entry('cleanup.policy', 'delete'),
-              entry('max.message.bytes', '2000000'),
-              entry('segment.bytes', '1073741824', ConfigSource.DEFAULT_CONFIG),
-            ],
-          },
-          {
-            resourceName: 'p.b',
-            configEntries: [entry('retention.ms', '5'), entry('cleanup.policy', 'delete')],
-          },
-        ],
-      }),
-      alterConfigs: async (req: { resources: unknown[] }) => {
+      describeConfigs: async ({ resources }: { resources: { name: string }[] }) => {
+        describes++;
+        for (const p of pending.filter((p) => p.after <= describes)) shown.set(p.name, p.entries);
+        return {
+          resources: resources.map(({ name }) => ({
+            resourceName: name,
+            configEntries: shown.get(name) ?? [],
+          })),
+        };
+      },
+      alterConfigs: async (req: {
+        resources: { name: string; configEntries: { name: string; value: string }[] }[];
+      }) => {
         altered.push(...req.resources);
+        for (const r of req.resources) {
+          const defaults = (shown.get(r.name) ?? []).filter(
+            (e) => e.configSource !== ConfigSource.TOPIC_CONFIG,
+          );
+          const entries = [...defaults, ...r.configEntries.map((e) => entry(e.name, e.value))];
+          pending.push({ name: r.name, entries, after: describes + lag + 1 });
+        }
       },
     } as unknown as Admin;
+    return { admin, altered, shown, describes: () => describes };
+  }
+
+  it('changes only topics whose retention or policy differ, keeping their other settings', async () => {
+    const { admin, altered } = configAdmin({
+      'p.a': [
+        entry('retention.ms', '1000'),
+        entry('cleanup.policy', 'delete'),
+        entry('max.message.bytes', '2000000'),
+        entry('segment.bytes', '1073741824', ConfigSource.DEFAULT_CONFIG),
+      ],
+      'p.b': [entry('retention.ms', '5'), entry('cleanup.policy', 'delete')],
+    });
     const changes = await alignTopicConfigs(
       admin,
       [spec('a', { retentionMs: 9000 }), spec('b', { retentionMs: 5 })],
@@ -293,6 +318,26 @@ describe('alignTopicConfigs', () => {
         ],
       },
     ]);
+  });
+
+  it('returns only once the broker shows the new settings (a KRaft broker applies them a moment later)', async () => {
+    const { admin, shown, describes } = configAdmin(
+      { 'p.a': [entry('retention.ms', '1000'), entry('cleanup.policy', 'delete')] },
+      3,
+    );
+    await alignTopicConfigs(admin, [spec('a', { retentionMs: 9000 })], 'p.');
+    expect(describes()).toBeGreaterThanOrEqual(4);
+    expect(shown.get('p.a')?.find((e) => e.configName === 'retention.ms')?.configValue).toBe('9000');
+  });
+
+  it('fails with a retriable error when the broker never shows the change', async () => {
+    const { admin } = configAdmin(
+      { 'p.a': [entry('retention.ms', '1000'), entry('cleanup.policy', 'delete')] },
+      Number.POSITIVE_INFINITY,
+    );
+    const failure = alignTopicConfigs(admin, [spec('a', { retentionMs: 9000 })], 'p.', { timeoutMs: 200 });
+    await expect(failure).rejects.toBeInstanceOf(TopicConfigNotAppliedError);
+    await expect(failure).rejects.toMatchObject({ retriable: true, message: expect.stringMatching(/p\.a/) });
   });
 });
 

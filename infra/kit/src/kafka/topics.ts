@@ -136,6 +136,7 @@ export async function ensureTopics(
           admin,
           specs.filter((s) => existing.includes(`${prefix}${s.name}`)),
           prefix,
+          { timeoutMs },
         )
       : [];
   return { created, existing, changed };
@@ -204,15 +205,31 @@ export class TopicsNotReadyError extends FenghuoError {
   }
 }
 
+export interface AlignTopicConfigsOptions {
+  /**
+   * How long to wait for a change to be in effect on the broker before failing with
+   * {@link TopicConfigNotAppliedError}.
+   * @defaultValue `60000`
+   */
+  readonly timeoutMs?: number;
+}
+
 /**
  * Brings existing topics' `retention.ms` and `cleanup.policy` to their specs. Kafka's AlterConfigs
  * (the only one kafkajs speaks) replaces a topic's whole dynamic configuration, so every other
  * setting an operator gave the topic is read first and sent back unchanged.
+ *
+ * Returns once the broker describes every changed topic with its new settings. A KRaft controller
+ * answers AlterConfigs when it has recorded the change, and the broker applies it from the metadata
+ * log a moment later (seconds on a loaded machine): until then DescribeConfigs still shows the old
+ * values, so without this wait `infra:topics` would report a change that a look at the topic right
+ * after does not show, and a second run would make it again.
  */
 export async function alignTopicConfigs(
   admin: Admin,
   specs: readonly TopicSpec[],
   prefix = '',
+  opts: AlignTopicConfigsOptions = {},
 ): Promise<TopicConfigChange[]> {
   if (specs.length === 0) return [];
   const { resources } = await admin.describeConfigs({
@@ -243,8 +260,47 @@ export async function alignTopicConfigs(
       configEntries: [...kept, ...topicConfigEntries(spec)],
     });
   }
-  if (alterations.length > 0) await admin.alterConfigs({ validateOnly: false, resources: alterations });
+  if (alterations.length === 0) return changes;
+  await admin.alterConfigs({ validateOnly: false, resources: alterations });
+  await waitForTopicConfigs(admin, alterations, opts.timeoutMs ?? 60_000);
   return changes;
+}
+
+/** Polls DescribeConfigs until every topic shows every wanted setting. */
+async function waitForTopicConfigs(
+  admin: Admin,
+  wanted: readonly { name: string; configEntries: readonly { name: string; value: string }[] }[],
+  timeoutMs: number,
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  let delay = 50;
+  for (;;) {
+    const { resources } = await admin.describeConfigs({
+      includeSynonyms: false,
+      resources: wanted.map((w) => ({ type: ConfigResourceTypes.TOPIC, name: w.name })),
+    });
+    const stale = wanted.filter((w) => {
+      const entries = resources.find((r) => r.resourceName === w.name)?.configEntries ?? [];
+      return w.configEntries.some(
+        (want) => entries.find((e) => e.configName === want.name)?.configValue !== want.value,
+      );
+    });
+    if (stale.length === 0) return;
+    if (Date.now() + delay > deadline) {
+      throw new TopicConfigNotAppliedError(
+        `the broker still shows old settings of ${stale.map((w) => w.name).join(', ')} ${timeoutMs} ms after it accepted the change`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, delay));
+    delay = Math.min(delay * 2, 1_000);
+  }
+}
+
+/** The broker accepted a topic's new settings but did not apply them in time. Retriable. */
+export class TopicConfigNotAppliedError extends FenghuoError {
+  constructor(message: string) {
+    super(message, { code: 'TOPIC_CONFIG_NOT_APPLIED', retriable: true });
+  }
 }
 
 const DAY_MS = 24 * 60 * 60 * 1000;

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Makes sure headless Chromium is there for the browser tests and bench:console: Debian's `chromium`
+# package (and a CJK font, so Chinese text renders in screenshots), installed with apt-get when
+# /usr/bin/chromium is missing. Safe to re-run; does nothing when both are present. The tests drive
+# it with playwright-core (executablePath /usr/bin/chromium); no browser build is downloaded.
+set -euo pipefail
+CHROMIUM=${CHROMIUM_PATH:-/usr/bin/chromium}
+need=()
+[ -x "$CHROMIUM" ] || need+=(chromium)
+fc-list 2>/dev/null | grep -qi 'wenquanyi\|noto sans cjk\|noto serif cjk' || need+=(fonts-wqy-microhei)
+if [ ${#need[@]} -eq 0 ]; then
+  exit 0
+fi
+if [ "$(id -u)" -ne 0 ] && ! command -v sudo >/dev/null; then
+  echo "ensure-chromium: ${need[*]} missing and not root; install them with apt-get" >&2
+  exit 1
+fi
+SUDO=""
+[ "$(id -u)" -eq 0 ] || SUDO=sudo
+echo "[chromium] installing ${need[*]} (Debian packages)…"
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q >/dev/null
+$SUDO apt-get install -y -q --no-install-recommends "${need[@]}" >/dev/null
+[ -x "$CHROMIUM" ] || { echo "ensure-chromium: $CHROMIUM still missing after apt-get" >&2; exit 1; }
+"$CHROMIUM" --version

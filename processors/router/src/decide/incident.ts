@@ -1,0 +1,106 @@
+/**
+ * An incident (reported through ingest, or created by an operator) → orders to the available
+ * units that arrive first by drive time (two for violence and robbery), each order carrying the
+ * recommendation (the top units by ETA). A fleeing vehicle goes to the interceptor: the router
+ * records it and dispatches the checkpoints of the interceptor's plans instead.
+ */
+import type { Actor, GeoPoint, IncidentCategory, IncidentReport, OperatorCommand } from '@fenghuo/contracts';
+import { type DecideContext, Draft } from '../draft.ts';
+import type { Decision, Matter } from '../model.ts';
+import { fill, TWO_UNIT_CATEGORIES } from './fill.ts';
+
+export interface IncidentInput {
+  readonly incidentId: string;
+  readonly category: IncidentCategory;
+  readonly priority: number;
+  readonly location: GeoPoint;
+  readonly address?: string;
+  /** Epoch ms the incident was reported. */
+  readonly occurredAt: number;
+  readonly gridCellId?: string;
+  readonly plate?: string;
+}
+
+export function incidentFromReport(r: IncidentReport): IncidentInput {
+  return {
+    incidentId: r.incidentId,
+    category: r.category,
+    priority: r.priority,
+    location: r.location,
+    ...(r.address === undefined ? {} : { address: r.address }),
+    occurredAt: Date.parse(r.occurredAt),
+    ...(r.gridCellId === undefined ? {} : { gridCellId: r.gridCellId }),
+    ...(r.plate === undefined ? {} : { plate: r.plate }),
+  };
+}
+
+/** An operator's `create_incident` command as an incident. */
+export function incidentFromCommand(c: OperatorCommand): IncidentInput | undefined {
+  const b = c.command;
+  if (b.type !== 'create_incident') return undefined;
+  return {
+    incidentId: b.incidentId,
+    category: b.category,
+    priority: b.priority,
+    location: b.location,
+    ...(b.address === undefined ? {} : { address: b.address }),
+    occurredAt: Date.parse(c.issuedAt),
+    ...(b.plate === undefined ? {} : { plate: b.plate }),
+  };
+}
+
+export function incidentInstructions(inc: Pick<Matter, 'priority' | 'incidentCategory' | 'address'>): string {
+  const what = (inc.incidentCategory ?? 'incident').replace('_', ' ');
+  return `P${inc.priority} ${what}${inc.address ? ` at ${inc.address}` : ''}: go now.`;
+}
+
+/** `undefined` when the incident is known already (a redelivery, a retried command). */
+export function decideIncident(
+  ctx: DecideContext,
+  prev: Matter | undefined,
+  inc: IncidentInput,
+  decisionId: string,
+  correlationId: string | undefined,
+  actor?: Actor,
+): Decision | undefined {
+  if (prev) return undefined;
+  const cell = (inc.gridCellId ? ctx.city.cell(inc.gridCellId) : undefined) ?? ctx.city.cellAt(inc.location);
+  const gridCellId = cell?.id ?? inc.gridCellId;
+  const fleeing = inc.category === 'fleeing_vehicle';
+  const matter: Matter = {
+    refKind: 'incident',
+    refId: inc.incidentId,
+    category: 'incident',
+    deadlineClass: `p${inc.priority}`,
+    priority: inc.priority,
+    incidentCategory: inc.category,
+    location: inc.location,
+    ...(gridCellId === undefined ? {} : { gridCellId }),
+    ...(cell ? { stationId: cell.stationId } : {}),
+    ...(inc.address === undefined ? {} : { address: inc.address }),
+    ...(inc.plate === undefined ? {} : { plate: inc.plate }),
+    signalAt: Number.isFinite(inc.occurredAt) ? Math.min(ctx.now, inc.occurredAt) : ctx.now,
+    inputRevision: 1,
+    needed: fleeing ? 0 : TWO_UNIT_CATEGORIES.has(inc.category) ? 2 : 1,
+    orders: [],
+    closed: false,
+    seen: [],
+    ...(correlationId === undefined ? {} : { correlationId }),
+  };
+  const d = new Draft(ctx, matter, decisionId, correlationId, actor);
+  d.timeline({
+    type: 'raised',
+    category: inc.category,
+    priority: inc.priority,
+    location: inc.location,
+    ...(inc.plate === undefined ? {} : { plate: inc.plate }),
+    summary: fleeing
+      ? 'Fleeing vehicle: the interceptor plans the checkpoints.'
+      : `P${inc.priority} ${inc.category.replace('_', ' ')}${inc.address ? ` at ${inc.address}` : ''}`.slice(
+          0,
+          1000,
+        ),
+  });
+  if (!fleeing) fill(d, 'incident', incidentInstructions(matter));
+  return d.finish();
+}

@@ -1,0 +1,72 @@
+/**
+ * Every instance polls Redis for due jobs (acknowledgement deadlines, matters waiting for a unit)
+ * and claims each one with a lease before deciding on it, so two instances never act on the same
+ * job, and a job whose instance died comes back when the lease runs out. Deadlines therefore
+ * survive a restart: they live in Redis, not in memory.
+ */
+import type { Clock, Logger } from '@fenghuo/kit';
+import type { BatchStats, Decider } from './decider.ts';
+import type { RouterStore } from './store.ts';
+import { jobTask } from './tasks.ts';
+
+export interface JobPollerOptions {
+  /** @defaultValue 500 */
+  readonly intervalMs?: number;
+  /** @defaultValue 30000 */
+  readonly leaseMs?: number;
+  /** Jobs claimed per poll. @defaultValue 200 */
+  readonly batch?: number;
+  readonly onBatch?: (claimed: number, stats: BatchStats) => void;
+}
+
+export class JobPoller {
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly store: RouterStore,
+    private readonly decider: Decider,
+    private readonly clock: Clock,
+    private readonly logger: Logger,
+    private readonly opts: JobPollerOptions = {},
+  ) {}
+
+  start(): void {
+    if (this.stopped || this.timer) return;
+    this.schedule(0);
+  }
+
+  private schedule(delay: number): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.running = this.pollOnce()
+        .then((claimed) =>
+          this.schedule(claimed >= (this.opts.batch ?? 200) ? 0 : (this.opts.intervalMs ?? 500)),
+        )
+        .catch((err: unknown) => {
+          this.logger.warn({ err }, 'job poll failed; trying again');
+          this.schedule(this.opts.intervalMs ?? 500);
+        });
+    }, delay);
+  }
+
+  /** Claims and decides the jobs due now; returns how many were claimed. */
+  async pollOnce(): Promise<number> {
+    const now = this.clock.now();
+    const leaseMs = this.opts.leaseMs ?? 30_000;
+    const claimed = await this.store.claimJobs(now, leaseMs, this.opts.batch ?? 200);
+    if (claimed.length === 0) return 0;
+    const tasks = claimed.map((j) => jobTask(this.store, j.member, j.dueAt, now + leaseMs));
+    const stats = await this.decider.run(tasks);
+    this.opts.onBatch?.(claimed.length, stats);
+    return claimed.length;
+  }
+
+  /** Idempotent: no new poll starts; waits for the one in flight. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running?.catch(() => undefined);
+  }
+}

@@ -1,0 +1,342 @@
+/**
+ * Wiring of one router instance: the city (roads, cells, roster), Redis state, the producer, one
+ * consumer group over the router's seven input topics, a per-instance consumer of `rules.sets`
+ * (the escalation ladder, hot-reloaded), the job poller (deadlines, waiting matters) and the ops
+ * server. Used by index.ts, the integration tests, the benchmark and the response-time evaluation.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Server } from 'node:http';
+import {
+  City,
+  FREE_FLOW_PROFILE,
+  loadOrGenerateDefaultPack,
+  readCityPack,
+  urbanWeekdayProfile,
+} from '@fenghuo/city';
+import { Topic, type TopicEventMap, type TopicName } from '@fenghuo/contracts';
+import {
+  type Clock,
+  createKafka,
+  createMetricsRegistry,
+  createRedis,
+  EventProducer,
+  type Logger,
+  type OutgoingBatch,
+  redisReady,
+  runEventConsumer,
+  runMultiTopicConsumer,
+  Shutdown,
+  systemClock,
+} from '@fenghuo/kit';
+import type { Redis } from 'ioredis';
+import { type CityView, cityView } from './city-view.ts';
+import type { RouterConfig } from './config.ts';
+import { type BatchStats, Decider, outgoing, type Task } from './decider.ts';
+import { hourOfDay, Ranker } from './eta.ts';
+import { JobPoller } from './job-poller.ts';
+import { builtinLadder, LadderSource } from './ladder.ts';
+import { createRouterMetrics, type RouterMetrics, summarize } from './metrics.ts';
+import type { Outputs } from './model.ts';
+import { createOpsApp, listen } from './ops-app.ts';
+import { RouterStore } from './store.ts';
+import { ackTask, alertTask, commandTask, outcomeTask, planTask, reportTask } from './tasks.ts';
+
+export const SERVICE = 'router';
+
+/** The topics the router decides on (one consumer group). */
+export const INPUT_TOPICS = [
+  Topic.AlertsRaised,
+  Topic.IncidentsReported,
+  Topic.InterceptionsPlans,
+  Topic.DispatchAcks,
+  Topic.UnitsStatus,
+  Topic.UnitsPositions,
+  Topic.OutcomesLabelled,
+  Topic.OperatorCommands,
+] as const;
+
+/** The topics it writes. */
+export const OUTPUT_TOPICS = [
+  Topic.DispatchOrders,
+  Topic.TimelineEvents,
+  Topic.UnitsStatus,
+  Topic.AuditEvents,
+] as const;
+
+export interface RunningRouter {
+  readonly city: City;
+  readonly ladder: LadderSource;
+  readonly store: RouterStore;
+  readonly decider: Decider;
+  readonly poller: JobPoller;
+  readonly metrics: RouterMetrics;
+  readonly opsServer: Server | undefined;
+  /** Idempotent: stops polling, drains in-flight batches (their offsets are committed), closes everything. */
+  stop(): Promise<void>;
+}
+
+export interface StartRouterOptions {
+  /** @defaultValue the system clock */
+  readonly clock?: Clock;
+  /** A loaded city (tests and benchmarks share one); otherwise `ROUTER_CITY_PACK` or the default pack. */
+  readonly city?: City;
+  /** Called when a consumer crashed for good: the instance no longer routes, so the entry point exits. */
+  readonly onFatal?: (err: unknown) => void;
+}
+
+/** The city the configuration names, with the configured speed profile. */
+export function loadCity(config: RouterConfig): City {
+  const pack = config.cityPack === '' ? loadOrGenerateDefaultPack().pack : readCityPack(config.cityPack);
+  return new City(pack, { profile: config.traffic === 'free' ? FREE_FLOW_PROFILE : urbanWeekdayProfile() });
+}
+
+/**
+ * The broker refuses a record batch over `message.max.bytes` (1 MiB by default), and every audit
+ * record of a batch goes to one partition (key `service`): records are sent in chunks of at most
+ * this much JSON, one after the other, in order.
+ */
+const MAX_CHUNK_BYTES = 512 * 1024;
+
+function publisher(producer: EventProducer) {
+  const send = async (list: readonly { outputs: Outputs; correlationId: string | undefined }[]) => {
+    const batches = outgoing(list)
+      .filter((b) => b.events.length > 0)
+      .map(
+        (b): OutgoingBatch =>
+          ({
+            topic: b.topic,
+            events: b.events as TopicEventMap[TopicName][],
+            headersOf: (_e: unknown, i: number) => b.headers[i],
+          }) as OutgoingBatch,
+      );
+    await producer.sendBatches(batches);
+  };
+  return async (list: readonly { outputs: Outputs; correlationId: string | undefined }[]) => {
+    let chunk: { outputs: Outputs; correlationId: string | undefined }[] = [];
+    let bytes = 0;
+    for (const item of list) {
+      const size = Buffer.byteLength(JSON.stringify(item.outputs));
+      if (chunk.length > 0 && bytes + size > MAX_CHUNK_BYTES) {
+        await send(chunk);
+        chunk = [];
+        bytes = 0;
+      }
+      chunk.push(item);
+      bytes += size;
+    }
+    if (chunk.length > 0) await send(chunk);
+  };
+}
+
+function countStats(metrics: RouterMetrics, stats: BatchStats): void {
+  metrics.decisions.inc(stats.decisions);
+  metrics.duplicates.inc(stats.duplicates);
+  metrics.conflicts.inc(stats.conflicts);
+  metrics.republished.inc(stats.republished);
+  metrics.escalations.inc(stats.escalations);
+}
+
+export async function startRouter(
+  config: RouterConfig,
+  logger: Logger,
+  opts: StartRouterOptions = {},
+): Promise<RunningRouter> {
+  const shutdown = new Shutdown(logger);
+  const clock = opts.clock ?? systemClock;
+  try {
+    const city = opts.city ?? loadCity(config);
+    const view: CityView = cityView(city);
+    const kafka = createKafka(config, logger);
+    const redis: Redis = createRedis(config, logger, { connectionName: SERVICE });
+    shutdown.add('redis', async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    });
+    const store = new RouterStore(redis);
+    const seeded = await store.seed(view.roster());
+    const producer = new EventProducer(kafka, logger, { topicPrefix: config.kafkaTopicPrefix });
+    shutdown.add('producer', () => producer.close());
+    await producer.warmUp([...OUTPUT_TOPICS]);
+
+    const registry = createMetricsRegistry(SERVICE);
+    const metrics = createRouterMetrics(registry);
+    const ladder = new LadderSource(builtinLadder(config.ladderId, config.ackDeadlines));
+    const windowMs = config.summaryWindowSec * 1000;
+    const decider = new Decider({
+      store,
+      city: view,
+      ranker: new Ranker(city.router, { hourAt: (ms) => hourOfDay(ms, config.utcOffsetHours) }),
+      ladder: ladder.current,
+      now: () => clock.now(),
+      publish: publisher(producer),
+      onSamples: (samples) => metrics.observe(samples),
+      onTrailingError: (err) =>
+        logger.warn({ err }, 'outbox clean-up failed; the entries will be published again'),
+      options: {
+        recommend: config.recommend,
+        queueRetryMs: config.queueRetrySec * 1000,
+        staleAfterMs: config.staleAfterSec * 1000,
+        unseenUnits: config.unseenUnits,
+        poolSize: config.candidatePool,
+        poolRadiusM: config.searchRadiusKm * 1000,
+        orphanAfterMs: 10_000,
+        maxRounds: 8,
+        summaryWindowMs: windowMs,
+      },
+    });
+    shutdown.add('decider', () => decider.drain());
+    const run = async (topic: string, tasks: readonly Task[]) => {
+      if (tasks.length === 0) return;
+      const end = metrics.batchSeconds.startTimer({ topic });
+      const stats = await decider.run(tasks);
+      end();
+      countStats(metrics, stats);
+    };
+
+    // Every instance reads every ladder version: a group of its own, from the start of the compacted topic.
+    const instance = randomBytes(4).toString('hex');
+    const rulesConsumer = await runEventConsumer({
+      kafka,
+      logger,
+      producer,
+      groupId: `${config.groupId}-rules-${instance}`,
+      topic: Topic.RulesSets,
+      onCrash: (err) => opts.onFatal?.(err),
+      topicPrefix: config.kafkaTopicPrefix,
+      fromBeginning: true,
+      handleBatch: async (events) => {
+        for (const { event, log } of events) {
+          const r = ladder.offer(event);
+          if (event.kind !== 'escalation_ladder') continue;
+          if (r.applied) log.info({ ruleSetId: event.ruleSetId }, `escalation ladder applied: ${r.reason}`);
+          else log.warn({ ruleSetId: event.ruleSetId }, `escalation ladder ignored: ${r.reason}`);
+        }
+      },
+    });
+    shutdown.add('rules consumer', () => rulesConsumer.stop());
+
+    const consumer = await runMultiTopicConsumer({
+      kafka,
+      logger,
+      producer,
+      groupId: config.groupId,
+      topicPrefix: config.kafkaTopicPrefix,
+      partitionsConsumedConcurrently: config.partitionsConcurrently,
+      onCrash: (err) => opts.onFatal?.(err),
+      handlers: {
+        [Topic.AlertsRaised]: (events) =>
+          run(
+            Topic.AlertsRaised,
+            events.map((e) => alertTask(view, e.event, e.correlationId)),
+          ),
+        [Topic.IncidentsReported]: (events) =>
+          run(
+            Topic.IncidentsReported,
+            // The most urgent first: within a batch, a P1 gets the nearest unit before a P4.
+            [...events]
+              .sort((a, b) => a.event.priority - b.event.priority)
+              .map((e) => reportTask(e.event, e.correlationId)),
+          ),
+        [Topic.InterceptionsPlans]: (events) =>
+          run(
+            Topic.InterceptionsPlans,
+            events.map((e) => planTask(e.event, e.correlationId)),
+          ),
+        [Topic.DispatchAcks]: (events) =>
+          run(
+            Topic.DispatchAcks,
+            events.map((e) => ackTask(e.event, e.correlationId)),
+          ),
+        [Topic.OutcomesLabelled]: (events) =>
+          run(
+            Topic.OutcomesLabelled,
+            events.map((e) => outcomeTask(e.event, e.correlationId)),
+          ),
+        [Topic.OperatorCommands]: (events) =>
+          run(
+            Topic.OperatorCommands,
+            events.flatMap((e) => commandTask(e.event, e.correlationId) ?? []),
+          ),
+        [Topic.UnitsStatus]: async (events) => {
+          for (const { event, log } of events) {
+            // The router's own records were applied when it decided them.
+            if (event.source === SERVICE) continue;
+            if (event.status !== 'available' && event.status !== 'busy' && event.status !== 'off_duty') {
+              log.warn(
+                { unitId: event.unitId, status: event.status },
+                'a person cannot set this status; ignored',
+              );
+              continue;
+            }
+            const r = await store.personStatus(event.unitId, event.status, clock.now());
+            if (!r) metrics.unknownUnits.inc();
+          }
+        },
+        [Topic.UnitsPositions]: async (events) => {
+          const latest = new Map<string, { unitId: string; lon: number; lat: number; at: number }>();
+          for (const { event } of events) {
+            const at = Date.parse(event.receivedAt ?? event.occurredAt);
+            const cur = latest.get(event.unitId);
+            if (!cur || at >= cur.at) {
+              latest.set(event.unitId, {
+                unitId: event.unitId,
+                lon: event.location.lon,
+                lat: event.location.lat,
+                at,
+              });
+            }
+          }
+          metrics.unknownUnits.inc(await store.positions([...latest.values()]));
+        },
+      },
+    });
+    shutdown.add('consumer', () => consumer.stop());
+
+    const poller = new JobPoller(store, decider, clock, logger, {
+      intervalMs: config.deadlinePollMs,
+      leaseMs: config.deadlineLeaseSec * 1000,
+      onBatch: (claimed, stats) => {
+        metrics.jobs.inc(claimed);
+        countStats(metrics, stats);
+      },
+    });
+    poller.start();
+    shutdown.add('job poller', () => poller.stop());
+
+    let opsServer: Server | undefined;
+    if (config.opsPort >= 0) {
+      const app = createOpsApp({
+        service: SERVICE,
+        registry,
+        checks: { redis: () => redisReady(redis) },
+        summary: async () =>
+          summarize(await store.windowSamples(clock.now(), windowMs), clock.now(), config.summaryWindowSec),
+      });
+      opsServer = await listen(app, config.opsPort, config.opsHost);
+      const server = opsServer;
+      shutdown.add('ops server', () => new Promise<void>((resolve) => server.close(() => resolve())));
+    }
+    logger.info(
+      {
+        groupId: config.groupId,
+        city: city.pack.meta.name,
+        units: view.roster().length,
+        seeded,
+        ladder: `${ladder.current().ruleSetId} v${ladder.current().ruleSetVersion}`,
+      },
+      'router running',
+    );
+    return {
+      city,
+      ladder,
+      store,
+      decider,
+      poller,
+      metrics,
+      opsServer,
+      stop: () => shutdown.close('stop'),
+    };
+  } catch (err) {
+    await shutdown.close('failed start');
+    throw err;
+  }
+}

@@ -1,0 +1,261 @@
+/**
+ * The console in real headless Chromium against the real services (one gateway serving the built
+ * console, one ingest, one fraud scorer; the real broker and Redis):
+ * - an operator sees a fraud warning produced through ingest appear on the map and in the queue
+ *   (the time it took is printed);
+ * - response circles toggle on and off;
+ * - an officer on a phone-sized page accepts the order, goes en route and on scene and records
+ *   "dissuaded", and the operator sees the timeline update (the order is produced to
+ *   `dispatch.orders` by the test and the timeline entries by `router-stand-in.ts` until the router
+ *   lands);
+ * - a supervisor sees station load; an analyst sees the per-rule figures;
+ * - no page requests any URL outside the gateway's origin.
+ * Every view is saved to `test-results/<view>.png`. Tests wait on page state, never on sleeps.
+ */
+import { type DispatchOrder, examples, type FraudIndicator, Topic } from '@fenghuo/contracts';
+import { EventProducer } from '@fenghuo/kit';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { placeIn } from '../../dispatch-ui/gateway/test/fixtures.ts';
+import { consumeMessages, testLogger, uniquePrefix, waitFor } from '../setup/helpers.ts';
+import { launch, logIn, openPage, screenshot, type WatchedPage } from './browser.ts';
+import { type Matter, startRouterStandIn } from './router-stand-in.ts';
+import { STATION, type Stack, startStack } from './stack.ts';
+
+describe('the map console in a real browser', () => {
+  const prefix = uniquePrefix('console-e2e');
+  let stack: Stack;
+  let browser: Browser;
+  let producer: EventProducer;
+  let standIn: { stop(): Promise<void> } | undefined;
+  const pages: WatchedPage[] = [];
+  const matters = new Map<string, Matter>();
+  let operator: Page;
+  let alertId: string;
+  const where = { location: { lat: 0, lon: 0 }, cellId: '' };
+
+  beforeAll(async () => {
+    const started = Date.now();
+    stack = await startStack({
+      prefix,
+      brokers: inject('kafkaBrokers'),
+      redisUrl: inject('redisUrl'),
+      ingest: true,
+      scorer: true,
+    });
+    Object.assign(where, placeIn(stack.pack, STATION));
+    producer = new EventProducer(stack.kafka, testLogger, { topicPrefix: prefix });
+    await producer.connect();
+    standIn = await startRouterStandIn(stack.kafka, testLogger, prefix, (key) => matters.get(key));
+    browser = await launch();
+    console.log(
+      `[e2e] gateway, ingest, scorer and Chromium ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
+    );
+  });
+
+  afterAll(async () => {
+    await browser?.close().catch(() => undefined);
+    await standIn?.stop();
+    await producer?.close();
+    await stack?.stop();
+  });
+
+  const page = async (viewport: { width: number; height: number }, mobile = false) => {
+    const w = await openPage(browser, stack.gatewayUrl, viewport, { mobile });
+    pages.push(w);
+    return w;
+  };
+
+  const noForeignRequests = () => {
+    for (const w of pages) expect(w.foreign, 'requests outside the gateway origin').toEqual([]);
+  };
+
+  it('shows the login page with no request outside the gateway', async () => {
+    const w = await page({ width: 1600, height: 900 });
+    await w.page.goto(`${stack.gatewayUrl}/`);
+    await w.page.waitForSelector('#login-submit');
+    await screenshot(w.page, 'login');
+    // A wrong password is refused on the page.
+    await w.page.fill('#username', stack.people.operator.username);
+    await w.page.fill('#password', 'not-the-password');
+    await w.page.click('#login-submit');
+    await w.page.waitForFunction("(document.getElementById('login-error')?.textContent ?? '') !== ''");
+    noForeignRequests();
+  });
+
+  it('an operator sees a fraud warning produced through ingest on the map and in the queue', async () => {
+    const w = await page({ width: 1600, height: 900 });
+    operator = w.page;
+    await logIn(operator, stack.gatewayUrl, stack.people.operator.username, stack.people.operator.password);
+    await operator.waitForSelector('#map[data-ready="1"]', { timeout: 60_000 });
+    await operator.waitForSelector('#conn-badge[data-state="live"]', { timeout: 30_000 });
+
+    const subjectId = `${prefix}victim-1`;
+    const minutesAgo = (m: number) => new Date(Date.now() - m * 60_000).toISOString();
+    // Three calls from a listed number within 12 minutes, where the resident lives: a notice.
+    const calls: FraudIndicator[] = [10, 6, 2].map((m, i) => ({
+      ...examples[Topic.FraudIndicators],
+      eventId: `${prefix}call-${i}`,
+      subjectId,
+      occurredAt: minutesAgo(m),
+      location: where.location,
+      gridCellId: where.cellId,
+    }));
+    const posted = Date.now();
+    const res = await fetch(`${stack.ingestUrl}/v1/fraud-indicators`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${stack.bankKey}`, 'content-type': 'application/json' },
+      body: JSON.stringify(calls),
+    });
+    expect(res.status).toBe(202);
+
+    const inQueue = await operator.waitForSelector('#alert-queue li[data-alert]', { timeout: 90_000 });
+    const queueMs = Date.now() - posted;
+    await operator.waitForFunction("Number(document.getElementById('map')?.dataset.alerts ?? 0) >= 1", null, {
+      timeout: 30_000,
+    });
+    const mapMs = Date.now() - posted;
+    console.log(`[e2e] fraud warning: posted to ingest → in the queue ${queueMs} ms, on the map ${mapMs} ms`);
+    alertId = (await inQueue.getAttribute('data-alert')) as string;
+    expect(alertId).toBeTruthy();
+    const reason = await inQueue.$eval('.reason', (el) => el.textContent ?? '');
+    expect(reason.length).toBeGreaterThan(4);
+
+    await inQueue.click();
+    await operator.waitForSelector(`#detail[data-ref="${alertId}"] .script`);
+    await screenshot(operator, 'operator');
+    noForeignRequests();
+  });
+
+  it('response circles toggle on and off', async () => {
+    await operator.click('#toggle-circles');
+    await operator.waitForSelector('#map[data-circles="on"]', { timeout: 120_000 });
+    await operator.waitForSelector('#coverage span');
+    await screenshot(operator, 'operator-response-circles');
+    await operator.click('#toggle-circles');
+    await operator.waitForSelector('#map[data-circles="off"]');
+    await operator.click(`#alert-queue li[data-alert="${alertId}"]`);
+    noForeignRequests();
+  });
+
+  it('an officer accepts, goes on scene and records "dissuaded"; the operator sees the timeline update', async () => {
+    const officer = stack.people.officer;
+    const unitId = officer.unitId as string;
+    const now = new Date();
+    const order: DispatchOrder = {
+      ...examples[Topic.DispatchOrders],
+      orderId: `${prefix}ord-1`,
+      revision: 1,
+      status: 'active',
+      unitId,
+      kind: 'alert',
+      refId: alertId,
+      level: 'notice',
+      priority: 2,
+      issuedAt: now.toISOString(),
+      destination: where.location,
+      gridCellId: where.cellId,
+      stationId: STATION,
+      ackDeadline: new Date(now.getTime() + 10 * 60_000).toISOString(),
+      escalationLevel: 0,
+      instructions: 'Phone the resident, then visit: stop the transfer.',
+    };
+    delete (order as { officerId?: string }).officerId;
+    delete (order as { assignedBy?: unknown }).assignedBy;
+    delete (order as { supersedes?: string }).supersedes;
+    delete (order as { nodeId?: string }).nodeId;
+    const matter: Matter = { refKind: 'alert', refId: alertId, stationId: STATION, gridCellId: where.cellId };
+    matters.set(order.orderId, matter);
+    matters.set(`alert:${alertId}`, matter);
+    await producer.send(Topic.DispatchOrders, [order]);
+
+    const w = await page({ width: 390, height: 844 }, true);
+    const phone = w.page;
+    await logIn(phone, stack.gatewayUrl, officer.username, officer.password);
+    await phone.waitForSelector(`#order-card[data-order="${order.orderId}"]`, { timeout: 60_000 });
+    await phone.waitForSelector('#officer-script');
+    await phone.waitForSelector('#map[data-ready="1"]');
+    for (const step of ['accepted', 'en_route', 'on_scene'] as const) {
+      await phone.click(`button[data-ack="${step}"]:not([disabled])`);
+      await phone.waitForSelector(`button[data-ack="${step}"].done`);
+    }
+    await phone.waitForSelector('#outcome-form');
+    await screenshot(phone, 'officer');
+    await phone.check('input[name="outcome"][value="dissuaded"]');
+    await phone.click('#outcome-submit');
+    await phone.waitForSelector('#outcome-recorded');
+
+    // The gateway wrote the officer's answers to Kafka with their identity.
+    const acks = await consumeMessages(stack.kafka, {
+      topic: `${prefix}${Topic.DispatchAcks}`,
+      count: 4,
+      timeoutMs: 30_000,
+    });
+    const statuses = acks.map(
+      (m) => JSON.parse(m.value ?? '{}') as { status: string; orderId: string; actor?: { username: string } },
+    );
+    expect(
+      statuses
+        .filter((s) => s.orderId === order.orderId)
+        .map((s) => s.status)
+        .sort(),
+    ).toEqual(['accepted', 'en_route', 'on_scene', 'received'].sort());
+    expect(statuses.every((s) => s.actor?.username === officer.username)).toBe(true);
+    const labels = await consumeMessages(stack.kafka, {
+      topic: `${prefix}${Topic.OutcomesLabelled}`,
+      count: 1,
+      timeoutMs: 30_000,
+    });
+    expect(JSON.parse(labels[0]?.value ?? '{}')).toMatchObject({
+      alertId,
+      outcome: 'dissuaded',
+      labelledBy: officer.username,
+    });
+
+    // The operator's timeline of the alert shows the officer's steps and the outcome.
+    for (const type of ['acknowledged', 'en_route', 'on_scene', 'outcome'])
+      await operator.waitForSelector(`#detail[data-ref="${alertId}"] .timeline li[data-type="${type}"]`, {
+        timeout: 60_000,
+      });
+    await screenshot(operator, 'operator-timeline');
+    noForeignRequests();
+  });
+
+  it("a supervisor sees every station's load", async () => {
+    const w = await page({ width: 1600, height: 900 });
+    await logIn(w.page, stack.gatewayUrl, stack.people.supervisor.username, stack.people.supervisor.password);
+    await w.page.waitForSelector('#map[data-ready="1"]', { timeout: 60_000 });
+    await w.page.waitForSelector('#station-load tr[data-station]');
+    const stations = await w.page.$$eval('#station-load tr[data-station]', (rows) => rows.length);
+    expect(stations).toBe(stack.pack.stations.length);
+    await screenshot(w.page, 'supervisor');
+    noForeignRequests();
+  });
+
+  it('an analyst sees the per-rule figures', async () => {
+    const w = await page({ width: 1600, height: 900 });
+    await logIn(w.page, stack.gatewayUrl, stack.people.analyst.username, stack.people.analyst.password);
+    const row = await w.page.waitForSelector('#rule-figures tr[data-rule]', { timeout: 60_000 });
+    expect(await row.getAttribute('data-rule')).toBeTruthy();
+    await w.page.waitForSelector('#chart-rules');
+    await screenshot(w.page, 'analyst');
+    noForeignRequests();
+  });
+
+  it('switches language and shows "stale since" while the socket is down', async () => {
+    await operator.click('#lang-toggle');
+    await waitFor(async () => (await operator.textContent('#logout'))?.trim() === 'Log out', {
+      message: 'English labels',
+    });
+    // Cut the page off the network: the badge says since when the data is stale.
+    await operator.context().setOffline(true);
+    // engine.io-client closes its transport on the window's `offline` event, as a real outage does.
+    await operator.evaluate("window.dispatchEvent(new Event('offline'))");
+    await operator.waitForSelector('#conn-badge[data-state="stale"]', { timeout: 90_000 });
+    expect(await operator.textContent('#conn-badge')).toMatch(/stale since \d\d:\d\d:\d\d/);
+    await screenshot(operator, 'operator-stale-en');
+    await operator.context().setOffline(false);
+    await operator.waitForSelector('#conn-badge[data-state="live"]', { timeout: 90_000 });
+    noForeignRequests();
+  });
+});
