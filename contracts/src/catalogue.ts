@@ -12,7 +12,8 @@ import { IncidentReport } from './events/incident-report.ts';
 import { InterceptionPlan } from './events/interception-plan.ts';
 import { OperatorCommand, OperatorCommandBody, operatorCommandKey } from './events/operator-command.ts';
 import { OutcomeLabel } from './events/outcome-label.ts';
-import { RuleSet } from './events/rule-set.ts';
+import { RuleSet, ruleSetKey } from './events/rule-set.ts';
+import { RuleVersionEvent } from './events/rule-version.ts';
 import { TimelineEvent } from './events/timeline.ts';
 import { UnitPosition, UnitStatus } from './events/unit.ts';
 import { VehicleSighting } from './events/vehicle-sighting.ts';
@@ -25,6 +26,25 @@ import {
   InterceptionScenarioPlans,
 } from './interception-dry-run.ts';
 import { InterceptionSettings } from './rules/interception-settings.ts';
+import {
+  Backtest,
+  BacktestList,
+  BacktestRequest,
+  CreateDraftRequest,
+  PublishRequest,
+  PublishResult,
+  RollbackRequest,
+  RuleDiff,
+  RuleDraft,
+  RuleDraftList,
+  RuleSetList,
+  RuleValidation,
+  RuleVersionDetail,
+  RuleVersionList,
+  ShadowComparison,
+  StopShadowRequest,
+  UpdateDraftRequest,
+} from './rules/rules-api.ts';
 import type { ClientEventName, ClientEventPayload } from './socket/events.ts';
 import {
   CommandRequest,
@@ -51,6 +71,7 @@ export const Codecs = {
   InterceptionPlan: codec('InterceptionPlan', InterceptionPlan),
   OutcomeLabel: codec('OutcomeLabel', OutcomeLabel),
   RuleSet: discriminatedCodec('RuleSet', RuleSet, 'kind'),
+  RuleVersionEvent: discriminatedCodec('RuleVersionEvent', RuleVersionEvent, 'type'),
   TimelineEvent: discriminatedCodec('TimelineEvent', TimelineEvent, 'type'),
   OperatorCommand: codec('OperatorCommand', OperatorCommand),
   WatchListEntry: codec('WatchListEntry', WatchListEntry),
@@ -72,6 +93,24 @@ export const Codecs = {
   InterceptionSettings: codec('InterceptionSettings', InterceptionSettings),
   InterceptionScenarioFile: codec('InterceptionScenarioFile', InterceptionScenarioFile),
   InterceptionScenarioPlans: codec('InterceptionScenarioPlans', InterceptionScenarioPlans),
+  // The rules service's HTTP bodies.
+  RuleSetList: codec('RuleSetList', RuleSetList),
+  RuleVersionList: codec('RuleVersionList', RuleVersionList),
+  RuleVersionDetail: codec('RuleVersionDetail', RuleVersionDetail),
+  RuleDraft: codec('RuleDraft', RuleDraft),
+  RuleDraftList: codec('RuleDraftList', RuleDraftList),
+  CreateDraftRequest: codec('CreateDraftRequest', CreateDraftRequest),
+  UpdateDraftRequest: codec('UpdateDraftRequest', UpdateDraftRequest),
+  RuleValidation: codec('RuleValidation', RuleValidation),
+  PublishRequest: codec('PublishRequest', PublishRequest),
+  RollbackRequest: codec('RollbackRequest', RollbackRequest),
+  StopShadowRequest: codec('StopShadowRequest', StopShadowRequest),
+  PublishResult: codec('PublishResult', PublishResult),
+  RuleDiff: codec('RuleDiff', RuleDiff),
+  BacktestRequest: codec('BacktestRequest', BacktestRequest),
+  Backtest: codec('Backtest', Backtest),
+  BacktestList: codec('BacktestList', BacktestList),
+  ShadowComparison: codec('ShadowComparison', ShadowComparison),
   // Socket.IO payloads: client→server (validated by the gateway), then server→client.
   SocketAuth: codec('SocketAuth', SocketAuth),
   OrderAckRequest: codec('OrderAckRequest', OrderAckRequest),
@@ -102,6 +141,8 @@ export interface TopicEventMap {
   [Topic.InterceptionsPlans]: InterceptionPlan;
   [Topic.OutcomesLabelled]: OutcomeLabel;
   [Topic.RulesSets]: RuleSet;
+  [Topic.RulesVersions]: RuleVersionEvent;
+  [Topic.AlertsShadow]: Alert;
   [Topic.TimelineEvents]: TimelineEvent;
   [Topic.OperatorCommands]: OperatorCommand;
   [Topic.VehiclesWatchlist]: WatchListEntry;
@@ -149,7 +190,13 @@ const bindings: Bindings = {
     codec: Codecs.OutcomeLabel,
     key: (e) => e.alertId,
   },
-  [Topic.RulesSets]: { topic: Topic.RulesSets, codec: Codecs.RuleSet, key: (e) => e.ruleSetId },
+  [Topic.RulesSets]: { topic: Topic.RulesSets, codec: Codecs.RuleSet, key: ruleSetKey },
+  [Topic.RulesVersions]: {
+    topic: Topic.RulesVersions,
+    codec: Codecs.RuleVersionEvent,
+    key: (e) => e.ruleSetId,
+  },
+  [Topic.AlertsShadow]: { topic: Topic.AlertsShadow, codec: Codecs.Alert, key: (e) => e.subjectId },
   [Topic.TimelineEvents]: { topic: Topic.TimelineEvents, codec: Codecs.TimelineEvent, key: (e) => e.refId },
   [Topic.OperatorCommands]: {
     topic: Topic.OperatorCommands,

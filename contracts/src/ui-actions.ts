@@ -205,10 +205,28 @@ export const UI_ACTIONS: readonly UiAction[] = [
   {
     button: 'Publish rule set',
     who: ['analyst', 'admin'],
-    via: { http: 'POST /api/rules/… (gateway → rules service)' },
+    via: { http: 'POST /api/rules/drafts/:draftId/publish (gateway → rules service)' },
     topic: Topic.RulesSets,
     timeline: [],
-    effect: 'every processor reloads it within seconds; `rule_change` on `audit.events`',
+    effect:
+      'a new version on `rules.versions`; every processor reloads it within seconds; `rule_change` on `audit.events`',
+  },
+  {
+    button: 'Publish as shadow',
+    who: ['analyst', 'admin'],
+    via: { http: 'POST /api/rules/drafts/:draftId/shadow' },
+    topic: Topic.RulesSets,
+    timeline: [],
+    effect:
+      'under `<ruleSetId>#shadow`: the scorer scores it beside the live version, alerts to `alerts.shadow` only',
+  },
+  {
+    button: 'Roll back',
+    who: ['analyst', 'admin'],
+    via: { http: 'POST /api/rules/sets/:ruleSetId/rollback' },
+    topic: Topic.RulesSets,
+    timeline: [],
+    effect: "the older version's content is published again as a new version (numbers never go down)",
   },
   {
     button: 'Log in',

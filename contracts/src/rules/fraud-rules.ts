@@ -189,6 +189,22 @@ export const FraudRuleSet = Type.Object(
     publishedAt: Timestamp,
     publishedBy: Type.String({ minLength: 1, maxLength: 128 }),
     description: Type.Optional(Type.String({ maxLength: 2000 })),
+    shadow: Type.Optional(
+      Type.Object(
+        {
+          active: Type.Boolean({
+            description: '`false` stops the shadow run: the scorer drops it and scores live only.',
+          }),
+        },
+        {
+          additionalProperties: false,
+          description:
+            'Only on a shadow version: published under its own key (`<ruleSetId>#shadow`, see `ruleSetKey`) so it ' +
+            'never replaces the live one; the scorer runs it beside the live version on live traffic, with its ' +
+            'own state, and writes its alerts to `alerts.shadow` only (never dispatched).',
+        },
+      ),
+    ),
     levels: Type.Object(
       { notice: Type.Number(), warning: Type.Number(), urgent: Type.Number() },
       { additionalProperties: false, description: 'Minimum score for each alert level.' },

@@ -45,6 +45,11 @@ export {
   type SubjectState,
 } from './state.ts';
 export { MemoryStateStore } from './store/memory-state-store.ts';
-export { RedisStateStore, stateKey } from './store/redis-state-store.ts';
+export {
+  LIVE_STATE_NAMESPACE,
+  RedisStateStore,
+  type RedisStateStoreOptions,
+  stateKey,
+} from './store/redis-state-store.ts';
 export type { SaveOptions, StateStore, StateWrite, Versioned } from './store/state-store.ts';
 export { type WindowFigures, type WindowState, windowFigures } from './window.ts';

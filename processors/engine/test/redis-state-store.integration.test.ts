@@ -45,4 +45,18 @@ describe('RedisStateStore on real Redis', () => {
     expect(ttl).toBeGreaterThan(50_000);
     expect(ttl).toBeLessThanOrEqual(60_000);
   });
+
+  it('keeps a namespace of its own: a shadow store never sees or touches the live states', async () => {
+    const shadow = new RedisStateStore(redis, { namespace: 'fs:shadow:v9:' });
+    const live = await store.load(['a'], Date.now());
+    expect(live.get('a')?.version).toBe('1');
+    expect((await shadow.load(['a'], Date.now())).get('a')).toEqual({ version: '0', state: undefined });
+    const lost = await shadow.save([{ subjectId: 'a', expectedVersion: '0', state: emptyState() }], {
+      ttlMs: 60_000,
+      nowMs: Date.now(),
+    });
+    expect([...lost]).toEqual([]);
+    expect(await redis.exists(stateKey('a', 'fs:shadow:v9:'))).toBe(1);
+    expect(await store.load(['a'], Date.now())).toEqual(live);
+  });
 });

@@ -27,6 +27,11 @@ export const scorerConfigSpec = {
     doc: 'Rule set id taken from rules.sets (the built-in pack until one arrives)',
     default: 'builtin-fraud',
   }),
+  shadow: field.bool({
+    env: 'SCORER_SHADOW',
+    doc: 'Score the shadow version of the rule set beside the live one when the rules service publishes one (alerts to alerts.shadow only)',
+    default: true,
+  }),
   partitionsConcurrently: field.int({
     env: 'SCORER_PARTITIONS_CONCURRENTLY',
     doc: 'Partitions scored at once by one instance',

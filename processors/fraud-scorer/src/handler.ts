@@ -6,6 +6,9 @@
  * engine recognises the events as processed by their offsets and returns the revisions they caused
  * again).
  *
+ * With a shadow version in force, the same batch is then scored by it (its own state, its alerts to
+ * `alerts.shadow`; see shadow.ts); a shadow failure never fails the batch.
+ *
  * A flood for one resident does not hold up the others on its partition: a batch is scored in rounds
  * that take at most `maxPerSubjectPerRound` indicators of each resident (in partition order), and
  * each round's revisions are published before the next round starts. The others' alerts go out with
@@ -13,6 +16,7 @@
  */
 import type { FraudIndicator, OutcomeLabel } from '@fenghuo/contracts';
 import type { AlertRevision, BatchStats, EngineInput, FraudScorer } from '@fenghuo/engine';
+import type { ShadowDeps } from './shadow.ts';
 
 export interface HandlerDeps {
   readonly engine: FraudScorer;
@@ -23,6 +27,11 @@ export interface HandlerDeps {
    * @defaultValue 256
    */
   readonly maxPerSubjectPerRound?: number;
+  /**
+   * The shadow version, scored after the live one on the same batch (see shadow.ts).
+   * @defaultValue none
+   */
+  readonly shadow?: ShadowDeps;
 }
 
 /** What the handlers need of a consumed Kafka record (a subset of the kit's `ConsumedEvent`). */
@@ -80,6 +89,8 @@ export async function handleIndicatorBatch(
     revisionCount += stats.revisions;
     casConflicts += stats.casConflicts;
   }
+  // The same rounds for the shadow: its revisions come at the same granularity as live ones.
+  await runShadow(deps.shadow, (engine) => scoreRounds(engine, rounds));
   return {
     events: consumed.length,
     subjects: new Set(consumed.map((c) => c.event.subjectId)).size,
@@ -94,9 +105,49 @@ export async function handleOutcomeBatch(
   deps: HandlerDeps,
 ): Promise<BatchStats> {
   // Labels carry no position the engine can use (their topic is keyed by alert, not by subject).
-  const { revisions, stats } = await deps.engine.applyOutcomes(
-    consumed.map((c) => ({ event: c.event, correlationId: c.correlationId })),
-  );
+  const inputs = consumed.map((c) => ({ event: c.event, correlationId: c.correlationId }));
+  const { revisions, stats } = await deps.engine.applyOutcomes(inputs);
   if (revisions.length > 0) await deps.publish(revisions);
+  // A label names a live alert; it closes the shadow's alert of the resident when the ids agree.
+  await runShadow(deps.shadow, (engine) => engine.applyOutcomes(inputs));
   return stats;
+}
+
+async function scoreRounds(
+  engine: FraudScorer,
+  rounds: readonly (readonly ConsumedInput<FraudIndicator>[])[],
+): Promise<{ revisions: AlertRevision[]; stats: BatchStats }> {
+  const revisions: AlertRevision[] = [];
+  let duplicates = 0;
+  let casConflicts = 0;
+  let events = 0;
+  const subjects = new Set<string>();
+  for (const round of rounds) {
+    const r = await engine.scoreIndicators(round.map(toInput));
+    revisions.push(...r.revisions);
+    duplicates += r.stats.duplicates;
+    casConflicts += r.stats.casConflicts;
+    events += r.stats.events;
+    for (const c of round) subjects.add(c.event.subjectId);
+  }
+  return {
+    revisions,
+    stats: { events, subjects: subjects.size, duplicates, revisions: revisions.length, casConflicts },
+  };
+}
+
+/** Runs the shadow version, if one is in force; its failures are reported, never thrown. */
+async function runShadow(
+  shadow: ShadowDeps | undefined,
+  score: (engine: FraudScorer) => Promise<{ revisions: AlertRevision[]; stats: BatchStats }>,
+): Promise<void> {
+  const engine = shadow?.engine();
+  if (shadow === undefined || engine === undefined) return;
+  try {
+    const { revisions, stats } = await score(engine);
+    if (revisions.length > 0) await shadow.publish(revisions);
+    shadow.onRevisions?.(stats);
+  } catch (err) {
+    shadow.onFailure(err);
+  }
 }

@@ -7,6 +7,8 @@ export interface ScorerMetrics {
   readonly alerts: Counter;
   readonly conflicts: Counter;
   readonly batchSeconds: Histogram;
+  readonly shadowAlerts: Counter;
+  readonly shadowFailures: Counter;
 }
 
 export function createScorerMetrics(registry: Registry): ScorerMetrics {
@@ -22,6 +24,16 @@ export function createScorerMetrics(registry: Registry): ScorerMetrics {
     conflicts: new Counter({
       name: 'scorer_state_conflicts_total',
       help: 'Lost compare-and-set writes',
+      registers,
+    }),
+    shadowAlerts: new Counter({
+      name: 'scorer_shadow_alerts_total',
+      help: 'Alert revisions of the shadow rule set published on alerts.shadow',
+      registers,
+    }),
+    shadowFailures: new Counter({
+      name: 'scorer_shadow_failures_total',
+      help: 'Batches the shadow rule set failed to score (skipped; live scoring unaffected)',
       registers,
     }),
     batchSeconds: new Histogram({

@@ -35,16 +35,20 @@ export function chunkBySize(
   return chunks;
 }
 
-/** Sends revisions in chunks, each record with its cause's correlation id; resolves when acknowledged. */
+/**
+ * Sends revisions in chunks, each record with its cause's correlation id; resolves when acknowledged.
+ * `topic` is `alerts.raised`, or `alerts.shadow` for a shadow version's revisions.
+ */
 export function createAlertPublisher(
   producer: Pick<EventProducer, 'sendBatches'>,
   maxChunkBytes = DEFAULT_MAX_CHUNK_BYTES,
+  topic: typeof Topic.AlertsRaised | typeof Topic.AlertsShadow = Topic.AlertsRaised,
 ): (revisions: readonly AlertRevision[]) => Promise<void> {
   return async (revisions) => {
     for (const chunk of chunkBySize(revisions, maxChunkBytes)) {
       await producer.sendBatches([
         {
-          topic: Topic.AlertsRaised,
+          topic,
           events: chunk.map((r) => r.alert),
           headersOf: (_alert, i) => correlationHeaders(chunk[i]?.correlationId),
         },

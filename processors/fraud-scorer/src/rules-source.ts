@@ -1,8 +1,9 @@
 /**
  * The rule set in force: the built-in pack until a newer version of the configured rule set id
  * arrives on `rules.sets`; a rule set that fails to compile is logged and ignored (the old one stays).
+ * Shadow versions (under `<ruleSetId>#shadow`) are never taken as live: `ShadowRules` takes them.
  */
-import type { RuleSet } from '@fenghuo/contracts';
+import { isShadow, type RuleSet } from '@fenghuo/contracts';
 import { type CompiledRuleSet, compileRuleSet, RuleCompileError } from '@fenghuo/engine';
 
 export interface RuleUpdateResult {
@@ -24,6 +25,7 @@ export class RulesSource {
 
   offer(ruleSet: RuleSet): RuleUpdateResult {
     if (ruleSet.kind !== 'fraud') return { applied: false, reason: `kind ${ruleSet.kind}` };
+    if (isShadow(ruleSet)) return { applied: false, reason: 'shadow version (scored beside, not live)' };
     if (ruleSet.ruleSetId !== this.ruleSetId)
       return { applied: false, reason: `other rule set ${ruleSet.ruleSetId}` };
     const cur = this.compiled;

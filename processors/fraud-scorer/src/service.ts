@@ -1,6 +1,7 @@
 /**
  * One scorer instance, built from the components the caller owns: Kafka consumers on
- * `fraud.indicators` (scoring), `outcomes.labelled` (close + cooldown) and `rules.sets` (hot reload),
+ * `fraud.indicators` (scoring), `outcomes.labelled` (close + cooldown) and `rules.sets` (hot reload of
+ * the live version, and of a shadow version scored beside it into `alerts.shadow`),
  * the alert producer, the engine with its Redis state, and the ops server. Used by index.ts, the
  * integration tests and the benchmark, each passing its own Kafka and Redis clients.
  *
@@ -9,7 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
-import { Topic } from '@fenghuo/contracts';
+import { isShadow, Topic } from '@fenghuo/contracts';
 import { builtinRuleSet, compileRuleSet, createScorer, RedisStateStore } from '@fenghuo/engine';
 import {
   createMetricsRegistry,
@@ -29,6 +30,7 @@ import { type HandlerDeps, handleIndicatorBatch, handleOutcomeBatch } from './ha
 import { createScorerMetrics } from './metrics.ts';
 import { createAlertPublisher } from './publish.ts';
 import { RulesSource } from './rules-source.ts';
+import { type ShadowDeps, ShadowRules, shadowEngines, shadowNamespace } from './shadow.ts';
 
 export interface ScorerComponents {
   readonly config: ScorerConfig;
@@ -57,6 +59,8 @@ export interface ScorerComponents {
 
 export interface RunningScorer {
   readonly rules: RulesSource;
+  /** The shadow version in force, if any. */
+  readonly shadowRules: ShadowRules;
   readonly opsServer: Server | undefined;
   /** Idempotent: drains in-flight batches (their offsets are committed), then closes what it made. */
   stop(): Promise<void>;
@@ -73,13 +77,25 @@ export async function startScorer(components: ScorerComponents): Promise<Running
     const registry = components.registry ?? createMetricsRegistry('fraud-scorer');
     const metrics = createScorerMetrics(registry);
     const rules = new RulesSource(compileRuleSet(builtinRuleSet), config.ruleSetId);
-    const deps: HandlerDeps = {
-      engine: createScorer({
-        rules: rules.current,
-        store: new RedisStateStore(redis),
-        ...(components.clock === undefined ? {} : { clock: components.clock }),
+    const shadowRules = new ShadowRules(config.ruleSetId);
+    const clock = components.clock === undefined ? {} : { clock: components.clock };
+    const shadow: ShadowDeps = {
+      engine: shadowEngines({
+        rules: shadowRules,
+        storeFor: (id, version) => new RedisStateStore(redis, { namespace: shadowNamespace(id, version) }),
+        ...clock,
       }),
+      publish: createAlertPublisher(producer, undefined, Topic.AlertsShadow),
+      onFailure: (err) => {
+        metrics.shadowFailures.inc();
+        logger.warn({ err }, 'shadow rule set failed on a batch (skipped; live scoring unaffected)');
+      },
+      onRevisions: (stats) => metrics.shadowAlerts.inc(stats.revisions),
+    };
+    const deps: HandlerDeps = {
+      engine: createScorer({ rules: rules.current, store: new RedisStateStore(redis), ...clock }),
       publish: createAlertPublisher(producer),
+      ...(config.shadow ? { shadow } : {}),
     };
     const onCrash = (err: Error) => onFatal?.(err);
     // Consumers stop together: each waits for its in-flight fetch (up to kafkajs's maxWaitTimeInMs).
@@ -102,7 +118,7 @@ export async function startScorer(components: ScorerComponents): Promise<Running
       fromBeginning: true,
       handleBatch: async (events) => {
         for (const { event, log } of events) {
-          const r = rules.offer(event);
+          const r = isShadow(event) ? shadowRules.offer(event) : rules.offer(event);
           if (r.applied) log.info({ ruleSetId: event.ruleSetId }, `rule set applied: ${r.reason}`);
           else log.info({ ruleSetId: event.ruleSetId }, `rule set ignored: ${r.reason}`);
         }
@@ -166,7 +182,7 @@ export async function startScorer(components: ScorerComponents): Promise<Running
       { groupId: config.groupId, ruleSet: `${rules.current().ruleSetId} v${rules.current().ruleSetVersion}` },
       'fraud scorer running',
     );
-    return { rules, opsServer, stop: () => shutdown.close('scorer stop') };
+    return { rules, shadowRules, opsServer, stop: () => shutdown.close('scorer stop') };
   } catch (err) {
     await shutdown.close('failed start');
     throw err;

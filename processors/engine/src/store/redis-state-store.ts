@@ -1,5 +1,5 @@
 /**
- * Subject state in Redis: one string key per subject (`fs:s:<subjectId>`, value `<version>|<state
+ * Subject state in Redis: one string key per subject (`fs:s:<subjectId>`, or another namespace, value `<version>|<state
  * JSON>`, see `encodeState`; bounded, most states are 100 B – 2 kB), read for a whole Kafka batch with ONE `MGET` and written
  * back with ONE call of a compare-and-set Lua script over all the batch's keys — two round trips and
  * two commands per batch, whatever the number of subjects.
@@ -39,8 +39,21 @@ type CasRedis = Redis & {
   fraudStateCas(numKeys: number, ...args: string[]): Promise<number[]>;
 };
 
-export function stateKey(subjectId: string): string {
-  return `fs:s:${subjectId}`;
+/** Namespace of the live scorer's states. */
+export const LIVE_STATE_NAMESPACE = 'fs:s:';
+
+/** The Redis key of a subject's state in a namespace (the live one by default). */
+export function stateKey(subjectId: string, namespace = LIVE_STATE_NAMESPACE): string {
+  return `${namespace}${subjectId}`;
+}
+
+export interface RedisStateStoreOptions {
+  /**
+   * Prefix of every state key (after the client's own `keyPrefix`): a shadow rule set scores into a
+   * namespace of its own, so it never reads or writes the live states.
+   * @defaultValue {@link LIVE_STATE_NAMESPACE} (`fs:s:`)
+   */
+  readonly namespace?: string;
 }
 
 /** `<version>|<json>` → parts; a value without the separator counts as no state. */
@@ -53,16 +66,18 @@ export function parseStored(value: string | null): Versioned {
 
 export class RedisStateStore implements StateStore {
   private readonly redis: CasRedis;
+  private readonly namespace: string;
 
-  constructor(redis: Redis) {
+  constructor(redis: Redis, opts: RedisStateStoreOptions = {}) {
     if (!('fraudStateCas' in redis)) redis.defineCommand('fraudStateCas', { lua: CAS_SCRIPT });
     this.redis = redis as CasRedis;
+    this.namespace = opts.namespace ?? LIVE_STATE_NAMESPACE;
   }
 
   async load(subjectIds: readonly string[], _nowMs?: number): Promise<Map<string, Versioned>> {
     const out = new Map<string, Versioned>();
     if (subjectIds.length === 0) return out;
-    const values = await this.redis.mget(subjectIds.map(stateKey));
+    const values = await this.redis.mget(subjectIds.map((id) => stateKey(id, this.namespace)));
     subjectIds.forEach((id, i) => {
       out.set(id, parseStored(values[i] ?? null));
     });
@@ -72,7 +87,7 @@ export class RedisStateStore implements StateStore {
   async save(writes: readonly StateWrite[], { ttlMs }: SaveOptions): Promise<Set<string>> {
     const lost = new Set<string>();
     if (writes.length === 0) return lost;
-    const keys = writes.map((w) => stateKey(w.subjectId));
+    const keys = writes.map((w) => stateKey(w.subjectId, this.namespace));
     const args: string[] = [String(Math.max(1, Math.round(ttlMs)))];
     for (const w of writes) args.push(w.expectedVersion, encodeState(w.state));
     const losers = await this.redis.fraudStateCas(keys.length, ...keys, ...args);

@@ -1,0 +1,177 @@
+/**
+ * Reads back the records a topic holds for a time range: the first offset of each partition at or
+ * after `fromMs` and the first at or after `toMs` come from the broker's time index
+ * (`fetchTopicOffsetsByTimestamp`), and a consumer of a throw-away group (no offsets committed,
+ * deleted afterwards) seeks to the first and stops at the second. Records whose own timestamp falls
+ * outside the range (a producer's clock out of order) are skipped. Batches go to `onBatch` one at a
+ * time, partitions interleaved as the broker serves them; each partition's records in order.
+ */
+import { randomBytes } from 'node:crypto';
+import type { Logger } from '@fenghuo/kit';
+import type { Kafka } from 'kafkajs';
+
+export interface RangeRecord {
+  readonly partition: number;
+  readonly offset: string;
+  /** Broker timestamp, ms since the epoch. */
+  readonly timestamp: number;
+  readonly value: Buffer | null;
+}
+
+export interface RangeReadOptions {
+  readonly kafka: Kafka;
+  /** The real (prefixed) topic name. */
+  readonly topic: string;
+  readonly fromMs: number;
+  /** Exclusive. */
+  readonly toMs: number;
+  readonly onBatch: (records: readonly RangeRecord[]) => Promise<void>;
+  /** The number of records in the range, once known (before the first batch). */
+  readonly onPlan?: (total: number) => void;
+  /** Checked between batches: true stops the read. */
+  readonly isCancelled?: () => boolean;
+  /** @defaultValue `rules-range` */
+  readonly groupPrefix?: string;
+  /**
+   * Largest fetch per partition.
+   * @defaultValue 4 MiB
+   */
+  readonly maxBytesPerPartition?: number;
+  readonly logger?: Logger;
+}
+
+export interface RangeReadResult {
+  /** Records handed to `onBatch`. */
+  readonly records: number;
+  /** Records the offsets said the range holds. */
+  readonly planned: number;
+  readonly cancelled: boolean;
+}
+
+interface PartitionRange {
+  readonly partition: number;
+  readonly start: bigint;
+  readonly end: bigint;
+}
+
+/** The offsets of each partition that hold [fromMs, toMs). */
+export async function planRange(
+  kafka: Kafka,
+  topic: string,
+  fromMs: number,
+  toMs: number,
+): Promise<PartitionRange[]> {
+  const admin = kafka.admin();
+  await admin.connect();
+  try {
+    const starts = await admin.fetchTopicOffsetsByTimestamp(topic, fromMs);
+    const ends = await admin.fetchTopicOffsetsByTimestamp(topic, toMs);
+    return starts
+      .map((s) => {
+        const e = ends.find((x) => x.partition === s.partition);
+        return { partition: s.partition, start: BigInt(s.offset), end: BigInt(e?.offset ?? s.offset) };
+      })
+      .sort((a, b) => a.partition - b.partition);
+  } finally {
+    await admin.disconnect();
+  }
+}
+
+export async function readRange(opts: RangeReadOptions): Promise<RangeReadResult> {
+  const { kafka, topic, fromMs, toMs } = opts;
+  const plan = await planRange(kafka, topic, fromMs, toMs);
+  const todo = plan.filter((p) => p.end > p.start);
+  const planned = todo.reduce((n, p) => n + Number(p.end - p.start), 0);
+  opts.onPlan?.(planned);
+  if (todo.length === 0) return { records: 0, planned, cancelled: false };
+
+  const groupId = `${opts.groupPrefix ?? 'rules-range'}-${randomBytes(6).toString('hex')}`;
+  const consumer = kafka.consumer({
+    groupId,
+    maxBytesPerPartition: opts.maxBytesPerPartition ?? 4 * 1024 * 1024,
+    maxBytes: 64 * 1024 * 1024,
+    maxWaitTimeInMs: 100,
+    allowAutoTopicCreation: false,
+  });
+  const ends = new Map(todo.map((p) => [p.partition, p.end]));
+  const starts = new Map(todo.map((p) => [p.partition, p.start]));
+  const left = new Set(todo.map((p) => p.partition));
+  let records = 0;
+  let cancelled = false;
+  let failed: unknown;
+  let finish: () => void = () => undefined;
+  const finished = new Promise<void>((resolve) => {
+    finish = resolve;
+  });
+  const seeked = new Set<number>();
+
+  await consumer.connect();
+  try {
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatchAutoResolve: true,
+      eachBatch: async ({ batch, isRunning, isStale }) => {
+        if (!isRunning() || isStale() || failed !== undefined || left.size === 0) return;
+        const end = ends.get(batch.partition);
+        const start = starts.get(batch.partition) ?? 0n;
+        // A fetch from before the seek took effect, or a partition with nothing to read.
+        if (end === undefined || !seeked.has(batch.partition)) return;
+        if (opts.isCancelled?.()) {
+          cancelled = true;
+          left.clear();
+          finish();
+          return;
+        }
+        const out: RangeRecord[] = [];
+        let done = false;
+        for (const m of batch.messages) {
+          const offset = BigInt(m.offset);
+          if (offset < start) continue;
+          if (offset >= end) {
+            done = true;
+            break;
+          }
+          const ts = Number(m.timestamp);
+          if (ts < fromMs || ts >= toMs) continue;
+          out.push({ partition: batch.partition, offset: m.offset, timestamp: ts, value: m.value });
+        }
+        if (!done && BigInt(batch.lastOffset()) + 1n >= end) done = true;
+        try {
+          if (out.length > 0) await opts.onBatch(out);
+        } catch (err) {
+          failed = err;
+          finish();
+          return;
+        }
+        records += out.length;
+        if (done) {
+          consumer.pause([{ topic, partitions: [batch.partition] }]);
+          left.delete(batch.partition);
+          if (left.size === 0) finish();
+        }
+      },
+    });
+    for (const p of plan) {
+      // Partitions outside the range are sought to their end and paused: nothing is read there.
+      consumer.seek({
+        topic,
+        partition: p.partition,
+        offset: String(ends.has(p.partition) ? p.start : p.end),
+      });
+      if (ends.has(p.partition)) seeked.add(p.partition);
+      else consumer.pause([{ topic, partitions: [p.partition] }]);
+    }
+    await finished;
+    if (failed !== undefined) throw failed;
+    return { records, planned, cancelled };
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+    const admin = kafka.admin();
+    await admin
+      .connect()
+      .then(() => admin.deleteGroups([groupId]))
+      .catch((err: unknown) => opts.logger?.debug({ err, groupId }, 'could not delete the range group'))
+      .finally(() => admin.disconnect());
+  }
+}
