@@ -41,6 +41,14 @@ module.exports = {
       to: { path: '^infra/kit/' },
     },
     {
+      name: 'simulator-uses-only-public-apis',
+      comment:
+        'The simulator drives the platform the way real sources do, through the public HTTP APIs: it may use contracts, the kit and the city, never a service. Its tests may score with @fenghuo/engine.',
+      severity: 'error',
+      from: { path: '^infra/simulator/', pathNot: '\\.test\\.ts$' },
+      to: { path: '^(ingest|processors|dispatch-ui|infra/scripts)/' },
+    },
+    {
       name: 'ingest-does-not-import-other-services',
       comment: 'Services talk through Kafka topics, not imports.',
       severity: 'error',

@@ -10,6 +10,7 @@ import { SCORER_SUMMARY, scorerConfigSpec } from '../../processors/fraud-scorer/
 import { INTERCEPTOR_SUMMARY, interceptorConfigSpec } from '../../processors/interceptor/src/config.ts';
 import { ROUTER_SUMMARY, routerConfigSpec } from '../../processors/router/src/config.ts';
 import { RULES_SUMMARY, rulesConfigSpec } from '../../processors/rules/src/config.ts';
+import { SIM_SUMMARY, simConfigSpec } from '../simulator/src/config.ts';
 
 const shared: ConfigSpec = { ...kafkaConfig, ...redisConfig, ...logConfig };
 
@@ -77,6 +78,13 @@ export function renderConfigDoc(): string {
     sentence(GATEWAY_SUMMARY),
     '',
     ...table(gatewayConfigSpec, shared),
+    '',
+    `## simulator (\`npm run simulate\`, \`infra/simulator/src/index.ts\`)`,
+    '',
+    sentence(SIM_SUMMARY),
+    'Each variable is also a flag: `npm run simulate -- --seed 7 --speed 60` sets `SIM_SEED` and `SIM_SPEED`.',
+    '',
+    ...table(simConfigSpec),
     '',
     '## Local infrastructure (`npm run infra:*`, `npm start`, `npm test`)',
     '',

@@ -2,7 +2,8 @@
  * The services `npm start` runs after the infra is up. Add a line when a service gets an entry point;
  * entries whose file does not exist yet are skipped, so the list can name services still being written.
  * Each runs as `node --import tsx <entry>` with the environment below on top of the caller's, plus
- * KAFKA_BROKERS and REDIS_URL pointing at the local infra.
+ * KAFKA_BROKERS and REDIS_URL pointing at the local infra. A service that dies is restarted with
+ * back-off (restart-policy.ts) under `env` only, without `firstStartEnv`.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -15,6 +16,11 @@ export interface ServiceDefinition {
   readonly entry: string;
   /** Extra environment variables for this service. */
   readonly env: Readonly<Record<string, string>>;
+  /**
+   * Variables for the first start only, not for restarts after a crash: e.g. demo keys and users,
+   * which are made afresh when set (a restart must not revoke the ones already printed).
+   */
+  readonly firstStartEnv?: Readonly<Record<string, string>>;
   /** Its `/readyz` under the environment it runs with: `npm start` waits for a 200 there. */
   readonly readyUrl: (env: NodeJS.ProcessEnv) => string;
 }
@@ -29,13 +35,15 @@ export const KNOWN_SERVICES: readonly ServiceDefinition[] = [
   {
     name: 'ingest',
     entry: 'ingest/src/index.ts',
-    env: { INGEST_DEMO: '1' }, // prints the demo sources' keys
+    env: {},
+    firstStartEnv: { INGEST_DEMO: '1' }, // prints the demo sources' keys
     readyUrl: (env) => local(env.INGEST_PORT, 8081),
   },
   {
     name: 'gateway',
     entry: 'dispatch-ui/gateway/src/index.ts',
-    env: { GATEWAY_DEMO: '1' }, // creates and prints the demo users
+    env: {},
+    firstStartEnv: { GATEWAY_DEMO: '1' }, // creates and prints the demo users
     readyUrl: (env) => local(env.GATEWAY_PORT, 8080),
   },
   {

@@ -1,0 +1,123 @@
+/**
+ * `npm run simulate`: plays a simulated day through ingest, or (`--rate N`) generates load. Wiring
+ * only: config → city cells → plan (ground truth written first) → play → summary. Ctrl-C stops
+ * after the request in flight.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { loadOrGenerateDefaultPack } from '@fenghuo/city';
+import { exitWithHelpIfAsked, FenghuoError } from '@fenghuo/kit';
+import { flagsToEnv, loadConfig, SIM_SUMMARY, simConfigSpec } from './config.ts';
+import { IngestClient, readDemoKeys } from './ingest-client.ts';
+import { planSimulation } from './plan.ts';
+import { generateLoad, type PlayStats, play } from './player.ts';
+
+exitWithHelpIfAsked({ service: 'simulator', summary: SIM_SUMMARY, spec: simConfigSpec });
+
+function say(line: string): void {
+  console.log(`[sim] ${line}`);
+}
+
+function summary(stats: PlayStats): string {
+  return `${stats.byKind['fraud-indicators']} indicators, ${stats.byKind.incidents} incidents sent (${stats.accepted} accepted, ${stats.duplicates} duplicates, ${stats.retries} retries)`;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig({ ...process.env, ...flagsToEnv(process.argv.slice(2)) });
+  const startMs = config.start === '' ? Date.now() : Date.parse(config.start);
+  if (!Number.isFinite(startMs))
+    throw new FenghuoError(`SIM_START: not an ISO time: "${config.start}"`, { code: 'CONFIG_INVALID' });
+  const runId = `sim${config.seed}-${startMs.toString(36)}`;
+  const client = new IngestClient({
+    baseUrl: config.ingestUrl.replace(/\/$/, ''),
+    keys: readDemoKeys(resolve(config.keysFile)),
+  });
+  let stopping = false;
+  process.on('SIGINT', () => {
+    if (stopping) process.exit(130);
+    stopping = true;
+    say('stopping after the request in flight (Ctrl-C again to quit now)');
+  });
+  process.on('SIGTERM', () => {
+    stopping = true;
+  });
+
+  if (config.rate > 0) {
+    say(
+      `load: ${config.rate} indicators/s for ${config.durationMin} min to ${config.ingestUrl} (seed ${config.seed})`,
+    );
+    const started = Date.now();
+    const stats = await generateLoad(client, {
+      seed: config.seed,
+      ratePerSec: config.rate,
+      durationMs: config.durationMin * 60_000,
+      residents: config.residents,
+      victimShare: config.victimShare,
+      batchMax: config.batchMax,
+      runId,
+      stopped: () => stopping,
+      onProgress: (s, ms) => say(`${(s.sent / (ms / 1000)).toFixed(0)} indicators/s so far; ${summary(s)}`),
+    });
+    const secs = (Date.now() - started) / 1000;
+    say(`done: ${summary(stats)} in ${secs.toFixed(1)} s`);
+    console.log(
+      JSON.stringify({
+        mode: 'load',
+        targetPerSec: config.rate,
+        achievedPerSec: Math.round(stats.sent / secs),
+        sent: stats.sent,
+        accepted: stats.accepted,
+        retries: stats.retries,
+      }),
+    );
+    return;
+  }
+
+  const city = loadOrGenerateDefaultPack();
+  const cells = city.pack.cells.map((c) => ({
+    id: c.id,
+    ring: (c.polygon[0] ?? []).map(([lon, lat]) => [lon, lat] as const),
+  }));
+  const plan = planSimulation(
+    {
+      seed: config.seed,
+      startMs,
+      durationMin: config.durationMin,
+      residents: config.residents,
+      indicatorsPerResidentDay: config.indicatorsPerResidentDay,
+      victimShare: config.victimShare,
+      incidentsPerDay: config.incidentsPerDay,
+      runId,
+    },
+    cells,
+  );
+  const truthFile = resolve(config.truthFile);
+  mkdirSync(dirname(truthFile), { recursive: true });
+  const header = {
+    type: 'run',
+    runId,
+    seed: config.seed,
+    startAt: new Date(startMs).toISOString(),
+    durationMin: config.durationMin,
+    speed: config.speed,
+    ...plan.counts,
+  };
+  writeFileSync(truthFile, `${[header, ...plan.truth].map((r) => JSON.stringify(r)).join('\n')}\n`);
+  say(
+    `seed ${config.seed}: ${plan.counts.indicators} indicators of ${config.residents} residents (${plan.counts.victims} fraud victims), ` +
+      `${plan.counts.incidents} incidents over ${config.durationMin} simulated min at ${config.speed}×; ground truth in ${truthFile}`,
+  );
+  const stats = await play(plan.events, client, {
+    speed: config.speed,
+    startMs,
+    batchMax: config.batchMax,
+    stopped: () => stopping,
+    onProgress: (s, simMs) => say(`simulated ${new Date(simMs).toISOString()}: ${summary(s)}`),
+  });
+  say(`done: ${summary(stats)}`);
+}
+
+main().catch((err: unknown) => {
+  console.error(err instanceof FenghuoError ? `[sim] error: ${err.message}` : err);
+  process.exit(1);
+});
