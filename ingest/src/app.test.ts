@@ -32,7 +32,7 @@ async function start(send: () => Promise<void>, maxInFlightRequests = 256) {
     {
       logger: pino({ level: 'silent' }),
       keys: { authenticate: (k) => (k === key ? principal : undefined), unitOfDevice: () => undefined },
-      gate: { send: async () => send() },
+      gate: { send: async () => send(), shed: () => undefined },
       dedupe: new MemoryDedupeStore(),
       sourceLimiter: new TokenBucketLimiter({ ratePerSec: 1e6 }),
       deviceLimiter: new TokenBucketLimiter({ ratePerSec: 1e6 }),
