@@ -331,4 +331,26 @@ describe('EventGate load shedding', () => {
     expect(budgeted.estimateWaitMs(10)).toBe(1_000);
     expect(budgeted.shed(10)).toBeUndefined(); // idle: its own send is not queueing
   });
+
+  it('refuses an arrival when the requests in progress ahead of it would take it past the budget', async () => {
+    controlTime();
+    const sender = new ManualSender();
+    const shed: [number, number][] = [];
+    const gate = new EventGate(sender, {
+      sendTimeoutMs: 60_000,
+      latencyBudgetMs: 500,
+      onShed: (ms, n) => shed.push([ms, n]),
+    });
+    // Requests reached the gate 300 ms after arriving behind 9 others: 30 ms of lead work each.
+    gate.observeLead(300, 9);
+    expect(gate.estimateAdmissionMs(10)).toBeCloseTo(330, 5);
+    expect(gate.admit(10)).toBeUndefined();
+    gate.observeLead(1_200, 9); // 120 ms each: the share moves a tenth of the way, to 39 ms
+    expect(gate.estimateAdmissionMs(10)).toBeCloseTo(429, 5);
+    expect(gate.admit(20)).toMatchObject({ estimatedMs: expect.closeTo(819, 5), budgetMs: 500 });
+    expect(shed).toHaveLength(1);
+    expect(shed[0]![1]).toBe(0); // refused unread
+    // With nothing in progress a request is always taken, so shedding ends once the load is gone.
+    expect(gate.admit(0)).toBeUndefined();
+  });
 });

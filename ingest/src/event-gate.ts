@@ -93,7 +93,7 @@ export interface EventGateOptions {
    * queueing). @defaultValue undefined (never shed)
    */
   readonly latencyBudgetMs?: number;
-  /** Called for each refused request, with its estimated wait and event count. */
+  /** Called for each refused request, with its estimated wait and event count (0 when refused on arrival, unread). */
   readonly onShed?: (estimatedMs: number, events: number) => void;
   /** Learns send times from acknowledged sends. @defaultValue a new {@link SendTimeModel} */
   readonly sendTimeModel?: SendTimeModel;
@@ -127,6 +127,8 @@ export class EventGate {
   /** Start time and size of each send in flight. */
   private readonly sending = new Set<{ readonly startedAt: number; readonly events: number }>();
   private queuedEvents = 0;
+  /** Decayed average of a request's lead time per request in progress when it arrived (ms). */
+  private leadPerRequestMs = 0;
 
   constructor(
     private readonly sender: BatchSender,
@@ -161,6 +163,41 @@ export class EventGate {
     const drain =
       fullSends * this.model.predict(this.maxBatchEvents) + (rest > 0 ? this.model.predict(rest) : 0);
     return ahead + drain / this.maxInFlight;
+  }
+
+  /**
+   * Records the lead time of a request reaching the gate: `ms` since it arrived (reading, parsing,
+   * validating, the dedupe claim), when `inProgress` other requests were being worked on as it
+   * arrived. Under load that work queues on the one event loop and on Redis, so the lead time grows
+   * with the requests in progress; the gate keeps the per-request share (decayed, weight 0.9 per
+   * older sample) to predict the lead time of the next arrival.
+   */
+  observeLead(ms: number, inProgress: number): void {
+    const sample = Math.max(0, ms) / (inProgress + 1); // its own work and the work ahead of it
+    this.leadPerRequestMs = this.leadPerRequestMs === 0 ? sample : this.leadPerRequestMs * 0.9 + sample * 0.1;
+  }
+
+  /**
+   * Estimated milliseconds until a request arriving now, with `inProgress` requests being worked on
+   * ahead of it, would be acknowledged: their lead work and its own (`inProgress + 1` × the
+   * measured per-request lead time) plus the gate's own queue ({@link estimateWaitMs}, for `events` more events).
+   */
+  estimateAdmissionMs(inProgress: number, events = 0): number {
+    return (inProgress + 1) * this.leadPerRequestMs + this.estimateWaitMs(events);
+  }
+
+  /**
+   * The refusal a request arriving now would get, before anything of it is read, or undefined when
+   * it is taken. With no request in progress it is always taken, so the estimate falls as soon as
+   * the shed load is gone.
+   */
+  admit(inProgress: number): OverloadedError | undefined {
+    const budget = this.opts.latencyBudgetMs;
+    if (budget === undefined || budget <= 0 || inProgress === 0) return undefined;
+    const estimate = this.estimateAdmissionMs(inProgress);
+    if (estimate <= budget) return undefined;
+    this.opts.onShed?.(estimate, 0);
+    return new OverloadedError(estimate, budget);
   }
 
   /**

@@ -15,6 +15,7 @@ function setup(
   const sent: unknown[][] = [];
   const gate = {
     shed: vi.fn(shed),
+    observeLead: vi.fn(),
     send: vi.fn(async (topic: string, events: readonly unknown[]) => {
       await send(topic, events);
       sent.push([...events]);

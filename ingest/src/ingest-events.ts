@@ -16,7 +16,7 @@ import { type IngestError, unavailable } from './ingest-error.ts';
 import { type EventKind, KIND_TOPIC, type KindEvent } from './kinds.ts';
 
 export interface IngestDeps {
-  readonly gate: Pick<EventGate, 'send' | 'shed'>;
+  readonly gate: Pick<EventGate, 'send' | 'shed' | 'observeLead'>;
   readonly dedupe: DedupeStore;
   /** Background failures (a commit or release that did not reach Redis). */
   readonly warn: (obj: Record<string, unknown>, msg: string) => void;
@@ -28,6 +28,13 @@ export interface IngestContext {
    * header, so one grep follows the event from the HTTP request to the alert.
    */
   readonly correlationId?: string;
+  /** When the request arrived (`performance.now()`) and how many others were in progress then. */
+  readonly arrival?: RequestArrival;
+}
+
+export interface RequestArrival {
+  readonly at: number;
+  readonly inProgress: number;
 }
 
 export async function ingestEvents<K extends EventKind>(
@@ -47,6 +54,8 @@ export async function ingestEvents<K extends EventKind>(
   }
   const ids = unique.map((e) => e.eventId);
 
+  if (context.arrival)
+    deps.gate.observeLead(performance.now() - context.arrival.at, context.arrival.inProgress);
   // Shed before claiming anything: an overloaded ingest spends nothing on a request it refuses.
   const overloaded = deps.gate.shed(unique.length);
   if (overloaded) throw shedError(overloaded);
@@ -127,7 +136,8 @@ export async function ingestEvents<K extends EventKind>(
   }
 }
 
-function shedError(err: OverloadedError): IngestError {
+/** The 503 `overloaded` answer for a refusal of the gate, with its estimate as `Retry-After`. */
+export function shedError(err: OverloadedError): IngestError {
   return unavailable(
     'overloaded',
     `${err.message}; nothing was written, retry later`,
