@@ -190,7 +190,7 @@ export function fraudSequence(
       push(0, {
         kind: 'sms',
         senderNumber: mobile(rng),
-        text: '亲爱的，导师带单的数字货币交易平台稳赚不赔，今晚充值就能翻倍，为了我们的未来一起投资吧。',
+        text: '亲爱的，遇见你是缘分，等攒够钱我们就见面。我做的那个项目稳赚不赔，你也充值一点，收益翻倍，为了我们的未来。',
       });
       push(30, {
         kind: 'app_install',
