@@ -32,7 +32,12 @@ async function start(send: () => Promise<void>, maxInFlightRequests = 256) {
     {
       logger: pino({ level: 'silent' }),
       keys: { authenticate: (k) => (k === key ? principal : undefined), unitOfDevice: () => undefined },
-      gate: { send: async () => send() },
+      gate: {
+        send: async () => send(),
+        shed: () => undefined,
+        admit: () => undefined,
+        observeLead: () => {},
+      },
       dedupe: new MemoryDedupeStore(),
       sourceLimiter: new TokenBucketLimiter({ ratePerSec: 1e6 }),
       deviceLimiter: new TokenBucketLimiter({ ratePerSec: 1e6 }),

@@ -9,10 +9,11 @@ import { accessLogger } from '@fenghuo/kit';
 import express, { type Express, type Router } from 'express';
 import type { LevelWithSilent, Logger } from 'pino';
 import { pinoHttp } from 'pino-http';
+import type { EventGate } from './event-gate.ts';
 import { eventRoutes } from './event-routes.ts';
 import { errorHandler } from './http-errors.ts';
 import { unavailable } from './ingest-error.ts';
-import type { IngestDeps } from './ingest-events.ts';
+import { type IngestDeps, type RequestArrival, shedError } from './ingest-events.ts';
 import type { KeyStore } from './key-store.ts';
 import type { IngestMetrics } from './metrics.ts';
 import { osmandRoutes } from './osmand-route.ts';
@@ -29,7 +30,16 @@ export interface AppOptions {
   readonly signatureToleranceSec: number;
 }
 
+declare module 'express-serve-static-core' {
+  interface Request {
+    /** Set when the request is taken: when, and how many others were in progress. */
+    arrival?: RequestArrival;
+  }
+}
+
 export interface AppDeps extends IngestDeps {
+  /** The event gate: it also decides, on arrival, whether the request would wait past its budget. */
+  readonly gate: IngestDeps['gate'] & Pick<EventGate, 'admit'>;
   readonly logger: Logger;
   readonly keys: Pick<KeyStore, 'authenticate' | 'unitOfDevice'>;
   /** Per source, counted in events. */
@@ -86,7 +96,7 @@ export function createApp(deps: AppDeps, opts: AppOptions): Express {
 
   if (deps.ops) app.use(deps.ops);
   let inFlight = 0;
-  app.use((_req, res, next) => {
+  app.use((req, res, next) => {
     if (inFlight >= opts.maxInFlightRequests) {
       next(
         unavailable(
@@ -96,6 +106,13 @@ export function createApp(deps: AppDeps, opts: AppOptions): Express {
       );
       return;
     }
+    // Shed early: the requests in progress and the gate's queue would keep this one past the budget.
+    const refused = deps.gate.admit(inFlight);
+    if (refused) {
+      next(shedError(refused));
+      return;
+    }
+    req.arrival = { at: performance.now(), inProgress: inFlight };
     inFlight += 1;
     res.once('close', () => {
       inFlight -= 1;

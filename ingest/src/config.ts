@@ -67,6 +67,12 @@ export const ingestConfigSpec = {
     default: 1_500,
     min: 100,
   }),
+  latencyBudgetMs: field.int({
+    env: 'INGEST_LATENCY_BUDGET_MS',
+    doc: 'Longest estimated wait for Kafka acknowledgements a request may face; beyond it 503 overloaded with Retry-After (0: never shed)',
+    default: 500,
+    min: 0,
+  }),
   pendingTtlMs: field.int({
     env: 'INGEST_DEDUPE_PENDING_TTL_MS',
     doc: 'How long an unacknowledged dedupe claim blocks a retry of the same event',

@@ -1,7 +1,13 @@
 import { examples, Topic } from '@fenghuo/contracts';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from '../../test/setup/helpers.ts';
-import { type BatchSender, EventGate, KafkaUnavailableError, type OutgoingBatch } from './event-gate.ts';
+import {
+  type BatchSender,
+  EventGate,
+  KafkaUnavailableError,
+  type OutgoingBatch,
+  OverloadedError,
+} from './event-gate.ts';
 
 const ev = (id: string) => ({ ...examples[Topic.IncidentsReported], eventId: id });
 
@@ -210,5 +216,141 @@ describe('EventGate and slow sends', () => {
     expect(headers).toEqual([{ 'correlation-id': 'req-2' }, { 'correlation-id': 'req-2' }, undefined]);
     sender.calls[1]!.resolve();
     await Promise.all([second, third]);
+  });
+});
+
+describe('EventGate load shedding', () => {
+  /** One acknowledged send of `events` events taking `ms`, so the gate has measured an ack time. */
+  async function measure(gate: EventGate, sender: ManualSender, events: number, ms: number) {
+    const done = gate.send(
+      Topic.IncidentsReported,
+      Array.from({ length: events }, (_, i) => ev(`m${sender.calls.length}-${i}`)),
+    );
+    await tick();
+    await vi.advanceTimersByTimeAsync(ms);
+    sender.calls.at(-1)!.resolve();
+    await done;
+  }
+
+  it('takes requests while the estimated wait fits the budget, then refuses at once with the estimate', async () => {
+    controlTime();
+    const sender = new ManualSender();
+    const shed: [number, number][] = [];
+    const gate = new EventGate(sender, {
+      sendTimeoutMs: 60_000,
+      maxBatchEvents: 100,
+      latencyBudgetMs: 500,
+      onShed: (ms, n) => shed.push([ms, n]),
+    });
+    // An idle gate takes a request whatever it costs: nothing was measured, nothing is queued.
+    await measure(gate, sender, 100, 200); // a full send of 100 events takes 200 ms
+    expect(gate.estimateWaitMs(100)).toBe(200);
+
+    const inFlight = gate.send(
+      Topic.IncidentsReported,
+      Array.from({ length: 100 }, (_, i) => ev(`a${i}`)),
+    );
+    await tick(); // now sending: 200 ms to go
+    expect(gate.estimateWaitMs(100)).toBe(400);
+    const queued = gate.send(
+      Topic.IncidentsReported,
+      Array.from({ length: 50 }, (_, i) => ev(`b${i}`)),
+    );
+    // 200 left of the send in flight + 100 ms for the 50 queued: +50 more fit (400 ms)...
+    expect(gate.estimateWaitMs(50)).toBe(400);
+    const fits = gate.send(
+      Topic.IncidentsReported,
+      Array.from({ length: 50 }, (_, i) => ev(`c${i}`)),
+    );
+    // ...but the next 100 would wait 200 + 200 + 200 = 600 ms.
+    const refused = await gate
+      .send(
+        Topic.IncidentsReported,
+        Array.from({ length: 100 }, (_, i) => ev(`d${i}`)),
+      )
+      .catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(OverloadedError);
+    expect((refused as OverloadedError).estimatedMs).toBe(600);
+    expect((refused as OverloadedError).retryAfterMs).toBe(1_000);
+    expect(gate.shed(100)).toBeInstanceOf(OverloadedError);
+    expect(shed).toEqual([
+      [600, 100],
+      [600, 100],
+    ]);
+
+    // Time passes in the send in flight: its remaining part shrinks, and so does the estimate.
+    await vi.advanceTimersByTimeAsync(150);
+    expect(gate.estimateWaitMs(100)).toBe(450);
+    expect(gate.shed(100)).toBeUndefined();
+
+    sender.calls.at(-1)!.resolve();
+    await inFlight;
+    await tick();
+    expect(sender.calls.at(-1)!.batches[0]!.events).toHaveLength(100); // the queued 50 + 50
+    sender.calls.at(-1)!.resolve();
+    await Promise.all([queued, fits]);
+    expect(gate.healthy).toBe(true); // shedding is not an outage
+    expect(sender.calls).toHaveLength(3); // nothing refused was ever sent
+  });
+
+  it('learns a fixed and a per-event part of the send time from sends of different sizes', async () => {
+    controlTime();
+    const sender = new ManualSender();
+    const gate = new EventGate(sender, {
+      sendTimeoutMs: 60_000,
+      maxBatchEvents: 1_000,
+      latencyBudgetMs: 500,
+    });
+    // 10 ms per send + 1 ms per 10 events.
+    await measure(gate, sender, 10, 11);
+    await measure(gate, sender, 1_000, 110);
+    await measure(gate, sender, 500, 60);
+    expect(gate.estimateWaitMs(200)).toBeCloseTo(30, 5);
+    // 5,000 queued events drain in five full sends of 110 ms: over the budget.
+    expect(gate.estimateWaitMs(5_000)).toBeCloseTo(550, 5);
+  });
+
+  it('never sheds without a budget, nor on an idle gate', async () => {
+    controlTime();
+    const sender = new ManualSender();
+    const unlimited = new EventGate(sender, { sendTimeoutMs: 60_000, maxBatchEvents: 10 });
+    await measure(unlimited, sender, 10, 1_000);
+    const a = unlimited.send(Topic.IncidentsReported, [ev('a')]);
+    await tick();
+    expect(unlimited.estimateWaitMs(10)).toBeGreaterThan(1_000);
+    expect(unlimited.shed(10)).toBeUndefined();
+    sender.calls.at(-1)!.resolve();
+    await a;
+
+    const budgeted = new EventGate(sender, {
+      sendTimeoutMs: 60_000,
+      maxBatchEvents: 10,
+      latencyBudgetMs: 100,
+    });
+    await measure(budgeted, sender, 10, 1_000);
+    expect(budgeted.estimateWaitMs(10)).toBe(1_000);
+    expect(budgeted.shed(10)).toBeUndefined(); // idle: its own send is not queueing
+  });
+
+  it('refuses an arrival when the requests in progress ahead of it would take it past the budget', async () => {
+    controlTime();
+    const sender = new ManualSender();
+    const shed: [number, number][] = [];
+    const gate = new EventGate(sender, {
+      sendTimeoutMs: 60_000,
+      latencyBudgetMs: 500,
+      onShed: (ms, n) => shed.push([ms, n]),
+    });
+    // Requests reached the gate 300 ms after arriving behind 9 others: 30 ms of lead work each.
+    gate.observeLead(300, 9);
+    expect(gate.estimateAdmissionMs(10)).toBeCloseTo(330, 5);
+    expect(gate.admit(10)).toBeUndefined();
+    gate.observeLead(1_200, 9); // 120 ms each: the share moves a tenth of the way, to 39 ms
+    expect(gate.estimateAdmissionMs(10)).toBeCloseTo(429, 5);
+    expect(gate.admit(20)).toMatchObject({ estimatedMs: expect.closeTo(819, 5), budgetMs: 500 });
+    expect(shed).toHaveLength(1);
+    expect(shed[0]![1]).toBe(0); // refused unread
+    // With nothing in progress a request is always taken, so shedding ends once the load is gone.
+    expect(gate.admit(0)).toBeUndefined();
   });
 });

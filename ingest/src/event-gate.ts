@@ -10,6 +10,12 @@
  *   A single slow send to a broker that answers (a first send after a broker start, a leader
  *   moving) fails only its own requests and leaves the circuit closed.
  *
+ * - sheds load early: with a `latencyBudgetMs`, a request whose events would wait longer than the
+ *   budget for their acknowledgement is refused at once ({@link OverloadedError}, answered 503 with
+ *   Retry-After) instead of joining the queue, so the requests that are taken stay fast and clients
+ *   back off. The wait is estimated from what is queued and in flight and from the measured ack
+ *   times of recent sends (see {@link EventGate.estimateWaitMs}).
+ *
  * A send that timed out is *ambiguous*: it may still be acknowledged later. The error carries
  * `outcome`, which settles to whether the broker finally took the events, so the caller can keep
  * or drop its dedupe claims accordingly.
@@ -18,6 +24,7 @@ import type { TopicEventMap, TopicName } from '@fenghuo/contracts';
 import type { OutgoingBatch } from '@fenghuo/kit';
 import { FenghuoError } from '@fenghuo/kit/errors';
 import type { IHeaders } from 'kafkajs';
+import { SendTimeModel } from './send-time-model.ts';
 
 export type { OutgoingBatch } from '@fenghuo/kit';
 
@@ -35,6 +42,28 @@ export class KafkaUnavailableError extends FenghuoError {
     options?: { readonly cause?: unknown },
   ) {
     super(message, { code: 'KAFKA_UNAVAILABLE', retriable: true, cause: options?.cause });
+  }
+}
+
+/**
+ * The events would wait longer than the latency budget: refused before anything was queued, so
+ * nothing was written. Retriable after `retryAfterMs`.
+ */
+export class OverloadedError extends FenghuoError {
+  constructor(
+    /** The estimated wait for the acknowledgement, had the events been queued. */
+    readonly estimatedMs: number,
+    readonly budgetMs: number,
+  ) {
+    super(
+      `ingest is overloaded: the events would wait about ${Math.round(estimatedMs)} ms for Kafka, over the budget of ${budgetMs} ms`,
+      { code: 'OVERLOADED', retriable: true },
+    );
+  }
+
+  /** When a retry is likely to be taken: once today's queue has drained. */
+  get retryAfterMs(): number {
+    return Math.max(1_000, Math.ceil(this.estimatedMs));
   }
 }
 
@@ -58,6 +87,16 @@ export interface EventGateOptions {
   readonly probeTimeoutMs?: number;
   /** Called when the circuit opens or closes. */
   readonly onStateChange?: (open: boolean, cause?: unknown) => void;
+  /**
+   * Longest estimated wait for an acknowledgement a request may face; beyond it the request is
+   * refused with {@link OverloadedError}. An idle gate always takes a request (its own send is not
+   * queueing). @defaultValue undefined (never shed)
+   */
+  readonly latencyBudgetMs?: number;
+  /** Called for each refused request, with its estimated wait and event count (0 when refused on arrival, unread). */
+  readonly onShed?: (estimatedMs: number, events: number) => void;
+  /** Learns send times from acknowledged sends. @defaultValue a new {@link SendTimeModel} */
+  readonly sendTimeModel?: SendTimeModel;
 }
 
 interface Entry {
@@ -84,6 +123,12 @@ export class EventGate {
   private readonly probeIntervalMs: number;
   private readonly maxBatchEvents: number;
   private readonly maxInFlight: number;
+  private readonly model: SendTimeModel;
+  /** Start time and size of each send in flight. */
+  private readonly sending = new Set<{ readonly startedAt: number; readonly events: number }>();
+  private queuedEvents = 0;
+  /** Decayed average of a request's lead time per request in progress when it arrived (ms). */
+  private leadPerRequestMs = 0;
 
   constructor(
     private readonly sender: BatchSender,
@@ -93,6 +138,81 @@ export class EventGate {
     this.probeIntervalMs = opts.probeIntervalMs ?? 1_000;
     this.maxBatchEvents = opts.maxBatchEvents ?? 5_000;
     this.maxInFlight = opts.maxInFlight ?? 1;
+    this.model = opts.sendTimeModel ?? new SendTimeModel();
+  }
+
+  /**
+   * Estimated milliseconds until a request of `events` events arriving now would be acknowledged:
+   * - the rest of the sends in flight, if they hold every send slot (their predicted time minus
+   *   the time they have been running, at least 0);
+   * - then the queued events plus these, drained in sends of up to `maxBatchEvents`, `maxInFlight`
+   *   at a time, each taking what the {@link SendTimeModel} predicts for its size.
+   * 0 while nothing was measured yet.
+   */
+  estimateWaitMs(events: number): number {
+    if (!this.model.trained) return 0;
+    let ahead = 0;
+    if (this.sending.size >= this.maxInFlight) {
+      const now = Date.now();
+      for (const s of this.sending)
+        ahead = Math.max(ahead, this.model.predict(s.events) - (now - s.startedAt));
+    }
+    const total = this.queuedEvents + events;
+    const fullSends = Math.floor(total / this.maxBatchEvents);
+    const rest = total % this.maxBatchEvents;
+    const drain =
+      fullSends * this.model.predict(this.maxBatchEvents) + (rest > 0 ? this.model.predict(rest) : 0);
+    return ahead + drain / this.maxInFlight;
+  }
+
+  /**
+   * Records the lead time of a request reaching the gate: `ms` since it arrived (reading, parsing,
+   * validating, the dedupe claim), when `inProgress` other requests were being worked on as it
+   * arrived. Under load that work queues on the one event loop and on Redis, so the lead time grows
+   * with the requests in progress; the gate keeps the per-request share (decayed, weight 0.9 per
+   * older sample) to predict the lead time of the next arrival.
+   */
+  observeLead(ms: number, inProgress: number): void {
+    const sample = Math.max(0, ms) / (inProgress + 1); // its own work and the work ahead of it
+    this.leadPerRequestMs = this.leadPerRequestMs === 0 ? sample : this.leadPerRequestMs * 0.9 + sample * 0.1;
+  }
+
+  /**
+   * Estimated milliseconds until a request arriving now, with `inProgress` requests being worked on
+   * ahead of it, would be acknowledged: their lead work and its own (`inProgress + 1` × the
+   * measured per-request lead time) plus the gate's own queue ({@link estimateWaitMs}, for `events` more events).
+   */
+  estimateAdmissionMs(inProgress: number, events = 0): number {
+    return (inProgress + 1) * this.leadPerRequestMs + this.estimateWaitMs(events);
+  }
+
+  /**
+   * The refusal a request arriving now would get, before anything of it is read, or undefined when
+   * it is taken. With no request in progress it is always taken, so the estimate falls as soon as
+   * the shed load is gone.
+   */
+  admit(inProgress: number): OverloadedError | undefined {
+    const budget = this.opts.latencyBudgetMs;
+    if (budget === undefined || budget <= 0 || inProgress === 0) return undefined;
+    const estimate = this.estimateAdmissionMs(inProgress);
+    if (estimate <= budget) return undefined;
+    this.opts.onShed?.(estimate, 0);
+    return new OverloadedError(estimate, budget);
+  }
+
+  /**
+   * The refusal a request of `events` events would get now, or undefined when it would be taken:
+   * callers check it before doing work for a request (ingest before its dedupe claims); `send`
+   * checks it again.
+   */
+  shed(events: number): OverloadedError | undefined {
+    const budget = this.opts.latencyBudgetMs;
+    if (budget === undefined || budget <= 0 || events === 0) return undefined;
+    if (this.sending.size === 0 && this.queue.length === 0) return undefined; // idle: take it
+    const estimate = this.estimateWaitMs(events);
+    if (estimate <= budget) return undefined;
+    this.opts.onShed?.(estimate, events);
+    return new OverloadedError(estimate, budget);
   }
 
   /** True while the last send succeeded (what `/readyz` reports). */
@@ -101,7 +221,8 @@ export class EventGate {
   }
 
   /**
-   * Resolves once Kafka acknowledged every event; rejects with {@link KafkaUnavailableError}.
+   * Resolves once Kafka acknowledged every event; rejects with {@link KafkaUnavailableError}, or
+   * with {@link OverloadedError} (at once, nothing queued) when the wait would exceed the budget.
    * `headers` go on every record of these events (not on the other requests' records they share a
    * send with).
    */
@@ -118,6 +239,9 @@ export class EventGate {
       }
       this.probing = true; // this request is the trial send
       this.nextProbeAt = now + this.probeIntervalMs;
+    } else {
+      const overloaded = this.shed(events.length);
+      if (overloaded) return Promise.reject(overloaded);
     }
     return new Promise<void>((resolve, reject) => {
       const entry: Entry = {
@@ -144,6 +268,7 @@ export class EventGate {
       // send counts too, so no request waits longer than sendTimeoutMs.
       entry.timer = setTimeout(() => this.expire(entry), this.sendTimeoutMs);
       this.queue.push(entry);
+      this.queuedEvents += events.length;
       this.schedule();
     });
   }
@@ -152,6 +277,7 @@ export class EventGate {
     const queued = this.queue.indexOf(entry);
     if (queued >= 0) {
       this.queue.splice(queued, 1);
+      this.queuedEvents -= entry.events.length;
       entry.reject(
         new KafkaUnavailableError(`Kafka did not take the events within ${this.sendTimeoutMs} ms`),
       );
@@ -218,6 +344,7 @@ export class EventGate {
       taken.push(this.queue.shift()!);
       count += next.events.length;
     }
+    this.queuedEvents -= count;
     return taken;
   }
 
@@ -244,6 +371,8 @@ export class EventGate {
           : { topic, events }) as OutgoingBatch,
     );
     this.inFlight += 1;
+    const measured = { startedAt: Date.now(), events: entries.reduce((n, e) => n + e.events.length, 0) };
+    this.sending.add(measured);
     const sending = Promise.resolve().then(() => this.sender.sendBatches(batches));
     const outcome = sending.then(
       () => true,
@@ -253,12 +382,15 @@ export class EventGate {
     sending.then(
       () => {
         this.inFlight -= 1;
+        this.sending.delete(measured);
+        this.model.observe(measured.events, Date.now() - measured.startedAt);
         this.close();
         for (const e of entries) e.resolve(); // no-op for entries that already timed out
         this.schedule();
       },
       (cause: unknown) => {
         this.inFlight -= 1;
+        this.sending.delete(measured);
         this.trip(cause);
         const err = new KafkaUnavailableError(
           `Kafka refused the send: ${(cause as Error)?.message ?? cause}`,
@@ -277,6 +409,7 @@ export class EventGate {
     this.probing = false;
     this.nextProbeAt = Date.now() + this.probeIntervalMs;
     // Requests queued behind the failed send would wait for a broker we know is down.
+    this.queuedEvents = 0;
     for (const e of this.queue.splice(0))
       e.reject(new KafkaUnavailableError('Kafka is unavailable', undefined, { cause }));
     if (!this.open) {

@@ -81,6 +81,7 @@ export function eventRoutes(deps: EventRouteDeps, opts: EventRouteOptions): Rout
 
       const result = await ingestEvents(kind, principal.source, checked.events, deps, {
         correlationId: req.id === undefined ? undefined : String(req.id),
+        arrival: req.arrival,
       });
       deps.metrics.events.inc({ kind, outcome: 'accepted' }, result.accepted);
       if (result.duplicates > 0) deps.metrics.events.inc({ kind, outcome: 'duplicate' }, result.duplicates);

@@ -1,22 +1,27 @@
 import { examples, type IncidentReport, Topic } from '@fenghuo/contracts';
 import { describe, expect, it, vi } from 'vitest';
-import { KafkaUnavailableError } from './event-gate.ts';
+import { KafkaUnavailableError, OverloadedError } from './event-gate.ts';
 import { IngestError } from './ingest-error.ts';
 import { ingestEvents } from './ingest-events.ts';
 import { MemoryDedupeStore } from './memory-dedupe.ts';
 
 const ev = (id: string): IncidentReport => ({ ...examples[Topic.IncidentsReported], eventId: id });
 
-function setup(send: (topic: string, events: readonly unknown[]) => Promise<void>) {
+function setup(
+  send: (topic: string, events: readonly unknown[]) => Promise<void>,
+  shed: (events: number) => OverloadedError | undefined = () => undefined,
+) {
   const dedupe = new MemoryDedupeStore();
   const sent: unknown[][] = [];
   const gate = {
+    shed: vi.fn(shed),
+    observeLead: vi.fn(),
     send: vi.fn(async (topic: string, events: readonly unknown[]) => {
       await send(topic, events);
       sent.push([...events]);
     }),
   };
-  return { dedupe, sent, deps: { gate: gate as never, dedupe, warn: vi.fn() } };
+  return { dedupe, sent, gate, deps: { gate: gate as never, dedupe, warn: vi.fn() } };
 }
 
 describe('ingestEvents', () => {
@@ -86,5 +91,43 @@ describe('ingestEvents', () => {
       code: 'redis_unavailable',
     });
     expect(sent).toHaveLength(0);
+  });
+
+  it('sheds an overloaded request before claiming anything, with the estimate as Retry-After', async () => {
+    let overloaded = true;
+    const { deps, sent, dedupe, gate } = setup(
+      async () => {},
+      () => (overloaded ? new OverloadedError(2_400, 500) : undefined),
+    );
+    const claim = vi.spyOn(deps.dedupe, 'claim');
+    const err = await ingestEvents('incidents', 's', [ev('a'), ev('a'), ev('b')], deps).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ status: 503, code: 'overloaded', retryAfterSec: 3 });
+    expect(gate.shed).toHaveBeenCalledWith(2); // the events it would send, repeats dropped
+    expect(claim).not.toHaveBeenCalled();
+    expect(sent).toHaveLength(0);
+    overloaded = false;
+    expect(await ingestEvents('incidents', 's', [ev('a'), ev('b')], deps)).toEqual({
+      accepted: 2,
+      duplicates: 0,
+    });
+    expect(dedupe.values.size).toBe(2);
+  });
+
+  it('releases its claims when the gate sheds the events as they join the queue', async () => {
+    let overloaded = true;
+    const { deps, sent, dedupe } = setup(async () => {
+      if (overloaded) throw new OverloadedError(800, 500);
+    });
+    await expect(ingestEvents('incidents', 's', [ev('a')], deps)).rejects.toMatchObject({
+      status: 503,
+      code: 'overloaded',
+      retryAfterSec: 1,
+    });
+    expect(dedupe.values.size).toBe(0);
+    overloaded = false;
+    expect(await ingestEvents('incidents', 's', [ev('a')], deps)).toEqual({ accepted: 1, duplicates: 0 });
+    expect(sent).toHaveLength(1);
   });
 });

@@ -2,18 +2,21 @@
  * The lossless write path for validated events of one request:
  * drop repeats inside the batch → claim (source, eventId) in Redis → produce the new ones → mark
  * them done after Kafka acknowledged, or release the claims when it did not.
- * Answers `{accepted, duplicates}` or throws an {@link IngestError} 503 with Retry-After.
+ * Answers `{accepted, duplicates}` or throws an {@link IngestError} 503 with Retry-After: `overloaded`
+ * when the gate's queue would make the events wait past its latency budget (checked before any
+ * Redis work, and again as the events join the queue), `redis_unavailable`, `in_flight` or
+ * `kafka_unavailable`.
  */
 import type { IngestAccepted } from '@fenghuo/contracts';
 import { correlationHeaders } from '@fenghuo/kit';
 import type { DedupeStore } from './dedupe.ts';
 import type { EventGate } from './event-gate.ts';
-import { KafkaUnavailableError } from './event-gate.ts';
-import { unavailable } from './ingest-error.ts';
+import { KafkaUnavailableError, OverloadedError } from './event-gate.ts';
+import { type IngestError, unavailable } from './ingest-error.ts';
 import { type EventKind, KIND_TOPIC, type KindEvent } from './kinds.ts';
 
 export interface IngestDeps {
-  readonly gate: Pick<EventGate, 'send'>;
+  readonly gate: Pick<EventGate, 'send' | 'shed' | 'observeLead'>;
   readonly dedupe: DedupeStore;
   /** Background failures (a commit or release that did not reach Redis). */
   readonly warn: (obj: Record<string, unknown>, msg: string) => void;
@@ -25,6 +28,13 @@ export interface IngestContext {
    * header, so one grep follows the event from the HTTP request to the alert.
    */
   readonly correlationId?: string;
+  /** When the request arrived (`performance.now()`) and how many others were in progress then. */
+  readonly arrival?: RequestArrival;
+}
+
+export interface RequestArrival {
+  readonly at: number;
+  readonly inProgress: number;
 }
 
 export async function ingestEvents<K extends EventKind>(
@@ -43,6 +53,12 @@ export async function ingestEvents<K extends EventKind>(
     unique.push(e);
   }
   const ids = unique.map((e) => e.eventId);
+
+  if (context.arrival)
+    deps.gate.observeLead(performance.now() - context.arrival.at, context.arrival.inProgress);
+  // Shed before claiming anything: an overloaded ingest spends nothing on a request it refuses.
+  const overloaded = deps.gate.shed(unique.length);
+  if (overloaded) throw shedError(overloaded);
 
   let claim: Awaited<ReturnType<DedupeStore['claim']>>;
   try {
@@ -82,6 +98,10 @@ export async function ingestEvents<K extends EventKind>(
     try {
       await deps.gate.send(KIND_TOPIC[kind], fresh as never, correlationHeaders(context.correlationId));
     } catch (err) {
+      if (err instanceof OverloadedError) {
+        await release(); // nothing was queued
+        throw shedError(err);
+      }
       if (err instanceof KafkaUnavailableError && err.outcome) {
         // Ambiguous: keep the claims pending until the send settles, so a quick retry cannot write twice.
         void err.outcome.then((acked) => (acked ? commit() : release()));
@@ -114,4 +134,14 @@ export async function ingestEvents<K extends EventKind>(
       );
     });
   }
+}
+
+/** The 503 `overloaded` answer for a refusal of the gate, with its estimate as `Retry-After`. */
+export function shedError(err: OverloadedError): IngestError {
+  return unavailable(
+    'overloaded',
+    `${err.message}; nothing was written, retry later`,
+    Math.ceil(err.retryAfterMs / 1000),
+    err,
+  );
 }

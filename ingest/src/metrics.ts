@@ -10,6 +10,10 @@ export interface IngestMetrics {
   readonly latency: Histogram<'route' | 'status'>;
   /** 1 while the Kafka circuit is open. */
   readonly kafkaCircuitOpen: Gauge;
+  /** Requests refused because their events would wait past the latency budget. */
+  readonly shedRequests: Counter;
+  /** Events in those requests. */
+  readonly shedEvents: Counter;
 }
 
 export function createIngestMetrics(registry: Registry): IngestMetrics {
@@ -36,6 +40,16 @@ export function createIngestMetrics(registry: Registry): IngestMetrics {
     kafkaCircuitOpen: new Gauge({
       name: 'ingest_kafka_circuit_open',
       help: '1 while Kafka is considered unavailable and requests are refused with 503',
+      registers: [registry],
+    }),
+    shedRequests: new Counter({
+      name: 'ingest_shed_requests_total',
+      help: 'Requests refused with 503 overloaded because their events would wait past INGEST_LATENCY_BUDGET_MS for Kafka',
+      registers: [registry],
+    }),
+    shedEvents: new Counter({
+      name: 'ingest_shed_events_total',
+      help: 'Events in the requests refused as overloaded (not written; the client retries them)',
       registers: [registry],
     }),
   };

@@ -83,6 +83,7 @@ export function osmandRoutes(deps: OsmAndRouteDeps, opts: { readonly bodyLimitBy
     }
     const out = await ingestEvents('positions', OSMAND_SOURCE, checked.events, deps, {
       correlationId: req.id === undefined ? undefined : String(req.id),
+      arrival: req.arrival,
     });
     deps.metrics.events.inc({ kind: 'positions', outcome: out.accepted > 0 ? 'accepted' : 'duplicate' });
     res.status(200).end();

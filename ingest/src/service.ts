@@ -106,6 +106,11 @@ export async function startIngest(components: IngestComponents): Promise<Running
   const metrics = createIngestMetrics(registry);
   const gate = new EventGate(new ValidatedEventSender(producer, config.kafkaTopicPrefix), {
     sendTimeoutMs: config.sendTimeoutMs,
+    latencyBudgetMs: config.latencyBudgetMs,
+    onShed: (_estimatedMs, events) => {
+      metrics.shedRequests.inc();
+      metrics.shedEvents.inc(events);
+    },
     healthProbe: () => withAdmin(kafka, async (admin) => void (await admin.describeCluster())),
     onStateChange: (open, cause) => {
       metrics.kafkaCircuitOpen.set(open ? 1 : 0);
