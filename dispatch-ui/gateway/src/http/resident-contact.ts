@@ -17,7 +17,7 @@ import { identityOf, type UserStore } from '../users/user-store.ts';
 import { GatewayError } from './gateway-error.ts';
 
 /** Why a person may not see a resident's contact. */
-export type ContactRefusal = 'not_an_officer' | 'no_unit' | 'no_open_order';
+export type ContactRefusal = 'unknown_user' | 'not_an_officer' | 'no_unit' | 'no_open_order';
 
 export type ContactAccess =
   | { readonly allowed: true; readonly order: DispatchOrder; readonly alertId: string }
@@ -76,7 +76,7 @@ export function residentContactRoutes(deps: ResidentContactDeps, addressOf: (req
       const user = record === undefined ? undefined : identityOf(token.username, record);
       const access =
         user === undefined
-          ? ({ allowed: false, reason: 'not_an_officer' } as const)
+          ? ({ allowed: false, reason: 'unknown_user' } as const)
           : await contactAccess(user, subjectId, deps.state);
       const audit = {
         action: 'contact_view' as const,
