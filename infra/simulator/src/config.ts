@@ -5,7 +5,7 @@
 import { type ConfigOf, field, parseConfig } from '@fenghuo/kit';
 
 export const SIM_SUMMARY =
-  "a deterministic city day (residents' calls, SMS, app installs and transfers with fraud sequences among them, 110 incidents at real hour-of-day rates) streamed through ingest's public HTTP API at N× speed, with the ground truth in a file; or a load generator of N indicators/s";
+  "a deterministic city day (residents' calls, SMS, app installs and transfers with fraud sequences among them, 110 incidents at real hour-of-day rates, patrol units reporting positions through /osmand whose officers answer orders through the gateway) streamed through the public APIs at N× speed, with the ground truth in a file; or a load generator of N indicators/s";
 
 export const simConfigSpec = {
   ingestUrl: field.url({
@@ -73,6 +73,44 @@ export const simConfigSpec = {
     doc: 'Load generator: indicators per second in real time instead of the simulated day (0 = off)',
     default: 0,
     min: 0,
+  }),
+  gatewayUrl: field.url({
+    env: 'SIM_GATEWAY_URL',
+    doc: "The gateway's base URL, where the simulated officers log in and answer their orders",
+    default: 'http://127.0.0.1:8080',
+    protocols: ['http', 'https'],
+  }),
+  units: field.int({
+    env: 'SIM_UNITS',
+    doc: "Patrol units the simulator drives (picked by the seed): each patrols the roads, its phone reports positions through ingest's /osmand, its officer answers orders through the gateway (0 = none)",
+    default: 12,
+    min: 0,
+  }),
+  officers: field.bool({
+    env: 'SIM_OFFICERS',
+    doc: "The units' officers log in to the gateway and answer their orders (off: units only patrol and report positions)",
+    default: true,
+  }),
+  reportEverySec: field.number({
+    env: 'SIM_REPORT_EVERY_SEC',
+    doc: 'Simulated seconds between two positions of a phone (at most 4 reports a wall-clock second per phone)',
+    default: 10,
+    min: 0.1,
+  }),
+  ingestKeyStore: field.string({
+    env: 'SIM_INGEST_KEY_STORE',
+    doc: "Ingest's key file, where the units' phones are registered with `npm run keys -- device add` (INGEST_KEYS_FILE)",
+    default: '.local/ingest/keys.json',
+  }),
+  gatewayUsersFile: field.string({
+    env: 'SIM_GATEWAY_USERS_FILE',
+    doc: "The gateway's users file, where the units' officers are made with `npm run users -- add` (GATEWAY_USERS_FILE)",
+    default: '.local/gateway/users.json',
+  }),
+  officersFile: field.string({
+    env: 'SIM_OFFICERS_FILE',
+    doc: "The simulated officers' passwords (mode 0600), kept so a second run logs in without making them again",
+    default: '.local/sim/officers.json',
   }),
   batchMax: field.int({
     env: 'SIM_BATCH_MAX',

@@ -3,19 +3,26 @@
  * only: config → city cells → plan (ground truth written first) → play → summary. Ctrl-C stops
  * after the request in flight.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { loadOrGenerateDefaultPack } from '@fenghuo/city';
+import { City, loadOrGenerateDefaultPack } from '@fenghuo/city';
 import { exitWithHelpIfAsked, FenghuoError } from '@fenghuo/kit';
 import { flagsToEnv, loadConfig, SIM_SUMMARY, simConfigSpec } from './config.ts';
 import { IngestClient, readDemoKeys } from './ingest-client.ts';
 import { planSimulation } from './plan.ts';
 import { generateLoad, type PlayStats, play } from './player.ts';
+import { deviceIdOf, type Enrolled, enrolUnits, usernameOf } from './units/enrol.ts';
+import { pickPatrolUnits } from './units/pick.ts';
+import { UnitsRunner, type UnitsStats } from './units/units-runner.ts';
 
 exitWithHelpIfAsked({ service: 'simulator', summary: SIM_SUMMARY, spec: simConfigSpec });
 
 function say(line: string): void {
   console.log(`[sim] ${line}`);
+}
+
+function unitsSummary(s: UnitsStats): string {
+  return `units: ${s.positionsAccepted}/${s.positionsSent} positions accepted; officers: ${s.ordersSeen} orders, ${s.acksOk} answers (${s.acksFailed} failed), ${s.outcomesOk} outcomes (${s.outcomesFailed} failed)`;
 }
 
 function summary(stats: PlayStats): string {
@@ -107,14 +114,62 @@ async function main(): Promise<void> {
     `seed ${config.seed}: ${plan.counts.indicators} indicators of ${config.residents} residents (${plan.counts.victims} fraud victims), ` +
       `${plan.counts.incidents} incidents over ${config.durationMin} simulated min at ${config.speed}×; ground truth in ${truthFile}`,
   );
-  const stats = await play(plan.events, client, {
-    speed: config.speed,
-    startMs,
-    batchMax: config.batchMax,
-    stopped: () => stopping,
-    onProgress: (s, simMs) => say(`simulated ${new Date(simMs).toISOString()}: ${summary(s)}`),
-  });
-  say(`done: ${summary(stats)}`);
+  const ingestUrl = config.ingestUrl.replace(/\/$/, '');
+  const gatewayUrl = config.gatewayUrl.replace(/\/$/, '');
+  let wallStart = Date.now();
+  const clock = () => startMs + (Date.now() - wallStart) * config.speed;
+  let runner: UnitsRunner | undefined;
+  if (config.units > 0) {
+    const chosen = pickPatrolUnits(city.pack.units, config.units, config.seed);
+    say(
+      `${chosen.length} units: registering their phones with ingest${config.officers ? ' and their officers with the gateway' : ''}…`,
+    );
+    const enrolled = await enrolUnits(
+      chosen.map((u) => u.id),
+      {
+        ingestKeyFile: resolve(config.ingestKeyStore),
+        usersFile: resolve(config.gatewayUsersFile),
+        credentialsFile: resolve(config.officersFile),
+        gatewayUrl,
+        officers: config.officers,
+      },
+    );
+    runner = new UnitsRunner({
+      units: chosen.map((unit, i) => ({ unit, enrolled: enrolled[i] as Enrolled })),
+      router: new City(city.pack).router,
+      seed: config.seed,
+      clock,
+      speed: config.speed,
+      reportEverySec: config.reportEverySec,
+      ingestUrl,
+      ...(config.officers ? { gatewayUrl } : {}),
+      truth: (record) => appendFileSync(truthFile, `${JSON.stringify(record)}\n`),
+      log: say,
+    });
+    await runner.connect();
+    say(
+      `${chosen.length} units patrolling (phones ${deviceIdOf(chosen[0]?.id ?? '')}…)` +
+        (config.officers ? `, officers ${usernameOf(chosen[0]?.id ?? '')}… on ${gatewayUrl}` : ''),
+    );
+  }
+  const endMs = startMs + config.durationMin * 60_000;
+  // The simulated clock starts with playing, once the officers are on line.
+  wallStart = Date.now();
+  const [stats] = await Promise.all([
+    play(plan.events, client, {
+      speed: config.speed,
+      startMs,
+      batchMax: config.batchMax,
+      stopped: () => stopping,
+      onProgress: (s, simMs) =>
+        say(
+          `simulated ${new Date(simMs).toISOString()}: ${summary(s)}${runner ? `; ${unitsSummary(runner.stats)}` : ''}`,
+        ),
+    }),
+    runner?.run(endMs, () => stopping),
+  ]);
+  await runner?.close();
+  say(`done: ${summary(stats)}${runner ? `; ${unitsSummary(runner.stats)}` : ''}`);
 }
 
 main().catch((err: unknown) => {

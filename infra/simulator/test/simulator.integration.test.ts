@@ -138,6 +138,8 @@ describe('npm run simulate through ingest to the scorer', () => {
       '480',
       '--truth-file',
       truthFile,
+      '--units',
+      '0',
     ]);
     expect(run.code, run.output).toBe(0);
 
