@@ -74,6 +74,12 @@ export const simConfigSpec = {
     default: 0,
     min: 0,
   }),
+  fleeingPerDay: field.number({
+    env: 'SIM_FLEEING_PER_DAY',
+    doc: "Watch-listed vehicles a day that flee past the city's cameras (the simulator's supervisor puts their plates on the watch list through the gateway; each camera passed sends a sighting through ingest)",
+    default: 6,
+    min: 0,
+  }),
   gatewayUrl: field.url({
     env: 'SIM_GATEWAY_URL',
     doc: "The gateway's base URL, where the simulated officers log in and answer their orders",

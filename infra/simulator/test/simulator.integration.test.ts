@@ -140,6 +140,8 @@ describe('npm run simulate through ingest to the scorer', () => {
       truthFile,
       '--units',
       '0',
+      '--fleeing-per-day',
+      '0',
     ]);
     expect(run.code, run.output).toBe(0);
 

@@ -70,11 +70,63 @@ async function inBatches<T>(
   for (let i = 0; i < items.length; i += size) await Promise.all(items.slice(i, i + size).map(fn));
 }
 
+/** Gateway users (with their CLI arguments) whose saved password no longer logs in are made again. */
+async function ensureUsers(
+  users: readonly { username: string; args: readonly string[] }[],
+  opts: EnrolOptions,
+): Promise<Record<string, string>> {
+  const parallel = opts.parallel ?? 3;
+  const usersScript = join(REPO_ROOT, 'dispatch-ui/gateway/scripts/users.ts');
+  const saved: Record<string, string> = existsSync(opts.credentialsFile)
+    ? (JSON.parse(readFileSync(opts.credentialsFile, 'utf8')) as { passwords: Record<string, string> })
+        .passwords
+    : {};
+  const toMake: (typeof users)[number][] = [];
+  await inBatches(users, parallel, async (user) => {
+    const password = saved[user.username];
+    if (password !== undefined) {
+      try {
+        await login(opts.gatewayUrl, user.username, password);
+        return;
+      } catch (err) {
+        if (!(err instanceof SimulatorError) || err.code !== 'SIM_LOGIN_REFUSED') throw err;
+      }
+    }
+    toMake.push(user);
+  });
+  await inBatches(toMake, parallel, async (user) => {
+    const password = randomBytes(12).toString('base64url');
+    await cli(usersScript, [
+      'add',
+      user.username,
+      ...user.args,
+      '--password',
+      password,
+      '--file',
+      opts.usersFile,
+    ]);
+    saved[user.username] = password;
+  });
+  if (toMake.length > 0) {
+    mkdirSync(dirname(opts.credentialsFile), { recursive: true });
+    writeFileSync(opts.credentialsFile, `${JSON.stringify({ passwords: saved }, null, 2)}\n`, {
+      mode: 0o600,
+    });
+  }
+  return saved;
+}
+
+/** The simulator's supervisor (`sim-supervisor`), who puts the fleeing vehicles' plates on the watch list. */
+export async function enrolSupervisor(opts: EnrolOptions): Promise<{ username: string; password: string }> {
+  const username = 'sim-supervisor';
+  const saved = await ensureUsers([{ username, args: ['--role', 'supervisor'] }], opts);
+  return { username, password: saved[username] as string };
+}
+
 /** Phones and officers for `unitIds`; makes only those missing. */
 export async function enrolUnits(unitIds: readonly string[], opts: EnrolOptions): Promise<Enrolled[]> {
   const parallel = opts.parallel ?? 3;
   const keysScript = join(REPO_ROOT, 'ingest/scripts/keys.ts');
-  const usersScript = join(REPO_ROOT, 'dispatch-ui/gateway/scripts/users.ts');
 
   const listed = JSON.parse(await cli(keysScript, ['list', '--json', '--file', opts.ingestKeyFile])) as {
     devices?: Record<string, { unitId: string; revokedAt?: string }>;
@@ -104,48 +156,14 @@ export async function enrolUnits(unitIds: readonly string[], opts: EnrolOptions)
       password: '',
     }));
   }
-  const saved: Record<string, string> = existsSync(opts.credentialsFile)
-    ? (JSON.parse(readFileSync(opts.credentialsFile, 'utf8')) as { passwords: Record<string, string> })
-        .passwords
-    : {};
+  const saved = await ensureUsers(
+    unitIds.map((unitId) => ({
+      username: usernameOf(unitId),
+      args: ['--role', 'officer', '--unit', unitId],
+    })),
+    opts,
+  );
   const out: Enrolled[] = [];
-  const toMake: string[] = [];
-  await inBatches(unitIds, parallel, async (unitId) => {
-    const username = usernameOf(unitId);
-    const password = saved[username];
-    if (password !== undefined) {
-      try {
-        await login(opts.gatewayUrl, username, password);
-        return;
-      } catch (err) {
-        if (!(err instanceof SimulatorError) || err.code !== 'SIM_LOGIN_REFUSED') throw err;
-      }
-    }
-    toMake.push(unitId);
-  });
-  await inBatches(toMake, parallel, async (unitId) => {
-    const username = usernameOf(unitId);
-    const password = randomBytes(12).toString('base64url');
-    await cli(usersScript, [
-      'add',
-      username,
-      '--role',
-      'officer',
-      '--unit',
-      unitId,
-      '--password',
-      password,
-      '--file',
-      opts.usersFile,
-    ]);
-    saved[username] = password;
-  });
-  if (toMake.length > 0) {
-    mkdirSync(dirname(opts.credentialsFile), { recursive: true });
-    writeFileSync(opts.credentialsFile, `${JSON.stringify({ passwords: saved }, null, 2)}\n`, {
-      mode: 0o600,
-    });
-  }
   for (const unitId of unitIds) {
     const username = usernameOf(unitId);
     out.push({ unitId, deviceId: deviceIdOf(unitId), username, password: saved[username] as string });

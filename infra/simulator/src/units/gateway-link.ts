@@ -7,6 +7,7 @@
 import type {
   Ack,
   ClientToServerEvents,
+  CommandRequest,
   DispatchOrder,
   LoginResponse,
   OrderAckRequest,
@@ -23,7 +24,7 @@ export interface OfficerLinkOptions {
   readonly username: string;
   readonly password: string;
   /** Every order (new or revised) of the officer's unit. */
-  readonly onOrder: (order: DispatchOrder) => void;
+  readonly onOrder?: (order: DispatchOrder) => void;
   /** A line for the log (connection lost, renewal failed). */
   readonly onWarning?: (message: string) => void;
   /** Longest wait for an acknowledgement, in ms. @defaultValue `15000` */
@@ -66,10 +67,13 @@ export class OfficerLink {
       reconnectionDelayMax: 5_000,
     });
     this.socket = socket;
-    socket.on(ServerEvent.OrderUpserted, (order) => this.opts.onOrder(order));
-    socket.on(ServerEvent.Snapshot, (snapshot) => {
-      for (const order of snapshot.orders ?? []) this.opts.onOrder(order);
-    });
+    const onOrder = this.opts.onOrder;
+    if (onOrder !== undefined) {
+      socket.on(ServerEvent.OrderUpserted, (order) => onOrder(order));
+      socket.on(ServerEvent.Snapshot, (snapshot) => {
+        for (const order of snapshot.orders ?? []) onOrder(order);
+      });
+    }
     socket.on('disconnect', (reason) => {
       if (!this.closed)
         this.opts.onWarning?.(`${this.opts.username}: disconnected (${reason}); reconnecting`);
@@ -123,25 +127,25 @@ export class OfficerLink {
     }
   }
 
-  private async call<E extends 'order:ack' | 'outcome:record'>(
-    event: E,
-    payload: E extends 'order:ack' ? OrderAckRequest : OutcomeRequest,
-  ): Promise<Ack<Receipt>> {
+  private timed() {
     const socket = this.socket;
     if (socket === undefined) throw new SimulatorError('not connected', 'SIM_GATEWAY_UNAVAILABLE', true);
-    const timed = socket.timeout(this.opts.ackTimeoutMs ?? 15_000);
-    // The two events share one payload-and-acknowledgement shape; socket.io's overloads need one call each.
-    return event === ClientEvent.OrderAck
-      ? timed.emitWithAck(ClientEvent.OrderAck, payload as OrderAckRequest)
-      : timed.emitWithAck(ClientEvent.OutcomeRecord, payload as OutcomeRequest);
+    return socket.timeout(this.opts.ackTimeoutMs ?? 15_000);
   }
 
+  /** An officer answers one of their orders. */
   ack(req: OrderAckRequest): Promise<Ack<Receipt>> {
-    return this.call(ClientEvent.OrderAck, req);
+    return this.timed().emitWithAck(ClientEvent.OrderAck, req);
   }
 
+  /** An officer records what came of a fraud warning. */
   outcome(req: OutcomeRequest): Promise<Ack<Receipt>> {
-    return this.call(ClientEvent.OutcomeRecord, req);
+    return this.timed().emitWithAck(ClientEvent.OutcomeRecord, req);
+  }
+
+  /** A supervisor's command (the simulator's: putting plates on the watch list). */
+  command(req: CommandRequest): Promise<Ack<Receipt>> {
+    return this.timed().emitWithAck(ClientEvent.CommandIssue, req);
   }
 
   close(): void {

@@ -72,6 +72,11 @@ export class Path {
     return this.coords[this.coords.length - 1] as LonLat;
   }
 
+  /** Seconds from the start to each point of the path. */
+  pointTimes(): number[] {
+    return [0, ...this.endS];
+  }
+
   /** Where the unit is `elapsedS` seconds after it set off (the end once it has arrived). */
   at(elapsedS: number): Fix {
     const last = this.coords.length - 2;
