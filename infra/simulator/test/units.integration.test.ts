@@ -6,14 +6,24 @@
  * router dispatches the incidents to them (units that never reported are not offered), and the
  * officers answer through the gateway. Positions reach `units.positions`; at least one order is
  * accepted, reaches on_scene and is completed with its outcome, on `dispatch.acks` and in the
- * ground truth.
+ * ground truth. The interceptor runs too: fleeing vehicles' plates go on the watch list by the
+ * simulator's supervisor (a gateway command), their sightings come through ingest's /v1/sightings,
+ * and a pursuit is planned.
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type DispatchAck, TOPICS, Topic, type UnitPosition } from '@fenghuo/contracts';
+import {
+  type DispatchAck,
+  type InterceptionPlan,
+  type OperatorCommand,
+  TOPICS,
+  Topic,
+  type UnitPosition,
+  type VehicleSighting,
+} from '@fenghuo/contracts';
 import { ensureTopics, withAdmin } from '@fenghuo/kit';
 import { Redis } from 'ioredis';
 import type { Consumer, Kafka } from 'kafkajs';
@@ -28,6 +38,7 @@ import {
 } from '../../../test/setup/services.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../../..', import.meta.url));
+const JWT_SECRET = 'simulator-units-test-key-0123456789abcdef';
 
 async function collect<E>(
   kafka: Kafka,
@@ -63,7 +74,16 @@ function runSimulator(args: readonly string[]): Promise<{ code: number | null; o
   });
 }
 
-type Step = { type: string; orderId?: string; status?: string; ok?: boolean; unitId?: string; note?: string };
+type Step = {
+  type: string;
+  orderId?: string;
+  status?: string;
+  ok?: boolean;
+  unitId?: string;
+  note?: string;
+  plate?: string;
+  sightingIds?: string[];
+};
 
 describe('simulated units and officers through ingest, the router and the gateway', () => {
   const prefix = uniquePrefix('sim-units');
@@ -77,7 +97,12 @@ describe('simulated units and officers through ingest, the router and the gatewa
   beforeAll(async () => {
     kafka = testKafka('sim-units-test');
     await withAdmin(kafka, (admin) => ensureTopics(admin, TOPICS, { prefix }));
-    const [ingestPort, gatewayPort, routerPort] = [await freePort(), await freePort(), await freePort()];
+    const [ingestPort, gatewayPort, routerPort, interceptorPort] = [
+      await freePort(),
+      await freePort(),
+      await freePort(),
+      await freePort(),
+    ];
     ingestUrl = `http://127.0.0.1:${ingestPort}`;
     gatewayUrl = `http://127.0.0.1:${gatewayPort}`;
     const shared = sharedServiceEnv(prefix);
@@ -104,7 +129,7 @@ describe('simulated units and officers through ingest, the router and the gatewa
           GATEWAY_GROUP_ID: `${prefix}gateway`,
           GATEWAY_USERS_FILE: join(dir, 'users.json'),
           GATEWAY_DEMO: '1',
-          AUTH_JWT_SECRET: 'simulator-units-test-key-0123456789abcdef',
+          AUTH_JWT_SECRET: JWT_SECRET,
         },
         readyUrl: `${gatewayUrl}/readyz`,
       }),
@@ -120,6 +145,19 @@ describe('simulated units and officers through ingest, the router and the gatewa
           ROUTER_UNSEEN_UNITS: 'skip',
         },
         readyUrl: `http://127.0.0.1:${routerPort}/readyz`,
+      }),
+      startService({
+        name: 'interceptor',
+        entry: 'processors/interceptor/src/index.ts',
+        env: {
+          ...shared,
+          KAFKA_CLIENT_ID: `${prefix}interceptor`,
+          INTERCEPTOR_GROUP_ID: `${prefix}interceptor`,
+          INTERCEPTOR_OPS_PORT: String(interceptorPort),
+          AUTH_JWT_SECRET: JWT_SECRET,
+        },
+        readyUrl: `http://127.0.0.1:${interceptorPort}/readyz`,
+        readyTimeoutMs: 180_000,
       }),
     ]);
     services = started.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
@@ -151,7 +189,22 @@ describe('simulated units and officers through ingest, the router and the gatewa
       `${prefix}pos-reader`,
     );
     const acks = await collect<DispatchAck>(kafka, `${prefix}${Topic.DispatchAcks}`, `${prefix}ack-reader`);
-    readers.push(positions.consumer, acks.consumer);
+    const sightings = await collect<VehicleSighting>(
+      kafka,
+      `${prefix}${Topic.VehiclesSighted}`,
+      `${prefix}cam-reader`,
+    );
+    const commands = await collect<OperatorCommand>(
+      kafka,
+      `${prefix}${Topic.OperatorCommands}`,
+      `${prefix}cmd-reader`,
+    );
+    const plans = await collect<InterceptionPlan>(
+      kafka,
+      `${prefix}${Topic.InterceptionsPlans}`,
+      `${prefix}plan-reader`,
+    );
+    readers.push(positions.consumer, acks.consumer, sightings.consumer, commands.consumer, plans.consumer);
 
     const truthFile = join(dir, 'truth.ndjson');
     const run = await runSimulator([
@@ -183,8 +236,11 @@ describe('simulated units and officers through ingest, the router and the gatewa
       '2000',
       '--units',
       '5',
+      '--fleeing-per-day',
+      '150',
     ]);
     expect(run.code, run.output).toBe(0);
+    if (process.env.TEST_SERVICE_OUTPUT === '1') console.log(run.output);
 
     const lines = readFileSync(truthFile, 'utf8')
       .trim()
@@ -234,5 +290,29 @@ describe('simulated units and officers through ingest, the router and the gatewa
       expect(unitIds.has(a.unitId)).toBe(true);
     }
     expect(mine.find((a) => a.status === 'completed')?.note).toBe(completed?.note);
+
+    // Fleeing vehicles: the supervisor put each plate on the watch list through the gateway, every
+    // planned sighting came through ingest, and the interceptor opened a pursuit of one of them.
+    const fleeing = lines.filter((l) => l.type === 'fleeing');
+    expect(fleeing.length, run.output).toBeGreaterThan(0);
+    const plates = new Set(fleeing.map((f) => f.plate!));
+    const planned = new Set(fleeing.flatMap((f) => f.sightingIds!));
+    await waitFor(
+      () => sightings.received.filter((x) => planned.has(x.eventId)).length === planned.size || undefined,
+      {
+        timeoutMs: 60_000,
+        message: `${planned.size} sightings on vehicles.sighted`,
+      },
+    );
+    for (const x of sightings.received) expect(plates.has(x.plate)).toBe(true);
+    const watched = commands.received.filter((c) => c.command.type === 'watchlist_add');
+    expect(new Set(watched.map((c) => (c.command.type === 'watchlist_add' ? c.command.plate : '')))).toEqual(
+      plates,
+    );
+    for (const c of watched) expect(c.user).toMatchObject({ username: 'sim-supervisor', role: 'supervisor' });
+    await waitFor(() => plans.received.some((p) => plates.has(p.plate)) || undefined, {
+      timeoutMs: 90_000,
+      message: 'an interception plan for a fleeing plate',
+    });
   }, 400_000);
 });

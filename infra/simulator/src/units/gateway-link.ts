@@ -57,9 +57,21 @@ export class OfficerLink {
 
   constructor(private readonly opts: OfficerLinkOptions) {}
 
-  /** Logs in and connects; resolves once the socket is connected. */
+  /**
+   * Logs in and connects; resolves once the socket is connected. A refused login is tried again for
+   * ten seconds: the gateway sees a user just made with the users CLI within a second.
+   */
   async open(): Promise<void> {
-    const session = await login(this.opts.gatewayUrl, this.opts.username, this.opts.password);
+    let session: LoginResponse;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        session = await login(this.opts.gatewayUrl, this.opts.username, this.opts.password);
+        break;
+      } catch (err) {
+        if (attempt >= 10 || !(err instanceof SimulatorError) || err.code !== 'SIM_LOGIN_REFUSED') throw err;
+        await new Promise((r) => setTimeout(r, 1_000));
+      }
+    }
     this.token = session.token;
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(this.opts.gatewayUrl, {
       auth: (cb) => cb({ token: this.token }),

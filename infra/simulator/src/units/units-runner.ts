@@ -141,16 +141,7 @@ export class UnitsRunner {
         onOrder: (order) => this.onOrder(c, order),
         onWarning: (m) => this.opts.log(m),
       });
-      // A user just made is seen by the gateway within a second: a refused login is tried again.
-      for (let attempt = 0; ; attempt++) {
-        try {
-          await link.open();
-          break;
-        } catch (err) {
-          if (attempt >= 10) throw err;
-          await new Promise((r) => setTimeout(r, 1_000));
-        }
-      }
+      await link.open();
       c.link = link;
     }
   }
