@@ -5,7 +5,7 @@
 import { type ConfigOf, field, parseConfig } from '@fenghuo/kit';
 
 export const SIM_SUMMARY =
-  "a deterministic city day (residents' calls, SMS, app installs and transfers with fraud sequences among them, 110 incidents at real hour-of-day rates, patrol units reporting positions through /osmand whose officers answer orders through the gateway) streamed through the public APIs at N× speed, with the ground truth in a file; or a load generator of N indicators/s";
+  "a deterministic city day streamed through the public APIs at N× speed: residents' calls, SMS, app installs and transfers with fraud sequences among them and 110 incidents at real hour-of-day rates (through ingest), patrol units whose phones report positions through ingest's /osmand and whose officers answer their orders through the gateway, watch-listed vehicles fleeing past cameras (sightings through ingest); the ground truth in a file. Or a load generator of N indicators/s. Every variable is also a flag: --seed 7 is SIM_SEED=7";
 
 export const simConfigSpec = {
   ingestUrl: field.url({
@@ -65,7 +65,7 @@ export const simConfigSpec = {
   }),
   truthFile: field.string({
     env: 'SIM_TRUTH_FILE',
-    doc: 'Where the ground truth goes (NDJSON: one line per victim and per incident)',
+    doc: 'Where the ground truth goes (NDJSON: one line per victim, incident, fleeing vehicle and unit, then one per step an officer takes)',
     default: '.local/sim/truth.ndjson',
   }),
   rate: field.number({
@@ -94,7 +94,7 @@ export const simConfigSpec = {
   }),
   officers: field.bool({
     env: 'SIM_OFFICERS',
-    doc: "The units' officers log in to the gateway and answer their orders (off: units only patrol and report positions)",
+    doc: "The units' officers log in to the gateway and answer their orders, and the simulator's supervisor puts the fleeing plates on the watch list (off: no gateway needed; units only patrol and report positions)",
     default: true,
   }),
   reportEverySec: field.number({
