@@ -57,6 +57,7 @@ export function formPage(p: FormPageInput): string {
   return `<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <title>网格上报 Report to the grid · ${cell}</title>
 <style nonce="${p.nonce}">
 *{box-sizing:border-box}body{margin:0;font:16px/1.45 system-ui,-apple-system,"PingFang SC","Noto Sans CJK SC",sans-serif;background:#f3f4f6;color:#111}
