@@ -1,6 +1,6 @@
 /**
- * Property: whatever a client throws at the gateway — login bodies that are not logins, QR-form reports that cannot be sent, tokens that
- * are not tokens, socket payloads that break their contract, events without acknowledgement or with
+ * Property: whatever a client throws at the gateway — login bodies that are not logins, QR-form
+ * reports that cannot be sent, tokens that are not tokens, socket payloads that break their contract, events without acknowledgement or with
  * extra arguments, events the gateway does not know — the answer is a clear 4xx `ApiError` or a
  * refused acknowledgement, the process stays up, and nothing reaches Kafka. 1,000 inputs per route
  * and per socket event.
