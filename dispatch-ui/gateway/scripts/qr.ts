@@ -6,7 +6,7 @@
 import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { loadCityPack, loadOrGenerateDefaultPack } from '@fenghuo/city';
-import QRCode from 'qrcode';
+import { formUrl, qrPng, qrSvg } from '../src/grid/qr-code.ts';
 
 const USAGE = `Usage: npm run qr -- --cell ID [--format png|svg] [--out FILE] [--base-url URL]
 
@@ -53,13 +53,8 @@ async function main(argv: string[]): Promise<number> {
   if (!Number.isInteger(size) || size < 64 || size > 4096)
     return fail('--size must be a whole number from 64 to 4096');
   const base = values['base-url'] ?? process.env.GATEWAY_PUBLIC_URL ?? 'http://127.0.0.1:8080';
-  let url: URL;
-  try {
-    url = new URL(`r/${encodeURIComponent(values.cell)}`, base.endsWith('/') ? base : `${base}/`);
-  } catch {
-    return fail(`--base-url "${base}" is not a URL`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail('--base-url must be http or https');
+  const url = formUrl(base, values.cell);
+  if (!url) return fail(`--base-url "${base}" is not an http or https URL`);
 
   const packName = process.env.GATEWAY_CITY_PACK ?? 'default';
   const pack = packName === 'default' ? loadOrGenerateDefaultPack().pack : loadCityPack(packName);
@@ -72,16 +67,15 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
-  const options = { errorCorrectionLevel: 'M' as const, margin: 4 };
   if (format === 'svg') {
-    const svg = await QRCode.toString(url.href, { ...options, type: 'svg' });
+    const svg = await qrSvg(url);
     if (values.out) writeFileSync(values.out, svg);
     else process.stdout.write(svg);
   } else {
-    const png = await QRCode.toBuffer(url.href, { ...options, type: 'png', width: size });
-    if (values.out) writeFileSync(values.out, png);
-    else if (process.stdout.isTTY)
+    if (!values.out && process.stdout.isTTY)
       return fail('a PNG on a terminal is unreadable: give --out FILE or redirect');
+    const png = await qrPng(url, size);
+    if (values.out) writeFileSync(values.out, png);
     else process.stdout.write(png);
   }
   if (values.out) process.stderr.write(`qr: ${values.out} (${format}) → ${url.href}\n`);
