@@ -18,6 +18,7 @@ import { TimelineEvent } from './events/timeline.ts';
 import { UnitPosition, UnitStatus } from './events/unit.ts';
 import { VehicleSighting } from './events/vehicle-sighting.ts';
 import { WatchListEntry } from './events/watchlist.ts';
+import { CellReportSummary, GridReportAccepted, GridReportRequest } from './grid-reports.ts';
 import {
   ApiError,
   IngestAccepted,
@@ -95,6 +96,9 @@ export const Codecs = {
   UnitRoster: codec('UnitRoster', UnitRoster),
   ResponseCircles: codec('ResponseCircles', ResponseCircles),
   DriveRoute: codec('DriveRoute', DriveRoute),
+  GridReportRequest: codec('GridReportRequest', GridReportRequest),
+  GridReportAccepted: codec('GridReportAccepted', GridReportAccepted),
+  CellReportSummary: codec('CellReportSummary', CellReportSummary),
   InterceptionDryRunRequest: codec('InterceptionDryRunRequest', InterceptionDryRunRequest),
   InterceptionDryRunResponse: codec('InterceptionDryRunResponse', InterceptionDryRunResponse),
   // Files: interception settings on their own (a draft), scenario files and their plans.

@@ -850,6 +850,19 @@ export const contractExamples: { readonly [K in keyof typeof Codecs]: CodecValue
       [121.4753, 31.2281],
     ],
   },
+  GridReportRequest: {
+    category: 'disturbance',
+    text: '3号楼两户邻居因噪音争吵，已劝开。Neighbours in building 3 quarrelling over noise; separated for now.',
+    formToken: 'v1.cell-0042.1795939200000.4f1c2a9e.Zm9ybS10b2tlbi1zaWduYXR1cmU',
+  },
+  GridReportAccepted: { incidentId: 'gr-1b9d6bcd-bbfd-4b2d-9b5d-ab8dfbbd4bed', attachmentId: 'att-5e1c0b7a' },
+  CellReportSummary: {
+    cellId: 'cell-0042',
+    date: '2026-12-04',
+    total: 3,
+    byCategory: { disturbance: 2, suspicious: 1 },
+    byChannel: { qr: 1, grid_worker: 2 },
+  },
   InterceptionDryRunRequest: {
     draft: { ...interceptionSettingsExample, ruleSetVersion: 4, horizonSec: 1200 },
     pursuits: [{ plate: '沪A12345', from: '2026-11-27T08:00:00.000Z', to: '2026-11-27T08:45:00.000Z' }],

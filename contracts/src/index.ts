@@ -18,6 +18,7 @@ export * from './events/unit.ts';
 export * from './events/vehicle-sighting.ts';
 export * from './events/watchlist.ts';
 export * from './examples.ts';
+export * from './grid-reports.ts';
 export * from './http.ts';
 export * from './interception-dry-run.ts';
 export * from './rules/escalation-ladder.ts';

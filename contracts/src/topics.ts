@@ -101,10 +101,11 @@ const base: readonly TopicSpec[] = [
     cleanupPolicy: 'delete',
     retentionMs: 30 * DAY_MS,
     owner: 'ingest',
-    producers: ['ingest'],
+    producers: ['ingest', 'gateway'],
     consumers: ['router', 'interceptor', 'gateway'],
     event: 'IncidentReport',
-    description: '110 calls, grid-worker and patrol reports of incidents.',
+    description:
+      "110 calls, grid-worker and patrol reports of incidents (the gateway writes grid workers' and QR-form reports).",
   },
   {
     name: Topic.VehiclesSighted,

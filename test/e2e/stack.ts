@@ -40,6 +40,8 @@ export interface StackOptions {
   readonly router?: boolean;
   /** Extra gateway variables. */
   readonly gatewayEnv?: Readonly<Record<string, string>>;
+  /** More people in the users file (e.g. a grid worker), with their passwords. */
+  readonly extraUsers?: readonly Login[];
 }
 
 export interface Stack {
@@ -87,6 +89,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await users.put(username, { ...binding, password: PASSWORD });
     people[who] = { ...id, password: PASSWORD };
   }
+  for (const { username, ...binding } of opts.extraUsers ?? []) await users.put(username, binding);
 
   const shared = {
     KAFKA_BROKERS: opts.brokers.join(','),

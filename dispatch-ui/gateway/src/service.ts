@@ -28,6 +28,11 @@ import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { GatewayConfig } from './config.ts';
+import { AttachmentStore } from './grid/attachments.ts';
+import { CellDirectory } from './grid/cells.ts';
+import { FormTokens } from './grid/form-token.ts';
+import { ReportLimiter } from './grid/report-limiter.ts';
+import { ReportSummaries } from './grid/summaries.ts';
 import { createApp } from './http/app.ts';
 import { Jurisdiction } from './jurisdiction.ts';
 import { fanoutHandlers } from './live/fanout.ts';
@@ -51,6 +56,7 @@ export const WRITTEN_TOPICS = [
   Topic.OperatorCommands,
   Topic.OutcomesLabelled,
   Topic.AuditEvents,
+  Topic.IncidentsReported,
 ] as const;
 
 export interface GatewayComponents {
@@ -128,6 +134,27 @@ export async function startGateway(c: GatewayComponents): Promise<RunningGateway
         metrics,
         city: { pack: city, packDir: packDir(config.cityPack) },
         residents: { state, contacts: new ContactStore(redis, contactKey) },
+        grid: {
+          cells: new CellDirectory(city),
+          producer,
+          attachments: new AttachmentStore(redis, {
+            maxBytes: config.reportPhotoMaxBytes,
+            ttlSec: config.reportPhotoTtlDays * 24 * 3600,
+          }),
+          limiter: new ReportLimiter(redis, {
+            perAddress: config.reportAddressLimit,
+            perCell: config.reportCellLimit,
+            perUser: config.reportUserLimit,
+            windowSec: config.reportWindowSec,
+          }),
+          formTokens: new FormTokens(secret, redis, {
+            minAgeSec: config.reportFormMinAgeSec,
+            maxAgeSec: config.reportFormMaxAgeSec,
+          }),
+          summaries: new ReportSummaries(redis),
+          logger: logger.child({ component: 'grid-reports' }),
+          now,
+        },
         ops: createOpsRouter({
           service: SERVICE,
           registry,

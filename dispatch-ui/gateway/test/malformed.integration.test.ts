@@ -1,6 +1,6 @@
 /**
- * Property: whatever a client throws at the gateway — login bodies that are not logins, tokens that
- * are not tokens, socket payloads that break their contract, events without acknowledgement or with
+ * Property: whatever a client throws at the gateway — login bodies that are not logins, QR-form
+ * reports that cannot be sent, tokens that are not tokens, socket payloads that break their contract, events without acknowledgement or with
  * extra arguments, events the gateway does not know — the answer is a clear 4xx `ApiError` or a
  * refused acknowledgement, the process stays up, and nothing reaches Kafka. 1,000 inputs per route
  * and per socket event.
@@ -8,7 +8,7 @@
 import { ClientEventCodecs, type ClientEventName, contractExamples, Topic } from '@fenghuo/contracts';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Cluster, startCluster, type TestClient } from './harness.ts';
+import { type Cluster, city, startCluster, type TestClient } from './harness.ts';
 
 const RUNS = 1_000;
 /** Well-formed logins of unknown users cost a real scrypt check and an audit write each; on a busy machine, minutes. */
@@ -28,6 +28,9 @@ beforeAll(async () => {
       GATEWAY_SOCKET_EVENT_BURST: '1000000',
       GATEWAY_LOGIN_USER_FAILURES: '1000000',
       GATEWAY_LOGIN_ADDRESS_FAILURES: '1000000',
+      GATEWAY_REPORT_ADDRESS_LIMIT: '1000000',
+      GATEWAY_REPORT_CELL_LIMIT: '1000000',
+      GATEWAY_REPORT_FORM_MIN_AGE_SEC: '0',
     },
   });
   url = cluster.instances[0]!.url;
@@ -75,6 +78,46 @@ describe('HTTP routes', () => {
       await fc.assert(
         fc.asyncProperty(notALogin, async ({ body, type }) => {
           const res = await post('/api/auth/login', body, { 'content-type': type });
+          expect(res.status, res.text).toBeGreaterThanOrEqual(400);
+          expect(res.status, res.text).toBeLessThan(500);
+          expect(isApiError(res.text), res.text).toBe(true);
+        }),
+        { numRuns: RUNS },
+      );
+    },
+    HTTP_PROPERTY_TIMEOUT_MS,
+  );
+
+  it(
+    'POST /r/<cellId>: a 4xx ApiError for every body that is not a sendable report, and nothing written',
+    async () => {
+      const cellId = city().cells[0]!.id;
+      const page = await fetch(`${url}/r/${cellId}`);
+      const token = /name="formToken" value="([^"]+)"/.exec(await page.text())?.[1] ?? '';
+      // Whatever else a report gets right, its photo is never an image, so none can be written.
+      const notAnImage = fc
+        .uint8Array({ minLength: 1, maxLength: 300 })
+        .map((b) => Buffer.concat([Buffer.from('x'), b]).toString('base64'));
+      const notAReport = fc.oneof(
+        fc.string().map((s) => ({ body: s, type: 'application/json' })),
+        fc.uint8Array({ maxLength: 200 }).map((b) => ({ body: b, type: 'application/json' })),
+        fc.json().map((t) => ({ body: t, type: 'application/json' })),
+        fc
+          .record(
+            {
+              category: fc.oneof(fc.constantFrom('disturbance', 'theft', 'other'), fc.anything()),
+              text: fc.oneof(fc.string({ maxLength: 50 }), fc.anything()),
+              location: fc.oneof(fc.record({ lat: fc.double(), lon: fc.double() }), fc.anything()),
+              photo: notAnImage,
+              formToken: fc.oneof(fc.constant(token), fc.string(), fc.anything()),
+            },
+            { requiredKeys: ['photo'] },
+          )
+          .map((r) => ({ body: JSON.stringify(r), type: 'application/json' })),
+      );
+      await fc.assert(
+        fc.asyncProperty(notAReport, async ({ body, type }) => {
+          const res = await post(`/r/${cellId}`, body, { 'content-type': type });
           expect(res.status, res.text).toBeGreaterThanOrEqual(400);
           expect(res.status, res.text).toBeLessThan(500);
           expect(isApiError(res.text), res.text).toBe(true);
@@ -190,6 +233,7 @@ describe('socket events', () => {
         Topic.UnitsStatus,
         Topic.OperatorCommands,
         Topic.OutcomesLabelled,
+        Topic.IncidentsReported,
       ]) {
         const offsets = await admin.fetchTopicOffsets(`${cluster.prefix}${topic}`);
         expect(

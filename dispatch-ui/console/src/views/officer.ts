@@ -2,7 +2,7 @@
  * The officer's phone (390×844): my current order with its route on the map and the instructions or
  * the dissuasion script; accept / en route / on scene / done; the outcome form for fraud warnings
  * (dissuaded, loss prevented with the amount saved, too late with the amount lost, false alarm);
- * my status (on duty, busy, off duty); my history. A new order rings and notifies (main.ts), and
+ * my status (on duty, busy, off duty); my cell's grid reports of the day (community officers); my history. A new order rings and notifies (main.ts), and
  * the phone tells the router it has it (`received`).
  */
 import type {
@@ -19,6 +19,7 @@ import { clock, duration } from '../format.ts';
 import { ackText, bi, levelText, outcomeText, t, unitStateText } from '../i18n.ts';
 import type { Part } from '../live/store.ts';
 import type { AppContext, View } from './context.ts';
+import { cellOfOfficer, cellSummaryCard } from './grid-reports.ts';
 import { mapPanel } from './map-panel.ts';
 
 /** The buttons in the order an officer presses them; each is enabled once the one before is done. */
@@ -54,7 +55,10 @@ export function mountOfficer(ctx: AppContext): View {
   let contactFor: string | undefined;
   const statusBar = h('section.my-status', { id: 'my-status' });
   const history = h('section.history', { id: 'history' });
-  fill(ctx.main, h('div.officer', null, statusBar, panel.el, card, history));
+  // A community officer also sees their cell's grid reports of the day.
+  const myCell = cellOfOfficer(ctx, unitId);
+  const cellSummary = myCell === undefined ? undefined : cellSummaryCard(ctx, myCell);
+  fill(ctx.main, h('div.officer', null, statusBar, panel.el, card, cellSummary?.el, history));
 
   /** Acks this phone sent per order (the router's timeline confirms them when it runs). */
   const sent = new Map<string, Set<AckStatus>>();
@@ -375,6 +379,7 @@ export function mountOfficer(ctx: AppContext): View {
     formFor = undefined; // the form's labels are in the language just chosen
     drawCard();
     drawHistory();
+    cellSummary?.relabel();
   };
   receipts();
   relabel();
@@ -383,6 +388,7 @@ export function mountOfficer(ctx: AppContext): View {
     dispose() {
       off();
       panel.dispose();
+      cellSummary?.dispose();
     },
   };
 }

@@ -2,6 +2,7 @@
 
 import { mountAnalyst } from './analyst.ts';
 import type { AppContext, View } from './context.ts';
+import { mountGridWorker } from './grid-reports.ts';
 import { mountOfficer } from './officer.ts';
 import { mountOperator } from './operator.ts';
 import { mountSupervisor } from './supervisor.ts';
@@ -14,8 +15,9 @@ export function mountForRole(ctx: AppContext): View {
     case 'supervisor':
       return mountSupervisor(ctx);
     case 'officer':
-    case 'grid_worker':
       return mountOfficer(ctx);
+    case 'grid_worker':
+      return mountGridWorker(ctx);
     case 'analyst':
     case 'admin':
       return mountAnalyst(ctx);

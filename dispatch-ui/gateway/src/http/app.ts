@@ -1,7 +1,7 @@
 /**
  * The gateway's HTTP application, built from its dependencies: request ids and access logs (no
- * bodies), `/healthz` `/readyz` `/metrics`, login and refresh, the rules pass-through, the console's
- * static files, and one error handler answering `ApiError` bodies.
+ * bodies), `/healthz` `/readyz` `/metrics`, login and refresh, the rules pass-through, grid-worker
+ * reports and their QR forms, the console's static files, and one error handler answering `ApiError` bodies.
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -15,6 +15,7 @@ import type { PeopleWriter } from '../people/writer.ts';
 import { type CityRoutesOptions, cityRoutes } from './city-routes.ts';
 import { consoleRoutes } from './console-static.ts';
 import { errorHandler, GatewayError } from './gateway-error.ts';
+import { type GridRoutesDeps, gridReportRoutes } from './grid-reports-routes.ts';
 import { type ResidentContactDeps, residentContactRoutes } from './resident-contact.ts';
 import { rulesProxy } from './rules-proxy.ts';
 
@@ -27,6 +28,8 @@ export interface AppDeps extends LoginDeps {
   readonly city?: Omit<CityRoutesOptions, 'tokens'>;
   /** The live state and the contact store behind `/api/residents/:id/contact`; without them it is absent. */
   readonly residents?: Pick<ResidentContactDeps, 'state' | 'contacts'>;
+  /** Grid-worker reports (`/r/<cellId>`, `/api/grid-reports`, attachments, cell summaries); without it those routes are absent. */
+  readonly grid?: Omit<GridRoutesDeps, 'tokens' | 'writer' | 'addressOf'>;
 }
 
 export interface AppOptions {
@@ -120,6 +123,8 @@ export function createApp(deps: AppDeps, opts: AppOptions): Express {
       ),
     );
   }
+  if (deps.grid)
+    app.use(gridReportRoutes({ ...deps.grid, tokens: deps.tokens, writer: deps.writer, addressOf }));
 
   app.use(consoleRoutes(opts.consoleDir));
 

@@ -178,6 +178,32 @@ describe('incidents', () => {
     expect(w.status('u5')).toBe('dispatched');
   });
 
+  it("a grid worker's report goes to the cell's community officer first, then the duty desk", () => {
+    const w = new FakeWorld();
+    const inc: IncidentInput = {
+      ...incident('disturbance', 3),
+      gridCellId: 'cell-1',
+      channel: 'grid_worker',
+    };
+    const d = decideIncident(w.ctx(), undefined, inc, 'incident:inc-1', 'req-9');
+    const m = w.apply(d);
+    expect(d?.outputs.orders).toHaveLength(1);
+    expect(d?.outputs.orders[0]).toMatchObject({
+      unitId: 'off-1',
+      kind: 'incident',
+      priority: 3,
+      rung: 'officer',
+      gridCellId: 'cell-1',
+    });
+    const order = d?.outputs.orders[0];
+    w.now = Date.parse(order?.ackDeadline ?? '');
+    const { decision } = decideDeadline(w.ctx(), m, order?.orderId ?? '');
+    expect(decision?.outputs.orders.find((o) => o.status === 'active')).toMatchObject({
+      rung: 'duty_desk',
+      escalationLevel: 1,
+    });
+  });
+
   it('violence and robbery get two units', () => {
     const w = new FakeWorld();
     const d = decideIncident(w.ctx(), undefined, incident('robbery', 1), 'incident:inc-1', undefined);

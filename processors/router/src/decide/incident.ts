@@ -19,6 +19,8 @@ export interface IncidentInput {
   readonly occurredAt: number;
   readonly gridCellId?: string;
   readonly plate?: string;
+  /** How it was reported; a grid worker's report goes to the cell's own officer first. */
+  readonly channel?: IncidentReport['channel'];
 }
 
 export function incidentFromReport(r: IncidentReport): IncidentInput {
@@ -31,7 +33,18 @@ export function incidentFromReport(r: IncidentReport): IncidentInput {
     occurredAt: Date.parse(r.occurredAt),
     ...(r.gridCellId === undefined ? {} : { gridCellId: r.gridCellId }),
     ...(r.plate === undefined ? {} : { plate: r.plate }),
+    channel: r.channel,
   };
+}
+
+/**
+ * The ladder an incident climbs. A grid worker's report (their phone, or the cell's QR form) is the
+ * cell's business first: it climbs the ladder that starts at the cell's community officer, then
+ * the station's duty desk, patrols, district and city (the one fraud warnings climb); every other
+ * incident goes to the patrol that arrives first.
+ */
+export function incidentLadder(inc: Pick<IncidentInput, 'channel'>): Matter['category'] {
+  return inc.channel === 'grid_worker' ? 'alert' : 'incident';
 }
 
 /** An operator's `create_incident` command as an incident. */
@@ -70,7 +83,7 @@ export function decideIncident(
   const matter: Matter = {
     refKind: 'incident',
     refId: inc.incidentId,
-    category: 'incident',
+    category: incidentLadder(inc),
     deadlineClass: `p${inc.priority}`,
     priority: inc.priority,
     incidentCategory: inc.category,
