@@ -1,7 +1,8 @@
 import { type Kafka, KafkaJSNumberOfRetriesExceeded, KafkaJSProtocolError, type Producer } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
+import { failureAction } from '../errors.ts';
 import { createLogger } from '../logger.ts';
-import { EventProducer, isSequenceDesync } from './producer.ts';
+import { EventProducer, isSequenceDesync, ProducerResetError } from './producer.ts';
 
 // What kafkajs throws for broker error 45 (its constructor's typing takes only a message).
 const outOfOrder = () =>
@@ -39,7 +40,11 @@ describe('EventProducer after a sequence desync', () => {
   it('fails that send, then sends through a new producer (new producer id) and drops the old one', async () => {
     const { kafka, made } = scriptedKafka([() => Promise.reject(outOfOrder())]);
     const producer = new EventProducer(kafka, logger);
-    await expect(producer.sendRaw(batch)).rejects.toThrow(/out of order sequence/);
+    const failed = await producer.sendRaw(batch).catch((err: unknown) => err);
+    // Retriable, so a consumer retries the batch instead of dead-lettering it.
+    expect(failed).toBeInstanceOf(ProducerResetError);
+    expect(failureAction(failed)).toBe('retry');
+    expect((failed as Error).message).toMatch(/out of order sequence/);
     await expect(producer.sendRaw(batch)).resolves.toHaveLength(1);
     expect(made).toHaveLength(2);
     expect(made[0]).toMatchObject({ disconnects: 1, sends: 1 });

@@ -7,9 +7,11 @@
  * the new leader's sequence numbers and then fail every later send with OUT_OF_ORDER_SEQUENCE_NUMBER
  * until it is recreated (kafkajs #598; the Java client bumps the producer epoch instead). A send
  * that fails that way (or with UNKNOWN_PRODUCER_ID / INVALID_PRODUCER_EPOCH) still fails (the batch
- * was not written), but the next one goes through a new kafkajs producer with a new producer id.
+ * was not written), as a retriable {@link ProducerResetError}, and the next one goes through a new
+ * kafkajs producer with a new producer id.
  * Found by the reliability suite (`npm run test:reliability`): before this, one broker of three
- * SIGKILLed left ingest answering 503 for good.
+ * SIGKILLed left ingest answering 503 for good, and the scorer dead-lettered indicators whose alert
+ * it could not write (losing those alerts).
  */
 import { bindingFor, type TopicEventMap, type TopicName } from '@fenghuo/contracts';
 import {
@@ -70,6 +72,24 @@ export interface WarmUpOptions {
    * @defaultValue `60000`
    */
   readonly timeoutMs?: number;
+}
+
+/**
+ * A send failed because the producer id's sequence state was lost (see the file comment). Nothing
+ * of the batch was written and the next send uses a new producer id, so it is retriable: a consumer
+ * retries the batch instead of dead-lettering its events (kafkajs marks error 45 non-retriable).
+ */
+export class ProducerResetError extends FenghuoError {
+  constructor(cause: unknown) {
+    super(
+      `Kafka producer out of step with the broker; recreated, retry: ${(cause as Error)?.message ?? cause}`,
+      {
+        code: 'KAFKA_PRODUCER_RESET',
+        retriable: true,
+        cause,
+      },
+    );
+  }
 }
 
 /** Broker answers that mean the producer id's sequence state is lost: only a new producer id helps. */
@@ -233,8 +253,9 @@ export class EventProducer {
         topicMessages: [...topicMessages],
       });
     } catch (err) {
-      if (isSequenceDesync(err)) this.replaceAfterDesync(producer, err);
-      throw err;
+      if (!isSequenceDesync(err)) throw err;
+      this.replaceAfterDesync(producer, err);
+      throw new ProducerResetError(err);
     }
   }
 
