@@ -5,7 +5,8 @@
  *   (the time it took is printed);
  * - response circles toggle on and off;
  * - the router sends the warning to the community officer of the victim's cell, who, on a
- *   phone-sized page, accepts it, goes en route and on scene and records "dissuaded"; the operator
+ *   phone-sized page, opens the resident's contact (sealed away by ingest), accepts it, goes en
+ *   route and on scene and records "dissuaded"; the operator
  *   sees the router's timeline update;
  * - a supervisor sees station load; an analyst sees the per-rule figures;
  * - no page requests any URL outside the gateway's origin.
@@ -18,6 +19,8 @@ import { placeIn } from '../../dispatch-ui/gateway/test/fixtures.ts';
 import { consumeMessages, uniquePrefix, waitFor } from '../setup/helpers.ts';
 import { launch, logIn, openPage, screenshot, type WatchedPage } from './browser.ts';
 import { STATION, type Stack, startStack } from './stack.ts';
+
+const RESIDENT_PHONE = '13800138000';
 
 describe('the map console in a real browser', () => {
   const prefix = uniquePrefix('console-e2e');
@@ -90,6 +93,8 @@ describe('the map console in a real browser', () => {
       occurredAt: minutesAgo(m),
       location: where.location,
       gridCellId: where.cellId,
+      // The bank knows the resident's phone: ingest seals it away; the officer may ask for it.
+      subjectContact: { phone: RESIDENT_PHONE, name: '王秀英' },
     }));
     const posted = Date.now();
     const res = await fetch(`${stack.ingestUrl}/v1/fraud-indicators`, {
@@ -156,6 +161,9 @@ describe('the map console in a real browser', () => {
       .find((o) => o.orderId === orderId);
     expect(order).toMatchObject({ kind: 'alert', refId: alertId, unitId: officer.unitId });
     await phone.waitForSelector('#officer-script');
+    // The resident's contact, on request (audited by the gateway), for the officer of the order.
+    await phone.click('#show-contact');
+    await phone.waitForSelector(`#resident-contact a[href="tel:${RESIDENT_PHONE}"]`, { timeout: 30_000 });
     await phone.waitForSelector('#map[data-ready="1"]');
     for (const step of ['accepted', 'en_route', 'on_scene'] as const) {
       await phone.click(`button[data-ack="${step}"]:not([disabled])`);
@@ -201,6 +209,83 @@ describe('the map console in a real browser', () => {
       });
     expect(await operator.inputValue('#assign-unit'), 'the unit the operator chose').toBe(chosenUnit);
     await screenshot(operator, 'operator-timeline');
+    noForeignRequests();
+  });
+
+  it('interceptions update in place: a re-plan keeps what the operator is typing, "captured" reaches Kafka', async () => {
+    const unit =
+      stack.pack.units.find((u) => u.stationId === STATION && u.kind === 'patrol_car') ?? stack.pack.units[0];
+    if (!unit) throw new Error('the pack has no units');
+    const pursuitId = `${prefix}pur-1`;
+    const base = examples[Topic.InterceptionsPlans];
+    const plan = (revision: number, unitEtaSec: number) => ({
+      ...base,
+      pursuitId,
+      revision,
+      plate: '粤B12345',
+      createdAt: new Date().toISOString(),
+      vehicleLocation: where.location,
+      checkpoints: [
+        {
+          ...base.checkpoints[0]!,
+          location: where.location,
+          unitId: unit.id,
+          unitEtaSec,
+          orderId: undefined,
+        },
+      ],
+      track: [
+        {
+          sightingId: `${prefix}sighting-${revision}`,
+          at: new Date().toISOString(),
+          location: where.location,
+          nodeId: base.checkpoints[0]!.nodeId,
+          headingDeg: 90,
+          cameraId: 'cam-e2e',
+        },
+      ],
+      reach: [],
+    });
+    const producer = stack.kafka.producer();
+    await producer.connect();
+    const publish = (p: ReturnType<typeof plan>) =>
+      producer.send({
+        topic: `${prefix}${Topic.InterceptionsPlans}`,
+        messages: [{ key: p.pursuitId, value: JSON.stringify(p) }],
+      });
+    try {
+      await operator.click('nav.tabs button[data-tab="pursuits"]');
+      await operator.fill('#watch-plate', '京A7');
+      await publish(plan(1, 95));
+      const article = `article.pursuit[data-pursuit="${pursuitId}"]`;
+      await operator.waitForSelector(article, { timeout: 60_000 });
+      // Mark the element: a panel rebuilt on the next plan would lose the mark (and the typing).
+      await operator.$eval(article, (el) => el.setAttribute('data-e2e-mark', 'kept'));
+      await publish(plan(2, 80));
+      await operator.waitForFunction(
+        `document.querySelector('${article} header')?.textContent?.includes('r2') === true`,
+        null,
+        { timeout: 60_000 },
+      );
+      expect(await operator.getAttribute(article, 'data-e2e-mark'), 'the same element, updated').toBe('kept');
+      expect(await operator.inputValue('#watch-plate'), 'what the operator was typing').toBe('京A7');
+      await screenshot(operator, 'operator-interceptions');
+
+      await operator.click(`${article} button.primary`);
+      const commands = await consumeMessages(stack.kafka, {
+        topic: `${prefix}${Topic.OperatorCommands}`,
+        count: 1,
+        timeoutMs: 60_000,
+        match: (m) => (m.value ?? '').includes(pursuitId),
+      });
+      expect(JSON.parse(commands[0]?.value ?? '{}')).toMatchObject({
+        command: { type: 'stop_pursuit', pursuitId, result: 'captured' },
+        user: { username: stack.people.operator.username },
+      });
+    } finally {
+      await producer.disconnect();
+      await operator.click('nav.tabs button[data-tab="detail"]');
+    }
     noForeignRequests();
   });
 
