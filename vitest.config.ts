@@ -20,7 +20,7 @@ export default defineConfig({
             '{contracts,infra,ingest,processors,dispatch-ui}/**/src/**/*.test.ts',
             'test/**/*.test.ts',
           ],
-          exclude: ['**/node_modules/**', '**/*.integration.test.ts', 'test/e2e/**'],
+          exclude: ['**/node_modules/**', '**/*.integration.test.ts', 'test/e2e/**', 'test/reliability/**'],
           testTimeout: 20_000,
         },
       },

@@ -9,11 +9,23 @@
  *   .local/kafka/logs/               server.log (log4j) and stdout.log (JVM stdout/stderr)
  *   .local/kafka/kafka.pid
  *   .local/redis/                    AOF files, redis.log, redis.pid
+ *   .local/kafka-cluster/            the three-node cluster (`infra:up -- --brokers 3`, see below):
+ *     cluster-id                     one KRaft cluster id shared by the nodes
+ *     node-N/                        server.properties, data/, logs/, kafka.pid of node N (1-3)
  *   .local/infra.lock                held while up/down run, so two callers do not start two brokers
  *
  * `up` waits until Kafka answers a metadata request, then until it can coordinate consumer groups
  * and hand out producer ids (kit `waitForBrokerReady`): services started after it find a broker
  * that answers their first requests instead of one that makes kafkajs log retried errors.
+ *
+ * The cluster (`upCluster`, `statusCluster`, `downCluster`) is three Kafka processes on their own
+ * ports (`KAFKA_CLUSTER_PORT_BASE`, default 19092: clients 19092-19094, controllers 19192-19194) and
+ * data dirs, so it runs beside the single broker on 9092 without touching it. Each node is broker and
+ * controller in one JVM (combined mode): three JVMs instead of six on a small machine, and killing a
+ * node takes a broker and a quorum voter down together, the harder fault. Topics on it get
+ * replication factor 3 and `min.insync.replicas=2` from the brokers' defaults
+ * (infra/kafka/cluster.properties.template), since ensureTopics creates topics with replication
+ * factor -1; services need only `KAFKA_BROKERS`.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import {
@@ -35,6 +47,9 @@ import { Kafka, logLevel } from 'kafkajs';
 
 export type ServiceName = 'kafka' | 'redis';
 
+/** Nodes of the local cluster (`infra:up -- --brokers 3`): three, so one can fail. */
+export const CLUSTER_SIZE = 3;
+
 export interface LocalInfraConfig {
   /** Absolute path of the checkout (the folder holding `.local/`). */
   readonly root: string;
@@ -46,6 +61,11 @@ export interface LocalInfraConfig {
   readonly controllerPort: number;
   /** Env `REDIS_PORT`. @defaultValue 6379 */
   readonly redisPort: number;
+  /**
+   * First port of the three-node cluster: node N (1-3) takes clients on base+N-1 and its controller
+   * on base+100+N-1. Env `KAFKA_CLUSTER_PORT_BASE`. @defaultValue 19092
+   */
+  readonly clusterPortBase: number;
   /** How long `up` waits for both services to answer. Env `INFRA_READY_TIMEOUT_MS`. @defaultValue 90000 */
   readonly readyTimeoutMs: number;
   /** How long `down` waits after SIGTERM before SIGKILL. @defaultValue 30000 */
@@ -119,6 +139,7 @@ export function localInfraConfig(
     kafkaPort: parsePort(env, 'KAFKA_PORT', 9092),
     controllerPort: parsePort(env, 'KAFKA_CONTROLLER_PORT', 9093),
     redisPort: parsePort(env, 'REDIS_PORT', 6379),
+    clusterPortBase: parsePort(env, 'KAFKA_CLUSTER_PORT_BASE', 19092),
     readyTimeoutMs: parseMs(env, 'INFRA_READY_TIMEOUT_MS', 90_000),
     stopTimeoutMs: 30_000,
     log: (line) => console.log(`[infra] ${line}`),
@@ -126,6 +147,9 @@ export function localInfraConfig(
   };
   if (config.kafkaPort === config.controllerPort) {
     throw new InfraError('KAFKA_PORT and KAFKA_CONTROLLER_PORT must differ');
+  }
+  if (config.clusterPortBase + 100 + CLUSTER_SIZE - 1 > 65535) {
+    throw new InfraError(`KAFKA_CLUSTER_PORT_BASE must be at most ${65535 - 100 - CLUSTER_SIZE + 1}`);
   }
   return config;
 }
@@ -400,32 +424,53 @@ function javaClasspath(p: Paths): string {
   return `${p.kafkaLibs}/*`;
 }
 
-function formatStorage(p: Paths, log: (l: string) => void): void {
-  if (existsSync(join(p.kafkaData, 'meta.properties'))) return;
-  if (!existsSync(p.kafkaClusterId)) {
-    const out = spawnSync('java', ['-cp', javaClasspath(p), 'kafka.tools.StorageTool', 'random-uuid'], {
+interface KraftStorage {
+  readonly libs: string;
+  readonly log4j: string;
+  readonly props: string;
+  readonly dataDir: string;
+  readonly logsDir: string;
+  /** Holds the cluster id, created on first use (shared by every node of one cluster). */
+  readonly clusterIdFile: string;
+}
+
+/** `kafka-storage.sh random-uuid` once per cluster, then `format` unless the data dir already is. */
+function formatKraftStorage(st: KraftStorage, log: (l: string) => void): void {
+  if (existsSync(join(st.dataDir, 'meta.properties'))) return;
+  const classpath = `${st.libs}/*`;
+  if (!existsSync(st.clusterIdFile)) {
+    const out = spawnSync('java', ['-cp', classpath, 'kafka.tools.StorageTool', 'random-uuid'], {
       encoding: 'utf8',
     });
     const id = out.stdout.trim().split('\n').pop()?.trim() ?? '';
     if (out.status !== 0 || id === '')
       throw new InfraError(`kafka StorageTool random-uuid failed:\n${out.stderr}`);
-    writeFileSync(p.kafkaClusterId, id);
+    writeFileSync(st.clusterIdFile, id);
   }
-  const clusterId = readFileSync(p.kafkaClusterId, 'utf8').trim();
-  log(`formatting KRaft storage in ${p.kafkaData} (cluster id ${clusterId})`);
-  const args = [
-    '-cp',
-    javaClasspath(p),
-    `-Dlog4j.configuration=file:${p.log4j}`,
-    `-Dkafka.logs.dir=${p.kafkaLogs}`,
-  ];
+  const clusterId = readFileSync(st.clusterIdFile, 'utf8').trim();
+  log(`formatting KRaft storage in ${st.dataDir} (cluster id ${clusterId})`);
+  const args = ['-cp', classpath, `-Dlog4j.configuration=file:${st.log4j}`, `-Dkafka.logs.dir=${st.logsDir}`];
   const fmt = spawnSync(
     'java',
-    [...args, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', p.kafkaProps, '--ignore-formatted'],
+    [...args, 'kafka.tools.StorageTool', 'format', '-t', clusterId, '-c', st.props, '--ignore-formatted'],
     { encoding: 'utf8' },
   );
   if (fmt.status !== 0)
     throw new InfraError(`kafka StorageTool format failed:\n${fmt.stdout}\n${fmt.stderr}`);
+}
+
+function formatStorage(p: Paths, log: (l: string) => void): void {
+  formatKraftStorage(
+    {
+      libs: p.kafkaLibs,
+      log4j: p.log4j,
+      props: p.kafkaProps,
+      dataDir: p.kafkaData,
+      logsDir: p.kafkaLogs,
+      clusterIdFile: p.kafkaClusterId,
+    },
+    log,
+  );
 }
 
 async function assertPortFree(config: LocalInfraConfig, port: number, what: string): Promise<void> {
@@ -613,16 +658,21 @@ async function stopProcess(name: ServiceName, pidFile: string, config: LocalInfr
     config.log(`${name} not running (nothing to stop)`);
     return;
   }
-  config.log(`stopping ${name} (pid ${pid}, SIGTERM)…`);
+  await stopPid(name, pid, pidFile, config);
+}
+
+/** SIGTERM, SIGKILL after `stopTimeoutMs`; removes the pid file once the process is gone. */
+async function stopPid(label: string, pid: number, pidFile: string, config: LocalInfraConfig): Promise<void> {
+  config.log(`stopping ${label} (pid ${pid}, SIGTERM)…`);
   const started = Date.now();
   process.kill(pid, 'SIGTERM');
   while (isAlive(pid) && Date.now() - started < config.stopTimeoutMs) await sleep(200);
   if (isAlive(pid)) {
-    config.log(`${name} still running after ${config.stopTimeoutMs / 1000} s: SIGKILL`);
+    config.log(`${label} still running after ${config.stopTimeoutMs / 1000} s: SIGKILL`);
     process.kill(pid, 'SIGKILL');
     while (isAlive(pid)) await sleep(100);
   } else {
-    config.log(`${name} stopped after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    config.log(`${label} stopped after ${((Date.now() - started) / 1000).toFixed(1)} s`);
   }
   rmSync(pidFile, { force: true });
 }
@@ -653,6 +703,272 @@ export async function downLocal(
     for (const name of services) {
       for (const path of doomed[name]) rmSync(path, { recursive: true, force: true });
       config.log(`wiped ${name} data${name === 'kafka' ? ' and logs (jars kept)' : ''}`);
+    }
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------
+// The three-node cluster (`npm run infra:up -- --brokers 3`)
+
+export interface ClusterNode {
+  /** KRaft node id, 1..CLUSTER_SIZE. */
+  readonly id: number;
+  /** PLAINTEXT listener for clients. */
+  readonly port: number;
+  /** CONTROLLER listener (quorum only). */
+  readonly controllerPort: number;
+  readonly dir: string;
+  readonly dataDir: string;
+  readonly logsDir: string;
+  readonly props: string;
+  readonly pidFile: string;
+  readonly serverLog: string;
+  readonly stdoutLog: string;
+}
+
+export function clusterNodes(config: LocalInfraConfig): ClusterNode[] {
+  const base = join(config.root, '.local/kafka-cluster');
+  return Array.from({ length: CLUSTER_SIZE }, (_, i) => {
+    const dir = join(base, `node-${i + 1}`);
+    return {
+      id: i + 1,
+      port: config.clusterPortBase + i,
+      controllerPort: config.clusterPortBase + 100 + i,
+      dir,
+      dataDir: join(dir, 'data'),
+      logsDir: join(dir, 'logs'),
+      props: join(dir, 'server.properties'),
+      pidFile: join(dir, 'kafka.pid'),
+      serverLog: join(dir, 'logs/server.log'),
+      stdoutLog: join(dir, 'logs/stdout.log'),
+    };
+  });
+}
+
+/** The cluster's client addresses, for `KAFKA_BROKERS`. */
+export function clusterBrokers(config: LocalInfraConfig): string[] {
+  return clusterNodes(config).map((n) => `${config.host}:${n.port}`);
+}
+
+function clusterPaths(config: LocalInfraConfig) {
+  const dir = join(config.root, '.local/kafka-cluster');
+  return {
+    dir,
+    clusterId: join(dir, 'cluster-id'),
+    template: join(config.root, 'infra/kafka/cluster.properties.template'),
+  };
+}
+
+/** The pid of node `node` when it is alive and is that node's JVM (its properties file on the command line). */
+function nodePid(node: ClusterNode): number | undefined {
+  const pid = livePid(node.pidFile, 'kafka');
+  if (pid === undefined) return undefined;
+  const cmd = commandLine(pid);
+  return cmd === '' || cmd.includes(node.props) ? pid : undefined;
+}
+
+/**
+ * True when broker `address` answers a metadata request and lists every node of the cluster as a
+ * registered broker: the quorum has a leader and every broker has joined it.
+ */
+async function clusterNodeAnswers(address: string, timeoutMs = 2_000): Promise<boolean> {
+  const kafka = new Kafka({
+    clientId: 'fenghuo-infra-probe',
+    brokers: [address],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: timeoutMs,
+    requestTimeout: timeoutMs,
+    retry: { retries: 0 },
+  });
+  try {
+    const cluster = await withAdmin(kafka, (admin) => admin.describeCluster());
+    return cluster.brokers.length === CLUSTER_SIZE;
+  } catch {
+    return false;
+  }
+}
+
+function renderNodeProperties(config: LocalInfraConfig, node: ClusterNode): void {
+  const voters = clusterNodes(config)
+    .map((n) => `${n.id}@${config.host}:${n.controllerPort}`)
+    .join(',');
+  const text = readFileSync(clusterPaths(config).template, 'utf8')
+    .replaceAll('{{NODE_ID}}', String(node.id))
+    .replaceAll('{{QUORUM_VOTERS}}', voters)
+    .replaceAll('{{KAFKA_PORT}}', String(node.port))
+    .replaceAll('{{KAFKA_CONTROLLER_PORT}}', String(node.controllerPort))
+    .replaceAll('{{KAFKA_DATA_DIR}}', node.dataDir);
+  writeFileSync(node.props, text);
+}
+
+/** Starts one node's JVM (its storage formatted first); does not wait for it. */
+async function startClusterNode(config: LocalInfraConfig, node: ClusterNode): Promise<number> {
+  const p = paths(config);
+  const cp = clusterPaths(config);
+  await assertPortFree(config, node.port, `cluster node ${node.id} (KAFKA_CLUSTER_PORT_BASE)`);
+  await assertPortFree(config, node.controllerPort, `cluster node ${node.id}'s controller`);
+  for (const dir of [node.dataDir, node.logsDir]) mkdirSync(dir, { recursive: true });
+  renderNodeProperties(config, node);
+  formatKraftStorage(
+    {
+      libs: p.kafkaLibs,
+      log4j: p.log4j,
+      props: node.props,
+      dataDir: node.dataDir,
+      logsDir: node.logsDir,
+      clusterIdFile: cp.clusterId,
+    },
+    config.log,
+  );
+  config.log(
+    `starting kafka node ${node.id} on ${config.host}:${node.port} (controller ${config.host}:${node.controllerPort})`,
+  );
+  const child = spawnDetached(
+    'java',
+    [
+      // Three JVMs on one machine: half the single broker's heap each is plenty for tests.
+      '-Xms128m',
+      '-Xmx512m',
+      '-XX:+UseG1GC',
+      '-XX:MaxGCPauseMillis=20',
+      '-Djava.awt.headless=true',
+      `-Dlog4j.configuration=file:${p.log4j}`,
+      `-Dkafka.logs.dir=${node.logsDir}`,
+      '-cp',
+      javaClasspath(p),
+      'kafka.Kafka',
+      node.props,
+    ],
+    node.stdoutLog,
+    config.root,
+  );
+  if (child.pid === undefined) throw new InfraError(`could not start java for kafka node ${node.id}`);
+  writeFileSync(node.pidFile, String(child.pid));
+  return child.pid;
+}
+
+export interface ClusterUpResult extends UpResult {
+  /** Node ids this call started (all three on a cold start; the missing ones after a node died). */
+  readonly startedNodes: number[];
+}
+
+/**
+ * Starts every cluster node that is not running (and Redis, as `upLocal` does), then waits until
+ * every node lists all three brokers and the cluster coordinates groups and hands out producer ids.
+ * Idempotent; after a node was killed it starts just that node, so it is also the restart.
+ * Never touches the single broker (KAFKA_PORT) or its data.
+ */
+export async function upCluster(config: LocalInfraConfig = localInfraConfig()): Promise<ClusterUpResult> {
+  return withLock(config, async () => {
+    const started: ServiceName[] = [];
+    if (await upRedis(config)) started.push('redis');
+    const nodes = clusterNodes(config);
+    const brokers = clusterBrokers(config);
+    const pids = new Map<number, number>();
+    const missing: ClusterNode[] = [];
+    for (const node of nodes) {
+      const pid = nodePid(node);
+      if (pid === undefined) missing.push(node);
+      else pids.set(node.id, pid);
+    }
+    if (missing.length > 0) {
+      requireJava();
+      ensureKafkaJars(paths(config), config.log);
+      mkdirSync(clusterPaths(config).dir, { recursive: true });
+      // All missing nodes at once: a node cannot become ready before a majority of the quorum runs.
+      for (const node of missing) pids.set(node.id, await startClusterNode(config, node));
+      started.push('kafka');
+    }
+    await Promise.all(
+      nodes.map((node) =>
+        waitReady(`kafka node ${node.id}`, () => clusterNodeAnswers(`${config.host}:${node.port}`), {
+          pid: pids.get(node.id),
+          timeoutMs: config.readyTimeoutMs,
+          logFile: node.serverLog,
+          log: missing.includes(node) ? config.log : () => {},
+        }),
+      ),
+    );
+    await waitForBrokerReady(brokers, { timeoutMs: config.readyTimeoutMs }).catch((err: unknown) => {
+      throw new InfraError(`kafka cluster: ${(err as Error).message}`);
+    });
+    return {
+      started,
+      startedNodes: missing.map((n) => n.id),
+      kafkaBrokers: brokers,
+      redisUrl: redisUrl(config),
+    };
+  });
+}
+
+export interface ClusterNodeStatus {
+  readonly id: number;
+  /** Something listens on the node's client port (ours or not). */
+  readonly running: boolean;
+  readonly pid: number | undefined;
+  readonly port: number;
+  /** Answers metadata requests and sees all three brokers. */
+  readonly ready: boolean;
+}
+
+export interface ClusterStatus {
+  readonly nodes: ClusterNodeStatus[];
+  /** At least one node was started by these scripts and is alive. */
+  readonly anyManaged: boolean;
+  readonly allUp: boolean;
+}
+
+export async function statusCluster(config: LocalInfraConfig = localInfraConfig()): Promise<ClusterStatus> {
+  const nodes = await Promise.all(
+    clusterNodes(config).map(async (node): Promise<ClusterNodeStatus> => {
+      const pid = nodePid(node);
+      const running = (await isPortOpen(config.host, node.port)) || pid !== undefined;
+      const ready = running && (await clusterNodeAnswers(`${config.host}:${node.port}`));
+      return { id: node.id, running, pid, port: node.port, ready };
+    }),
+  );
+  return {
+    nodes,
+    anyManaged: nodes.some((n) => n.pid !== undefined),
+    allUp: nodes.every((n) => n.ready),
+  };
+}
+
+/**
+ * SIGKILLs cluster node `id` (a crash: no controlled shutdown) and waits until it is gone; returns
+ * its pid. For fault-injection tests; `upCluster` starts it again.
+ */
+export async function killClusterNode(config: LocalInfraConfig, id: number): Promise<number> {
+  const node = clusterNodes(config).find((n) => n.id === id);
+  if (node === undefined) throw new InfraError(`no cluster node ${id} (1-${CLUSTER_SIZE})`);
+  const pid = nodePid(node);
+  if (pid === undefined) throw new InfraError(`cluster node ${id} is not running`);
+  process.kill(pid, 'SIGKILL');
+  while (isAlive(pid)) await sleep(50);
+  return pid;
+}
+
+/** Stops the cluster nodes these scripts started (not Redis); `wipe` deletes their data. Idempotent. */
+export async function downCluster(
+  config: LocalInfraConfig = localInfraConfig(),
+  opts: { readonly wipe?: boolean } = {},
+): Promise<void> {
+  await withLock(config, async () => {
+    const nodes = clusterNodes(config);
+    // In parallel: each broker's controlled shutdown moves its leaderships to the others.
+    await Promise.all(
+      nodes.map(async (node) => {
+        const pid = nodePid(node);
+        if (pid === undefined) {
+          rmSync(node.pidFile, { force: true });
+          return;
+        }
+        await stopPid(`kafka node ${node.id}`, pid, node.pidFile, config);
+      }),
+    );
+    if (opts.wipe) {
+      rmSync(clusterPaths(config).dir, { recursive: true, force: true });
+      config.log('wiped the kafka cluster data and logs');
     }
   });
 }

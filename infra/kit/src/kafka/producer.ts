@@ -2,6 +2,16 @@
  * Producing contract events: an idempotent kafkajs producer with `acks: -1` (all in-sync replicas),
  * every event checked against its contract before it leaves, keyed by the topic's binding.
  * `send` resolves only after the broker acknowledged the whole batch.
+ *
+ * After a broker crash and a leader change, kafkajs's idempotent producer can fall out of step with
+ * the new leader's sequence numbers and then fail every later send with OUT_OF_ORDER_SEQUENCE_NUMBER
+ * until it is recreated (kafkajs #598; the Java client bumps the producer epoch instead). A send
+ * that fails that way (or with UNKNOWN_PRODUCER_ID / INVALID_PRODUCER_EPOCH) still fails (the batch
+ * was not written), as a retriable {@link ProducerResetError}, and the next one goes through a new
+ * kafkajs producer with a new producer id.
+ * Found by the reliability suite (`npm run test:reliability`): before this, one broker of three
+ * SIGKILLed left ingest answering 503 for good, and the scorer dead-lettered indicators whose alert
+ * it could not write (losing those alerts).
  */
 import { bindingFor, type TopicEventMap, type TopicName } from '@fenghuo/contracts';
 import {
@@ -64,8 +74,42 @@ export interface WarmUpOptions {
   readonly timeoutMs?: number;
 }
 
+/**
+ * A send failed because the producer id's sequence state was lost (see the file comment). Nothing
+ * of the batch was written and the next send uses a new producer id, so it is retriable: a consumer
+ * retries the batch instead of dead-lettering its events (kafkajs marks error 45 non-retriable).
+ */
+export class ProducerResetError extends FenghuoError {
+  constructor(cause: unknown) {
+    super(
+      `Kafka producer out of step with the broker; recreated, retry: ${(cause as Error)?.message ?? cause}`,
+      {
+        code: 'KAFKA_PRODUCER_RESET',
+        retriable: true,
+        cause,
+      },
+    );
+  }
+}
+
+/** Broker answers that mean the producer id's sequence state is lost: only a new producer id helps. */
+const SEQUENCE_DESYNC = new Set([
+  'OUT_OF_ORDER_SEQUENCE_NUMBER',
+  'UNKNOWN_PRODUCER_ID',
+  'INVALID_PRODUCER_EPOCH',
+]);
+
+/** True when `err` (or an error it wraps: kafkajs's retry and aggregate errors) is a sequence desync. */
+export function isSequenceDesync(err: unknown, depth = 0): boolean {
+  if (depth > 5 || typeof err !== 'object' || err === null) return false;
+  const e = err as { type?: unknown; originalError?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof e.type === 'string' && SEQUENCE_DESYNC.has(e.type)) return true;
+  if (isSequenceDesync(e.originalError, depth + 1) || isSequenceDesync(e.cause, depth + 1)) return true;
+  return Array.isArray(e.errors) && e.errors.some((inner) => isSequenceDesync(inner, depth + 1));
+}
+
 export class EventProducer {
-  readonly producer: Producer;
+  private current: Producer;
   private readonly prefix: string;
   private readonly log: Logger;
   private connected: Promise<void> | undefined;
@@ -78,12 +122,33 @@ export class EventProducer {
   ) {
     this.prefix = opts.topicPrefix ?? '';
     this.log = logger.child({ component: 'producer' });
-    this.producer = kafka.producer({
+    this.current = this.createProducer();
+  }
+
+  /** The kafkajs producer in use (a new one after a sequence desync). */
+  get producer(): Producer {
+    return this.current;
+  }
+
+  private createProducer(): Producer {
+    return this.kafka.producer({
       idempotent: true,
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
-      ...opts.producer,
+      ...this.opts.producer,
     });
+  }
+
+  /** Replaces `failed` (once, however many sends saw the error) with a new producer and producer id. */
+  private replaceAfterDesync(failed: Producer, err: unknown): void {
+    if (this.closed || this.current !== failed) return;
+    this.log.warn(
+      { err },
+      'producer out of step with the broker after a leader change; the batch was not written; next sends use a new producer id',
+    );
+    this.current = this.createProducer();
+    this.connected = undefined;
+    failed.disconnect().catch((e: unknown) => this.log.debug({ err: e }, 'old producer disconnect failed'));
   }
 
   /** Connects once; later calls share the same attempt. A failed attempt can be retried. */
@@ -179,12 +244,19 @@ export class EventProducer {
   async sendRaw(topicMessages: readonly { topic: string; messages: Message[] }[]): Promise<RecordMetadata[]> {
     if (topicMessages.length === 0) return [];
     await this.connect();
-    return this.producer.sendBatch({
-      acks: -1,
-      timeout: this.opts.ackTimeoutMs ?? 30_000,
-      ...(this.opts.compression === undefined ? {} : { compression: this.opts.compression }),
-      topicMessages: [...topicMessages],
-    });
+    const producer = this.current;
+    try {
+      return await producer.sendBatch({
+        acks: -1,
+        timeout: this.opts.ackTimeoutMs ?? 30_000,
+        ...(this.opts.compression === undefined ? {} : { compression: this.opts.compression }),
+        topicMessages: [...topicMessages],
+      });
+    } catch (err) {
+      if (!isSequenceDesync(err)) throw err;
+      this.replaceAfterDesync(producer, err);
+      throw new ProducerResetError(err);
+    }
   }
 
   /** Idempotent: waits for in-flight sends, then disconnects. */
@@ -192,7 +264,7 @@ export class EventProducer {
     if (this.closed) return;
     this.closed = true;
     try {
-      await this.producer.disconnect();
+      await this.current.disconnect();
     } catch (err) {
       this.log.warn({ err }, 'producer disconnect failed');
     }
