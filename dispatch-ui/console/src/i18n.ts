@@ -348,6 +348,7 @@ const TIMELINE: Record<TimelineEventType, [string, string]> = {
   on_scene: ['到达现场', 'On scene'],
   stood_down: ['撤回', 'Stood down'],
   resolved: ['完成', 'Done'],
+  'incident.resolved': ['警情办结', 'Incident resolved'],
   outcome: ['处置结果', 'Outcome'],
   closed: ['结案', 'Closed'],
 };
@@ -373,6 +374,9 @@ const CATEGORIES: Record<IncidentCategory, [string, string]> = {
   suspicious: ['可疑情况', 'Suspicious'],
   missing_person: ['走失', 'Missing person'],
   alarm: ['报警器', 'Alarm'],
+  neighbour_dispute: ['邻里纠纷', 'Neighbour dispute'],
+  family_dispute: ['家庭纠纷', 'Family dispute'],
+  protection_order: ['人身安全保护令', 'Protection order'],
   fleeing_vehicle: ['逃逸车辆', 'Fleeing vehicle'],
   other: ['其他', 'Other'],
 };

@@ -20,6 +20,8 @@ export const DEFAULT_ACK_DEADLINES = [
   'urgent=120',
   'warning=300',
   'notice=900',
+  'protection_order=14400',
+  'complaint_followup=28800',
 ];
 
 export const routerConfigSpec = {
@@ -33,7 +35,7 @@ export const routerConfigSpec = {
   }),
   ackDeadlines: field.list({
     env: 'ROUTER_ACK_DEADLINES_SEC',
-    doc: 'Acknowledgement deadline in seconds per class (p1–p4 by priority, notice/warning/urgent by alert level) of the built-in escalation ladder; classes not named keep their default',
+    doc: 'Acknowledgement deadline in seconds per class (p1–p4 by priority, notice/warning/urgent by alert level, protection_order and complaint_followup per rung) of the built-in escalation ladder; classes not named keep their default',
     default: DEFAULT_ACK_DEADLINES,
   }),
   ladderId: field.string({
