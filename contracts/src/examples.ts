@@ -9,6 +9,7 @@ import type { FraudIndicator } from './events/fraud-indicator.ts';
 import type { OperatorCommandBody } from './events/operator-command.ts';
 import type { TimelineEvent } from './events/timeline.ts';
 import type { InterceptionScenario } from './interception-dry-run.ts';
+import type { ComplaintRiskSet } from './rules/complaint-risk.ts';
 import type { EscalationLadderSet } from './rules/escalation-ladder.ts';
 import type { FraudRuleSet } from './rules/fraud-rules.ts';
 import type { InterceptionSettings } from './rules/interception-settings.ts';
@@ -626,6 +627,50 @@ export const timelineExamples: readonly TimelineEvent[] = [
     reason: 'captured',
   },
 ];
+
+/** Complaint-risk rules as an analyst would publish them (the router's built-in set, tuned). */
+export const complaintRiskExample: ComplaintRiskSet = {
+  version: 1,
+  kind: 'complaint_risk',
+  ruleSetId: 'complaint-risk',
+  ruleSetVersion: 2,
+  publishedAt: at,
+  publishedBy: 'analyst-01',
+  description: 'Repeat callers and unhappy disputes get a follow-up call from the duty desk.',
+  repeatWindowDays: 30,
+  thresholds: { medium: 30, high: 60 },
+  followUpAt: 'high',
+  rules: [
+    {
+      id: 'repeat-calls',
+      name: 'Repeat calls from the same address',
+      weight: 30,
+      when: [{ op: 'gte', field: 'repeatCalls', value: 2 }],
+      reason: '{repeatCalls} earlier calls from this address in {windowDays} days',
+    },
+    {
+      id: 'dispute',
+      name: 'Dispute between neighbours or within a family',
+      weight: 25,
+      when: [{ op: 'in', field: 'category', values: ['neighbour_dispute', 'family_dispute'] }],
+      reason: 'A {category}: such disputes often come back',
+    },
+    {
+      id: 'unresolved',
+      name: 'Outcome unresolved',
+      weight: 30,
+      when: [{ op: 'eq', field: 'outcome', value: 'unresolved' }],
+      reason: 'The officer recorded the matter as unresolved',
+    },
+    {
+      id: 'dissatisfied',
+      name: 'Caller dissatisfied',
+      weight: 35,
+      when: [{ op: 'eq', field: 'satisfaction', value: 'dissatisfied' }],
+      reason: 'The caller was dissatisfied with the handling',
+    },
+  ],
+};
 
 /** The router's built-in ladder, as an analyst would publish it on `rules.sets`. */
 export const escalationLadderExample: EscalationLadderSet = {

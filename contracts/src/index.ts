@@ -20,6 +20,7 @@ export * from './events/watchlist.ts';
 export * from './examples.ts';
 export * from './http.ts';
 export * from './interception-dry-run.ts';
+export * from './rules/complaint-risk.ts';
 export * from './rules/escalation-ladder.ts';
 export * from './rules/fraud-rules.ts';
 export * from './rules/interception-settings.ts';
