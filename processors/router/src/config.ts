@@ -43,6 +43,11 @@ export const routerConfigSpec = {
     doc: 'Rule-set id of the escalation ladder taken from rules.sets (the built-in ladder until one arrives)',
     default: 'escalation-ladder',
   }),
+  complaintRiskId: field.string({
+    env: 'ROUTER_COMPLAINT_RISK_ID',
+    doc: 'Rule-set id of the complaint-risk rules taken from rules.sets (the built-in set until one arrives); resolved incidents at risk get one follow-up for the duty desk',
+    default: 'complaint-risk',
+  }),
   staleAfterSec: field.int({
     env: 'ROUTER_STALE_AFTER_SEC',
     doc: 'A unit whose phone has not reported for this long is stale and not offered',

@@ -65,16 +65,18 @@ export function decideAck(
       const m = d.matter;
       if (ack.resolution) m.resolution = { ...ack.resolution };
       if (m.refKind === 'incident' && d.activeSlots().length === 0) {
-        // The incident is over: what the officer recorded (complaint risk is judged on it).
-        d.timeline({
-          type: 'incident.resolved',
-          ...ids,
-          ...(m.incidentCategory === undefined ? {} : { category: m.incidentCategory }),
-          ...(m.resolution === undefined ? {} : m.resolution),
-          ...(m.address === undefined ? {} : { address: m.address.slice(0, 500) }),
-          ...(m.location === undefined ? {} : { location: m.location }),
-          ...(ack.note ? { note: ack.note } : {}),
-        });
+        // The incident is over: what the officer recorded (complaint risk is judged on it). A
+        // complaint follow-up's own end is not an incident's.
+        if (m.category !== 'complaint_followup')
+          d.timeline({
+            type: 'incident.resolved',
+            ...ids,
+            ...(m.incidentCategory === undefined ? {} : { category: m.incidentCategory }),
+            ...(m.resolution === undefined ? {} : m.resolution),
+            ...(m.address === undefined ? {} : { address: m.address.slice(0, 500) }),
+            ...(m.location === undefined ? {} : { location: m.location }),
+            ...(ack.note ? { note: ack.note } : {}),
+          });
         d.close('resolved', 'completed');
       }
       break;
