@@ -67,6 +67,8 @@ export interface Matter {
   correlationId?: string;
   /** Epoch ms of the legal clock's end (a protection order), carried on its orders and timeline. */
   statutoryDeadline?: number;
+  /** What its orders say, when fixed at the start (a complaint follow-up's reasons). */
+  instructions?: string;
   /** The officer's outcome and the caller's satisfaction, from the last `completed` answer that gave them. */
   resolution?: IncidentResolution;
 }

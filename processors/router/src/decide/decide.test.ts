@@ -12,6 +12,7 @@ import type { Decision, Matter } from '../model.ts';
 import { decideAck } from './ack.ts';
 import { decideAlert } from './alert.ts';
 import { decideCommand } from './command.ts';
+import { decideFollowUp } from './followup.ts';
 import { decideIncident, type IncidentInput } from './incident.ts';
 import { decideDeadline, decideRetry } from './job.ts';
 import { decideOutcome } from './outcome.ts';
@@ -424,6 +425,56 @@ describe('protection orders (a legal clock)', () => {
     const last = m.orders.at(-1);
     expect(last?.order).toMatchObject({ rung: 'city', escalationLevel: 3 });
     expect(Date.parse(last?.order.ackDeadline ?? '')).toBeLessThanOrEqual(statutory);
+  });
+});
+
+describe('complaint follow-ups', () => {
+  const input = {
+    incidentId: 'inc-9',
+    category: 'family_dispute' as const,
+    location: HERE,
+    resolvedAt: T0,
+    assessment: {
+      score: 60,
+      level: 'high' as const,
+      followUp: true,
+      reasons: [
+        { ruleId: 'dispute', weight: 25, text: 'A family dispute: such disputes often come back' },
+        { ruleId: 'dissatisfied', weight: 35, text: 'The caller was dissatisfied with the handling' },
+      ],
+    },
+  };
+
+  it('go to the duty desk with the reasons, once, and climb district → city', () => {
+    const w = new FakeWorld();
+    const d = decideFollowUp(w.ctx(), undefined, input, 'req-9');
+    let m = w.apply(d);
+    expect(m).toMatchObject({ refId: 'fu-inc-9', category: 'complaint_followup', stationId: 's1' });
+    expect(d?.outputs.timeline[0]).toMatchObject({
+      type: 'raised',
+      followUpOf: 'inc-9',
+      riskLevel: 'high',
+      riskScore: 60,
+      reasons: input.assessment.reasons.map((r) => r.text),
+    });
+    const first = d?.outputs.orders[0];
+    expect(first).toMatchObject({ unitId: 'desk-s1', rung: 'duty_desk', escalationLevel: 0 });
+    expect(first?.instructions).toContain('caller was dissatisfied');
+    expect(Date.parse(first?.ackDeadline ?? '') - T0).toBe(28_800_000);
+    // Again (a redelivered incident.resolved): nothing.
+    expect(decideFollowUp(w.ctx(), m, input, 'req-9')).toBeUndefined();
+    const rungs: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const active = m.orders.find((s) => s.order.status === 'active');
+      if (!active) break;
+      w.now = Date.parse(active.order.ackDeadline);
+      w.heardFromAll();
+      const { decision } = decideDeadline(w.ctx(), m, active.order.orderId);
+      if (!decision) break;
+      m = w.apply(decision);
+      rungs.push(...decision.outputs.timeline.filter((e) => e.type === 'escalated').map((e) => e.rung ?? ''));
+    }
+    expect(rungs).toEqual(['district', 'city']);
   });
 });
 

@@ -58,6 +58,7 @@ export function decideFollowUp(
     ...(cell ? { gridCellId: cell.id } : input.gridCellId ? { gridCellId: input.gridCellId } : {}),
     ...(stationId === undefined ? {} : { stationId }),
     ...(input.address === undefined ? {} : { address: input.address }),
+    instructions: followUpInstructions(input),
     signalAt: Math.min(ctx.now, input.resolvedAt),
     inputRevision: 1,
     needed: 1,
@@ -79,6 +80,6 @@ export function decideFollowUp(
     riskLevel: a.level,
     reasons: a.reasons.slice(0, 32).map((r) => r.text.slice(0, 500)),
   });
-  fill(d, 'incident', followUpInstructions(input));
+  fill(d, 'incident', matter.instructions);
   return d.finish();
 }
