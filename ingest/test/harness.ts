@@ -51,6 +51,16 @@ export interface Harness {
     body: unknown,
     opts?: PostOptions,
   ): Promise<{ status: number; headers: Headers; json: unknown; text: string }>;
+  /**
+   * Posts as a well-behaved client does: a 503 is retried after its Retry-After (for at most
+   * `timeoutMs`, 60 s by default), so a machine too slow to acknowledge within the send time-out
+   * does not fail a step that is only setting the scene. Returns the first answer that is not 503.
+   */
+  postRetrying(
+    path: string,
+    body: unknown,
+    opts?: PostOptions & { timeoutMs?: number },
+  ): Promise<{ status: number; headers: Headers; json: unknown; text: string }>;
   /** Sum of the high watermarks of every partition: how many records the topic ever received. */
   countRecords(kind: EventKind): Promise<number>;
   read(kind: EventKind, count: number): Promise<ConsumedMessage[]>;
@@ -99,6 +109,23 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     throw err;
   }
   const topic = (kind: EventKind) => `${prefix}${KIND_TOPIC[kind]}`;
+  const post: Harness['post'] = async (path, body, o = {}) => {
+    const headers: Record<string, string> = {
+      'content-type': o.contentType ?? 'application/json',
+      ...(o.key ? { authorization: `Bearer ${o.key}` } : {}),
+      ...o.headers,
+    };
+    const payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
+    const res = await fetch(`${url}${path}`, { method: o.method ?? 'POST', headers, body: payload });
+    const text = await res.text();
+    let json: unknown;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = undefined;
+    }
+    return { status: res.status, headers: res.headers, json, text };
+  };
 
   return {
     url,
@@ -107,22 +134,15 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     redis,
     admin: kafka,
     topic,
-    async post(path, body, o = {}) {
-      const headers: Record<string, string> = {
-        'content-type': o.contentType ?? 'application/json',
-        ...(o.key ? { authorization: `Bearer ${o.key}` } : {}),
-        ...o.headers,
-      };
-      const payload = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
-      const res = await fetch(`${url}${path}`, { method: o.method ?? 'POST', headers, body: payload });
-      const text = await res.text();
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        json = undefined;
+    post,
+    async postRetrying(path, body, o = {}) {
+      const deadline = Date.now() + (o.timeoutMs ?? 60_000);
+      for (;;) {
+        const res = await post(path, body, o);
+        if (res.status !== 503 || Date.now() >= deadline) return res;
+        const waitSec = Number(res.headers.get('retry-after') ?? 1);
+        await new Promise((r) => setTimeout(r, (Number.isFinite(waitSec) ? waitSec : 1) * 1_000));
       }
-      return { status: res.status, headers: res.headers, json, text };
     },
     async countRecords(kind) {
       const offsets = await withAdmin(kafka, (a) => a.fetchTopicOffsets(topic(kind)));

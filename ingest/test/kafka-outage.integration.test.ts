@@ -17,6 +17,11 @@ const incident = (id: string): IncidentReport => ({
   incidentId: `inc-${id}`,
 });
 const batch = (tag: string, n = 100) => Array.from({ length: n }, (_, i) => incident(`${tag}-${i}`));
+/** Events of a 202 answer that are in Kafka: newly accepted plus already there. */
+const settled = (json: unknown): number => {
+  const { accepted, duplicates } = json as { accepted: number; duplicates: number };
+  return accepted + duplicates;
+};
 
 describe('ingest when Kafka stops and returns', () => {
   let broker: PrivateBroker;
@@ -37,10 +42,9 @@ describe('ingest when Kafka stops and returns', () => {
   }, 60_000);
 
   it('answers 503 within 2 s while Kafka is down and accepts again after it returns, losing nothing', async () => {
-    expect((await h.post('/v1/incidents', batch('before'), { key })).json).toEqual({
-      accepted: 100,
-      duplicates: 0,
-    });
+    // Setting the scene: a first send to a fresh broker can outlast the send time-out on a slow
+    // machine; the client retries as the 503 asks, and a retry is never written twice (checked below).
+    expect(settled((await h.postRetrying('/v1/incidents', batch('before'), { key })).json)).toBe(100);
 
     await broker.stop();
 
@@ -72,15 +76,13 @@ describe('ingest when Kafka stops and returns', () => {
     console.log(
       `accepting again ${((performance.now() - restarted) / 1000).toFixed(1)} s after the broker start began`,
     );
-    expect(accepted).toEqual({ accepted: 100, duplicates: 0 });
+    // An attempt that timed out may have been written after all: then it counts as a duplicate.
+    expect(settled(accepted)).toBe(100);
     expect((await h.post('/v1/incidents', batch('during'), { key })).json).toEqual({
       accepted: 0,
       duplicates: 100,
     });
-    expect((await h.post('/v1/incidents', batch('after'), { key })).json).toEqual({
-      accepted: 100,
-      duplicates: 0,
-    });
+    expect(settled((await h.postRetrying('/v1/incidents', batch('after'), { key })).json)).toBe(100);
     await waitFor(async () => (await fetch(`${h.url}/readyz`)).status === 200, { message: 'ready again' });
 
     const messages = await h.read('incidents', 300);
@@ -90,7 +92,7 @@ describe('ingest when Kafka stops and returns', () => {
   });
 
   it('answers 503 within 2 s while the broker hangs, and never writes twice what it could not confirm', async () => {
-    expect((await h.post('/v1/incidents', batch('pre-freeze', 10), { key })).status).toBe(202);
+    expect((await h.postRetrying('/v1/incidents', batch('pre-freeze', 10), { key })).status).toBe(202);
     const before = await h.countRecords('incidents');
     broker.freeze();
     let thawed = false;

@@ -204,6 +204,83 @@ describe('the map console in a real browser', () => {
     noForeignRequests();
   });
 
+  it('interceptions update in place: a re-plan keeps what the operator is typing, "captured" reaches Kafka', async () => {
+    const unit =
+      stack.pack.units.find((u) => u.stationId === STATION && u.kind === 'patrol_car') ?? stack.pack.units[0];
+    if (!unit) throw new Error('the pack has no units');
+    const pursuitId = `${prefix}pur-1`;
+    const base = examples[Topic.InterceptionsPlans];
+    const plan = (revision: number, unitEtaSec: number) => ({
+      ...base,
+      pursuitId,
+      revision,
+      plate: '粤B12345',
+      createdAt: new Date().toISOString(),
+      vehicleLocation: where.location,
+      checkpoints: [
+        {
+          ...base.checkpoints[0]!,
+          location: where.location,
+          unitId: unit.id,
+          unitEtaSec,
+          orderId: undefined,
+        },
+      ],
+      track: [
+        {
+          sightingId: `${prefix}sighting-${revision}`,
+          at: new Date().toISOString(),
+          location: where.location,
+          nodeId: base.checkpoints[0]!.nodeId,
+          headingDeg: 90,
+          cameraId: 'cam-e2e',
+        },
+      ],
+      reach: [],
+    });
+    const producer = stack.kafka.producer();
+    await producer.connect();
+    const publish = (p: ReturnType<typeof plan>) =>
+      producer.send({
+        topic: `${prefix}${Topic.InterceptionsPlans}`,
+        messages: [{ key: p.pursuitId, value: JSON.stringify(p) }],
+      });
+    try {
+      await operator.click('nav.tabs button[data-tab="pursuits"]');
+      await operator.fill('#watch-plate', '京A7');
+      await publish(plan(1, 95));
+      const article = `article.pursuit[data-pursuit="${pursuitId}"]`;
+      await operator.waitForSelector(article, { timeout: 60_000 });
+      // Mark the element: a panel rebuilt on the next plan would lose the mark (and the typing).
+      await operator.$eval(article, (el) => el.setAttribute('data-e2e-mark', 'kept'));
+      await publish(plan(2, 80));
+      await operator.waitForFunction(
+        `document.querySelector('${article} header')?.textContent?.includes('r2') === true`,
+        null,
+        { timeout: 60_000 },
+      );
+      expect(await operator.getAttribute(article, 'data-e2e-mark'), 'the same element, updated').toBe('kept');
+      expect(await operator.inputValue('#watch-plate'), 'what the operator was typing').toBe('京A7');
+      await screenshot(operator, 'operator-interceptions');
+
+      await operator.click(`${article} button.primary`);
+      const commands = await consumeMessages(stack.kafka, {
+        topic: `${prefix}${Topic.OperatorCommands}`,
+        count: 1,
+        timeoutMs: 60_000,
+        match: (m) => (m.value ?? '').includes(pursuitId),
+      });
+      expect(JSON.parse(commands[0]?.value ?? '{}')).toMatchObject({
+        command: { type: 'stop_pursuit', pursuitId, result: 'captured' },
+        user: { username: stack.people.operator.username },
+      });
+    } finally {
+      await producer.disconnect();
+      await operator.click('nav.tabs button[data-tab="detail"]');
+    }
+    noForeignRequests();
+  });
+
   it("a supervisor sees every station's load", async () => {
     const w = await page({ width: 1600, height: 900 });
     await logIn(w.page, stack.gatewayUrl, stack.people.supervisor.username, stack.people.supervisor.password);

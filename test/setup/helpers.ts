@@ -99,6 +99,8 @@ export interface ConsumeOptions {
   readonly fromBeginning?: boolean;
   /** @defaultValue 20000 */
   readonly timeoutMs?: number;
+  /** Keep only the messages this accepts (the others are read and dropped). @defaultValue all */
+  readonly match?: (message: ConsumedMessage) => boolean;
 }
 
 /**
@@ -116,14 +118,15 @@ export async function consumeMessages(kafka: Kafka, opts: ConsumeOptions): Promi
     await consumer.subscribe({ topic, fromBeginning });
     await consumer.run({
       eachMessage: async ({ topic: t, partition, message }) => {
-        received.push({
+        const m: ConsumedMessage = {
           topic: t,
           partition,
           offset: message.offset,
           key: message.key?.toString('utf8') ?? null,
           value: message.value?.toString('utf8') ?? null,
           headers: message.headers ?? {},
-        });
+        };
+        if (!opts.match || opts.match(m)) received.push(m);
       },
     });
     try {

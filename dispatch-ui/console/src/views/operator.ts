@@ -14,7 +14,7 @@ import { callTakerForm } from './call-taker.ts';
 import type { AppContext, View } from './context.ts';
 import { figuresStrip } from './figures-strip.ts';
 import { mapPanel } from './map-panel.ts';
-import { pursuitsPanel } from './pursuits.ts';
+import { type PursuitsView, pursuitsPanel } from './pursuits.ts';
 
 type Tab = 'detail' | 'call' | 'pursuits';
 
@@ -36,6 +36,7 @@ export function mountOperator(ctx: AppContext): View {
   let selected: { kind: 'alert' | 'incident'; id: string } | undefined;
   let tab: Tab = 'detail';
   let detail: { ref: string; view: MatterDetailView } | undefined;
+  let pursuits: PursuitsView | undefined;
 
   const matter = (): Matter | undefined => {
     if (!selected) return undefined;
@@ -159,9 +160,15 @@ export function mountOperator(ctx: AppContext): View {
     }
     if (tab !== 'detail') {
       detail = undefined;
-      fill(body, pursuitsPanel(ctx));
+      // Made once (and again after a language switch), then updated in place like the detail.
+      if (pursuits && pursuits.el.parentElement === body) pursuits.update();
+      else {
+        pursuits = pursuitsPanel(ctx);
+        fill(body, pursuits.el);
+      }
       return;
     }
+    pursuits = undefined;
     // The selected matter's detail is made once and updated in place, so what the operator is doing
     // in it (a unit chosen, the last command's answer) survives the updates that keep arriving.
     const m = matter();
@@ -193,6 +200,7 @@ export function mountOperator(ctx: AppContext): View {
 
   const relabel = () => {
     detail = undefined; // made again in the language just chosen
+    pursuits = undefined;
     strip.draw(store.figures);
     drawQueue();
     drawTabs();
