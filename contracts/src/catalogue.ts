@@ -18,7 +18,14 @@ import { TimelineEvent } from './events/timeline.ts';
 import { UnitPosition, UnitStatus } from './events/unit.ts';
 import { VehicleSighting } from './events/vehicle-sighting.ts';
 import { WatchListEntry } from './events/watchlist.ts';
-import { ApiError, IngestAccepted, LoginRequest, LoginResponse, ResponseTimeSummary } from './http.ts';
+import {
+  ApiError,
+  IngestAccepted,
+  LoginRequest,
+  LoginResponse,
+  ResidentContact,
+  ResponseTimeSummary,
+} from './http.ts';
 import {
   InterceptionDryRunRequest,
   InterceptionDryRunResponse,
@@ -82,6 +89,7 @@ export const Codecs = {
   IngestAccepted: codec('IngestAccepted', IngestAccepted),
   LoginRequest: codec('LoginRequest', LoginRequest),
   LoginResponse: codec('LoginResponse', LoginResponse),
+  ResidentContact: codec('ResidentContact', ResidentContact),
   ResponseTimeSummary: codec('ResponseTimeSummary', ResponseTimeSummary),
   CityBasemap: codec('CityBasemap', CityBasemap),
   UnitRoster: codec('UnitRoster', UnitRoster),

@@ -58,6 +58,8 @@ export const fraudIndicatorExamples: readonly FraudIndicator[] = [
     kind: 'transfer',
     amount: 48_000,
     currency: 'CNY',
+    // As on Kafka: ingest has replaced the resident's own account with its keyed pseudonym.
+    payerAccount: 'acct:3f9a1c0b7d2e4f6a8b0c1d2e3f4a5b6c',
     payeeAccount: '6222020200112233445',
     payeeNew: true,
     channel: 'bank_app',
@@ -775,6 +777,12 @@ export const contractExamples: { readonly [K in keyof typeof Codecs]: CodecValue
   },
   IngestAccepted: { accepted: 3, duplicates: 0 },
   LoginRequest: { username: 'li.na', password: 'correct horse battery staple' },
+  ResidentContact: {
+    subjectId: 'res-000123',
+    contact: { phone: '13800138000', address: '浦东新区世纪大道 100 弄 5 号 1201 室', name: '王秀英' },
+    orderId: 'ord-alert-res-000123-1',
+    storedAt: '2026-11-27T08:29:58.000Z',
+  },
   ResponseTimeSummary: {
     at: '2026-11-27T18:00:00.000Z',
     windowSec: 3600,

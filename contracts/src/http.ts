@@ -1,6 +1,7 @@
 /** HTTP bodies shared by the services' APIs. */
 import { type Static, Type } from '@sinclair/typebox';
-import { Timestamp, UserIdentity, Username } from './common.ts';
+import { Id, Timestamp, UserIdentity, Username } from './common.ts';
+import { SubjectContact } from './events/fraud-indicator.ts';
 
 /** One rejected field of a request: which event of a batch (when batched), where, and why. */
 export const FieldError = Type.Object(
@@ -96,3 +97,23 @@ export const ResponseTimeSummary = Type.Object(
   { additionalProperties: false, $id: 'ResponseTimeSummary' },
 );
 export type ResponseTimeSummary = Static<typeof ResponseTimeSummary>;
+
+/**
+ * 200 answer of the gateway's `GET /api/residents/:subjectId/contact`: the resident's contact
+ * details from the encrypted contact store, shown only to the officer working as the unit of an
+ * open order about the resident (every view and every refusal is audited).
+ */
+export const ResidentContact = Type.Object(
+  {
+    subjectId: Id,
+    contact: SubjectContact,
+    orderId: Type.String({
+      minLength: 1,
+      maxLength: 128,
+      description: 'The open order that makes the officer allowed to see it.',
+    }),
+    storedAt: Timestamp,
+  },
+  { additionalProperties: false, $id: 'ResidentContact' },
+);
+export type ResidentContact = Static<typeof ResidentContact>;

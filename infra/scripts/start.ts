@@ -291,19 +291,43 @@ function simulatorWanted(): boolean {
 }
 
 /**
+ * With the simulator on, the router offers only units whose phones report (the simulated units,
+ * whose officers answer) and duty desks, so orders do not wait on units nobody plays; a
+ * ROUTER_UNSEEN_UNITS of the caller's wins.
+ */
+function withSimulator(def: ServiceDefinition): ServiceDefinition {
+  if (def.name !== 'router' || !simulatorWanted() || process.env.ROUTER_UNSEEN_UNITS !== undefined)
+    return def;
+  return { ...def, env: { ...def.env, ROUTER_UNSEEN_UNITS: 'skip' } };
+}
+
+/**
  * The simulator (infra/simulator) against the ingest that just started, with its demo keys; the
  * SIM_* variables of the caller's environment set its speed, seed and size. It is not restarted:
  * it ends when its simulated period does.
  */
-function startSimulator(root: string, ingestUrl: string): ChildProcess {
+function startSimulator(root: string, ingestUrl: string, gatewayUrl: string | undefined): ChildProcess {
   const keysFile = process.env.INGEST_KEYS_FILE
     ? join(dirname(resolve(root, process.env.INGEST_KEYS_FILE)), 'demo-keys.json')
     : undefined;
+  // Where the services keep their phones and users, for the simulator's units and officers.
+  const files: Record<string, string> = {
+    ...(process.env.INGEST_KEYS_FILE && process.env.SIM_INGEST_KEY_STORE === undefined
+      ? { SIM_INGEST_KEY_STORE: resolve(root, process.env.INGEST_KEYS_FILE) }
+      : {}),
+    ...(process.env.GATEWAY_USERS_FILE && process.env.SIM_GATEWAY_USERS_FILE === undefined
+      ? { SIM_GATEWAY_USERS_FILE: resolve(root, process.env.GATEWAY_USERS_FILE) }
+      : {}),
+  };
   const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'infra/simulator/src/index.ts')], {
     cwd: root,
     env: {
       ...process.env,
       SIM_INGEST_URL: process.env.SIM_INGEST_URL ?? ingestUrl,
+      ...files,
+      ...(gatewayUrl === undefined
+        ? { SIM_OFFICERS: '0' }
+        : { SIM_GATEWAY_URL: process.env.SIM_GATEWAY_URL ?? gatewayUrl }),
       ...(keysFile !== undefined && process.env.SIM_KEYS_FILE === undefined
         ? { SIM_KEYS_FILE: keysFile }
         : {}),
@@ -368,7 +392,7 @@ async function run(): Promise<void> {
   process.on('SIGTERM', (s) => void shutdown(s));
 
   // Services start together (each waits for its own dependencies); each line says when it is ready.
-  for (const def of SERVICES) supervised.push(new Supervised(def, config.root, infra));
+  for (const def of SERVICES) supervised.push(new Supervised(withSimulator(def), config.root, infra));
   const ready = await Promise.all(supervised.map(async (s) => ((await s.ready()) ? s : undefined)));
   if (stopping) return;
   printBanner(
@@ -379,7 +403,15 @@ async function run(): Promise<void> {
   const ingest = ready.find((s) => s?.def.name === 'ingest');
   if (!simulatorWanted()) say('simulator off (--no-sim or FENGHUO_SIM=0)');
   else if (ingest === undefined) say('simulator not started: ingest is not ready');
-  else simulator = startSimulator(config.root, ingest.url.replace(/\/readyz$/, ''));
+  else {
+    const gateway = ready.find((s) => s?.def.name === 'gateway');
+    if (gateway === undefined) say('gateway not ready: the simulated officers stay off');
+    simulator = startSimulator(
+      config.root,
+      ingest.url.replace(/\/readyz$/, ''),
+      gateway?.url.replace(/\/readyz$/, ''),
+    );
+  }
   // Runs until Ctrl-C: the supervised children (and their restart timers) keep the process alive.
 }
 

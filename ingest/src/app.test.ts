@@ -32,6 +32,10 @@ async function start(send: () => Promise<void>, maxInFlightRequests = 256) {
     {
       logger: pino({ level: 'silent' }),
       keys: { authenticate: (k) => (k === key ? principal : undefined), unitOfDevice: () => undefined },
+      residents: {
+        contacts: { putMany: async () => {} },
+        accountKey: { bytes: Buffer.alloc(32, 7), id: 'test', origin: 'test' },
+      },
       gate: {
         send: async () => send(),
         shed: () => undefined,

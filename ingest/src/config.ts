@@ -1,5 +1,14 @@
 /** Ingest configuration, parsed once at start from the environment; a bad value names its variable. */
-import { type ConfigOf, field, kafkaConfig, logConfig, parseConfig, redisConfig } from '@fenghuo/kit';
+import {
+  accountHashConfig,
+  type ConfigOf,
+  contactStoreConfig,
+  field,
+  kafkaConfig,
+  logConfig,
+  parseConfig,
+  redisConfig,
+} from '@fenghuo/kit';
 
 export const INGEST_SUMMARY =
   'authenticated, validated, lossless HTTP ingest of fraud indicators, incidents, sightings and phone positions into Kafka';
@@ -90,6 +99,8 @@ export const ingestConfigSpec = {
     doc: 'Issue fresh keys for the demo sources and a demo phone at start, and print them',
     default: false,
   }),
+  ...contactStoreConfig,
+  ...accountHashConfig,
   ...kafkaConfig,
   ...redisConfig,
   ...logConfig,

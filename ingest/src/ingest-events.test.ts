@@ -1,4 +1,12 @@
-import { examples, type IncidentReport, Topic } from '@fenghuo/contracts';
+import { randomBytes } from 'node:crypto';
+import {
+  examples,
+  type FraudIndicator,
+  fraudIndicatorExamples,
+  type IncidentReport,
+  Topic,
+} from '@fenghuo/contracts';
+import { keyId, type SecretKey } from '@fenghuo/kit';
 import { describe, expect, it, vi } from 'vitest';
 import { KafkaUnavailableError, OverloadedError } from './event-gate.ts';
 import { IngestError } from './ingest-error.ts';
@@ -21,8 +29,31 @@ function setup(
       sent.push([...events]);
     }),
   };
-  return { dedupe, sent, gate, deps: { gate: gate as never, dedupe, warn: vi.fn() } };
+  const stored: { subjectId: string; contact: unknown }[] = [];
+  const residents = {
+    contacts: {
+      putMany: vi.fn(async (entries: readonly { subjectId: string; contact: unknown }[]) => {
+        stored.push(...entries);
+      }),
+    },
+    accountKey,
+  };
+  return {
+    dedupe,
+    sent,
+    gate,
+    stored,
+    residents,
+    deps: { gate: gate as never, dedupe, residents, warn: vi.fn() },
+  };
 }
+
+const accountBytes = randomBytes(32);
+const accountKey: SecretKey = {
+  bytes: accountBytes,
+  id: keyId('account-hash', accountBytes),
+  origin: 'test',
+};
 
 describe('ingestEvents', () => {
   it('writes new events once, and counts repeats in the batch and across requests as duplicates', async () => {
@@ -129,5 +160,63 @@ describe('ingestEvents', () => {
     overloaded = false;
     expect(await ingestEvents('incidents', 's', [ev('a')], deps)).toEqual({ accepted: 1, duplicates: 0 });
     expect(sent).toHaveLength(1);
+  });
+});
+
+describe("ingestEvents and residents' privacy", () => {
+  const transfer = fraudIndicatorExamples.find((e) => e.kind === 'transfer')!;
+  const contact = { phone: '13800138000', address: '世纪大道 100 弄 5 号', name: '王秀英' };
+  const indicator = (id: string): FraudIndicator => ({
+    ...transfer,
+    eventId: id,
+    payerAccount: '6217000011112222333',
+    subjectContact: contact,
+  });
+
+  it('stores the contact before producing, and writes the event without it and with a pseudonymous own account', async () => {
+    const order: string[] = [];
+    const { deps, sent, stored, residents } = setup(async () => {
+      order.push('send');
+    });
+    residents.contacts.putMany.mockImplementationOnce(async (entries) => {
+      order.push('store');
+      stored.push(...entries);
+    });
+    expect(await ingestEvents('fraud-indicators', 'bank', [indicator('t1')], deps)).toEqual({
+      accepted: 1,
+      duplicates: 0,
+    });
+    expect(order).toEqual(['store', 'send']);
+    expect(stored).toEqual([{ subjectId: transfer.subjectId, contact }]);
+    const written = sent[0]![0] as FraudIndicator & { payerAccount: string; payeeAccount: string };
+    expect(written).not.toHaveProperty('subjectContact');
+    expect(written.payerAccount).toMatch(/^acct:[0-9a-f]{32}$/);
+    expect(written.payeeAccount).toBe(transfer.kind === 'transfer' ? transfer.payeeAccount : '');
+    const text = JSON.stringify(sent);
+    for (const secret of ['13800138000', '世纪大道', '王秀英', '6217000011112222333']) {
+      expect(text).not.toContain(secret);
+    }
+  });
+
+  it('gives the same pseudonym to the same account across requests', async () => {
+    const { deps, sent } = setup(async () => {});
+    await ingestEvents('fraud-indicators', 'bank', [indicator('t1')], deps);
+    await ingestEvents('fraud-indicators', 'bank', [indicator('t2')], deps);
+    const pseudonyms = sent.map((batch) => (batch[0] as { payerAccount: string }).payerAccount);
+    expect(pseudonyms[0]).toBe(pseudonyms[1]);
+  });
+
+  it('answers 503 and writes nothing when the contact store is unavailable; a retry goes through', async () => {
+    const { deps, sent, residents } = setup(async () => {});
+    residents.contacts.putMany.mockRejectedValueOnce(new Error('redis down'));
+    await expect(ingestEvents('fraud-indicators', 'bank', [indicator('t1')], deps)).rejects.toMatchObject({
+      status: 503,
+      code: 'redis_unavailable',
+    });
+    expect(sent).toHaveLength(0);
+    expect(await ingestEvents('fraud-indicators', 'bank', [indicator('t1')], deps)).toEqual({
+      accepted: 1,
+      duplicates: 0,
+    });
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The lossless write path for validated events of one request:
- * drop repeats inside the batch → claim (source, eventId) in Redis → produce the new ones → mark
- * them done after Kafka acknowledged, or release the claims when it did not.
+ * drop repeats inside the batch → claim (source, eventId) in Redis → for fraud indicators, seal
+ * residents' contacts into the contact store and pseudonymise their own accounts → produce the new
+ * ones → mark them done after Kafka acknowledged, or release the claims when it did not.
  * Answers `{accepted, duplicates}` or throws an {@link IngestError} 503 with Retry-After: `overloaded`
  * when the gate's queue would make the events wait past its latency budget (checked before any
  * Redis work, and again as the events join the queue), `redis_unavailable`, `in_flight` or
@@ -14,10 +15,16 @@ import type { EventGate } from './event-gate.ts';
 import { KafkaUnavailableError, OverloadedError } from './event-gate.ts';
 import { type IngestError, unavailable } from './ingest-error.ts';
 import { type EventKind, KIND_TOPIC, type KindEvent } from './kinds.ts';
+import { protectIndicators, type ResidentPrivacy } from './resident-privacy.ts';
 
 export interface IngestDeps {
   readonly gate: Pick<EventGate, 'send' | 'shed' | 'observeLead'>;
   readonly dedupe: DedupeStore;
+  /**
+   * Residents' contact store and account key: fraud indicators are written without their contact
+   * (stored sealed first) and with the resident's own account pseudonymised.
+   */
+  readonly residents: ResidentPrivacy;
   /** Background failures (a commit or release that did not reach Redis). */
   readonly warn: (obj: Record<string, unknown>, msg: string) => void;
 }
@@ -95,8 +102,23 @@ export async function ingestEvents<K extends EventKind>(
   }
 
   if (fresh.length > 0) {
+    let outgoing: readonly KindEvent<K>[] = fresh;
+    if (kind === 'fraud-indicators') {
+      const safe = protectIndicators(
+        fresh as readonly KindEvent<'fraud-indicators'>[],
+        deps.residents.accountKey,
+      );
+      try {
+        // Stored before anything is produced: an event on Kafka always has its contact on record.
+        await deps.residents.contacts.putMany(safe.contacts);
+      } catch (err) {
+        await release();
+        throw unavailable('redis_unavailable', 'the contact store is unavailable; retry later', 1, err);
+      }
+      outgoing = safe.events as unknown as readonly KindEvent<K>[];
+    }
     try {
-      await deps.gate.send(KIND_TOPIC[kind], fresh as never, correlationHeaders(context.correlationId));
+      await deps.gate.send(KIND_TOPIC[kind], outgoing as never, correlationHeaders(context.correlationId));
     } catch (err) {
       if (err instanceof OverloadedError) {
         await release(); // nothing was queued

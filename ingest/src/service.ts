@@ -8,12 +8,15 @@ import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
 import {
   type Clock,
+  ContactStore,
   createKafka,
   createMetricsRegistry,
   createOpsRouter,
   createRedis,
   EventProducer,
   type Logger,
+  loadAccountHashKey,
+  loadContactStoreKey,
   redisReady,
   retryWithin,
   systemClock,
@@ -91,6 +94,9 @@ export function createIngestRedis(config: IngestConfig, logger: Logger): Redis {
 export async function startIngest(components: IngestComponents): Promise<RunningIngest> {
   const { config, logger, kafka, redis } = components;
   const clock = components.clock ?? systemClock;
+  // The privacy keys first: a production ingest without them does not start (ConfigError).
+  const contactKey = loadContactStoreKey(config);
+  const accountKey = loadAccountHashKey(config);
   const keys = new KeyStore(resolve(config.keysFile));
   keys.watch(1_000, (err) => logger.error({ err }, 'key file unreadable; keeping the last good copy'));
 
@@ -141,6 +147,10 @@ export async function startIngest(components: IngestComponents): Promise<Running
       logger,
       keys,
       gate,
+      residents: {
+        contacts: new ContactStore(redis, contactKey, { now: () => new Date(clock.now()) }),
+        accountKey,
+      },
       dedupe: new RedisDedupeStore(redis, {
         pendingTtlMs: config.pendingTtlMs,
         windowSec: config.dedupeWindowSec,

@@ -87,6 +87,8 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
     REDIS_KEY_PREFIX: prefix,
     INGEST_PORT: '0',
     INGEST_KEYS_FILE: join(dir, 'keys.json'),
+    CONTACT_STORE_KEY_FILE: join(dir, 'contact.key'),
+    ACCOUNT_HASH_KEY_FILE: join(dir, 'account-hash.key'),
     LOG_LEVEL: process.env.INGEST_TEST_LOG_LEVEL ?? 'silent',
     ...opts.env,
   });

@@ -5,7 +5,8 @@
  *   (the time it took is printed);
  * - response circles toggle on and off;
  * - the router sends the warning to the community officer of the victim's cell, who, on a
- *   phone-sized page, accepts it, goes en route and on scene and records "dissuaded"; the operator
+ *   phone-sized page, opens the resident's contact (sealed away by ingest), accepts it, goes en
+ *   route and on scene and records "dissuaded"; the operator
  *   sees the router's timeline update;
  * - a supervisor sees station load; an analyst sees the per-rule figures;
  * - no page requests any URL outside the gateway's origin.
@@ -18,6 +19,8 @@ import { placeIn } from '../../dispatch-ui/gateway/test/fixtures.ts';
 import { consumeMessages, uniquePrefix, waitFor } from '../setup/helpers.ts';
 import { launch, logIn, openPage, screenshot, type WatchedPage } from './browser.ts';
 import { STATION, type Stack, startStack } from './stack.ts';
+
+const RESIDENT_PHONE = '13800138000';
 
 describe('the map console in a real browser', () => {
   const prefix = uniquePrefix('console-e2e');
@@ -90,6 +93,8 @@ describe('the map console in a real browser', () => {
       occurredAt: minutesAgo(m),
       location: where.location,
       gridCellId: where.cellId,
+      // The bank knows the resident's phone: ingest seals it away; the officer may ask for it.
+      subjectContact: { phone: RESIDENT_PHONE, name: '王秀英' },
     }));
     const posted = Date.now();
     const res = await fetch(`${stack.ingestUrl}/v1/fraud-indicators`, {
@@ -156,6 +161,9 @@ describe('the map console in a real browser', () => {
       .find((o) => o.orderId === orderId);
     expect(order).toMatchObject({ kind: 'alert', refId: alertId, unitId: officer.unitId });
     await phone.waitForSelector('#officer-script');
+    // The resident's contact, on request (audited by the gateway), for the officer of the order.
+    await phone.click('#show-contact');
+    await phone.waitForSelector(`#resident-contact a[href="tel:${RESIDENT_PHONE}"]`, { timeout: 30_000 });
     await phone.waitForSelector('#map[data-ready="1"]');
     for (const step of ['accepted', 'en_route', 'on_scene'] as const) {
       await phone.click(`button[data-ack="${step}"]:not([disabled])`);

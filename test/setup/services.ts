@@ -5,12 +5,23 @@
  * that exits or stays unready fails the start with the tail of its output.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { inject } from 'vitest';
 import { waitFor } from './helpers.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const KEEP_LINES = 200;
+
+/**
+ * The privacy keys every service of this test process shares (ingest seals contacts and hashes
+ * accounts, the gateway opens contacts), fresh for each test process: services run with
+ * `NODE_ENV=production`, where a missing key stops them. A test may override them in `env`.
+ */
+export const TEST_PRIVACY_KEYS: Readonly<Record<string, string>> = {
+  CONTACT_STORE_KEY: randomBytes(32).toString('base64'),
+  ACCOUNT_HASH_KEY: randomBytes(32).toString('base64'),
+};
 
 export interface ServiceProcessOptions {
   /** Shown in errors and (with `TEST_SERVICE_OUTPUT=1`) as the prefix of its output lines. */
@@ -23,6 +34,8 @@ export interface ServiceProcessOptions {
   readonly readyUrl: string;
   /** @defaultValue `90000` */
   readonly readyTimeoutMs?: number;
+  /** How many of its last output lines to keep. @defaultValue `200` */
+  readonly keepLines?: number;
 }
 
 export interface ServiceProcess {
@@ -58,7 +71,7 @@ export async function startService(opts: ServiceProcessOptions): Promise<Service
     cwd: REPO_ROOT,
     // As in production: vitest sets NODE_ENV=test, which among other things gives kafkajs other
     // retry defaults.
-    env: { ...process.env, NODE_ENV: 'production', ...opts.env },
+    env: { ...process.env, NODE_ENV: 'production', ...TEST_PRIVACY_KEYS, ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
@@ -67,7 +80,7 @@ export async function startService(opts: ServiceProcessOptions): Promise<Service
     for (const line of chunk.toString('utf8').split('\n')) {
       if (line === '') continue;
       lines.push(line);
-      if (lines.length > KEEP_LINES) lines.shift();
+      if (lines.length > (opts.keepLines ?? KEEP_LINES)) lines.shift();
       if (show) console.log(`[${opts.name}] ${line}`);
     }
   };

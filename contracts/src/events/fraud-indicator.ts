@@ -1,6 +1,29 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { GeoPoint, Id, IngestedFields, PhoneNumber } from '../common.ts';
 
+/**
+ * The resident's own contact details, as a bank or telecom operator may send them with an
+ * indicator so the officer can reach the resident. Ingest strips them before anything is written:
+ * they go to the encrypted contact store (Redis, keyed by `subjectId`) and NEVER travel on Kafka;
+ * the gateway shows them only to the officer of an open order about the resident, audited.
+ */
+export const SubjectContact = Type.Object(
+  {
+    phone: Type.Optional(Type.String({ minLength: 1, maxLength: 32, description: "The resident's phone." })),
+    address: Type.Optional(
+      Type.String({ minLength: 1, maxLength: 256, description: "The resident's home address." }),
+    ),
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 128, description: "The resident's name." })),
+  },
+  {
+    additionalProperties: false,
+    minProperties: 1,
+    description:
+      "The resident's own contact details; ingest strips it (into the encrypted contact store), never on Kafka.",
+  },
+);
+export type SubjectContact = Static<typeof SubjectContact>;
+
 /** Fields every fraud indicator carries, whatever its kind. */
 const indicatorFields = {
   ...IngestedFields,
@@ -12,6 +35,7 @@ const indicatorFields = {
   }),
   location: Type.Optional(GeoPoint),
   gridCellId: Type.Optional(Id),
+  subjectContact: Type.Optional(SubjectContact),
 };
 
 export const CallIndicator = Type.Object(
@@ -84,7 +108,20 @@ export const TransferIndicator = Type.Object(
     kind: Type.Literal('transfer'),
     amount: Type.Number({ exclusiveMinimum: 0, maximum: 1e12 }),
     currency: Type.Literal('CNY'),
-    payeeAccount: Type.String({ minLength: 1, maxLength: 64 }),
+    payerAccount: Type.Optional(
+      Type.String({
+        minLength: 1,
+        maxLength: 64,
+        description:
+          "The resident's OWN account, the one the money leaves. Personal data: ingest replaces it with a keyed pseudonym (`acct:` and 32 hex characters, HMAC-SHA-256, stable per account) before anything is written, so on Kafka it is never in clear.",
+      }),
+    ),
+    payeeAccount: Type.String({
+      minLength: 1,
+      maxLength: 64,
+      description:
+        "The payee's account, the one the money goes to: kept in clear (deny lists match it), masked (`****1234`) in logs and explanations.",
+    }),
     payeeName: Type.Optional(Type.String({ maxLength: 128 })),
     payeeBank: Type.Optional(Type.String({ maxLength: 128 })),
     payeeNew: Type.Boolean({ description: 'First transfer from this resident to this payee.' }),

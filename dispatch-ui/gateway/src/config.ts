@@ -2,6 +2,7 @@
 import {
   authConfig,
   type ConfigOf,
+  contactStoreConfig,
   field,
   kafkaConfig,
   logConfig,
@@ -121,6 +122,7 @@ export const gatewayConfigSpec = {
   }),
   ...authConfig,
   ...kafkaConfig,
+  ...contactStoreConfig,
   ...redisConfig,
   ...logConfig,
 } as const;

@@ -11,10 +11,12 @@ import { Topic } from '@fenghuo/contracts';
 import {
   AuthTokens,
   type Clock,
+  ContactStore,
   createMetricsRegistry,
   createOpsRouter,
   EventProducer,
   type Logger,
+  loadContactStoreKey,
   type RunningConsumer,
   redisReady,
   resolveAuthSecret,
@@ -91,6 +93,8 @@ export async function startGateway(c: GatewayComponents): Promise<RunningGateway
   const shutdown = new Shutdown(logger);
   try {
     const secret = resolveAuthSecret(config);
+    // A production gateway without the contact store's key does not start (ConfigError).
+    const contactKey = loadContactStoreKey(config);
     const tokens = new AuthTokens({ secret, ttlSec: config.tokenTtlSec, clock });
     const users = new UserStore(resolve(config.usersFile));
     users.watch(1_000, (err) => logger.error({ err }, 'users file unreadable; keeping the last good copy'));
@@ -123,6 +127,7 @@ export async function startGateway(c: GatewayComponents): Promise<RunningGateway
         }),
         metrics,
         city: { pack: city, packDir: packDir(config.cityPack) },
+        residents: { state, contacts: new ContactStore(redis, contactKey) },
         ops: createOpsRouter({
           service: SERVICE,
           registry,

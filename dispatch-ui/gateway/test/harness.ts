@@ -106,6 +106,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     GATEWAY_PORT: '0',
     GATEWAY_GROUP_ID: `${prefix}gateway`,
     GATEWAY_USERS_FILE: usersFile,
+    CONTACT_STORE_KEY_FILE: join(dir, 'contact.key'),
     GATEWAY_POSITIONS_INTERVAL_MS: '100',
     AUTH_JWT_SECRET: TEST_SECRET,
     LOG_LEVEL: process.env.GATEWAY_TEST_LOG_LEVEL ?? 'silent',

@@ -16,4 +16,5 @@ export * from './lifecycle.ts';
 export * from './logger.ts';
 export * from './mask.ts';
 export * from './ops.ts';
+export * from './privacy/index.ts';
 export * from './redis.ts';

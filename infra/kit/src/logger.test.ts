@@ -44,6 +44,27 @@ describe('createLogger', () => {
     });
     expect(JSON.stringify(line)).not.toContain('17012341234');
   });
+
+  it("masks a resident's own account and drops their contact details wherever an event is logged", () => {
+    const out = capture();
+    const log = createLogger({ service: 'test', destination: out.stream });
+    log.warn(
+      {
+        event: {
+          kind: 'transfer',
+          payerAccount: '6217000011112222333',
+          subjectContact: { phone: '13800138000', address: '世纪大道 100 弄', name: '王秀英' },
+        },
+      },
+      'odd event',
+    );
+    const [line] = out.lines();
+    expect(line).toMatchObject({ event: { payerAccount: '****2333', subjectContact: '[redacted]' } });
+    const text = JSON.stringify(line);
+    for (const secret of ['6217000011112222333', '13800138000', '世纪大道', '王秀英']) {
+      expect(text).not.toContain(secret);
+    }
+  });
 });
 
 describe('accessLogger', () => {

@@ -5,7 +5,7 @@
 import { type ConfigOf, field, parseConfig } from '@fenghuo/kit';
 
 export const SIM_SUMMARY =
-  "a deterministic city day (residents' calls, SMS, app installs and transfers with fraud sequences among them, 110 incidents at real hour-of-day rates) streamed through ingest's public HTTP API at N× speed, with the ground truth in a file; or a load generator of N indicators/s";
+  "a deterministic city day streamed through the public APIs at N× speed: residents' calls, SMS, app installs and transfers with fraud sequences among them and 110 incidents at real hour-of-day rates (through ingest), patrol units whose phones report positions through ingest's /osmand and whose officers answer their orders through the gateway, watch-listed vehicles fleeing past cameras (sightings through ingest); the ground truth in a file. Or a load generator of N indicators/s. Every variable is also a flag: --seed 7 is SIM_SEED=7";
 
 export const simConfigSpec = {
   ingestUrl: field.url({
@@ -65,7 +65,7 @@ export const simConfigSpec = {
   }),
   truthFile: field.string({
     env: 'SIM_TRUTH_FILE',
-    doc: 'Where the ground truth goes (NDJSON: one line per victim and per incident)',
+    doc: 'Where the ground truth goes (NDJSON: one line per victim, incident, fleeing vehicle and unit, then one per step an officer takes)',
     default: '.local/sim/truth.ndjson',
   }),
   rate: field.number({
@@ -73,6 +73,50 @@ export const simConfigSpec = {
     doc: 'Load generator: indicators per second in real time instead of the simulated day (0 = off)',
     default: 0,
     min: 0,
+  }),
+  fleeingPerDay: field.number({
+    env: 'SIM_FLEEING_PER_DAY',
+    doc: "Watch-listed vehicles a day that flee past the city's cameras (the simulator's supervisor puts their plates on the watch list through the gateway; each camera passed sends a sighting through ingest)",
+    default: 6,
+    min: 0,
+  }),
+  gatewayUrl: field.url({
+    env: 'SIM_GATEWAY_URL',
+    doc: "The gateway's base URL, where the simulated officers log in and answer their orders",
+    default: 'http://127.0.0.1:8080',
+    protocols: ['http', 'https'],
+  }),
+  units: field.int({
+    env: 'SIM_UNITS',
+    doc: "Patrol units the simulator drives (picked by the seed): each patrols the roads, its phone reports positions through ingest's /osmand, its officer answers orders through the gateway (0 = none)",
+    default: 12,
+    min: 0,
+  }),
+  officers: field.bool({
+    env: 'SIM_OFFICERS',
+    doc: "The units' officers log in to the gateway and answer their orders, and the simulator's supervisor puts the fleeing plates on the watch list (off: no gateway needed; units only patrol and report positions)",
+    default: true,
+  }),
+  reportEverySec: field.number({
+    env: 'SIM_REPORT_EVERY_SEC',
+    doc: 'Simulated seconds between two positions of a phone (at most 4 reports a wall-clock second per phone)',
+    default: 10,
+    min: 0.1,
+  }),
+  ingestKeyStore: field.string({
+    env: 'SIM_INGEST_KEY_STORE',
+    doc: "Ingest's key file, where the units' phones are registered with `npm run keys -- device add` (INGEST_KEYS_FILE)",
+    default: '.local/ingest/keys.json',
+  }),
+  gatewayUsersFile: field.string({
+    env: 'SIM_GATEWAY_USERS_FILE',
+    doc: "The gateway's users file, where the units' officers are made with `npm run users -- add` (GATEWAY_USERS_FILE)",
+    default: '.local/gateway/users.json',
+  }),
+  officersFile: field.string({
+    env: 'SIM_OFFICERS_FILE',
+    doc: "The simulated officers' passwords (mode 0600), kept so a second run logs in without making them again",
+    default: '.local/sim/officers.json',
   }),
   batchMax: field.int({
     env: 'SIM_BATCH_MAX',

@@ -3,14 +3,19 @@
  * only: config → city cells → plan (ground truth written first) → play → summary. Ctrl-C stops
  * after the request in flight.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { loadOrGenerateDefaultPack } from '@fenghuo/city';
+import { City, loadOrGenerateDefaultPack } from '@fenghuo/city';
 import { exitWithHelpIfAsked, FenghuoError } from '@fenghuo/kit';
-import { flagsToEnv, loadConfig, SIM_SUMMARY, simConfigSpec } from './config.ts';
+import { flagsToEnv, loadConfig, SIM_SUMMARY, type SimConfig, simConfigSpec } from './config.ts';
 import { IngestClient, readDemoKeys } from './ingest-client.ts';
 import { planSimulation } from './plan.ts';
 import { generateLoad, type PlayStats, play } from './player.ts';
+import { deviceIdOf, type Enrolled, enrolSupervisor, enrolUnits, usernameOf } from './units/enrol.ts';
+import { OfficerLink } from './units/gateway-link.ts';
+import { pickPatrolUnits } from './units/pick.ts';
+import { UnitsRunner, type UnitsStats } from './units/units-runner.ts';
 
 exitWithHelpIfAsked({ service: 'simulator', summary: SIM_SUMMARY, spec: simConfigSpec });
 
@@ -18,8 +23,44 @@ function say(line: string): void {
   console.log(`[sim] ${line}`);
 }
 
+function unitsSummary(s: UnitsStats): string {
+  return `units: ${s.positionsAccepted}/${s.positionsSent} positions accepted; officers: ${s.ordersSeen} orders, ${s.acksOk} answers (${s.acksFailed} failed), ${s.outcomesOk} outcomes (${s.outcomesFailed} failed)`;
+}
+
 function summary(stats: PlayStats): string {
-  return `${stats.byKind['fraud-indicators']} indicators, ${stats.byKind.incidents} incidents sent (${stats.accepted} accepted, ${stats.duplicates} duplicates, ${stats.retries} retries)`;
+  return `${stats.byKind['fraud-indicators']} indicators, ${stats.byKind.incidents} incidents, ${stats.byKind.sightings} sightings sent (${stats.accepted} accepted, ${stats.duplicates} duplicates, ${stats.retries} retries)`;
+}
+
+/**
+ * The fleeing vehicles' plates go on the watch list as a supervisor puts them there: a command
+ * through the gateway. Without officers (no gateway) their sightings are sent all the same.
+ */
+async function watchPlates(plates: readonly string[], config: SimConfig, gatewayUrl: string): Promise<void> {
+  if (!config.officers) {
+    say(`${plates.length} fleeing vehicles not put on the watch list (no gateway with --officers 0)`);
+    return;
+  }
+  const supervisor = await enrolSupervisor({
+    ingestKeyFile: resolve(config.ingestKeyStore),
+    usersFile: resolve(config.gatewayUsersFile),
+    credentialsFile: resolve(config.officersFile),
+    gatewayUrl,
+  });
+  const link = new OfficerLink({ gatewayUrl, ...supervisor, onWarning: say });
+  await link.open();
+  try {
+    for (const plate of plates) {
+      const res = await link.command({
+        commandId: randomUUID(),
+        command: { type: 'watchlist_add', plate, reason: 'reported stolen (simulated)' },
+      });
+      if (!res.ok)
+        throw new FenghuoError(`watch list refused ${plate}: ${res.error.message}`, { code: 'SIM_REFUSED' });
+    }
+  } finally {
+    link.close();
+  }
+  say(`${plates.length} plates on the watch list (${supervisor.username}): ${plates.join(', ')}`);
 }
 
 async function main(): Promise<void> {
@@ -74,6 +115,7 @@ async function main(): Promise<void> {
   }
 
   const city = loadOrGenerateDefaultPack();
+  const roads = new City(city.pack).router;
   const cells = city.pack.cells.map((c) => ({
     id: c.id,
     ring: (c.polygon[0] ?? []).map(([lon, lat]) => [lon, lat] as const),
@@ -87,9 +129,11 @@ async function main(): Promise<void> {
       indicatorsPerResidentDay: config.indicatorsPerResidentDay,
       victimShare: config.victimShare,
       incidentsPerDay: config.incidentsPerDay,
+      fleeingPerDay: config.fleeingPerDay,
       runId,
     },
     cells,
+    { router: roads, cameras: city.pack.cameras },
   );
   const truthFile = resolve(config.truthFile);
   mkdirSync(dirname(truthFile), { recursive: true });
@@ -105,16 +149,65 @@ async function main(): Promise<void> {
   writeFileSync(truthFile, `${[header, ...plan.truth].map((r) => JSON.stringify(r)).join('\n')}\n`);
   say(
     `seed ${config.seed}: ${plan.counts.indicators} indicators of ${config.residents} residents (${plan.counts.victims} fraud victims), ` +
-      `${plan.counts.incidents} incidents over ${config.durationMin} simulated min at ${config.speed}×; ground truth in ${truthFile}`,
+      `${plan.counts.incidents} incidents, ${plan.counts.fleeing} fleeing vehicles over ${config.durationMin} simulated min at ${config.speed}×; ground truth in ${truthFile}`,
   );
-  const stats = await play(plan.events, client, {
-    speed: config.speed,
-    startMs,
-    batchMax: config.batchMax,
-    stopped: () => stopping,
-    onProgress: (s, simMs) => say(`simulated ${new Date(simMs).toISOString()}: ${summary(s)}`),
-  });
-  say(`done: ${summary(stats)}`);
+  const ingestUrl = config.ingestUrl.replace(/\/$/, '');
+  const gatewayUrl = config.gatewayUrl.replace(/\/$/, '');
+  let wallStart = Date.now();
+  const clock = () => startMs + (Date.now() - wallStart) * config.speed;
+  let runner: UnitsRunner | undefined;
+  if (config.units > 0) {
+    const chosen = pickPatrolUnits(city.pack.units, config.units, config.seed);
+    say(
+      `${chosen.length} units: registering their phones with ingest${config.officers ? ' and their officers with the gateway' : ''}…`,
+    );
+    const enrolled = await enrolUnits(
+      chosen.map((u) => u.id),
+      {
+        ingestKeyFile: resolve(config.ingestKeyStore),
+        usersFile: resolve(config.gatewayUsersFile),
+        credentialsFile: resolve(config.officersFile),
+        gatewayUrl,
+        officers: config.officers,
+      },
+    );
+    runner = new UnitsRunner({
+      units: chosen.map((unit, i) => ({ unit, enrolled: enrolled[i] as Enrolled })),
+      router: roads,
+      seed: config.seed,
+      clock,
+      speed: config.speed,
+      reportEverySec: config.reportEverySec,
+      ingestUrl,
+      ...(config.officers ? { gatewayUrl } : {}),
+      truth: (record) => appendFileSync(truthFile, `${JSON.stringify(record)}\n`),
+      log: say,
+    });
+    await runner.connect();
+    say(
+      `${chosen.length} units patrolling (phones ${deviceIdOf(chosen[0]?.id ?? '')}…)` +
+        (config.officers ? `, officers ${usernameOf(chosen[0]?.id ?? '')}… on ${gatewayUrl}` : ''),
+    );
+  }
+  if (plan.plates.length > 0) await watchPlates(plan.plates, config, gatewayUrl);
+  const endMs = startMs + config.durationMin * 60_000;
+  // The simulated clock starts with playing, once the officers are on line.
+  wallStart = Date.now();
+  const [stats] = await Promise.all([
+    play(plan.events, client, {
+      speed: config.speed,
+      startMs,
+      batchMax: config.batchMax,
+      stopped: () => stopping,
+      onProgress: (s, simMs) =>
+        say(
+          `simulated ${new Date(simMs).toISOString()}: ${summary(s)}${runner ? `; ${unitsSummary(runner.stats)}` : ''}`,
+        ),
+    }),
+    runner?.run(endMs, () => stopping),
+  ]);
+  await runner?.close();
+  say(`done: ${summary(stats)}${runner ? `; ${unitsSummary(runner.stats)}` : ''}`);
 }
 
 main().catch((err: unknown) => {

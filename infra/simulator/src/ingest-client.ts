@@ -4,10 +4,13 @@
  * event ids each time, so ingest's dedupe makes a retry safe; any other refusal stops the run.
  */
 import { readFileSync } from 'node:fs';
-import type { FraudIndicator, IncidentReport } from '@fenghuo/contracts';
+import type { FraudIndicator, IncidentReport, VehicleSighting } from '@fenghuo/contracts';
 import { FenghuoError } from '@fenghuo/kit/errors';
 
-export type SimKind = 'fraud-indicators' | 'incidents';
+export type SimKind = 'fraud-indicators' | 'incidents' | 'sightings';
+
+/** One event the simulator sends to ingest. */
+export type SimEvent = FraudIndicator | IncidentReport | VehicleSighting;
 
 export class SimulatorError extends FenghuoError {
   constructor(message: string, code: string, retriable = false) {
@@ -16,8 +19,9 @@ export class SimulatorError extends FenghuoError {
 }
 
 /** Which demo source reports each kind of event (ingest's DEMO_SOURCES). */
-export function sourceFor(kind: SimKind, event: FraudIndicator | IncidentReport): string {
+export function sourceFor(kind: SimKind, event: SimEvent): string {
   if (kind === 'incidents') return 'demo-110';
+  if (kind === 'sightings') return 'demo-cameras';
   const indicator = event as FraudIndicator;
   switch (indicator.kind) {
     case 'transfer':
@@ -64,6 +68,7 @@ export interface IngestClientOptions {
 const PATH: Readonly<Record<SimKind, string>> = {
   'fraud-indicators': '/v1/fraud-indicators',
   incidents: '/v1/incidents',
+  sightings: '/v1/sightings',
 };
 
 export class IngestClient {

@@ -2,7 +2,9 @@
  * The whole simulated period, planned up front from the seed: every resident's indicators (with
  * the victims' fraud sequences) and the 110 incidents, in time order, with the ground truth.
  */
+import type { Camera, Router } from '@fenghuo/city';
 import type { FraudType } from '@fenghuo/contracts';
+import { planFleeing, type TimedSighting } from './fleeing.ts';
 import { type CellArea, planIncidents, type TimedIncident } from './incidents.ts';
 import {
   fraudSequence,
@@ -26,12 +28,15 @@ export interface PlanOptions {
   readonly incidentsPerDay: number;
   /** Prefix of event ids, unique per run (ingest dedupes ids for 24 h). */
   readonly runId: string;
+  /** Watch-listed vehicles fleeing past cameras per day (mean). @defaultValue `0` */
+  readonly fleeingPerDay?: number;
 }
 
 /** One timed event to send: an indicator or an incident. */
 export type PlannedEvent =
   | ({ readonly kind: 'fraud-indicators' } & TimedIndicator)
-  | ({ readonly kind: 'incidents' } & TimedIncident);
+  | ({ readonly kind: 'incidents' } & TimedIncident)
+  | ({ readonly kind: 'sightings' } & TimedSighting);
 
 export type TruthRecord =
   | {
@@ -47,19 +52,43 @@ export type TruthRecord =
       readonly category: string;
       readonly priority: number;
       readonly at: string;
+    }
+  | {
+      readonly type: 'fleeing';
+      readonly plate: string;
+      readonly startsAt: string;
+      readonly from: readonly [number, number];
+      readonly to: readonly [number, number];
+      readonly cameraIds: readonly string[];
+      readonly sightingIds: readonly string[];
     };
 
 export interface Plan {
   readonly events: readonly PlannedEvent[];
   readonly truth: readonly TruthRecord[];
-  readonly counts: { readonly indicators: number; readonly victims: number; readonly incidents: number };
+  readonly counts: {
+    readonly indicators: number;
+    readonly victims: number;
+    readonly incidents: number;
+    readonly fleeing: number;
+  };
+  /** The watch-listed plates that flee (the supervisor puts them on the watch list first). */
+  readonly plates: readonly string[];
 }
 
 export function residentId(n: number): string {
   return `sim-res-${String(n).padStart(6, '0')}`;
 }
 
-export function planSimulation(opts: PlanOptions, cells: readonly CellArea[]): Plan {
+/**
+ * The plan of the period. `roads` (the city's router and cameras) is needed for fleeing vehicles;
+ * they draw from a generator of their own, so the residents and incidents of a seed stay the same.
+ */
+export function planSimulation(
+  opts: PlanOptions,
+  cells: readonly CellArea[],
+  roads?: { readonly router: Router; readonly cameras: readonly Camera[] },
+): Plan {
   const rng = new Rng(opts.seed);
   let n = 0;
   const ids = () => `${opts.runId}-${(n++).toString(36)}`;
@@ -104,11 +133,40 @@ export function planSimulation(opts: PlanOptions, cells: readonly CellArea[]): P
       at: i.event.occurredAt,
     });
   }
+  let f = 0;
+  const fleeing =
+    roads === undefined || (opts.fleeingPerDay ?? 0) <= 0
+      ? []
+      : planFleeing(
+          new Rng((opts.seed ^ 0xf1ee) >>> 0),
+          () => `${opts.runId}-f${(f++).toString(36)}`,
+          roads,
+          opts.startMs,
+          durationMs,
+          opts.fleeingPerDay ?? 0,
+        );
+  for (const v of fleeing) {
+    truth.push({
+      type: 'fleeing',
+      plate: v.plate,
+      startsAt: v.startsAt,
+      from: v.from,
+      to: v.to,
+      cameraIds: v.cameraIds,
+      sightingIds: v.sightings.map((s) => s.event.eventId),
+    });
+  }
   const events: PlannedEvent[] = [
     ...indicators.map((i) => ({ kind: 'fraud-indicators' as const, ...i })),
     ...incidents.map((i) => ({ kind: 'incidents' as const, ...i })),
+    ...fleeing.flatMap((v) => v.sightings.map((s) => ({ kind: 'sightings' as const, ...s }))),
   ];
   // Stable: equal times keep generation order, so a victim's steps stay in order.
   events.sort((a, b) => a.atMs - b.atMs);
-  return { events, truth, counts: { indicators: indicators.length, victims, incidents: incidents.length } };
+  return {
+    events,
+    truth,
+    counts: { indicators: indicators.length, victims, incidents: incidents.length, fleeing: fleeing.length },
+    plates: fleeing.map((v) => v.plate),
+  };
 }

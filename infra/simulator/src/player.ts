@@ -3,8 +3,8 @@
  * playing begins and advances `speed` times as fast as the wall clock; every event that is due is
  * sent, in time order, batched by kind and source. Also the load generator (`--rate N`).
  */
-import type { FraudIndicator, IncidentReport } from '@fenghuo/contracts';
-import { type IngestClient, type SimKind, sourceFor } from './ingest-client.ts';
+import type { FraudIndicator } from '@fenghuo/contracts';
+import { type IngestClient, type SimEvent, type SimKind, sourceFor } from './ingest-client.ts';
 import type { PlannedEvent } from './plan.ts';
 import { fraudSequence, ordinaryIndicator, SCENARIOS } from './residents.ts';
 import { Rng } from './rng.ts';
@@ -32,20 +32,23 @@ export interface PlayOptions {
 }
 
 function newStats(): PlayStats {
-  return { sent: 0, accepted: 0, duplicates: 0, retries: 0, byKind: { 'fraud-indicators': 0, incidents: 0 } };
+  return {
+    sent: 0,
+    accepted: 0,
+    duplicates: 0,
+    retries: 0,
+    byKind: { 'fraud-indicators': 0, incidents: 0, sightings: 0 },
+  };
 }
 
 /** Splits due events into requests: consecutive runs of one kind and source, at most `max` each. */
 export function batches(
-  events: readonly { kind: SimKind; event: FraudIndicator | IncidentReport }[],
+  events: readonly { kind: SimKind; event: SimEvent }[],
   max: number,
-): { kind: SimKind; source: string; events: (FraudIndicator | IncidentReport)[] }[] {
-  const out: { kind: SimKind; source: string; events: (FraudIndicator | IncidentReport)[] }[] = [];
+): { kind: SimKind; source: string; events: SimEvent[] }[] {
+  const out: { kind: SimKind; source: string; events: SimEvent[] }[] = [];
   // Per (kind, source) in first-seen order: each source's events keep their time order.
-  const open = new Map<
-    string,
-    { kind: SimKind; source: string; events: (FraudIndicator | IncidentReport)[] }
-  >();
+  const open = new Map<string, { kind: SimKind; source: string; events: SimEvent[] }>();
   for (const e of events) {
     const source = sourceFor(e.kind, e.event);
     const k = `${e.kind}/${source}`;
@@ -62,7 +65,7 @@ export function batches(
 
 async function sendAll(
   client: IngestClient,
-  due: readonly { kind: SimKind; event: FraudIndicator | IncidentReport }[],
+  due: readonly { kind: SimKind; event: SimEvent }[],
   batchMax: number,
   stats: PlayStats,
 ): Promise<void> {

@@ -138,6 +138,10 @@ describe('npm run simulate through ingest to the scorer', () => {
       '480',
       '--truth-file',
       truthFile,
+      '--units',
+      '0',
+      '--fleeing-per-day',
+      '0',
     ]);
     expect(run.code, run.output).toBe(0);
 

@@ -16,6 +16,7 @@
  * Needs ../shared/data; says so and exits 0 without it. `--help` for the options.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -184,6 +185,9 @@ export async function replayCalls(calls: readonly Call[], opts: ReplayOptions): 
         ...process.env,
         ...env,
         NODE_ENV: 'production',
+        // Production ingest needs its privacy keys; this run's are fresh and thrown away.
+        CONTACT_STORE_KEY: randomBytes(32).toString('base64'),
+        ACCOUNT_HASH_KEY: randomBytes(32).toString('base64'),
         INGEST_PORT: String(port),
         INGEST_KEYS_FILE: join(keysDir, 'keys.json'),
         INGEST_DEMO: '1',

@@ -5,7 +5,15 @@
  * my status (on duty, busy, off duty); my history. A new order rings and notifies (main.ts), and
  * the phone tells the router it has it (`received`).
  */
-import type { AckStatus, DispatchOrder, DriveRoute, Outcome, UnitStatusRequest } from '@fenghuo/contracts';
+import type {
+  AckStatus,
+  DispatchOrder,
+  DriveRoute,
+  Outcome,
+  ResidentContact,
+  UnitStatusRequest,
+} from '@fenghuo/contracts';
+import { RequestError } from '../api.ts';
 import { fill, h } from '../dom.ts';
 import { clock, duration } from '../format.ts';
 import { ackText, bi, levelText, outcomeText, t, unitStateText } from '../i18n.ts';
@@ -38,8 +46,12 @@ export function mountOfficer(ctx: AppContext): View {
   const cardMain = h('div');
   const formSlot = h('div');
   const cardNote = h('div');
-  const card = h('section.order-card', { id: 'order-card' }, cardMain, formSlot, cardNote);
+  // The resident's contact: asked for with a button (each view is audited by the gateway), made
+  // once per order like the form, so an update does not hide what the officer opened.
+  const contactSlot = h('div');
+  const card = h('section.order-card', { id: 'order-card' }, cardMain, contactSlot, formSlot, cardNote);
   let formFor: string | undefined;
+  let contactFor: string | undefined;
   const statusBar = h('section.my-status', { id: 'my-status' });
   const history = h('section.history', { id: 'history' });
   fill(ctx.main, h('div.officer', null, statusBar, panel.el, card, history));
@@ -142,11 +154,62 @@ export function mountOfficer(ctx: AppContext): View {
     );
   };
 
+  const contactBox = (o: DispatchOrder, subjectId: string) => {
+    const box = h('div.contact', { id: 'resident-contact' });
+    const show = async () => {
+      fill(box, h('p.muted', null, '…'));
+      try {
+        const r = await session.get<ResidentContact>(
+          `/api/residents/${encodeURIComponent(subjectId)}/contact`,
+        );
+        fill(
+          box,
+          h(
+            'dl.contact-details',
+            null,
+            r.contact.name ? [h('dt', null, t('contactName')), h('dd', null, r.contact.name)] : null,
+            r.contact.phone
+              ? [
+                  h('dt', null, t('contactPhone')),
+                  h('dd', null, h('a', { href: `tel:${r.contact.phone}` }, r.contact.phone)),
+                ]
+              : null,
+            r.contact.address ? [h('dt', null, t('contactAddress')), h('dd', null, r.contact.address)] : null,
+          ),
+          h('p.muted', null, t('contactAudited')),
+        );
+      } catch (err) {
+        const status = err instanceof RequestError ? err.status : 0;
+        fill(
+          box,
+          h(
+            'p.action-status',
+            null,
+            status === 404 ? t('contactNone') : status === 403 ? t('contactRefused') : t('failed'),
+          ),
+          button(),
+        );
+      }
+    };
+    const button = () =>
+      h('button.small', { id: 'show-contact', type: 'button', onclick: () => void show() }, t('showContact'));
+    fill(box, button());
+    box.dataset.order = o.orderId;
+    return box;
+  };
+
   const drawCard = () => {
     const o =
       current() ??
       mine().find((x) => x.kind === 'alert' && !recorded.has(x.refId) && x.status === 'completed');
     card.dataset.order = o?.orderId ?? '';
+    const subjectId =
+      o?.kind === 'alert' && o.status === 'active' ? store.alerts.get(o.refId)?.subjectId : undefined;
+    const contactKey = o && subjectId ? `${o.orderId}:${subjectId}` : undefined;
+    if (contactKey !== contactFor) {
+      contactFor = contactKey;
+      fill(contactSlot, o && subjectId ? contactBox(o, subjectId) : null);
+    }
     fill(cardNote, note ? h('p.action-status', { id: 'officer-note' }, note) : null);
     // What the slot holds: the form of this order, the "recorded" mark, or nothing.
     const slot =

@@ -15,6 +15,7 @@ import type { PeopleWriter } from '../people/writer.ts';
 import { type CityRoutesOptions, cityRoutes } from './city-routes.ts';
 import { consoleRoutes } from './console-static.ts';
 import { errorHandler, GatewayError } from './gateway-error.ts';
+import { type ResidentContactDeps, residentContactRoutes } from './resident-contact.ts';
 import { rulesProxy } from './rules-proxy.ts';
 
 export interface AppDeps extends LoginDeps {
@@ -24,6 +25,8 @@ export interface AppDeps extends LoginDeps {
   readonly ops: Router;
   /** The city pack for `/api/city/*` (the console's basemap); without it those routes are absent. */
   readonly city?: Omit<CityRoutesOptions, 'tokens'>;
+  /** The live state and the contact store behind `/api/residents/:id/contact`; without them it is absent. */
+  readonly residents?: Pick<ResidentContactDeps, 'state' | 'contacts'>;
 }
 
 export interface AppOptions {
@@ -109,6 +112,14 @@ export function createApp(deps: AppDeps, opts: AppOptions): Express {
   );
 
   if (deps.city) app.use(cityRoutes({ ...deps.city, tokens: deps.tokens }));
+  if (deps.residents) {
+    app.use(
+      residentContactRoutes(
+        { ...deps.residents, tokens: deps.tokens, users: deps.users, writer: deps.writer },
+        addressOf,
+      ),
+    );
+  }
 
   app.use(consoleRoutes(opts.consoleDir));
 
