@@ -138,13 +138,21 @@ describe('unions told apart by a literal', () => {
     const { kind: _kind, ...noKind } = examples['rules.sets'];
     expect(Codecs.RuleSet.validate(noKind)).toEqual({
       ok: false,
-      errors: [{ path: 'kind', message: 'required; one of fraud, interception_settings, escalation_ladder' }],
+      errors: [
+        {
+          path: 'kind',
+          message: 'required; one of fraud, interception_settings, escalation_ladder, complaint_risk',
+        },
+      ],
     });
     const r = Codecs.RuleSet.validate({ ...examples['rules.sets'], kind: 'ladder' });
     expect(r.ok).toBe(false);
     if (!r.ok)
       expect(r.errors).toEqual([
-        { path: 'kind', message: '"ladder" is not one of fraud, interception_settings, escalation_ladder' },
+        {
+          path: 'kind',
+          message: '"ladder" is not one of fraud, interception_settings, escalation_ladder, complaint_risk',
+        },
       ]);
     expect(Codecs.RuleSet.validate(interceptionSettingsExample)).toEqual({
       ok: true,

@@ -9,6 +9,7 @@ import type { FraudIndicator } from './events/fraud-indicator.ts';
 import type { OperatorCommandBody } from './events/operator-command.ts';
 import type { TimelineEvent } from './events/timeline.ts';
 import type { InterceptionScenario } from './interception-dry-run.ts';
+import type { ComplaintRiskSet } from './rules/complaint-risk.ts';
 import type { EscalationLadderSet } from './rules/escalation-ladder.ts';
 import type { FraudRuleSet } from './rules/fraud-rules.ts';
 import type { InterceptionSettings } from './rules/interception-settings.ts';
@@ -600,6 +601,25 @@ export const timelineExamples: readonly TimelineEvent[] = [
   },
   {
     version: 1,
+    eventId: 'inc-20261127-7790:incident.resolved:ord-inc-20261127-7790-u21',
+    type: 'incident.resolved',
+    refKind: 'incident',
+    refId: 'inc-20261127-7790',
+    at: '2026-11-27T09:40:00.000Z',
+    gridCellId: 'cell-1112',
+    stationId: 'station-03',
+    actor: { username: 'sun.hao', role: 'officer' },
+    orderId: 'ord-inc-20261127-7790-u21',
+    unitId: 'u21',
+    category: 'neighbour_dispute',
+    outcome: 'unresolved',
+    satisfaction: 'dissatisfied',
+    address: '人民路 88 号 3 单元',
+    location: { lat: 31.2281, lon: 121.4753 },
+    note: 'Water leak between flats 302 and 202; the parties refused mediation.',
+  },
+  {
+    version: 1,
     eventId: 'pur-沪A12345-1:closed',
     type: 'closed',
     refKind: 'pursuit',
@@ -609,6 +629,50 @@ export const timelineExamples: readonly TimelineEvent[] = [
     reason: 'captured',
   },
 ];
+
+/** Complaint-risk rules as an analyst would publish them (the router's built-in set, tuned). */
+export const complaintRiskExample: ComplaintRiskSet = {
+  version: 1,
+  kind: 'complaint_risk',
+  ruleSetId: 'complaint-risk',
+  ruleSetVersion: 2,
+  publishedAt: at,
+  publishedBy: 'analyst-01',
+  description: 'Repeat callers and unhappy disputes get a follow-up call from the duty desk.',
+  repeatWindowDays: 30,
+  thresholds: { medium: 30, high: 60 },
+  followUpAt: 'high',
+  rules: [
+    {
+      id: 'repeat-calls',
+      name: 'Repeat calls from the same address',
+      weight: 30,
+      when: [{ op: 'gte', field: 'repeatCalls', value: 2 }],
+      reason: '{repeatCalls} earlier calls from this address in {windowDays} days',
+    },
+    {
+      id: 'dispute',
+      name: 'Dispute between neighbours or within a family',
+      weight: 25,
+      when: [{ op: 'in', field: 'category', values: ['neighbour_dispute', 'family_dispute'] }],
+      reason: 'A {category}: such disputes often come back',
+    },
+    {
+      id: 'unresolved',
+      name: 'Outcome unresolved',
+      weight: 30,
+      when: [{ op: 'eq', field: 'outcome', value: 'unresolved' }],
+      reason: 'The officer recorded the matter as unresolved',
+    },
+    {
+      id: 'dissatisfied',
+      name: 'Caller dissatisfied',
+      weight: 35,
+      when: [{ op: 'eq', field: 'satisfaction', value: 'dissatisfied' }],
+      reason: 'The caller was dissatisfied with the handling',
+    },
+  ],
+};
 
 /** The router's built-in ladder, as an analyst would publish it on `rules.sets`. */
 export const escalationLadderExample: EscalationLadderSet = {

@@ -21,6 +21,7 @@ export * from './examples.ts';
 export * from './grid-reports.ts';
 export * from './http.ts';
 export * from './interception-dry-run.ts';
+export * from './rules/complaint-risk.ts';
 export * from './rules/escalation-ladder.ts';
 export * from './rules/fraud-rules.ts';
 export * from './rules/interception-settings.ts';

@@ -289,7 +289,7 @@ describe('the map console in a real browser', () => {
     noForeignRequests();
   });
 
-  it("a supervisor sees every station's load", async () => {
+  it("a supervisor sees every station's load, and the ladder with a protection order's statutory countdown", async () => {
     const w = await page({ width: 1600, height: 900 });
     await logIn(w.page, stack.gatewayUrl, stack.people.supervisor.username, stack.people.supervisor.password);
     await w.page.waitForSelector('#map[data-ready="1"]', { timeout: 60_000 });
@@ -297,6 +297,37 @@ describe('the map console in a real browser', () => {
     const stations = await w.page.$$eval('#station-load tr[data-station]', (rows) => rows.length);
     expect(stations).toBe(stack.pack.stations.length);
     await screenshot(w.page, 'supervisor');
+
+    // A protection order (urgent: 24 h) reaches the router; the ladder shows its rung, the time
+    // left at it and the statutory countdown.
+    const incidentId = `${prefix}po-1`;
+    const report = {
+      ...examples[Topic.IncidentsReported],
+      eventId: `${prefix}110-po-1`,
+      incidentId,
+      occurredAt: new Date().toISOString(),
+      category: 'protection_order' as const,
+      priority: 1,
+      location: where.location,
+      gridCellId: undefined,
+    };
+    const producer = stack.kafka.producer();
+    await producer.connect();
+    try {
+      await producer.send({
+        topic: `${prefix}${Topic.IncidentsReported}`,
+        messages: [{ key: incidentId, value: JSON.stringify(report) }],
+      });
+    } finally {
+      await producer.disconnect();
+    }
+    const item = await w.page.waitForSelector(`#ladder li[data-ref="${incidentId}"] .statutory`, {
+      timeout: 60_000,
+    });
+    expect(await item.textContent()).toMatch(/\d/);
+    const rung = await w.page.getAttribute(`#ladder li[data-ref="${incidentId}"]`, 'data-rung');
+    expect(['officer', 'duty_desk', 'district', 'city']).toContain(rung);
+    await screenshot(w.page, 'supervisor-ladder');
     noForeignRequests();
   });
 

@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { Actor, ContractVersion, GeoPoint, Id, idOf, Priority, Timestamp, UserIdentity } from '../common.ts';
 import { AlertLevel } from './alert.ts';
+import { IncidentResolution } from './outcome-label.ts';
 import { EscalationRung } from './timeline.ts';
 
 export const OrderKind = Type.Union(
@@ -74,6 +75,13 @@ export const DispatchOrder = Type.Object(
       }),
     ),
     supersedes: Type.Optional(Id),
+    statutoryDeadline: Type.Optional(
+      Type.String({
+        format: 'date-time',
+        maxLength: 40,
+        description: "The matter's legal clock (a protection order): it must be decided by then.",
+      }),
+    ),
     instructions: Type.Optional(Type.String({ maxLength: 4000 })),
     assignedBy: Type.Optional(Actor),
   },
@@ -111,6 +119,13 @@ export const DispatchAck = Type.Object(
     at: Timestamp,
     note: Type.Optional(Type.String({ maxLength: 1000, description: 'Free text; the reason of a refusal.' })),
     location: Type.Optional(GeoPoint),
+    resolution: Type.Optional(
+      Type.Object(IncidentResolution.properties, {
+        additionalProperties: false,
+        description:
+          "With `completed` on an incident's order: the officer's outcome and the caller's satisfaction (the router's `incident.resolved` entry carries them).",
+      }),
+    ),
     actor: Type.Optional(UserIdentity),
   },
   { additionalProperties: false, $id: 'DispatchAck' },

@@ -13,6 +13,12 @@ export const IncidentCategory = Type.Union([
   Type.Literal('suspicious'),
   Type.Literal('missing_person'),
   Type.Literal('alarm'),
+  Type.Literal('neighbour_dispute', { description: 'A dispute between neighbours.' }),
+  Type.Literal('family_dispute', { description: 'A dispute within a family or household.' }),
+  Type.Literal('protection_order', {
+    description:
+      'An application for a personal-safety protection order: a statutory deadline of 72 h, 24 h when urgent (priority 1).',
+  }),
   Type.Literal('fleeing_vehicle', { description: 'A vehicle fleeing the police: opens a pursuit.' }),
   Type.Literal('other'),
 ]);

@@ -36,3 +36,26 @@ export const OutcomeLabel = Type.Object(
   { additionalProperties: false, $id: 'OutcomeLabel' },
 );
 export type OutcomeLabel = Static<typeof OutcomeLabel>;
+
+export const IncidentOutcome = Type.Union(
+  [
+    Type.Literal('resolved', { description: 'The matter was settled on the spot.' }),
+    Type.Literal('unresolved', { description: 'The parties or the problem remain; it may come back.' }),
+    Type.Literal('referred', { description: 'Handed to another body (court, mediation, social services).' }),
+  ],
+  { description: 'What came of an incident, as the officer judged it.' },
+);
+export type IncidentOutcome = Static<typeof IncidentOutcome>;
+
+export const Satisfaction = Type.Union(
+  [Type.Literal('satisfied'), Type.Literal('neutral'), Type.Literal('dissatisfied')],
+  { description: 'How satisfied the caller seemed with the handling, as the officer recorded it.' },
+);
+export type Satisfaction = Static<typeof Satisfaction>;
+
+/** The officer's record of an incident's outcome, sent with the `completed` answer. */
+export const IncidentResolution = Type.Object(
+  { outcome: IncidentOutcome, satisfaction: Type.Optional(Satisfaction) },
+  { additionalProperties: false },
+);
+export type IncidentResolution = Static<typeof IncidentResolution>;

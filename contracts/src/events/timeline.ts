@@ -18,7 +18,7 @@ import {
 } from '../common.ts';
 import { AlertLevel } from './alert.ts';
 import { IncidentCategory } from './incident-report.ts';
-import { Outcome } from './outcome-label.ts';
+import { IncidentOutcome, Outcome, Satisfaction } from './outcome-label.ts';
 import { UnitKind } from './unit.ts';
 
 export const RefKind = Type.Union(
@@ -41,6 +41,15 @@ const entryFields = {
   stationId: Type.Optional(idOf('Station whose area holds the matter (operators see their region).')),
   actor: Type.Optional(Actor),
 };
+
+/** The matter's legal clock (a protection order), for the console's countdown. */
+const StatutoryDeadline = Type.Optional(
+  Type.String({
+    format: 'date-time',
+    maxLength: 40,
+    description: "The matter's statutory deadline (a protection order must be decided by then).",
+  }),
+);
 
 /** Fields of entries about one order. */
 const orderFields = {
@@ -71,8 +80,22 @@ export const TimelineRaised = entry(
     plate: Type.Optional(Plate),
     location: Type.Optional(GeoPoint),
     summary: Type.Optional(Type.String({ maxLength: 1000, description: 'One line the console shows.' })),
+    statutoryDeadline: StatutoryDeadline,
+    followUpOf: Type.Optional(idOf('A complaint follow-up: the resolved incident it follows.')),
+    riskScore: Type.Optional(
+      Type.Number({ description: "A complaint follow-up: the incident's risk score." }),
+    ),
+    riskLevel: Type.Optional(
+      Type.String({ maxLength: 32, description: 'A complaint follow-up: the risk level.' }),
+    ),
+    reasons: Type.Optional(
+      Type.Array(Type.String({ maxLength: 500 }), {
+        maxItems: 32,
+        description: 'A complaint follow-up: why the incident is at risk of a complaint (one line per rule).',
+      }),
+    ),
   },
-  'A fraud warning raised (or upgraded), an incident reported or created, a pursuit opened.',
+  'A fraud warning raised (or upgraded), an incident reported or created, a pursuit opened, a complaint follow-up opened.',
 );
 
 export const TimelineDispatched = entry(
@@ -86,6 +109,7 @@ export const TimelineDispatched = entry(
     ackDeadline: Type.Optional(Timestamp),
     escalationLevel: Type.Integer({ minimum: 0 }),
     supersedes: Type.Optional(idOf('The order this one replaces (escalation, reassignment).')),
+    statutoryDeadline: StatutoryDeadline,
   },
   'An order went to a unit (by the router, or by an operator: then `actor`).',
 );
@@ -130,6 +154,7 @@ export const TimelineEscalated = entry(
     rung: Type.Optional(EscalationRung),
     reason: EscalationReason,
     deadline: Type.Optional(Timestamp),
+    statutoryDeadline: StatutoryDeadline,
   },
   'The matter climbed the escalation ladder; a `dispatched` entry for the next unit follows.',
 );
@@ -156,6 +181,23 @@ export const TimelineResolved = entry(
     note: Type.Optional(Type.String({ maxLength: 2000 })),
   },
   'The unit reported the job done.',
+);
+
+export const TimelineIncidentResolved = entry(
+  'incident.resolved',
+  {
+    orderId: Type.Optional(idOf('The order whose completion resolved the incident.')),
+    unitId: Type.Optional(Id),
+    category: Type.Optional(IncidentCategory),
+    outcome: Type.Optional(IncidentOutcome),
+    satisfaction: Type.Optional(Satisfaction),
+    address: Type.Optional(
+      Type.String({ maxLength: 500, description: "The incident's address, as reported." }),
+    ),
+    location: Type.Optional(GeoPoint),
+    note: Type.Optional(Type.String({ maxLength: 2000 })),
+  },
+  "An incident's last order was completed: the officer's outcome and the caller's satisfaction (complaint risk is judged on it).",
 );
 
 export const TimelineOutcome = entry(
@@ -205,6 +247,7 @@ export const TimelineEvent = Type.Union(
     TimelineOnScene,
     TimelineStoodDown,
     TimelineResolved,
+    TimelineIncidentResolved,
     TimelineOutcome,
     TimelineClosed,
   ],

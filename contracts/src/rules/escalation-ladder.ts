@@ -31,6 +31,34 @@ export const LadderRung = Type.Object(
 export type LadderRung = Static<typeof LadderRung>;
 
 /**
+ * A legal clock: matters of a category must be decided within a statutory time. The matter carries
+ * the absolute `statutoryDeadline`; each rung waits at most an even share of the time left before
+ * `marginSec` ahead of that deadline, so the last rung is reached no later than the margin before
+ * the clock runs out.
+ */
+export const StatutoryClock = Type.Object(
+  {
+    deadlineSec: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 366 * 24 * 3600,
+      description: 'Statutory time from the signal, in seconds (72 h = 259200 for a protection order).',
+    }),
+    urgentDeadlineSec: Type.Number({
+      exclusiveMinimum: 0,
+      maximum: 366 * 24 * 3600,
+      description: 'Statutory time when the matter is urgent (priority 1), in seconds (24 h = 86400).',
+    }),
+    marginSec: Type.Number({
+      minimum: 0,
+      maximum: 366 * 24 * 3600,
+      description: 'The top rung (city command) is reached at least this long before the deadline.',
+    }),
+  },
+  { additionalProperties: false },
+);
+export type StatutoryClock = Static<typeof StatutoryClock>;
+
+/**
  * A published escalation ladder. The router applies the newest version of its configured rule-set
  * id (`ROUTER_LADDER_ID`); its built-in ladder takes the deadlines from `ROUTER_ACK_DEADLINES_SEC`.
  * Topic `rules.sets` (compacted), key `ruleSetId`.
@@ -54,8 +82,15 @@ export const EscalationLadderSet = Type.Object(
       minProperties: 1,
       maxProperties: 64,
       description:
-        'Rungs per matter category, climbed one per missed deadline or refusal: `alert` (officer → duty desk → patrol → district → city), `incident`, `interception`; other matters add their own.',
+        'Rungs per matter category, climbed one per missed deadline or refusal: `alert` (officer → duty desk → patrol → district → city), `incident`, `interception`, `protection_order`, `complaint_followup`; other matters add their own.',
     }),
+    statutoryClocks: Type.Optional(
+      Type.Record(LadderKey, StatutoryClock, {
+        maxProperties: 64,
+        description:
+          'Legal clocks per matter category (`protection_order`): the statutory time and the safety margin before it by which the top rung is reached.',
+      }),
+    ),
   },
   { additionalProperties: false, $id: 'EscalationLadderSet' },
 );

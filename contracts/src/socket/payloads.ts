@@ -6,7 +6,7 @@ import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import { AmountCny, GeoPoint, Id, idOf, Timestamp } from '../common.ts';
 import { AckStatus } from '../events/dispatch.ts';
 import { OperatorCommandBody } from '../events/operator-command.ts';
-import { Outcome } from '../events/outcome-label.ts';
+import { IncidentResolution, Outcome } from '../events/outcome-label.ts';
 import { ErrorBody } from '../http.ts';
 
 /** `order:ack` — an officer answers one of their orders. Becomes a `DispatchAck` on `dispatch.acks`. */
@@ -16,6 +16,12 @@ export const OrderAckRequest = Type.Object(
     status: AckStatus,
     note: Type.Optional(Type.String({ maxLength: 1000, description: 'Reason of a refusal; any remark.' })),
     location: Type.Optional(GeoPoint),
+    resolution: Type.Optional(
+      Type.Object(IncidentResolution.properties, {
+        additionalProperties: false,
+        description: "With `completed` on an incident's order: the outcome and the caller's satisfaction.",
+      }),
+    ),
   },
   { additionalProperties: false, $id: 'OrderAckRequest' },
 );

@@ -15,8 +15,10 @@ export function age(iso: string, nowMs = Date.now()): string {
 export function duration(seconds: number): string {
   if (seconds < 90) return `${Math.round(seconds)} ${t('seconds')}`;
   if (seconds < 5400) return `${Math.round(seconds / 60)} ${t('minutes')}`;
-  const h = Math.floor(seconds / 3600);
-  const m = Math.round((seconds % 3600) / 60);
+  // Whole minutes first, so 3 h 59.9 min reads 4 h 0 min, not 3 h 60 min.
+  const minutes = Math.round(seconds / 60);
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
   return lang() === 'zh' ? `${h}小时${m}分` : `${h} h ${m} min`;
 }
 

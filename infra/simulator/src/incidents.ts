@@ -39,6 +39,9 @@ const DESCRIPTION: Readonly<Record<IncidentCategory, readonly string[]>> = {
   suspicious: ['有人在小区车库里挨个拉车门', 'Man trying car doors in the car park'],
   missing_person: ['孩子放学后没有回家', 'Elderly woman with dementia missing since noon'],
   alarm: ['商铺防盗报警器响了', 'Burglar alarm ringing at a warehouse'],
+  neighbour_dispute: ['邻居因漏水吵起来了', 'Neighbours arguing over a leaking ceiling'],
+  family_dispute: ['夫妻争吵，妻子要求民警到场', 'Couple fighting, the wife asks for the police'],
+  protection_order: ['申请人身安全保护令', 'Application for a personal-safety protection order'],
   fleeing_vehicle: ['车辆冲卡逃逸', 'Car drove through a checkpoint'],
   other: ['请民警上门查看独居老人情况', 'Welfare check requested'],
 };

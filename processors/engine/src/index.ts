@@ -5,6 +5,7 @@
  *
  * - compile: a `FraudRuleSet` → a `CompiledRuleSet` (closures, one keyword automaton, rules by kind);
  * - score: one subject's indicators against its state → alert revisions (pure, event time only);
+ * - complaint risk: the same rule language over a resolved incident's case (`compileComplaintRisk`);
  * - `createScorer`: batches against a `StateStore` with compare-and-set (memory or Redis);
  * - the built-in rule pack and `classifyText` (how the pack is evaluated on labelled texts);
  * - text models: the learned fraud-text classifier that `textModel` conditions ask, its registry
@@ -21,6 +22,14 @@ export {
   listStatus,
   type ModelHit,
 } from './compile.ts';
+export {
+  type CompiledComplaintRisk,
+  type ComplaintAssessment,
+  type ComplaintCase,
+  type ComplaintReason,
+  compileComplaintRisk,
+  complaintRiskProblems,
+} from './complaint-risk.ts';
 export { RuleCompileError, StateConflictError, TextModelError, UnreachableError } from './errors.ts';
 export { DEFAULT_SCRIPTS, fraudTypeZh } from './explain.ts';
 export { FRAUD_TYPE_GUIDES, type FraudTypeGuide } from './fraud-type-guide.ts';

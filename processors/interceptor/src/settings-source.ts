@@ -38,7 +38,8 @@ export class SettingsSource {
       case 'fraud':
         return { applied: false, reason: 'kind fraud' };
       case 'escalation_ladder':
-        return { applied: false, reason: 'kind escalation_ladder' };
+      case 'complaint_risk':
+        return { applied: false, reason: `kind ${ruleSet.kind}` };
       case 'interception_settings': {
         if (ruleSet.ruleSetId !== this.settingsId)
           return { applied: false, reason: `other settings ${ruleSet.ruleSetId}` };

@@ -20,6 +20,8 @@ export const DEFAULT_ACK_DEADLINES = [
   'urgent=120',
   'warning=300',
   'notice=900',
+  'protection_order=14400',
+  'complaint_followup=28800',
 ];
 
 export const routerConfigSpec = {
@@ -33,13 +35,18 @@ export const routerConfigSpec = {
   }),
   ackDeadlines: field.list({
     env: 'ROUTER_ACK_DEADLINES_SEC',
-    doc: 'Acknowledgement deadline in seconds per class (p1–p4 by priority, notice/warning/urgent by alert level) of the built-in escalation ladder; classes not named keep their default',
+    doc: 'Acknowledgement deadline in seconds per class (p1–p4 by priority, notice/warning/urgent by alert level, protection_order and complaint_followup per rung) of the built-in escalation ladder; classes not named keep their default',
     default: DEFAULT_ACK_DEADLINES,
   }),
   ladderId: field.string({
     env: 'ROUTER_LADDER_ID',
     doc: 'Rule-set id of the escalation ladder taken from rules.sets (the built-in ladder until one arrives)',
     default: 'escalation-ladder',
+  }),
+  complaintRiskId: field.string({
+    env: 'ROUTER_COMPLAINT_RISK_ID',
+    doc: 'Rule-set id of the complaint-risk rules taken from rules.sets (the built-in set until one arrives); resolved incidents at risk get one follow-up for the duty desk',
+    default: 'complaint-risk',
   }),
   staleAfterSec: field.int({
     env: 'ROUTER_STALE_AFTER_SEC',

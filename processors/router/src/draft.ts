@@ -23,7 +23,7 @@ import type {
 } from '@fenghuo/contracts';
 import type { CityView } from './city-view.ts';
 import { boundedId, interceptionOrderId, orderIdFor, timelineId, unusedId } from './ids.ts';
-import { deadlineSecOf, rungsOf } from './ladder.ts';
+import { rungDeadlineAt, rungsOf } from './ladder.ts';
 import {
   type Decision,
   emptyOutputs,
@@ -206,7 +206,20 @@ export class Draft {
 
   private deadlineAt(rungIndex: number): number {
     const m = this.matter;
-    return this.now + deadlineSecOf(this.ctx.ladder, m.category, rungIndex, m.deadlineClass) * 1000;
+    return rungDeadlineAt(
+      this.ctx.ladder,
+      m.category,
+      rungIndex,
+      m.deadlineClass,
+      this.now,
+      m.statutoryDeadline,
+    );
+  }
+
+  /** The matter's statutory deadline as the records carry it. */
+  statutory(): { statutoryDeadline?: string } {
+    const at = this.matter.statutoryDeadline;
+    return at === undefined ? {} : { statutoryDeadline: iso(at) };
   }
 
   private rungAt(index: number): EscalationRung | undefined {
@@ -258,6 +271,7 @@ export class Draft {
       ...(rung === undefined || spec.assignedBy ? {} : { rung }),
       ...(spec.candidates?.length ? { candidates: [...spec.candidates] } : {}),
       ...(spec.supersedes === undefined ? {} : { supersedes: spec.supersedes }),
+      ...this.statutory(),
       ...(spec.instructions === undefined ? {} : { instructions: spec.instructions }),
       ...(spec.assignedBy === undefined ? {} : { assignedBy: spec.assignedBy }),
     };
@@ -276,6 +290,7 @@ export class Draft {
       ackDeadline: order.ackDeadline,
       escalationLevel: spec.escalationLevel,
       ...(spec.supersedes === undefined ? {} : { supersedes: spec.supersedes }),
+      ...this.statutory(),
     });
     this.auditOrder(order);
     if (first) this.sample('signalToDispatch', m.refId, (this.now - m.signalAt) / 1000);
@@ -303,6 +318,7 @@ export class Draft {
           unitKind: slot.unitKind,
           ackDeadline: order.ackDeadline,
           escalationLevel: order.escalationLevel,
+          ...this.statutory(),
         },
         `r${order.revision}`,
       );
@@ -443,6 +459,7 @@ export class Draft {
         rung,
         reason,
         deadline: from.ackDeadline,
+        ...this.statutory(),
       },
       String(level),
     );

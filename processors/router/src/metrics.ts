@@ -13,6 +13,8 @@ export interface RouterMetrics {
   readonly conflicts: Counter;
   readonly republished: Counter;
   readonly escalations: Counter;
+  /** Resolved incidents whose complaint risk asked for a follow-up (judged; a redelivery counts again). */
+  readonly followUps: Counter;
   readonly unknownUnits: Counter;
   readonly jobs: Counter;
   readonly batchSeconds: Histogram<'topic'>;
@@ -42,6 +44,10 @@ export function createRouterMetrics(registry: Registry): RouterMetrics {
     conflicts: counter('router_conflicts_total', 'Decisions made again after losing a compare-and-set'),
     republished: counter('router_republished_total', 'Outbox entries published again after a crash'),
     escalations: counter('router_escalations_total', 'Escalations decided'),
+    followUps: counter(
+      'router_complaint_followups_total',
+      'Resolved incidents judged at risk of a complaint (a follow-up asked for)',
+    ),
     unknownUnits: counter('router_unknown_units_total', 'Positions or statuses of units not on the roster'),
     jobs: counter('router_jobs_total', 'Due deadlines and waiting matters claimed'),
     batchSeconds: new Histogram({

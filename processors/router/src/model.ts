@@ -10,6 +10,7 @@ import type {
   DispatchOrder,
   GeoPoint,
   IncidentCategory,
+  IncidentResolution,
   RefKind,
   TimelineEvent,
   UnitKind,
@@ -18,7 +19,12 @@ import type {
 } from '@fenghuo/contracts';
 
 /** Which ladder a matter climbs: the keys of the escalation ladder's `ladders`. */
-export type MatterCategory = 'alert' | 'incident' | 'interception';
+export type MatterCategory =
+  | 'alert'
+  | 'incident'
+  | 'interception'
+  | 'protection_order'
+  | 'complaint_followup';
 
 /** An order and where it stands. */
 export interface OrderSlot {
@@ -59,6 +65,12 @@ export interface Matter {
   seen: string[];
   /** The correlation id of the signal, carried onto escalations. */
   correlationId?: string;
+  /** Epoch ms of the legal clock's end (a protection order), carried on its orders and timeline. */
+  statutoryDeadline?: number;
+  /** What its orders say, when fixed at the start (a complaint follow-up's reasons). */
+  instructions?: string;
+  /** The officer's outcome and the caller's satisfaction, from the last `completed` answer that gave them. */
+  resolution?: IncidentResolution;
 }
 
 /** A unit as Redis knows it: its state and its last position. */

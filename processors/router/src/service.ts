@@ -1,7 +1,8 @@
 /**
  * Wiring of one router instance: the city (roads, cells, roster), Redis state, the producer, one
  * consumer group over the router's seven input topics, a per-instance consumer of `rules.sets`
- * (the escalation ladder, hot-reloaded), the job poller (deadlines, waiting matters) and the ops
+ * (the escalation ladder and the complaint-risk rules, hot-reloaded), a consumer group on its own
+ * `timeline.events` (resolved incidents judged for complaint risk), the job poller (deadlines, waiting matters) and the ops
  * server. Used by index.ts, the integration tests, the benchmark and the response-time evaluation.
  */
 import { randomBytes } from 'node:crypto';
@@ -30,6 +31,10 @@ import {
 } from '@fenghuo/kit';
 import type { Redis } from 'ioredis';
 import { type CityView, cityView } from './city-view.ts';
+import { isResolvedIncident, judgeResolved } from './complaint/assess-resolved.ts';
+import { builtinComplaintRisk } from './complaint/builtin-risk.ts';
+import { addressKey, CallHistory, type CallRecord } from './complaint/call-history.ts';
+import { RiskSource } from './complaint/risk-source.ts';
 import type { RouterConfig } from './config.ts';
 import { type BatchStats, Decider, outgoing, type Task } from './decider.ts';
 import { hourOfDay, Ranker } from './eta.ts';
@@ -39,7 +44,7 @@ import { createRouterMetrics, type RouterMetrics, summarize } from './metrics.ts
 import type { Outputs } from './model.ts';
 import { createOpsApp, listen } from './ops-app.ts';
 import { RouterStore } from './store.ts';
-import { ackTask, alertTask, commandTask, outcomeTask, planTask, reportTask } from './tasks.ts';
+import { ackTask, alertTask, commandTask, followUpTask, outcomeTask, planTask, reportTask } from './tasks.ts';
 
 export const SERVICE = 'router';
 
@@ -66,6 +71,7 @@ export const OUTPUT_TOPICS = [
 export interface RunningRouter {
   readonly city: City;
   readonly ladder: LadderSource;
+  readonly risk: RiskSource;
   readonly store: RouterStore;
   readonly decider: Decider;
   readonly poller: JobPoller;
@@ -160,6 +166,8 @@ export async function startRouter(
     const registry = createMetricsRegistry(SERVICE);
     const metrics = createRouterMetrics(registry);
     const ladder = new LadderSource(builtinLadder(config.ladderId, config.ackDeadlines));
+    const risk = new RiskSource(builtinComplaintRisk(config.complaintRiskId));
+    const calls = new CallHistory(redis);
     const windowMs = config.summaryWindowSec * 1000;
     const decider = new Decider({
       store,
@@ -205,6 +213,13 @@ export async function startRouter(
       fromBeginning: true,
       handleBatch: async (events) => {
         for (const { event, log } of events) {
+          if (event.kind === 'complaint_risk') {
+            const c = risk.offer(event);
+            if (c.applied)
+              log.info({ ruleSetId: event.ruleSetId }, `complaint-risk rules applied: ${c.reason}`);
+            else log.warn({ ruleSetId: event.ruleSetId }, `complaint-risk rules ignored: ${c.reason}`);
+            continue;
+          }
           const r = ladder.offer(event);
           if (event.kind !== 'escalation_ladder') continue;
           if (r.applied) log.info({ ruleSetId: event.ruleSetId }, `escalation ladder applied: ${r.reason}`);
@@ -228,14 +243,25 @@ export async function startRouter(
             Topic.AlertsRaised,
             events.map((e) => alertTask(view, e.event, e.correlationId)),
           ),
-        [Topic.IncidentsReported]: (events) =>
-          run(
+        [Topic.IncidentsReported]: async (events) => {
+          // Every call is filed under its address first (complaint risk counts repeat calls).
+          await calls.record(
+            events.flatMap(({ event }): CallRecord[] => {
+              const key = addressKey(event.address, event.location);
+              const at = Date.parse(event.occurredAt);
+              return key === undefined
+                ? []
+                : [{ incidentId: event.incidentId, key, at: Number.isFinite(at) ? at : clock.now() }];
+            }),
+          );
+          await run(
             Topic.IncidentsReported,
             // The most urgent first: within a batch, a P1 gets the nearest unit before a P4.
             [...events]
               .sort((a, b) => a.event.priority - b.event.priority)
               .map((e) => reportTask(e.event, e.correlationId)),
-          ),
+          );
+        },
         [Topic.InterceptionsPlans]: (events) =>
           run(
             Topic.InterceptionsPlans,
@@ -291,6 +317,39 @@ export async function startRouter(
     });
     shutdown.add('consumer', () => consumer.stop());
 
+    // Complaint risk: resolved incidents, read back from the timeline the router wrote, in a group of
+    // their own; one at risk gets one follow-up matter (its id is the incident's, so a redelivery or
+    // a restart opens nothing twice).
+    const riskConsumer = await runEventConsumer({
+      kafka,
+      logger,
+      producer,
+      groupId: `${config.groupId}-complaint-risk`,
+      topic: Topic.TimelineEvents,
+      onCrash: (err) => opts.onFatal?.(err),
+      topicPrefix: config.kafkaTopicPrefix,
+      // A new group judges every resolved incident still on the topic (a follow-up opens once anyway).
+      fromBeginning: true,
+      handleBatch: async (events) => {
+        const resolved = events.filter((e) => isResolvedIncident(e.event));
+        if (resolved.length === 0) return;
+        const judged = await judgeResolved(
+          resolved.map((e) => e.event as Parameters<typeof judgeResolved>[0][number]),
+          risk.current(),
+          calls,
+        );
+        const tasks: Task[] = [];
+        judged.forEach((j, i) => {
+          const e = resolved[i];
+          if (!j.followUp || !e) return;
+          metrics.followUps.inc();
+          tasks.push(followUpTask(view, j.followUp, e.correlationId));
+        });
+        await run('complaint-risk', tasks);
+      },
+    });
+    shutdown.add('complaint-risk consumer', () => riskConsumer.stop());
+
     const poller = new JobPoller(store, decider, clock, logger, {
       intervalMs: config.deadlinePollMs,
       leaseMs: config.deadlineLeaseSec * 1000,
@@ -328,6 +387,7 @@ export async function startRouter(
     return {
       city,
       ladder,
+      risk,
       store,
       decider,
       poller,

@@ -14,6 +14,7 @@ import type { CityView } from './city-view.ts';
 import { ackDecisionId, decideAck } from './decide/ack.ts';
 import { alertDecisionId, decideAlert } from './decide/alert.ts';
 import { commandDecisionId, decideCommand } from './decide/command.ts';
+import { decideFollowUp, type FollowUpInput, followUpDecisionId, followUpId } from './decide/followup.ts';
 import {
   decideIncident,
   type IncidentInput,
@@ -119,6 +120,22 @@ export function outcomeTask(label: OutcomeLabel, correlationId: string | undefin
     correlationId,
     decide: (ctx, matter) =>
       decideOutcome(ctx, matter ?? outcomeOnlyMatter(ctx, label), label, correlationId),
+  };
+}
+
+/** A complaint follow-up for a resolved incident at risk (one per incident). */
+export function followUpTask(city: CityView, input: FollowUpInput, correlationId: string | undefined): Task {
+  const cell =
+    (input.gridCellId ? city.cell(input.gridCellId) : undefined) ??
+    (input.location ? city.cellAt(input.location) : undefined);
+  const station = input.stationId ?? cell?.stationId;
+  const desk = station === undefined ? undefined : city.dutyDeskOf(station);
+  return {
+    matterKey: matterKeyOf('incident', followUpId(input.incidentId)),
+    decisionId: followUpDecisionId(input.incidentId),
+    units: desk === undefined ? [] : [desk],
+    correlationId,
+    decide: (ctx, matter) => decideFollowUp(ctx, matter, input, correlationId),
   };
 }
 

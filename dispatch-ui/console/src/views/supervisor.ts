@@ -1,11 +1,12 @@
 /**
  * The supervisor's screen (city-wide): escalations waiting (escalated, not yet accepted again),
- * orders past their acknowledgement deadline, and each station's units and load, beside the map.
+ * the ladder (each open matter's rung, the time left at it and its statutory countdown), orders
+ * past their acknowledgement deadline, and each station's units and load, beside the map.
  */
 import type { DispatchOrder, TimelineEvent } from '@fenghuo/contracts';
 import { fill, h } from '../dom.ts';
-import { age, clock } from '../format.ts';
-import { t } from '../i18n.ts';
+import { age, clock, duration } from '../format.ts';
+import { t, timelineText } from '../i18n.ts';
 import type { Part } from '../live/store.ts';
 import type { AppContext, View } from './context.ts';
 import { figuresStrip } from './figures-strip.ts';
@@ -15,6 +16,7 @@ export function mountSupervisor(ctx: AppContext): View {
   const { store } = ctx;
   const strip = figuresStrip();
   const escalations = h('section.panel', { id: 'escalations' });
+  const ladder = h('section.panel', { id: 'ladder' });
   const overdue = h('section.panel', { id: 'overdue' });
   const load = h('section.panel', { id: 'station-load' });
   const panel = mapPanel(ctx, { circlesSwitch: true });
@@ -24,7 +26,7 @@ export function mountSupervisor(ctx: AppContext): View {
       'div.supervisor',
       null,
       strip.el,
-      h('aside.left', null, escalations, overdue),
+      h('aside.left', null, escalations, ladder, overdue),
       panel.el,
       h('aside.right', null, load),
     ),
@@ -61,6 +63,44 @@ export function mountSupervisor(ctx: AppContext): View {
         : h('p.muted', null, t('none')),
     );
     const now = Date.now();
+    // The ladder: every matter's active order (the highest rung when it has several), soonest deadline first.
+    const open = new Map<string, DispatchOrder>();
+    for (const o of store.orders.values()) {
+      if (o.status !== 'active') continue;
+      const cur = open.get(o.refId);
+      if (!cur || o.escalationLevel > cur.escalationLevel) open.set(o.refId, o);
+    }
+    const climbing = [...open.values()].sort((a, b) => Date.parse(a.ackDeadline) - Date.parse(b.ackDeadline));
+    const left = (iso: string) => {
+      const s = Math.round((Date.parse(iso) - now) / 1000);
+      return s >= 0 ? `${duration(s)} ${t('timeLeft')}` : t('overdue');
+    };
+    ladder.dataset.count = String(climbing.length);
+    fill(
+      ladder,
+      h('h2', null, `${t('ladder')} (${climbing.length})`),
+      climbing.length
+        ? h(
+            'ul.list',
+            null,
+            climbing.map((o) =>
+              h(
+                acknowledged(o) ? 'li' : Date.parse(o.ackDeadline) < now ? 'li.late' : 'li',
+                { dataset: { ref: o.refId, rung: o.rung ?? '', level: String(o.escalationLevel) } },
+                h('b', null, o.refId),
+                ` · ${o.rung ?? '—'} (${o.escalationLevel}) · ${acknowledged(o) ? timelineText('acknowledged') : left(o.ackDeadline)}`,
+                o.statutoryDeadline
+                  ? h(
+                      'span.statutory',
+                      { dataset: { statutory: o.statutoryDeadline } },
+                      ` · ${t('statutory')} ${left(o.statutoryDeadline)}`,
+                    )
+                  : null,
+              ),
+            ),
+          )
+        : h('p.muted', null, t('none')),
+    );
     const late = [...store.orders.values()].filter(
       (o) => o.status === 'active' && Date.parse(o.ackDeadline) < now && !acknowledged(o),
     );

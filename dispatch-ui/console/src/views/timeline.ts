@@ -40,6 +40,8 @@ function detail(e: TimelineEvent): string {
       return `${e.rung ?? ''} · ${e.reason}`;
     case 'resolved':
       return `${e.unitId ?? ''}${e.note ? ` · ${e.note}` : ''}`;
+    case 'incident.resolved':
+      return [e.unitId, e.outcome, e.satisfaction, e.note].filter((x) => x !== undefined).join(' · ');
     case 'outcome':
       return `${outcomeText(e.outcome)}${e.amountSaved ? ` · ${yuan(e.amountSaved)}` : ''}${e.lossAmount ? ` · ${yuan(e.lossAmount)}` : ''}${who}`;
     case 'closed':

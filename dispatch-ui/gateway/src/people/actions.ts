@@ -112,6 +112,7 @@ export async function ackOrder(
     at: new Date(deps.now()).toISOString(),
     ...(req.note === undefined ? {} : { note: req.note }),
     ...(req.location === undefined ? {} : { location: req.location }),
+    ...(req.resolution === undefined || req.status !== 'completed' ? {} : { resolution: req.resolution }),
     actor: user,
   };
   await deps.writer.write(

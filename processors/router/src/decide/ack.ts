@@ -1,7 +1,8 @@
 /**
  * An officer's answer to an order. `accepted` stops the escalation clock; `refused` escalates at
  * once; `en_route` and `on_scene` move the unit (and imply acceptance); `completed` ends the order
- * and frees the unit, and an incident with no order left open is resolved. Answers to an order
+ * and frees the unit, and an incident with no order left open is resolved (an `incident.resolved`
+ * entry with the officer's outcome and the caller's satisfaction, then `closed`). Answers to an order
  * that is no longer active (superseded, stood down) change nothing.
  */
 import type { DispatchAck } from '@fenghuo/contracts';
@@ -62,7 +63,22 @@ export function decideAck(
       d.end(slot, 'completed');
       d.timeline({ type: 'resolved', ...ids, ...(ack.note ? { note: ack.note } : {}) });
       const m = d.matter;
-      if (m.refKind === 'incident' && d.activeSlots().length === 0) d.close('resolved', 'completed');
+      if (ack.resolution) m.resolution = { ...ack.resolution };
+      if (m.refKind === 'incident' && d.activeSlots().length === 0) {
+        // The incident is over: what the officer recorded (complaint risk is judged on it). A
+        // complaint follow-up's own end is not an incident's.
+        if (m.category !== 'complaint_followup')
+          d.timeline({
+            type: 'incident.resolved',
+            ...ids,
+            ...(m.incidentCategory === undefined ? {} : { category: m.incidentCategory }),
+            ...(m.resolution === undefined ? {} : m.resolution),
+            ...(m.address === undefined ? {} : { address: m.address.slice(0, 500) }),
+            ...(m.location === undefined ? {} : { location: m.location }),
+            ...(ack.note ? { note: ack.note } : {}),
+          });
+        d.close('resolved', 'completed');
+      }
       break;
     }
     default: {

@@ -12,6 +12,7 @@ import type { Decision, Matter } from '../model.ts';
 import { decideAck } from './ack.ts';
 import { decideAlert } from './alert.ts';
 import { decideCommand } from './command.ts';
+import { decideFollowUp } from './followup.ts';
 import { decideIncident, type IncidentInput } from './incident.ts';
 import { decideDeadline, decideRetry } from './job.ts';
 import { decideOutcome } from './outcome.ts';
@@ -305,9 +306,27 @@ describe('acknowledgements and escalation', () => {
       { metric: 'dispatchToOnScene', priority: 2, seconds: 500, id: 'ord-inc-1-u5' },
     ]);
     w.now += 900_000;
-    const c = decideAck(w.ctx(), m, ack('ord-inc-1-u5', 'u5', 'completed', w.now), undefined);
+    const c = decideAck(
+      w.ctx(),
+      m,
+      {
+        ...ack('ord-inc-1-u5', 'u5', 'completed', w.now),
+        resolution: { outcome: 'unresolved', satisfaction: 'dissatisfied' },
+      },
+      undefined,
+    );
     m = w.apply(c);
-    expect(types(c)).toEqual(['resolved', 'closed']);
+    expect(types(c)).toEqual(['resolved', 'incident.resolved', 'closed']);
+    expect(c?.outputs.timeline[1]).toMatchObject({
+      type: 'incident.resolved',
+      eventId: 'inc-1:incident.resolved:ord-inc-1-u5',
+      orderId: 'ord-inc-1-u5',
+      category: 'theft',
+      outcome: 'unresolved',
+      satisfaction: 'dissatisfied',
+      address: '人民路 88 号',
+      location: HERE,
+    });
     expect(c?.outputs.orders[0]).toMatchObject({ status: 'completed', revision: 2 });
     expect(w.status('u5')).toBe('available');
     expect(m.closed).toBe(true);
@@ -360,6 +379,128 @@ describe('acknowledgements and escalation', () => {
     // At the top nobody is left: the last order stays, the clock stops.
     const last = m.orders.at(-1);
     expect(last?.order.escalationLevel).toBe(4);
+  });
+});
+
+describe('protection orders (a legal clock)', () => {
+  const HOUR = 3_600_000;
+
+  it('carry the statutory deadline (72 h, 24 h at priority 1) on the matter, orders and timeline', () => {
+    const w = new FakeWorld();
+    const d = decideIncident(
+      w.ctx(),
+      undefined,
+      incident('protection_order', 2),
+      'incident:inc-1',
+      undefined,
+    );
+    const m = w.apply(d);
+    const statutory = T0 - 5_000 + 72 * HOUR;
+    expect(m).toMatchObject({ category: 'protection_order', deadlineClass: 'protection_order' });
+    expect(m.statutoryDeadline).toBe(statutory);
+    const iso = new Date(statutory).toISOString();
+    expect(d?.outputs.orders[0]).toMatchObject({ unitId: 'off-1', rung: 'officer', statutoryDeadline: iso });
+    expect(d?.outputs.timeline.map((e) => [e.type, 'statutoryDeadline' in e && e.statutoryDeadline])).toEqual(
+      [
+        ['raised', iso],
+        ['dispatched', iso],
+      ],
+    );
+    const urgent = w.apply(
+      decideIncident(
+        w.ctx(),
+        undefined,
+        incident('protection_order', 1, 'inc-2'),
+        'incident:inc-2',
+        undefined,
+      ),
+    );
+    expect(urgent.statutoryDeadline).toBe(T0 - 5_000 + 24 * HOUR);
+  });
+
+  it('climb officer → duty desk → district → city and reach the city before the margin', () => {
+    const w = new FakeWorld();
+    // Slow rungs (a day each): the clock, not the rung deadlines, sets the pace.
+    w.ladder = {
+      ...w.ladder,
+      deadlinesSec: { ...w.ladder.deadlinesSec, protection_order: 24 * 3600 },
+      statutoryClocks: {
+        protection_order: { deadlineSec: 72 * 3600, urgentDeadlineSec: 24 * 3600, marginSec: 6 * 3600 },
+      },
+    };
+    let m = w.apply(
+      decideIncident(w.ctx(), undefined, incident('protection_order', 1), 'incident:inc-1', undefined),
+    );
+    const statutory = m.statutoryDeadline as number;
+    const rungs: string[] = [];
+    for (let i = 0; i < 4; i++) {
+      const active = m.orders.find((s) => s.order.status === 'active');
+      if (!active) throw new Error('no active order');
+      const due = Date.parse(active.order.ackDeadline);
+      expect(due).toBeLessThanOrEqual(statutory);
+      w.now = due;
+      w.heardFromAll();
+      const { decision } = decideDeadline(w.ctx(), m, active.order.orderId);
+      if (!decision) break;
+      m = w.apply(decision);
+      rungs.push(...decision.outputs.timeline.filter((e) => e.type === 'escalated').map((e) => e.rung ?? ''));
+      if (rungs.at(-1) === 'city') break;
+    }
+    expect(rungs).toEqual(['duty_desk', 'district', 'city']);
+    expect(w.now).toBeLessThanOrEqual(statutory - 6 * HOUR);
+    const last = m.orders.at(-1);
+    expect(last?.order).toMatchObject({ rung: 'city', escalationLevel: 3 });
+    expect(Date.parse(last?.order.ackDeadline ?? '')).toBeLessThanOrEqual(statutory);
+  });
+});
+
+describe('complaint follow-ups', () => {
+  const input = {
+    incidentId: 'inc-9',
+    category: 'family_dispute' as const,
+    location: HERE,
+    resolvedAt: T0,
+    assessment: {
+      score: 60,
+      level: 'high' as const,
+      followUp: true,
+      reasons: [
+        { ruleId: 'dispute', weight: 25, text: 'A family dispute: such disputes often come back' },
+        { ruleId: 'dissatisfied', weight: 35, text: 'The caller was dissatisfied with the handling' },
+      ],
+    },
+  };
+
+  it('go to the duty desk with the reasons, once, and climb district → city', () => {
+    const w = new FakeWorld();
+    const d = decideFollowUp(w.ctx(), undefined, input, 'req-9');
+    let m = w.apply(d);
+    expect(m).toMatchObject({ refId: 'fu-inc-9', category: 'complaint_followup', stationId: 's1' });
+    expect(d?.outputs.timeline[0]).toMatchObject({
+      type: 'raised',
+      followUpOf: 'inc-9',
+      riskLevel: 'high',
+      riskScore: 60,
+      reasons: input.assessment.reasons.map((r) => r.text),
+    });
+    const first = d?.outputs.orders[0];
+    expect(first).toMatchObject({ unitId: 'desk-s1', rung: 'duty_desk', escalationLevel: 0 });
+    expect(first?.instructions).toContain('caller was dissatisfied');
+    expect(Date.parse(first?.ackDeadline ?? '') - T0).toBe(28_800_000);
+    // Again (a redelivered incident.resolved): nothing.
+    expect(decideFollowUp(w.ctx(), m, input, 'req-9')).toBeUndefined();
+    const rungs: string[] = [];
+    for (let i = 0; i < 3; i++) {
+      const active = m.orders.find((s) => s.order.status === 'active');
+      if (!active) break;
+      w.now = Date.parse(active.order.ackDeadline);
+      w.heardFromAll();
+      const { decision } = decideDeadline(w.ctx(), m, active.order.orderId);
+      if (!decision) break;
+      m = w.apply(decision);
+      rungs.push(...decision.outputs.timeline.filter((e) => e.type === 'escalated').map((e) => e.rung ?? ''));
+    }
+    expect(rungs).toEqual(['district', 'city']);
   });
 });
 

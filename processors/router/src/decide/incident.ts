@@ -6,7 +6,8 @@
  */
 import type { Actor, GeoPoint, IncidentCategory, IncidentReport, OperatorCommand } from '@fenghuo/contracts';
 import { type DecideContext, Draft } from '../draft.ts';
-import type { Decision, Matter } from '../model.ts';
+import { statutoryDeadlineOf } from '../ladder.ts';
+import type { Decision, Matter, MatterCategory } from '../model.ts';
 import { fill, TWO_UNIT_CATEGORIES } from './fill.ts';
 
 export interface IncidentInput {
@@ -38,12 +39,14 @@ export function incidentFromReport(r: IncidentReport): IncidentInput {
 }
 
 /**
- * The ladder an incident climbs. A grid worker's report (their phone, or the cell's QR form) is the
- * cell's business first: it climbs the ladder that starts at the cell's community officer, then
- * the station's duty desk, patrols, district and city (the one fraud warnings climb); every other
- * incident goes to the patrol that arrives first.
+ * The ladder an incident climbs. A protection order climbs its own (with its legal clock). A grid
+ * worker's report (their phone, or the cell's QR form) is the cell's business first: it climbs the
+ * ladder that starts at the cell's community officer, then the station's duty desk, patrols,
+ * district and city (the one fraud warnings climb). Every other incident goes to the patrol that
+ * arrives first.
  */
-export function incidentLadder(inc: Pick<IncidentInput, 'channel'>): Matter['category'] {
+export function incidentLadder(inc: Pick<IncidentInput, 'channel' | 'category'>): MatterCategory {
+  if (inc.category === 'protection_order') return 'protection_order';
   return inc.channel === 'grid_worker' ? 'alert' : 'incident';
 }
 
@@ -62,9 +65,16 @@ export function incidentFromCommand(c: OperatorCommand): IncidentInput | undefin
   };
 }
 
-export function incidentInstructions(inc: Pick<Matter, 'priority' | 'incidentCategory' | 'address'>): string {
-  const what = (inc.incidentCategory ?? 'incident').replace('_', ' ');
-  return `P${inc.priority} ${what}${inc.address ? ` at ${inc.address}` : ''}: go now.`;
+export function incidentInstructions(
+  inc: Pick<Matter, 'priority' | 'incidentCategory' | 'address' | 'statutoryDeadline'>,
+): string {
+  const what = (inc.incidentCategory ?? 'incident').replaceAll('_', ' ');
+  const where = inc.address ? ` at ${inc.address}` : '';
+  if (inc.statutoryDeadline !== undefined) {
+    const by = new Date(inc.statutoryDeadline).toISOString();
+    return `P${inc.priority} ${what}${where}: decide by ${by} (statutory deadline); see the applicant.`;
+  }
+  return `P${inc.priority} ${what}${where}: go now.`;
 }
 
 /** `undefined` when the incident is known already (a redelivery, a retried command). */
@@ -80,11 +90,16 @@ export function decideIncident(
   const cell = (inc.gridCellId ? ctx.city.cell(inc.gridCellId) : undefined) ?? ctx.city.cellAt(inc.location);
   const gridCellId = cell?.id ?? inc.gridCellId;
   const fleeing = inc.category === 'fleeing_vehicle';
+  const category = incidentLadder(inc);
+  const signalAt = Number.isFinite(inc.occurredAt) ? Math.min(ctx.now, inc.occurredAt) : ctx.now;
+  // Priority 1 is the urgent case of a legal clock (24 h for a protection order instead of 72 h).
+  const statutoryDeadline = statutoryDeadlineOf(ctx.ladder, category, signalAt, inc.priority);
   const matter: Matter = {
     refKind: 'incident',
     refId: inc.incidentId,
-    category: incidentLadder(inc),
-    deadlineClass: `p${inc.priority}`,
+    category,
+    // A legal clock has its own deadline class; every other incident's comes from its priority.
+    deadlineClass: category === 'protection_order' ? category : `p${inc.priority}`,
     priority: inc.priority,
     incidentCategory: inc.category,
     location: inc.location,
@@ -92,7 +107,8 @@ export function decideIncident(
     ...(cell ? { stationId: cell.stationId } : {}),
     ...(inc.address === undefined ? {} : { address: inc.address }),
     ...(inc.plate === undefined ? {} : { plate: inc.plate }),
-    signalAt: Number.isFinite(inc.occurredAt) ? Math.min(ctx.now, inc.occurredAt) : ctx.now,
+    signalAt,
+    ...(statutoryDeadline === undefined ? {} : { statutoryDeadline }),
     inputRevision: 1,
     needed: fleeing ? 0 : TWO_UNIT_CATEGORIES.has(inc.category) ? 2 : 1,
     orders: [],
@@ -109,10 +125,11 @@ export function decideIncident(
     ...(inc.plate === undefined ? {} : { plate: inc.plate }),
     summary: fleeing
       ? 'Fleeing vehicle: the interceptor plans the checkpoints.'
-      : `P${inc.priority} ${inc.category.replace('_', ' ')}${inc.address ? ` at ${inc.address}` : ''}`.slice(
+      : `P${inc.priority} ${inc.category.replaceAll('_', ' ')}${inc.address ? ` at ${inc.address}` : ''}`.slice(
           0,
           1000,
         ),
+    ...d.statutory(),
   });
   if (!fleeing) fill(d, 'incident', incidentInstructions(matter));
   return d.finish();

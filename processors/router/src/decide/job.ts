@@ -43,6 +43,11 @@ export function decideRetry(ctx: DecideContext, matter: Matter, dueAt: number): 
   const d = new Draft(ctx, matter, `retry:${matter.refId}:${dueAt}`, matter.correlationId);
   const m = d.matter;
   const kind = m.refKind === 'alert' ? 'alert' : 'incident';
-  fill(d, kind, m.refKind === 'alert' && m.level ? ALERT_INSTRUCTIONS[m.level] : incidentInstructions(m));
+  fill(
+    d,
+    kind,
+    m.instructions ??
+      (m.refKind === 'alert' && m.level ? ALERT_INSTRUCTIONS[m.level] : incidentInstructions(m)),
+  );
   return { decision: d.finish(), rearmAt: null };
 }

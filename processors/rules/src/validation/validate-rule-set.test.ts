@@ -1,4 +1,5 @@
 import {
+  complaintRiskExample,
   contractExamples,
   type FraudRule,
   type FraudRuleSet,
@@ -38,12 +39,27 @@ describe('validateRuleSet', () => {
     expect(bad.map((p) => p.path)).toEqual(['content.horizonSec']);
   });
 
+  it('accepts complaint-risk rules and checks them as the engine compiles them', () => {
+    expect(validateRuleSet(complaintRiskExample)).toMatchObject({ ok: true, warnings: [] });
+    expect(problems({ ...complaintRiskExample, thresholds: { medium: 70, high: 20 } }, 'content')).toEqual([
+      { path: 'content.thresholds.high', reason: 'below thresholds.medium' },
+    ]);
+    const unknownField = {
+      ...complaintRiskExample,
+      rules: [{ ...complaintRiskExample.rules[0], when: [{ op: 'eq', field: 'amount', value: 1 }] }],
+    };
+    expect(problems(unknownField).length).toBeGreaterThan(0);
+  });
+
   it('reports schema errors with their paths, under a prefix', () => {
     expect(problems({ ...base, levels: { notice: 'low', warning: 60, urgent: 90 } }, 'content')).toEqual([
       { path: 'content.levels.notice', reason: 'Expected number' },
     ]);
     expect(problems({ ...base, kind: 'weather' })).toEqual([
-      { path: 'kind', reason: '"weather" is not one of fraud, interception_settings, escalation_ladder' },
+      {
+        path: 'kind',
+        reason: '"weather" is not one of fraud, interception_settings, escalation_ladder, complaint_risk',
+      },
     ]);
   });
 

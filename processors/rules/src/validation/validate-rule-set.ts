@@ -1,10 +1,12 @@
 /**
  * Validation of a rule set of any kind: the contracts' codec first (the kind picks the schema, so a
  * new kind is validated as soon as it joins the `RuleSet` union), then the kind's own semantic
- * checks where the service knows them (fraud today; a kind without any is checked by its schema).
+ * checks where the service knows them (fraud; complaint risk, by the engine that runs it; a kind
+ * without any is checked by its schema).
  * Every problem comes back with its path into the content and a reason, for a 400.
  */
 import { Codecs, type FieldError, type RuleSet, type RuleSetKind } from '@fenghuo/contracts';
+import { complaintRiskProblems } from '@fenghuo/engine';
 import { fraudSemantics, type SemanticReport } from './fraud-semantics.ts';
 
 export type RuleSetValidation =
@@ -16,7 +18,10 @@ type SemanticChecks = {
 };
 
 /** The semantic checks of each kind the service knows; other kinds are checked by schema only. */
-export const SEMANTIC_CHECKS: SemanticChecks = { fraud: fraudSemantics };
+export const SEMANTIC_CHECKS: SemanticChecks = {
+  fraud: fraudSemantics,
+  complaint_risk: (rs) => ({ problems: complaintRiskProblems(rs), warnings: [] }),
+};
 
 /** Most problems reported for one content. */
 const MAX_PROBLEMS = 100;
