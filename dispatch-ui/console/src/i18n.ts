@@ -5,6 +5,8 @@
 import type {
   AckStatus,
   AlertLevel,
+  EscalationReason,
+  EscalationRung,
   FraudType,
   IncidentCategory,
   Outcome,
@@ -360,6 +362,21 @@ const OUTCOMES: Record<Outcome, [string, string]> = {
   false_alarm: ['误报', 'False alarm'],
 };
 
+const RUNGS: Record<EscalationRung, [string, string]> = {
+  officer: ['责任民警', 'Officer'],
+  duty_desk: ['值班室', 'Duty desk'],
+  patrol: ['巡逻警力', 'Patrol'],
+  district: ['分局', 'District'],
+  city: ['市局指挥中心', 'City command'],
+};
+
+const ESCALATION_REASONS: Record<EscalationReason, [string, string]> = {
+  no_ack: ['超时未签收', 'not accepted in time'],
+  refused: ['被拒绝', 'refused'],
+  unavailable: ['警力不可用', 'unit unavailable'],
+  operator: ['指挥员升级', 'escalated by an operator'],
+};
+
 const TIMELINE: Record<TimelineEventType, [string, string]> = {
   raised: ['预警/报警', 'Raised'],
   dispatched: ['派警', 'Dispatched'],
@@ -462,6 +479,8 @@ export const unitStateText = (s: UnitState) => pick(UNIT_STATES[s]);
 export const unitKindText = (k: UnitKind) => pick(UNIT_KINDS[k]);
 export const outcomeText = (o: Outcome) => pick(OUTCOMES[o]);
 export const timelineText = (e: TimelineEventType) => pick(TIMELINE[e]);
+export const rungText = (r: EscalationRung) => pick(RUNGS[r]);
+export const escalationReasonText = (r: EscalationReason) => pick(ESCALATION_REASONS[r]);
 export const ackText = (a: AckStatus) => pick(ACKS[a]);
 export const categoryText = (c: IncidentCategory) => pick(CATEGORIES[c]);
 export const roleText = (r: UserRole) => pick(ROLES[r]);

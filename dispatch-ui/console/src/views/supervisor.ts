@@ -6,7 +6,7 @@
 import type { DispatchOrder, TimelineEvent } from '@fenghuo/contracts';
 import { fill, h } from '../dom.ts';
 import { age, clock, duration } from '../format.ts';
-import { t, timelineText } from '../i18n.ts';
+import { escalationReasonText, rungText, t, timelineText } from '../i18n.ts';
 import type { Part } from '../live/store.ts';
 import type { AppContext, View } from './context.ts';
 import { figuresStrip } from './figures-strip.ts';
@@ -56,7 +56,7 @@ export function mountSupervisor(ctx: AppContext): View {
                 'li',
                 null,
                 h('b', null, e.refId),
-                ` · ${e.type === 'escalated' ? `${e.rung ?? ''} ${e.reason}` : ''} · ${age(e.at)}`,
+                ` · ${e.type === 'escalated' ? `${e.rung ? rungText(e.rung) : ''} ${escalationReasonText(e.reason)}` : ''} · ${age(e.at)}`,
               ),
             ),
           )
@@ -88,7 +88,7 @@ export function mountSupervisor(ctx: AppContext): View {
                 acknowledged(o) ? 'li' : Date.parse(o.ackDeadline) < now ? 'li.late' : 'li',
                 { dataset: { ref: o.refId, rung: o.rung ?? '', level: String(o.escalationLevel) } },
                 h('b', null, o.refId),
-                ` · ${o.rung ?? '—'} (${o.escalationLevel}) · ${acknowledged(o) ? timelineText('acknowledged') : left(o.ackDeadline)}`,
+                ` · ${o.rung ? rungText(o.rung) : '—'} (${o.escalationLevel}) · ${acknowledged(o) ? timelineText('acknowledged') : left(o.ackDeadline)}`,
                 o.statutoryDeadline
                   ? h(
                       'span.statutory',

@@ -2,7 +2,7 @@
 import type { TimelineEvent } from '@fenghuo/contracts';
 import { h } from '../dom.ts';
 import { clock, duration, yuan } from '../format.ts';
-import { levelText, outcomeText, t, timelineText } from '../i18n.ts';
+import { escalationReasonText, levelText, outcomeText, rungText, t, timelineText } from '../i18n.ts';
 
 export function timelineList(entries: readonly TimelineEvent[]): HTMLElement {
   if (entries.length === 0) return h('p.muted', { dataset: { timeline: '0' } }, t('noTimeline'));
@@ -37,7 +37,7 @@ function detail(e: TimelineEvent): string {
     case 'stood_down':
       return `${e.unitId}${e.reason ? ` · ${e.reason}` : ''}${who}`;
     case 'escalated':
-      return `${e.rung ?? ''} · ${e.reason}`;
+      return `${e.rung ? rungText(e.rung) : ''} · ${escalationReasonText(e.reason)}`;
     case 'resolved':
       return `${e.unitId ?? ''}${e.note ? ` · ${e.note}` : ''}`;
     case 'incident.resolved':
