@@ -34,6 +34,21 @@ describe('window rules', () => {
     expect(alerts[0]?.reason.zh).toBe('18 分钟内 3 次来自标记号码 170****1234 的来电');
   });
 
+  it('fires when the calls arrive out of event-time order, in one batch or one by one', () => {
+    // Found by the reliability suite: a source retried its refused request while later ones went
+    // through, so a victim's calls at 0, 4 and 8 min reached the scorer as 0, 8, 4; each call's own
+    // window [t − 20 min, t] held two of them, and the victim was never warned.
+    const late = [call('s1', 0), call('s1', 8), call('s1', 4)];
+    for (const batches of [[late], late.map((x) => [x])]) {
+      const { alerts } = run('s1', ...batches);
+      expect(alerts).toHaveLength(1);
+      expect(alerts[0]?.rulesFired.map((r) => r.ruleId)).toEqual(['listed-calls-20m']);
+      expect(alerts[0]?.reason.en).toBe('3 calls from listed number 170****1234 within 8 min');
+    }
+    // Late, but not within 20 min of the others: still two in any window.
+    expect(run('s1', [call('s1', 30)], [call('s1', 50)], [call('s1', 5)]).alerts).toEqual([]);
+  });
+
   it('forgets calls that slid out of the window', () => {
     expect(run('s1', [call('s1', 0), call('s1', 15)], [call('s1', 30)]).alerts).toEqual([]);
   });

@@ -43,7 +43,15 @@ import {
   type SubjectState,
   wasSeen,
 } from './state.ts';
-import { addToWindow, emptyWindow, evictBefore, fitToRule, windowFigures } from './window.ts';
+import {
+  addToWindow,
+  emptyWindow,
+  evictBefore,
+  fitToRule,
+  type WindowFigures,
+  windowEndsHolding,
+  windowFigures,
+} from './window.ts';
 
 /** Synthetic rule id recorded when a deny-listed number, payee or app shows up. */
 export const DENY_RULE_ID = 'deny-list';
@@ -129,11 +137,25 @@ function applyWindow(
     ...(label === undefined ? {} : { l: label }),
     ...(flagged ? { f: true } : {}),
   });
-  const { count, sum, distinct, minT, listed, labels, eventIds } = windowFigures(ws, rule, t);
-  const figure = rule.aggregate === 'count' ? count : rule.aggregate === 'sum' ? sum : distinct;
+  // The fullest window holding the indicator: the one ending at it, or, when it came late, one ending
+  // at a later indicator (see windowEndsHolding).
+  const figureOf = (f: WindowFigures) =>
+    rule.aggregate === 'count' ? f.count : rule.aggregate === 'sum' ? f.sum : f.distinct;
+  let end = t;
+  let figures = windowFigures(ws, rule, t);
+  for (const later of windowEndsHolding(ws, rule, t)) {
+    if (later === t) continue;
+    const f = windowFigures(ws, rule, later);
+    if (figureOf(f) > figureOf(figures)) {
+      figures = f;
+      end = later;
+    }
+  }
+  const { count, sum, distinct, minT, listed, labels, eventIds } = figures;
+  const figure = figureOf(figures);
   const over = rule.op === 'gt' ? figure > rule.threshold : figure >= rule.threshold;
   if (!over) return true;
-  const spanMin = Math.max(1, Math.ceil((t - minT) / 60_000));
+  const spanMin = Math.max(1, Math.ceil((end - minT) / 60_000));
   const phrase =
     rule.explain !== undefined
       ? fillTemplate(rule.explain, {

@@ -171,6 +171,22 @@ export function evictBefore(ws: WindowState, from: number): void {
   if (ws.d !== undefined) while (ws.d.length > 0 && (ws.d[0] as [unknown, number])[1] < from) ws.d.shift();
 }
 
+/**
+ * The ends of the windows that hold an entry at `t`: `t` itself, and the earliest entry time of every
+ * later bucket still within a window of `t`'s bucket. An entry that arrives after entries later than
+ * it in event time (a source that retried a refused request, a partition's redelivery order) completes
+ * those windows too, not only the one ending at `t`: a resident's three listed calls at 0, 4 and
+ * 8 min arriving in the order 0, 8, 4 are three calls within 20 min all the same.
+ */
+export function windowEndsHolding(ws: WindowState, rule: WindowRuleShape, t: number): number[] {
+  const own = Math.floor(t / ws.g) * ws.g;
+  const ends = [t];
+  for (const [start, , , , minT] of ws.b) {
+    if (start > own && minT > t && minT < own + ws.g + rule.windowMs) ends.push(minT);
+  }
+  return ends;
+}
+
 /** The window `[t − windowMs, t]` at bucket granularity. */
 export function windowFigures(ws: WindowState, rule: WindowRuleShape, t: number): WindowFigures {
   const from = t - rule.windowMs;
