@@ -61,15 +61,29 @@ describe('EventProducer after a sequence desync', () => {
     expect(made).toHaveLength(2);
   });
 
-  it('keeps its producer on other errors', async () => {
+  it('never reuses the sequence numbers of any failed send: the next send goes through a new producer', async () => {
+    // A request that failed on the client may have been written; kafkajs hands its sequence numbers
+    // back, and other records sent under them are taken by the broker for a retry and dropped.
     const { kafka, made } = scriptedKafka([
-      (n) =>
-        n === 1 ? Promise.reject(new Error('Connection error: connect ECONNREFUSED')) : Promise.resolve([]),
+      (n) => (n === 1 ? Promise.reject(new Error('Connection error: socket closed')) : Promise.resolve([])),
     ]);
     const producer = new EventProducer(kafka, logger);
-    await expect(producer.sendRaw(batch)).rejects.toThrow(/ECONNREFUSED/);
+    await expect(producer.sendRaw(batch)).rejects.toThrow(/socket closed/);
+    await producer.sendRaw(batch);
+    expect(made).toHaveLength(2);
+    expect(made[0]).toMatchObject({ disconnects: 1, sends: 1 });
+    expect(made[1]).toMatchObject({ connects: 1, sends: 1 });
+    await producer.close();
+  });
+
+  it('keeps its producer while sends succeed', async () => {
+    const { kafka, made } = scriptedKafka([]);
+    const producer = new EventProducer(kafka, logger);
+    await producer.sendRaw(batch);
     await producer.sendRaw(batch);
     expect(made).toHaveLength(1);
+    expect(made[0]?.sends).toBe(2);
+    await producer.close();
   });
 
   it('recognises the desync inside kafkajs retry errors', () => {

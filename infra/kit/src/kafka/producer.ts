@@ -12,6 +12,15 @@
  * Found by the reliability suite (`npm run test:reliability`): before this, one broker of three
  * SIGKILLed left ingest answering 503 for good, and the scorer dead-lettered indicators whose alert
  * it could not write (losing those alerts).
+ *
+ * Any other failed send also ends its producer id. kafkajs hands a failed request's sequence numbers
+ * back (so its own retries of the same records match), yet a request that failed on the client
+ * (connection closed by a dying leader, request time-out) may have been written and replicated. The
+ * next send of OTHER records would then reuse those sequence numbers: with the same record count per
+ * partition the broker takes it for a retry of the written batch, answers success and drops it
+ * (records silently lost; the scorer lost alerts that way in the reliability suite); with another
+ * count it answers OUT_OF_ORDER_SEQUENCE_NUMBER. A new producer id starts its sequences afresh, so
+ * the next send is written (a batch that had been written is then written again: at-least-once).
  */
 import { bindingFor, type TopicEventMap, type TopicName } from '@fenghuo/contracts';
 import {
@@ -140,11 +149,13 @@ export class EventProducer {
   }
 
   /** Replaces `failed` (once, however many sends saw the error) with a new producer and producer id. */
-  private replaceAfterDesync(failed: Producer, err: unknown): void {
+  private replaceAfterFailure(failed: Producer, err: unknown, desync: boolean): void {
     if (this.closed || this.current !== failed) return;
     this.log.warn(
       { err },
-      'producer out of step with the broker after a leader change; the batch was not written; next sends use a new producer id',
+      desync
+        ? 'producer out of step with the broker after a leader change; the batch was not written; next sends use a new producer id'
+        : 'send failed (its records may have been written): next sends use a new producer id, never its sequence numbers',
     );
     this.current = this.createProducer();
     this.connected = undefined;
@@ -253,9 +264,9 @@ export class EventProducer {
         topicMessages: [...topicMessages],
       });
     } catch (err) {
-      if (!isSequenceDesync(err)) throw err;
-      this.replaceAfterDesync(producer, err);
-      throw new ProducerResetError(err);
+      const desync = isSequenceDesync(err);
+      this.replaceAfterFailure(producer, err, desync);
+      throw desync ? new ProducerResetError(err) : err;
     }
   }
 

@@ -1,0 +1,78 @@
+/**
+ * A send that fails on the client after the broker wrote it (a leader SIGKILLed between its append
+ * and its answer: here, the connection is cut as the answer arrives) must not cost the NEXT send its
+ * records. kafkajs hands the failed request's sequence numbers back; other records sent under them,
+ * as many per partition, are taken by the broker for a retry of the written batch: it answers
+ * success and drops them. Found as alerts lost by the reliability suite (`npm run test:reliability`).
+ */
+import { connect } from 'node:net';
+import type { ISocketFactory, Kafka } from 'kafkajs';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { consumeMessages, testKafka, uniquePrefix } from '../../../test/setup/helpers.ts';
+import { withAdmin } from '../src/kafka/admin.ts';
+import { EventProducer } from '../src/kafka/producer.ts';
+import { createLogger } from '../src/logger.ts';
+
+const PRODUCE_API_KEY = 0;
+const logger = createLogger({ service: 'kit-test', level: 'silent' });
+const topic = `${uniquePrefix('kit-ambiguous-send')}records`;
+
+/** The next this many Produce requests reach the broker, and each answer is replaced by a cut connection. */
+let cutProduceAnswers = 0;
+const cuttingSocketFactory: ISocketFactory = ({ host, port, onConnect }) => {
+  const socket = connect({ host, port }, onConnect);
+  let cutOnAnswer = false;
+  const write = socket.write.bind(socket) as (chunk: unknown, ...rest: unknown[]) => boolean;
+  socket.write = ((chunk: unknown, ...rest: unknown[]) => {
+    // A kafkajs request: int32 size, int16 api key, …
+    if (cutProduceAnswers > 0 && Buffer.isBuffer(chunk) && chunk.readInt16BE(4) === PRODUCE_API_KEY) {
+      cutProduceAnswers--;
+      cutOnAnswer = true;
+    }
+    return write(chunk, ...rest);
+  }) as typeof socket.write;
+  const emit = socket.emit.bind(socket) as (event: string | symbol, ...args: unknown[]) => boolean;
+  socket.emit = ((event: string | symbol, ...args: unknown[]) => {
+    if (event === 'data' && cutOnAnswer) {
+      // What a SIGKILLed leader's peer sees: the connection reset.
+      socket.destroy(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
+      return true;
+    }
+    return emit(event, ...args);
+  }) as typeof socket.emit;
+  return socket;
+};
+
+let kafka: Kafka;
+let producer: EventProducer;
+
+beforeAll(async () => {
+  kafka = testKafka('kit-ambiguous-send', { socketFactory: cuttingSocketFactory });
+  await withAdmin(kafka, (admin) =>
+    admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true }),
+  );
+  // One kafkajs retry (an idempotent producer must have one), whose answer is cut as well: the send fails.
+  producer = new EventProducer(kafka, logger, {
+    producer: { retry: { retries: 1, initialRetryTime: 50 } },
+  });
+});
+
+afterAll(async () => {
+  await producer?.close();
+  await withAdmin(kafka, (admin) => admin.deleteTopics({ topics: [topic] })).catch(() => undefined);
+});
+
+it('writes the next send after a send that was written but failed on the client', async () => {
+  await producer.sendRaw([{ topic, messages: [{ value: 'first' }] }]);
+  cutProduceAnswers = 2;
+  await expect(
+    producer.sendRaw([{ topic, messages: [{ value: 'written, answer lost' }] }]),
+  ).rejects.toThrow();
+  expect(cutProduceAnswers).toBe(0);
+  await producer.sendRaw([{ topic, messages: [{ value: 'next' }] }]);
+
+  const offsets = await withAdmin(kafka, (admin) => admin.fetchTopicOffsets(topic));
+  const count = Number(offsets[0]?.high ?? 0);
+  const records = await consumeMessages(kafka, { topic, count });
+  expect(records.map((r) => r.value)).toEqual(['first', 'written, answer lost', 'next']);
+});
