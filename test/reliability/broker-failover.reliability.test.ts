@@ -228,19 +228,30 @@ async function collectAlerts(kafka: Kafka, prefix: string) {
   return { seen, consumer };
 }
 
-/** Every event id on the topic, once per record, read up to the high watermarks of the moment. */
-async function readEventIds(kafka: Kafka, topic: string, groupId: string): Promise<string[]> {
+/** A record read back: its place in the log and its decoded value. */
+interface PlacedRecord<V> {
+  readonly partition: number;
+  readonly offset: string;
+  readonly value: V;
+}
+
+/** Every record of the topic, once, read up to the high watermarks of the moment. */
+async function readRecords<V>(kafka: Kafka, topic: string, groupId: string): Promise<PlacedRecord<V>[]> {
   const offsets = await withAdmin(kafka, (a) => a.fetchTopicOffsets(topic));
   const total = offsets.reduce((sum, p) => sum + Number(p.high) - Number(p.low), 0);
-  const ids: string[] = [];
+  const ids: PlacedRecord<V>[] = [];
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250, maxBytesPerPartition: 4 << 20 });
   try {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     await consumer.run({
-      eachMessage: async ({ message }) => {
+      eachMessage: async ({ partition, message }) => {
         if (message.value === null) return;
-        ids.push((JSON.parse(message.value.toString('utf8')) as { eventId: string }).eventId);
+        ids.push({
+          partition,
+          offset: message.offset,
+          value: JSON.parse(message.value.toString('utf8')) as V,
+        });
       },
     });
     await waitFor(() => ids.length >= total, {
@@ -264,6 +275,63 @@ async function leaderOfFirstPartition(kafka: Kafka, topic: string): Promise<numb
   const leader = topics[0]?.partitions.find((p) => p.partitionId === 0)?.leader;
   if (leader === undefined || leader < 0) throw new Error(`no leader for ${topic}[0]`);
   return leader;
+}
+
+/**
+ * What tells a lost or doubled alert's cause: for each lost victim, its indicators on the topic (place,
+ * event time), the alerts topic read again from the start (did the scorer publish it and the reader
+ * miss it?), and the scorer's state of the victim in Redis (did it raise the alert, and which events
+ * caused the last revision?); for the doubled alerts, whether they are one revision written twice.
+ */
+async function diagnose(
+  kafka: Kafka,
+  prefix: string,
+  indicators: readonly PlacedRecord<CallIndicator>[],
+  lostAlerts: readonly string[],
+  bySubject: ReadonlyMap<string, readonly SeenAlert[]>,
+): Promise<string[]> {
+  const lines = ['', 'Diagnosis'];
+  const alertRecords = await readRecords<Alert>(kafka, `${prefix}${Topic.AlertsRaised}`, `${prefix}diagnose`);
+  const distinct = new Set(alertRecords.map((r) => `${r.value.alertId}#${r.value.revision}`));
+  const seen = [...bySubject.values()].flat();
+  const seenDistinct = new Set(seen.map((s) => `${s.alert.alertId}#${s.alert.revision}`));
+  lines.push(
+    `  alerts topic: ${alertRecords.length} records, ${distinct.size} distinct (alertId, revision); reader: ${seen.length} records, ${seenDistinct.size} distinct`,
+  );
+  const redis = new Redis(inject('redisUrl'));
+  try {
+    for (const subjectId of lostAlerts) {
+      lines.push(`  lost: ${subjectId}`);
+      for (const r of indicators.filter((i) => i.value.subjectId === subjectId))
+        lines.push(`    indicator p${r.partition}@${r.offset} ${r.value.eventId} t=${r.value.occurredAt}`);
+      for (const r of alertRecords.filter((a) => a.value.subjectId === subjectId))
+        lines.push(
+          `    on alerts topic p${r.partition}@${r.offset} ${r.value.alertId} rev ${r.value.revision}`,
+        );
+      const stored = await redis.get(`${prefix}fs:s:${subjectId}`);
+      if (stored === null) lines.push('    no scorer state');
+      else {
+        const sep = stored.indexOf('|');
+        const state = JSON.parse(stored.slice(sep + 1)) as {
+          pos?: unknown;
+          seen?: [string, number][];
+          alert?: { id: string; rev: number; causedBy: string[] };
+        };
+        lines.push(
+          `    state v${stored.slice(0, sep)} pos=${JSON.stringify(state.pos)} seen=${JSON.stringify(state.seen?.map(([id]) => id))} alert=${JSON.stringify(state.alert && { id: state.alert.id, rev: state.alert.rev, causedBy: state.alert.causedBy })}`,
+        );
+      }
+    }
+  } finally {
+    redis.disconnect();
+  }
+  for (const [subjectId, list] of bySubject) {
+    if (list.length < 2) continue;
+    lines.push(
+      `  doubled: ${subjectId} ${list.map((s) => `${s.alert.alertId}#${s.alert.revision}@${s.alert.updatedAt}`).join(' ')}`,
+    );
+  }
+  return lines;
 }
 
 interface FaultRecord {
@@ -465,7 +533,8 @@ describe('a broker of three SIGKILLed and restarted while sources stream', () =>
     const deadLettered = dlqOffsets.reduce((sum, p) => sum + Number(p.high), 0);
 
     // Events: every acknowledged id on the topic, none twice.
-    const onTopic = await readEventIds(kafka, indicatorsTopic, `${prefix}reconcile`);
+    const indicatorRecords = await readRecords<CallIndicator>(kafka, indicatorsTopic, `${prefix}reconcile`);
+    const onTopic = indicatorRecords.map((r) => r.value.eventId);
     const counts = new Map<string, number>();
     for (const id of onTopic) counts.set(id, (counts.get(id) ?? 0) + 1);
     const ackedIds = acks.flatMap((a) => a.eventIds);
@@ -480,6 +549,7 @@ describe('a broker of three SIGKILLed and restarted while sources stream', () =>
     const lostAlerts = [...victimIds].filter((id) => !bySubject.has(id));
     const duplicatedAlerts = [...bySubject.values()].reduce((sum, list) => sum + list.length - 1, 0);
     const unexpected = [...bySubject.keys()].filter((id) => !victimIds.has(id));
+    const diagnosis = await diagnose(kafka, prefix, indicatorRecords, lostAlerts, bySubject);
 
     // Recovery per fault: kill → the first acknowledgement of a request first sent after the kill,
     // and kill → the first alert for a victim whose last call was first sent after the kill.
@@ -521,6 +591,7 @@ describe('a broker of three SIGKILLed and restarted while sources stream', () =>
       '',
     ];
     console.log(table.join('\n'));
+    console.log(diagnosis.join('\n'));
     console.log(
       JSON.stringify({
         suite: 'reliability',
