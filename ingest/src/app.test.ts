@@ -5,7 +5,7 @@ import { Registry } from 'prom-client';
 import { afterEach, describe, expect, it } from 'vitest';
 import { waitFor } from '../../test/setup/helpers.ts';
 import { generateKey, hashKey } from './api-keys.ts';
-import { createApp } from './app.ts';
+import { accessLogLevel, createApp } from './app.ts';
 import type { Principal } from './key-store.ts';
 import { MemoryDedupeStore } from './memory-dedupe.ts';
 import { createIngestMetrics } from './metrics.ts';
@@ -99,5 +99,16 @@ describe('ingest HTTP app (fake Kafka and dedupe)', () => {
     });
     expect(text.status).toBe(415);
     expect(await text.json()).toMatchObject({ error: { code: 'unsupported_media_type' } });
+  });
+});
+
+describe('accessLogLevel', () => {
+  it('logs accepted position reports at debug and everything else as before', () => {
+    expect(accessLogLevel('/osmand?id=phone-1&lat=31.2&lon=121.4', 200, false)).toBe('debug');
+    expect(accessLogLevel('/v1/positions', 202, false)).toBe('debug');
+    expect(accessLogLevel('/v1/incidents', 202, false)).toBe('info');
+    expect(accessLogLevel('/osmand?id=unknown', 401, false)).toBe('warn');
+    expect(accessLogLevel('/v1/positions', 503, false)).toBe('error');
+    expect(accessLogLevel('/osmand', 200, true)).toBe('error');
   });
 });

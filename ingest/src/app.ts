@@ -52,6 +52,19 @@ export interface AppDeps extends IngestDeps {
   readonly now?: () => number;
 }
 
+/**
+ * The access log's level for an answered request: errors and 5xx at error, 4xx at warn, the rest at
+ * info, except accepted position reports. Every phone reports every few seconds (1,000 units make
+ * about 100 a second), so a line for each would bury everything else; they are counted in
+ * `ingest_request_duration_seconds` and logged at debug, and a refused one still at warn.
+ */
+export function accessLogLevel(url: string, status: number, failed: boolean): LevelWithSilent {
+  if (failed || status >= 500) return 'error';
+  if (status >= 400) return 'warn';
+  const path = url.split('?')[0];
+  return path === '/osmand' || path === '/v1/positions' ? 'debug' : 'info';
+}
+
 function routeLabel(req: express.Request): string {
   const path = req.path;
   if (path.startsWith('/v1/') || path === '/osmand') return path;
@@ -80,8 +93,8 @@ export function createApp(deps: AppDeps, opts: AppOptions): Express {
         }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
-      customLogLevel: (_req, res, err): LevelWithSilent =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
+      customLogLevel: (req, res, err): LevelWithSilent =>
+        accessLogLevel(req.url ?? '', res.statusCode, err !== undefined),
       autoLogging: {
         ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics',
       },
