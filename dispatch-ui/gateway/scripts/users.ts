@@ -19,7 +19,8 @@ Commands:
                       add a user, or replace one (new password, role or binding; enabled again).
                       Operators need a region (--station or --district), officers a unit, grid
                       workers a cell, each one the city pack knows (GATEWAY_CITY_PACK).
-                      Without --password one is generated and printed.
+                      Without --password one is generated and printed; write one that starts
+                      with '-' as --password=-PW.
   list                users with their role, binding and state (no hashes)
   disable USERNAME    no more logins or refreshes; open sockets are closed within seconds
 

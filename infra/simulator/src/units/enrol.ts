@@ -62,6 +62,19 @@ async function cli(script: string, args: readonly string[]): Promise<string> {
   }
 }
 
+/**
+ * `npm run users -- add` arguments. The password goes as one `--password=PW` argument: a base64url
+ * password starts with '-' once in 64, and `--password -xyz` is refused as ambiguous.
+ */
+export function userAddArgs(
+  username: string,
+  binding: readonly string[],
+  password: string,
+  usersFile: string,
+): string[] {
+  return ['add', username, ...binding, `--password=${password}`, '--file', usersFile];
+}
+
 async function inBatches<T>(
   items: readonly T[],
   size: number,
@@ -96,15 +109,7 @@ async function ensureUsers(
   });
   await inBatches(toMake, parallel, async (user) => {
     const password = randomBytes(12).toString('base64url');
-    await cli(usersScript, [
-      'add',
-      user.username,
-      ...user.args,
-      '--password',
-      password,
-      '--file',
-      opts.usersFile,
-    ]);
+    await cli(usersScript, userAddArgs(user.username, user.args, password, opts.usersFile));
     saved[user.username] = password;
   });
   if (toMake.length > 0) {
