@@ -1,13 +1,13 @@
 /**
  * `npm run audit:verify`: reads `audit.log` from its first record to its last (or a file of
  * exported entries) and verifies the hash chain; prints OK with the entry count, or the first
- * changed, deleted or forked entry with its offset and exits 1. Reads without joining a consumer
- * group's offsets (a throwaway group that never commits), so it moves nothing.
+ * changed, deleted or forked entry with its offset and exits 1. Reads committed records only,
+ * without joining a consumer group's offsets (a throwaway group that never commits), so it moves nothing.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Topic } from '@fenghuo/contracts';
-import { withAdmin } from '@fenghuo/kit';
+import { readPartitionRange, withAdmin } from '@fenghuo/kit';
 import { Kafka, logLevel } from 'kafkajs';
 import { type AuditRecord, checkAuditLog, formatAuditCheck, recordsOfFile } from './audit-check.ts';
 
@@ -65,7 +65,7 @@ async function main(): Promise<number> {
   return check.ok ? 0 : 1;
 }
 
-/** Every record of the topic up to its end at the start of the check, or why it cannot be read. */
+/** Every committed record of the topic up to its end at the start of the check, or why it cannot be read. */
 async function readTopic(topic: string): Promise<AuditRecord[] | string> {
   const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
   const kafka = new Kafka({
@@ -81,35 +81,15 @@ async function readTopic(topic: string): Promise<AuditRecord[] | string> {
   if (offsets.length !== 1)
     return `${topic} has ${offsets.length} partitions; the audit log is one partition, one chain`;
   const { low, high } = offsets[0]!;
-  const records: AuditRecord[] = [];
   // Records before `low` are gone (deleted, or retention on a topic meant to be kept forever); the
-  // chain check reports the entries missing at the start.
-  if (low === high) return records;
-  const last = BigInt(high) - 1n;
-  const consumer = kafka.consumer({
-    groupId: `fenghuo-audit-verify-${process.pid}-${Date.now()}`,
-    maxWaitTimeInMs: 200,
-  });
-  await consumer.connect();
-  try {
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await new Promise<void>((resolve, reject) => {
-      consumer
-        .run({
-          autoCommit: false,
-          eachMessage: async ({ message }) => {
-            const offset = BigInt(message.offset);
-            if (offset > last) return;
-            records.push({ at: `offset ${message.offset}`, value: message.value?.toString('utf8') ?? '' });
-            if (offset === last) resolve();
-          },
-        })
-        .catch(reject);
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return records;
+  // chain check reports the entries missing at the start. The writer appends in transactions, so
+  // the log holds commit markers too: the range reader reads past them.
+  const messages = await readPartitionRange(
+    kafka,
+    { topic, partition: 0, from: BigInt(low), to: BigInt(high) },
+    { groupPrefix: 'fenghuo-audit-verify' },
+  );
+  return messages.map((m) => ({ at: `offset ${m.offset}`, value: m.value?.toString('utf8') ?? '' }));
 }
 
 main().then(

@@ -6,6 +6,7 @@
 import { type ConfigSpec, describeConfig, kafkaConfig, logConfig, redisConfig } from '@fenghuo/kit';
 import { GATEWAY_SUMMARY, gatewayConfigSpec } from '../../dispatch-ui/gateway/src/config.ts';
 import { INGEST_SUMMARY, ingestConfigSpec } from '../../ingest/src/config.ts';
+import { AUDIT_WRITER_SUMMARY, auditWriterConfigSpec } from '../../processors/audit-writer/src/config.ts';
 import { SCORER_SUMMARY, scorerConfigSpec } from '../../processors/fraud-scorer/src/config.ts';
 import { INTERCEPTOR_SUMMARY, interceptorConfigSpec } from '../../processors/interceptor/src/config.ts';
 import { ROUTER_SUMMARY, routerConfigSpec } from '../../processors/router/src/config.ts';
@@ -78,6 +79,12 @@ export function renderConfigDoc(): string {
     sentence(GATEWAY_SUMMARY),
     '',
     ...table(gatewayConfigSpec, shared),
+    '',
+    `## audit-writer (\`processors/audit-writer/src/index.ts\`)`,
+    '',
+    sentence(AUDIT_WRITER_SUMMARY),
+    '',
+    ...table(auditWriterConfigSpec, shared),
     '',
     `## simulator (\`npm run simulate\`, \`infra/simulator/src/index.ts\`)`,
     '',

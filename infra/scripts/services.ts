@@ -70,6 +70,12 @@ export const KNOWN_SERVICES: readonly ServiceDefinition[] = [
     env: {},
     readyUrl: (env) => local(env.INTERCEPTOR_OPS_PORT, 9322),
   },
+  {
+    name: 'audit-writer',
+    entry: 'processors/audit-writer/src/index.ts',
+    env: {},
+    readyUrl: (env) => local(env.AUDIT_OPS_PORT, 9323),
+  },
 ];
 
 /** The known services whose entry file exists in this checkout. */
