@@ -482,12 +482,35 @@ async function assertPortFree(config: LocalInfraConfig, port: number, what: stri
   }
 }
 
+/**
+ * True when a broker these scripts did not start (another checkout's, a test run's) answers on the
+ * Kafka port. When the port is open but the broker does not answer at once, it may be starting, or
+ * slow on a loaded machine (a 2 s probe failed at load 40): keep asking for up to
+ * `INFRA_READY_TIMEOUT_MS` before calling the port taken.
+ */
+async function foreignKafkaAnswers(config: LocalInfraConfig, brokers: string[]): Promise<boolean> {
+  if (await kafkaAnswers(brokers)) return true;
+  const deadline = Date.now() + config.readyTimeoutMs;
+  let said = false;
+  while (Date.now() < deadline && (await isPortOpen(config.host, config.kafkaPort))) {
+    if (!said) {
+      config.log(
+        `port ${config.kafkaPort} is open but Kafka does not answer yet; waiting up to ${Math.round(config.readyTimeoutMs / 1000)} s`,
+      );
+      said = true;
+    }
+    if (await kafkaAnswers(brokers, 5_000)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+  }
+  return false;
+}
+
 /** Starts Kafka unless it already answers; returns true when this call started it. */
 async function upKafka(config: LocalInfraConfig): Promise<boolean> {
   const p = paths(config);
   const brokers = kafkaBrokers(config);
   const pid = livePid(p.kafkaPid, 'kafka');
-  if (pid === undefined && (await kafkaAnswers(brokers))) {
+  if (pid === undefined && (await foreignKafkaAnswers(config, brokers))) {
     config.log(`kafka already answering on ${brokers[0]} (not started by these scripts; leaving it alone)`);
     return false;
   }
