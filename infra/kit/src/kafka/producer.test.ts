@@ -76,6 +76,30 @@ describe('EventProducer after a sequence desync', () => {
     await producer.close();
   });
 
+  it('makes a send retriable when another send replaced its producer while it was in flight', async () => {
+    // The first send fails on the client; the second, queued on the same producer, is then cut off
+    // by its disconnect with kafkajs's non-retriable error. A consumer must retry it, not dead-letter.
+    let cutOff: (err: Error) => void = () => undefined;
+    const { kafka, made } = scriptedKafka([
+      (n) =>
+        n === 1
+          ? Promise.reject(new Error('Connection error: socket closed'))
+          : new Promise((_, reject) => {
+              cutOff = reject;
+            }),
+    ]);
+    const producer = new EventProducer(kafka, logger);
+    const failing = producer.sendRaw(batch).catch((err: unknown) => err);
+    const queued = producer.sendRaw(batch).catch((err: unknown) => err);
+    await failing;
+    cutOff(Object.assign(new Error('The producer is disconnected'), { retriable: false }));
+    const cut = await queued;
+    expect(cut).toBeInstanceOf(ProducerResetError);
+    expect(failureAction(cut)).toBe('retry');
+    expect(made).toHaveLength(2);
+    await producer.close();
+  });
+
   it('keeps its producer while sends succeed', async () => {
     const { kafka, made } = scriptedKafka([]);
     const producer = new EventProducer(kafka, logger);

@@ -84,9 +84,11 @@ export interface WarmUpOptions {
 }
 
 /**
- * A send failed because the producer id's sequence state was lost (see the file comment). Nothing
- * of the batch was written and the next send uses a new producer id, so it is retriable: a consumer
- * retries the batch instead of dead-lettering its events (kafkajs marks error 45 non-retriable).
+ * A send failed because the producer id's sequence state was lost (see the file comment; nothing of
+ * the batch was written), or because its producer was replaced by another send's failure while it
+ * was in flight (it may have been written). The next send uses a new producer id, so it is
+ * retriable: a consumer retries the batch instead of dead-lettering its events (kafkajs marks
+ * error 45, and sends cut off by a disconnect, non-retriable).
  */
 export class ProducerResetError extends FenghuoError {
   constructor(cause: unknown) {
@@ -265,8 +267,12 @@ export class EventProducer {
       });
     } catch (err) {
       const desync = isSequenceDesync(err);
+      // Another send's failure replaced this producer while this one was in flight: kafkajs fails
+      // it with its own error as the old producer disconnects (some marked non-retriable, which a
+      // consumer would dead-letter). Retrying through the new producer is right either way.
+      const replacedMeanwhile = producer !== this.current;
       this.replaceAfterFailure(producer, err, desync);
-      throw desync ? new ProducerResetError(err) : err;
+      throw desync || replacedMeanwhile ? new ProducerResetError(err) : err;
     }
   }
 
