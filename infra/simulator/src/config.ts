@@ -50,6 +50,12 @@ export const simConfigSpec = {
     default: 4,
     min: 0,
   }),
+  homeCells: field.int({
+    env: 'SIM_HOME_CELLS',
+    doc: "Grid cells the residents live in (a neighbourhood picked by the seed): every indicator carries its resident's home (location and cell), so warnings go to the community officers of these cells, whom the simulator plays with its units (0 = indicators carry no place)",
+    default: 12,
+    min: 0,
+  }),
   victimShare: field.number({
     env: 'SIM_VICTIM_SHARE',
     doc: 'Share of residents who meet a fraud during the period',

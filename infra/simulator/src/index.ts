@@ -130,6 +130,7 @@ async function main(): Promise<void> {
       victimShare: config.victimShare,
       incidentsPerDay: config.incidentsPerDay,
       fleeingPerDay: config.fleeingPerDay,
+      homeCells: config.homeCells,
       runId,
     },
     cells,
