@@ -88,6 +88,8 @@ interface Crew {
 }
 
 const WALK_KPH = 5;
+/** Community officers get about their cell on an electric bicycle. */
+const COMMUNITY = { maxKph: 15, radiusM: 600 } as const;
 
 export class UnitsRunner {
   readonly stats: UnitsStats = {
@@ -112,6 +114,7 @@ export class UnitsRunner {
         enrolled,
         moving: new MovingUnit(unit.id, unit.position, opts.router, rng, now, {
           ...(unit.kind === 'foot' ? { maxKph: WALK_KPH, radiusM: 800 } : {}),
+          ...(unit.kind === 'community_officer' ? COMMUNITY : {}),
         }),
         officer: new Officer(rng, opts.timing),
         queue: Promise.resolve(),
