@@ -94,7 +94,7 @@ export const simConfigSpec = {
   }),
   units: field.int({
     env: 'SIM_UNITS',
-    doc: "Patrol units the simulator drives (picked by the seed): each patrols the roads, its phone reports positions through ingest's /osmand, its officer answers orders through the gateway; the community officers of the residents' cells (SIM_HOME_CELLS) are played the same way (0 = no units at all)",
+    doc: "Patrol units the simulator drives (picked by the seed): each patrols the roads, its phone reports positions through ingest's /osmand, its officer answers orders through the gateway; the community officers of the residents' cells (SIM_HOME_CELLS) and their stations' duty desks are played the same way (0 = no units at all)",
     default: 12,
     min: 0,
   }),

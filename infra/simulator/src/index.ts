@@ -14,7 +14,7 @@ import { planSimulation } from './plan.ts';
 import { generateLoad, type PlayStats, play } from './player.ts';
 import { deviceIdOf, type Enrolled, enrolSupervisor, enrolUnits, usernameOf } from './units/enrol.ts';
 import { OfficerLink } from './units/gateway-link.ts';
-import { communityOfficersOf, pickPatrolUnits } from './units/pick.ts';
+import { communityOfficersOf, dutyDesksOf, pickPatrolUnits } from './units/pick.ts';
 import { UnitsRunner, type UnitsStats } from './units/units-runner.ts';
 
 exitWithHelpIfAsked({ service: 'simulator', summary: SIM_SUMMARY, spec: simConfigSpec });
@@ -161,9 +161,11 @@ async function main(): Promise<void> {
     const patrol = pickPatrolUnits(city.pack.units, config.units, config.seed);
     // The community officers of the cells the residents live in: fraud warnings go to them first.
     const community = communityOfficersOf(city.pack, plan.homeCells);
-    const chosen = [...patrol, ...community];
+    // Their stations' duty desks: the next rung when a community officer is busy.
+    const desks = dutyDesksOf(city.pack.units, community);
+    const chosen = [...patrol, ...community, ...desks];
     say(
-      `${patrol.length} patrol units and ${community.length} community officers of the residents' cells: ` +
+      `${patrol.length} patrol units, ${community.length} community officers of the residents' cells and their stations' ${desks.length} duty desks: ` +
         `registering their phones with ingest${config.officers ? ' and their officers with the gateway' : ''}…`,
     );
     const enrolled = await enrolUnits(
@@ -193,7 +195,7 @@ async function main(): Promise<void> {
       `${chosen.length} units on duty (phones ${deviceIdOf(chosen[0]?.id ?? '')}…)` +
         (config.officers ? `, officers ${usernameOf(chosen[0]?.id ?? '')}… on ${gatewayUrl}` : '') +
         (community.length > 0
-          ? `; community officers ${community.map((u) => u.id).join(', ')} of cells ${plan.homeCells.join(', ')}`
+          ? `; community officers ${community.map((u) => u.id).join(', ')} of cells ${plan.homeCells.join(', ')}; duty desks ${desks.map((u) => u.id).join(', ')}`
           : ''),
     );
   }

@@ -80,6 +80,20 @@ describe('an officer answering orders', () => {
     expect(acks(officer.arrived(90_000))).toEqual(['on_scene']);
   });
 
+  it('at a duty desk, phones about every order, whatever its level or kind', () => {
+    const desk = new Officer(new Rng(7), { ...timing, phoneSec: [60, 120] }, { phoneOnly: true });
+    desk.order(order({ orderId: 'o-d', kind: 'alert', refId: 'al-d', level: 'urgent' }), 0);
+    const taken = desk.tick(20_000);
+    expect(acks(taken)).toEqual(['accepted']);
+    expect(taken.some((a) => a.do === 'drive')).toBe(false);
+    const done = desk.tick(20_000 + 120_000);
+    expect(done.find((a) => a.do === 'outcome')).toMatchObject({ alertId: 'al-d' });
+    expect(acks(done)).toEqual(['completed']);
+    desk.order(order({ orderId: 'o-i', kind: 'incident' }), 200_000);
+    expect(acks(desk.tick(220_000))).toEqual(['accepted']);
+    expect(desk.state.kind).toBe('phoning');
+  });
+
   it('visits warnings above notice level', () => {
     const officer = new Officer(new Rng(6), timing);
     officer.order(order({ orderId: 'o-w', kind: 'alert', refId: 'al-w', level: 'warning' }), 0);

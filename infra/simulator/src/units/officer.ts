@@ -5,7 +5,8 @@
  * records the outcome of a fraud warning, and reports the order `completed`; then patrols again.
  * A fraud warning at level `notice` asks the officer to phone the resident (the router's
  * instructions), so the officer accepts it and phones: no driving, no `on_scene`, the outcome and
- * `completed` once the call is over; warnings of higher levels are visited.
+ * `completed` once the call is over; warnings of higher levels are visited. A station's duty desk
+ * (`phoneOnly`) phones about every order it takes.
  * An order stood down, superseded or completed elsewhere ends it at once. An officer busy with an
  * order refuses another one (the router escalates a refusal at once). Times are simulated epoch ms;
  * the random draws come from the caller's seeded generator, so a seed replays the same choices.
@@ -83,7 +84,13 @@ export class Officer {
   constructor(
     private readonly rng: Rng,
     private readonly timing: OfficerTiming = DEFAULT_TIMING,
+    private readonly opts: { readonly phoneOnly?: boolean } = {},
   ) {}
+
+  /** Whether this officer phones about `order` instead of going there. */
+  private phones(order: DispatchOrder): boolean {
+    return this.opts.phoneOnly === true || phonesFor(order);
+  }
 
   get state(): OfficerState {
     return this.current;
@@ -107,7 +114,7 @@ export class Officer {
     }
     if (mine) {
       // An upgraded warning the officer was phoning about: they go round after the call.
-      if (this.current.kind === 'phoning' && !phonesFor(order)) {
+      if (this.current.kind === 'phoning' && !this.phones(order)) {
         this.current = { kind: 'driving', order };
         return [
           { do: 'ack', orderId: order.orderId, status: 'en_route' },
@@ -146,14 +153,15 @@ export class Officer {
   /** Time passes: accepts an order whose moment has come, or finishes on scene. */
   tick(nowMs: number): OfficerAction[] {
     const s = this.current;
-    if (s.kind === 'assigned' && nowMs >= s.acceptAt && phonesFor(s.order)) {
+    if (s.kind === 'assigned' && nowMs >= s.acceptAt && this.phones(s.order)) {
       const [min, max] = this.timing.phoneSec ?? DEFAULT_TIMING.phoneSec ?? [120, 600];
       this.current = {
         kind: 'phoning',
         order: s.order,
         doneAt: nowMs + Math.round(uniform(this.rng, [min, max]) * 1000),
       };
-      return [{ do: 'ack', orderId: s.order.orderId, status: 'accepted', note: 'phoning the resident' }];
+      const note = s.order.kind === 'alert' ? 'phoning the resident' : 'phoning the caller';
+      return [{ do: 'ack', orderId: s.order.orderId, status: 'accepted', note }];
     }
     if (s.kind === 'assigned' && nowMs >= s.acceptAt) {
       this.current = { kind: 'driving', order: s.order };

@@ -33,3 +33,9 @@ export function communityOfficersOf(
   }
   return out;
 }
+
+/** The duty desks of the stations of `units` (the stations the residents' cells belong to), in order. */
+export function dutyDesksOf(allUnits: readonly Unit[], units: readonly Unit[]): Unit[] {
+  const stations = [...new Set(units.map((u) => u.stationId))];
+  return stations.flatMap((st) => allUnits.filter((u) => u.kind === 'duty_desk' && u.stationId === st));
+}
