@@ -1,7 +1,8 @@
 /**
  * `npm start`: brings up local Kafka and Redis (if needed) and waits until the broker coordinates
- * groups, creates the catalogue topics (retention from TOPIC_RETENTION_DAYS), loads or generates
- * the city pack, builds the console when its workspace exists and it is not built yet, runs every
+ * groups, creates the catalogue topics (retention from TOPIC_RETENTION_DAYS; under the services'
+ * KAFKA_TOPIC_PREFIX when one is set), loads or generates the city pack, builds the console when its
+ * workspace exists and it is not built yet (FENGHUO_CONSOLE_BUILD=0 skips that), runs every
  * service of services.ts with its output prefixed by its name and waits for each one's /readyz,
  * then prints the ready banner (URLs, the console, the demo logins) and starts the simulator
  * (`npm run simulate` with the SIM_* variables; `--no-sim` or FENGHUO_SIM=0 turn it off). One short
@@ -47,13 +48,15 @@ async function step<T>(run: () => Promise<T> | T, done: (result: T) => string): 
 
 async function createTopics(brokers: string[]): Promise<string> {
   const specs = topicsFromEnv(TOPICS); // a bad TOPIC_RETENTION_DAYS stops here, naming the variable
+  // The topics the services will use: under their prefix when the caller set one (a test's stack).
+  const prefix = process.env.KAFKA_TOPIC_PREFIX ?? '';
   const logger = createLogger({ service: 'start', level: 'warn' });
   const kafka = createKafka(
     { kafkaBrokers: brokers, kafkaClientId: 'fenghuo-start', kafkaTopicPrefix: '' },
     logger,
   );
   const { created, existing, changed } = await withAdmin(kafka, (admin) =>
-    ensureTopics(admin, specs, { alignExisting: true }),
+    ensureTopics(admin, specs, { alignExisting: true, prefix }),
   );
   for (const c of changed) say(`topic setting changed: ${describeTopicChange(c)}`);
   return `topics: ${created.length} created, ${existing.length} already there${changed.length > 0 ? `, ${changed.length} setting(s) changed` : ''}`;
@@ -366,7 +369,10 @@ async function run(): Promise<void> {
       `${city.pack.posts.length} posts, ${city.pack.units.length} units`,
   );
   await step(
-    () => buildConsoleIfMissing(config.root),
+    () =>
+      process.env.FENGHUO_CONSOLE_BUILD === '0'
+        ? 'console build skipped (FENGHUO_CONSOLE_BUILD=0)'
+        : buildConsoleIfMissing(config.root),
     (line) => line,
   );
   if (SERVICES.length === 0) {

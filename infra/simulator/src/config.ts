@@ -5,7 +5,7 @@
 import { type ConfigOf, field, parseConfig } from '@fenghuo/kit';
 
 export const SIM_SUMMARY =
-  "a deterministic city day streamed through the public APIs at N× speed: residents' calls, SMS, app installs and transfers with fraud sequences among them and 110 incidents at real hour-of-day rates (through ingest), patrol units whose phones report positions through ingest's /osmand and whose officers answer their orders through the gateway, watch-listed vehicles fleeing past cameras (sightings through ingest); the ground truth in a file. Or a load generator of N indicators/s. Every variable is also a flag: --seed 7 is SIM_SEED=7";
+  "a deterministic city day streamed through the public APIs at N× speed: residents' calls, SMS, app installs and transfers with fraud sequences among them and 110 incidents at real hour-of-day rates (through ingest), patrol units and the community officers of the residents' cells whose phones report positions through ingest's /osmand and whose officers answer their orders (and record the outcomes of fraud warnings) through the gateway, watch-listed vehicles fleeing past cameras (sightings through ingest); the ground truth in a file. Or a load generator of N indicators/s. Every variable is also a flag: --seed 7 is SIM_SEED=7";
 
 export const simConfigSpec = {
   ingestUrl: field.url({
@@ -50,6 +50,12 @@ export const simConfigSpec = {
     default: 4,
     min: 0,
   }),
+  homeCells: field.int({
+    env: 'SIM_HOME_CELLS',
+    doc: "Grid cells the residents live in (a neighbourhood picked by the seed): every indicator carries its resident's home (location and cell), so warnings go to the community officers of these cells, whom the simulator plays with its units (0 = indicators carry no place)",
+    default: 12,
+    min: 0,
+  }),
   victimShare: field.number({
     env: 'SIM_VICTIM_SHARE',
     doc: 'Share of residents who meet a fraud during the period',
@@ -88,7 +94,7 @@ export const simConfigSpec = {
   }),
   units: field.int({
     env: 'SIM_UNITS',
-    doc: "Patrol units the simulator drives (picked by the seed): each patrols the roads, its phone reports positions through ingest's /osmand, its officer answers orders through the gateway (0 = none)",
+    doc: "Patrol units the simulator drives (picked by the seed): each patrols the roads, its phone reports positions through ingest's /osmand, its officer answers orders through the gateway; the community officers of the residents' cells (SIM_HOME_CELLS) and their stations' duty desks are played the same way (0 = no units at all)",
     default: 12,
     min: 0,
   }),

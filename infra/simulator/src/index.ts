@@ -14,7 +14,7 @@ import { planSimulation } from './plan.ts';
 import { generateLoad, type PlayStats, play } from './player.ts';
 import { deviceIdOf, type Enrolled, enrolSupervisor, enrolUnits, usernameOf } from './units/enrol.ts';
 import { OfficerLink } from './units/gateway-link.ts';
-import { pickPatrolUnits } from './units/pick.ts';
+import { communityOfficersOf, dutyDesksOf, pickPatrolUnits } from './units/pick.ts';
 import { UnitsRunner, type UnitsStats } from './units/units-runner.ts';
 
 exitWithHelpIfAsked({ service: 'simulator', summary: SIM_SUMMARY, spec: simConfigSpec });
@@ -130,6 +130,7 @@ async function main(): Promise<void> {
       victimShare: config.victimShare,
       incidentsPerDay: config.incidentsPerDay,
       fleeingPerDay: config.fleeingPerDay,
+      homeCells: config.homeCells,
       runId,
     },
     cells,
@@ -157,9 +158,15 @@ async function main(): Promise<void> {
   const clock = () => startMs + (Date.now() - wallStart) * config.speed;
   let runner: UnitsRunner | undefined;
   if (config.units > 0) {
-    const chosen = pickPatrolUnits(city.pack.units, config.units, config.seed);
+    const patrol = pickPatrolUnits(city.pack.units, config.units, config.seed);
+    // The community officers of the cells the residents live in: fraud warnings go to them first.
+    const community = communityOfficersOf(city.pack, plan.homeCells);
+    // Their stations' duty desks: the next rung when a community officer is busy.
+    const desks = dutyDesksOf(city.pack.units, community);
+    const chosen = [...patrol, ...community, ...desks];
     say(
-      `${chosen.length} units: registering their phones with ingest${config.officers ? ' and their officers with the gateway' : ''}…`,
+      `${patrol.length} patrol units, ${community.length} community officers of the residents' cells and their stations' ${desks.length} duty desks: ` +
+        `registering their phones with ingest${config.officers ? ' and their officers with the gateway' : ''}…`,
     );
     const enrolled = await enrolUnits(
       chosen.map((u) => u.id),
@@ -185,8 +192,11 @@ async function main(): Promise<void> {
     });
     await runner.connect();
     say(
-      `${chosen.length} units patrolling (phones ${deviceIdOf(chosen[0]?.id ?? '')}…)` +
-        (config.officers ? `, officers ${usernameOf(chosen[0]?.id ?? '')}… on ${gatewayUrl}` : ''),
+      `${chosen.length} units on duty (phones ${deviceIdOf(chosen[0]?.id ?? '')}…)` +
+        (config.officers ? `, officers ${usernameOf(chosen[0]?.id ?? '')}… on ${gatewayUrl}` : '') +
+        (community.length > 0
+          ? `; community officers ${community.map((u) => u.id).join(', ')} of cells ${plan.homeCells.join(', ')}; duty desks ${desks.map((u) => u.id).join(', ')}`
+          : ''),
     );
   }
   if (plan.plates.length > 0) await watchPlates(plan.plates, config, gatewayUrl);

@@ -2,6 +2,7 @@ import { Codecs, type FraudIndicator } from '@fenghuo/contracts';
 import { builtinRuleSet, compileRuleSet, createScorer, MemoryStateStore } from '@fenghuo/engine';
 import { describe, expect, it } from 'vitest';
 import { CALLS_BY_CATEGORY } from './calls-for-service.ts';
+import { insideRing } from './homes.ts';
 import { type CellArea, CITY_UTC_OFFSET_HOURS, expectedPerHour } from './incidents.ts';
 import { type PlanOptions, planSimulation } from './plan.ts';
 import { fraudSequence, SCENARIOS } from './residents.ts';
@@ -96,6 +97,94 @@ describe('planSimulation', () => {
     const theft = incidents.filter((i) => i.kind === 'incidents' && i.event.category === 'theft').length;
     const total = Object.values(CALLS_BY_CATEGORY).reduce((a, b) => a + (b ?? 0), 0);
     expect(theft / incidents.length).toBeCloseTo((CALLS_BY_CATEGORY.theft ?? 0) / total, 1);
+  });
+});
+
+describe("residents' homes", () => {
+  // A 6 × 6 grid of square cells.
+  const grid: CellArea[] = [];
+  for (let i = 0; i < 6; i++) {
+    for (let j = 0; j < 6; j++) {
+      const [lon, lat] = [121.4 + i * 0.01, 31.2 + j * 0.01];
+      grid.push({
+        id: `g-${i}${j}`,
+        ring: [
+          [lon, lat],
+          [lon + 0.01, lat],
+          [lon + 0.01, lat + 0.01],
+          [lon, lat + 0.01],
+          [lon, lat],
+        ],
+      });
+    }
+  }
+  const withHomes: PlanOptions = { ...options, residents: 300, homeCells: 5 };
+
+  it('leave the residents, indicators and incidents of a seed as they were, adding only the home', () => {
+    const before = planSimulation({ ...withHomes, homeCells: 0 }, grid);
+    const after = planSimulation(withHomes, grid);
+    expect(before.homeCells).toEqual([]);
+    expect(after.events.length).toBe(before.events.length);
+    for (let i = 0; i < after.events.length; i++) {
+      const a = after.events[i]!;
+      const b = before.events[i]!;
+      if (a.kind === 'fraud-indicators') {
+        const { location, gridCellId, ...rest } = a.event;
+        expect(location).toBeDefined();
+        expect(gridCellId).toBeDefined();
+        expect({ ...a, event: rest }).toEqual(b);
+      } else {
+        expect(a).toEqual(b);
+      }
+    }
+    expect(after.truth.map((t) => ({ ...t, gridCellId: undefined }))).toEqual(
+      before.truth.map((t) => ({ ...t, gridCellId: undefined })),
+    );
+  });
+
+  it('put every resident in one home inside one of a neighbourhood of cells, the same for the same seed', () => {
+    const plan = planSimulation(withHomes, grid);
+    expect(plan.homeCells.length).toBe(5);
+    expect(new Set(plan.homeCells).size).toBe(5);
+    expect(planSimulation(withHomes, grid)).toEqual(plan);
+    expect(planSimulation({ ...withHomes, seed: 8 }, grid).homeCells).not.toEqual(plan.homeCells);
+    const homeOf = new Map<string, string>();
+    for (const e of plan.events) {
+      if (e.kind !== 'fraud-indicators') continue;
+      const { subjectId, gridCellId, location } = e.event;
+      expect(plan.homeCells).toContain(gridCellId);
+      const cell = grid.find((c) => c.id === gridCellId)!;
+      expect(insideRing([location!.lon, location!.lat], cell.ring)).toBe(true);
+      const home = `${gridCellId} ${location!.lon} ${location!.lat}`;
+      expect(homeOf.get(subjectId) ?? home).toBe(home);
+      homeOf.set(subjectId, home);
+    }
+    // A neighbourhood: the cells are next to one another (within two cells of the first).
+    const at = (id: string) => [Number(id[2]), Number(id[3])] as const;
+    const [ci, cj] = at(plan.homeCells[0]!);
+    for (const id of plan.homeCells) {
+      const [i, j] = at(id);
+      expect(Math.max(Math.abs(i - ci), Math.abs(j - cj))).toBeLessThanOrEqual(2);
+    }
+    for (const v of plan.truth) if (v.type === 'victim') expect(plan.homeCells).toContain(v.gridCellId);
+  });
+
+  it("let the scorer's warning name the victim's home cell and place", async () => {
+    const plan = planSimulation({ ...withHomes, residents: 40, victimShare: 1 }, grid);
+    const victim = plan.truth.find((t) => t.type === 'victim' && t.fraudType === 'impersonation_authority');
+    if (victim?.type !== 'victim') throw new Error('no impersonation victim in the plan');
+    const events = plan.events.flatMap((e) =>
+      e.kind === 'fraud-indicators' && victim.eventIds.includes(e.event.eventId) ? [e.event] : [],
+    );
+    const rules = compileRuleSet(builtinRuleSet);
+    const clock = Date.parse(events.at(-1)!.occurredAt);
+    const scorer = createScorer({ rules: () => rules, store: new MemoryStateStore(), clock: () => clock });
+    const result = await scorer.scoreIndicators(
+      events.map((event: FraudIndicator, i) => ({ event, position: { stream: '0', seq: i } })),
+    );
+    const alert = result.revisions.at(-1)?.alert;
+    expect(alert?.gridCellId).toBe(victim.gridCellId);
+    expect(alert?.location).toEqual(events[0]!.location);
   });
 });
 

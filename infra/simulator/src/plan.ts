@@ -5,6 +5,7 @@
 import type { Camera, Router } from '@fenghuo/city';
 import type { FraudType } from '@fenghuo/contracts';
 import { planFleeing, type TimedSighting } from './fleeing.ts';
+import { type Home, homesRng, planHomes } from './homes.ts';
 import { type CellArea, planIncidents, type TimedIncident } from './incidents.ts';
 import {
   fraudSequence,
@@ -30,6 +31,11 @@ export interface PlanOptions {
   readonly runId: string;
   /** Watch-listed vehicles fleeing past cameras per day (mean). @defaultValue `0` */
   readonly fleeingPerDay?: number;
+  /**
+   * Grid cells the residents live in (a neighbourhood): every indicator carries its resident's
+   * home (`location`, `gridCellId`). 0: no homes, indicators carry no place. @defaultValue `0`
+   */
+  readonly homeCells?: number;
 }
 
 /** One timed event to send: an indicator or an incident. */
@@ -43,6 +49,8 @@ export type TruthRecord =
       readonly type: 'victim';
       readonly subjectId: string;
       readonly fraudType: FraudType;
+      /** The victim's home cell, when residents have homes. */
+      readonly gridCellId?: string;
       readonly startsAt: string;
       readonly eventIds: readonly string[];
     }
@@ -74,15 +82,27 @@ export interface Plan {
   };
   /** The watch-listed plates that flee (the supervisor puts them on the watch list first). */
   readonly plates: readonly string[];
+  /** The cells the residents live in (whose community officers the simulator plays); empty without homes. */
+  readonly homeCells: readonly string[];
 }
 
 export function residentId(n: number): string {
   return `sim-res-${String(n).padStart(6, '0')}`;
 }
 
+/** An indicator as sent: with its resident's home, when there is one. */
+function atHome(ind: TimedIndicator, home: Home | undefined): TimedIndicator {
+  if (home === undefined) return ind;
+  return {
+    atMs: ind.atMs,
+    event: { ...ind.event, location: home.location, gridCellId: home.gridCellId },
+  };
+}
+
 /**
  * The plan of the period. `roads` (the city's router and cameras) is needed for fleeing vehicles;
- * they draw from a generator of their own, so the residents and incidents of a seed stay the same.
+ * they, and the residents' homes, draw from generators of their own, so the residents and
+ * incidents of a seed stay the same.
  */
 export function planSimulation(
   opts: PlanOptions,
@@ -97,27 +117,33 @@ export function planSimulation(
   const truth: TruthRecord[] = [];
   const perResident = (opts.indicatorsPerResidentDay * opts.durationMin) / 1440;
   let victims = 0;
+  const homes = planHomes(homesRng(opts.seed), cells, opts.residents, opts.homeCells ?? 0);
   for (let r = 0; r < opts.residents; r++) {
     const subjectId = residentId(r);
+    const home = homes.homes[r];
     const count = Math.floor(perResident * 2 * rng.next() + rng.next());
     for (let i = 0; i < count; i++) {
       indicators.push(
-        ordinaryIndicator(rng, ids, subjectId, opts.startMs + Math.floor(rng.next() * durationMs)),
+        atHome(
+          ordinaryIndicator(rng, ids, subjectId, opts.startMs + Math.floor(rng.next() * durationMs)),
+          home,
+        ),
       );
     }
     if (rng.chance(opts.victimShare)) {
       const type = SCENARIOS[rng.weighted(SCENARIOS.map((s) => s.weight))]?.type ?? 'impersonation_authority';
       const spanMs = (SCENARIO_SPAN_MIN[type] ?? 60) * 60_000;
       const startMs = opts.startMs + Math.floor(rng.next() * Math.max(0, durationMs - spanMs));
-      const sequence = fraudSequence(rng, ids, subjectId, type, startMs).filter(
-        (e) => e.atMs < opts.startMs + durationMs,
-      );
+      const sequence = fraudSequence(rng, ids, subjectId, type, startMs)
+        .filter((e) => e.atMs < opts.startMs + durationMs)
+        .map((e) => atHome(e, home));
       indicators.push(...sequence);
       victims++;
       truth.push({
         type: 'victim',
         subjectId,
         fraudType: type,
+        ...(home === undefined ? {} : { gridCellId: home.gridCellId }),
         startsAt: new Date(startMs).toISOString(),
         eventIds: sequence.map((e) => e.event.eventId),
       });
@@ -168,5 +194,6 @@ export function planSimulation(
     truth,
     counts: { indicators: indicators.length, victims, incidents: incidents.length, fleeing: fleeing.length },
     plates: fleeing.map((v) => v.plate),
+    homeCells: homes.cellIds,
   };
 }

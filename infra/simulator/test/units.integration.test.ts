@@ -236,6 +236,9 @@ describe('simulated units and officers through ingest, the router and the gatewa
       '2000',
       '--units',
       '5',
+      // Residents without homes: no community officers beside the five patrol units.
+      '--home-cells',
+      '0',
       '--fleeing-per-day',
       '150',
     ]);

@@ -52,6 +52,55 @@ describe('an officer answering orders', () => {
     }
   });
 
+  it('phones the resident of a notice-level warning: accepts, no driving, outcome, completed', () => {
+    const officer = new Officer(new Rng(4), { ...timing, phoneSec: [60, 120] });
+    const o = order({ orderId: 'o-n', kind: 'alert', refId: 'al-n', level: 'notice' });
+    expect(acks(officer.order(o, 0))).toEqual(['received']);
+    const taken = officer.tick(20_000);
+    expect(acks(taken)).toEqual(['accepted']);
+    expect(taken.some((a) => a.do === 'drive')).toBe(false);
+    expect(officer.state.kind).toBe('phoning');
+    expect(officer.arrived(30_000)).toEqual([]);
+    expect(officer.tick(20_000 + 59_000)).toEqual([]);
+    const done = officer.tick(20_000 + 120_000);
+    expect(done.find((a) => a.do === 'outcome')).toMatchObject({ alertId: 'al-n', orderId: 'o-n' });
+    expect(acks(done)).toEqual(['completed']);
+    expect(done.at(-1)).toEqual({ do: 'patrol' });
+    expect(officer.state.kind).toBe('patrolling');
+  });
+
+  it('visits a warning upgraded while phoning about it', () => {
+    const officer = new Officer(new Rng(5), timing);
+    officer.order(order({ orderId: 'o-u', kind: 'alert', refId: 'al-u', level: 'notice' }), 0);
+    officer.tick(20_000);
+    const up = order({ orderId: 'o-u', kind: 'alert', refId: 'al-u', level: 'urgent', revision: 2 });
+    const go = officer.order(up, 30_000);
+    expect(acks(go)).toEqual(['en_route']);
+    expect(go).toContainEqual({ do: 'drive', orderId: 'o-u', to: up.destination });
+    expect(acks(officer.arrived(90_000))).toEqual(['on_scene']);
+  });
+
+  it('at a duty desk, phones about every order, whatever its level or kind', () => {
+    const desk = new Officer(new Rng(7), { ...timing, phoneSec: [60, 120] }, { phoneOnly: true });
+    desk.order(order({ orderId: 'o-d', kind: 'alert', refId: 'al-d', level: 'urgent' }), 0);
+    const taken = desk.tick(20_000);
+    expect(acks(taken)).toEqual(['accepted']);
+    expect(taken.some((a) => a.do === 'drive')).toBe(false);
+    const done = desk.tick(20_000 + 120_000);
+    expect(done.find((a) => a.do === 'outcome')).toMatchObject({ alertId: 'al-d' });
+    expect(acks(done)).toEqual(['completed']);
+    desk.order(order({ orderId: 'o-i', kind: 'incident' }), 200_000);
+    expect(acks(desk.tick(220_000))).toEqual(['accepted']);
+    expect(desk.state.kind).toBe('phoning');
+  });
+
+  it('visits warnings above notice level', () => {
+    const officer = new Officer(new Rng(6), timing);
+    officer.order(order({ orderId: 'o-w', kind: 'alert', refId: 'al-w', level: 'warning' }), 0);
+    expect(acks(officer.tick(20_000))).toEqual(['accepted', 'en_route']);
+    expect(officer.state.kind).toBe('driving');
+  });
+
   it('drops an order stood down or superseded, ignores stale revisions and repeats', () => {
     const officer = new Officer(new Rng(3), timing);
     officer.order(order({ orderId: 'o-1', revision: 2 }), 0);

@@ -3,6 +3,10 @@
  * phone shows a new order (`received`), the officer takes it after a moment (`accepted`, then
  * `en_route` while driving the route), arrives (`on_scene`), deals with the matter for a while,
  * records the outcome of a fraud warning, and reports the order `completed`; then patrols again.
+ * A fraud warning at level `notice` asks the officer to phone the resident (the router's
+ * instructions), so the officer accepts it and phones: no driving, no `on_scene`, the outcome and
+ * `completed` once the call is over; warnings of higher levels are visited. A station's duty desk
+ * (`phoneOnly`) phones about every order it takes.
  * An order stood down, superseded or completed elsewhere ends it at once. An officer busy with an
  * order refuses another one (the router escalates a refusal at once). Times are simulated epoch ms;
  * the random draws come from the caller's seeded generator, so a seed replays the same choices.
@@ -14,7 +18,8 @@ export type OfficerState =
   | { readonly kind: 'patrolling' }
   | { readonly kind: 'assigned'; readonly order: DispatchOrder; readonly acceptAt: number }
   | { readonly kind: 'driving'; readonly order: DispatchOrder }
-  | { readonly kind: 'on_scene'; readonly order: DispatchOrder; readonly doneAt: number };
+  | { readonly kind: 'on_scene'; readonly order: DispatchOrder; readonly doneAt: number }
+  | { readonly kind: 'phoning'; readonly order: DispatchOrder; readonly doneAt: number };
 
 /** What the officer does; the runner carries it out through the gateway and the unit's path. */
 export type OfficerAction =
@@ -35,9 +40,20 @@ export interface OfficerTiming {
   readonly acceptSec: readonly [number, number];
   /** Seconds on scene before the matter is dealt with. */
   readonly onSceneSec: readonly [number, number];
+  /** Seconds on the phone with the resident of a `notice` warning. @defaultValue `[120, 600]` */
+  readonly phoneSec?: readonly [number, number];
 }
 
-export const DEFAULT_TIMING: OfficerTiming = { acceptSec: [10, 60], onSceneSec: [300, 1_200] };
+export const DEFAULT_TIMING: OfficerTiming = {
+  acceptSec: [10, 60],
+  onSceneSec: [300, 1_200],
+  phoneSec: [120, 600],
+};
+
+/** Whether the officer phones the resident instead of visiting (a fraud warning at level notice). */
+export function phonesFor(order: DispatchOrder): boolean {
+  return order.kind === 'alert' && order.level === 'notice';
+}
 
 /** What comes of a fraud warning an officer follows up (shares of a made-up but plausible mix). */
 const OUTCOMES: readonly { outcome: Outcome; weight: number }[] = [
@@ -68,7 +84,13 @@ export class Officer {
   constructor(
     private readonly rng: Rng,
     private readonly timing: OfficerTiming = DEFAULT_TIMING,
+    private readonly opts: { readonly phoneOnly?: boolean } = {},
   ) {}
+
+  /** Whether this officer phones about `order` instead of going there. */
+  private phones(order: DispatchOrder): boolean {
+    return this.opts.phoneOnly === true || phonesFor(order);
+  }
 
   get state(): OfficerState {
     return this.current;
@@ -91,6 +113,14 @@ export class Officer {
       return [{ do: 'patrol' }];
     }
     if (mine) {
+      // An upgraded warning the officer was phoning about: they go round after the call.
+      if (this.current.kind === 'phoning' && !this.phones(order)) {
+        this.current = { kind: 'driving', order };
+        return [
+          { do: 'ack', orderId: order.orderId, status: 'en_route' },
+          { do: 'drive', orderId: order.orderId, to: order.destination },
+        ];
+      }
       // A revision of the order being worked on (an upgraded alert): a new destination is driven to.
       if (this.current.kind === 'driving') {
         this.current = { kind: 'driving', order };
@@ -123,6 +153,16 @@ export class Officer {
   /** Time passes: accepts an order whose moment has come, or finishes on scene. */
   tick(nowMs: number): OfficerAction[] {
     const s = this.current;
+    if (s.kind === 'assigned' && nowMs >= s.acceptAt && this.phones(s.order)) {
+      const [min, max] = this.timing.phoneSec ?? DEFAULT_TIMING.phoneSec ?? [120, 600];
+      this.current = {
+        kind: 'phoning',
+        order: s.order,
+        doneAt: nowMs + Math.round(uniform(this.rng, [min, max]) * 1000),
+      };
+      const note = s.order.kind === 'alert' ? 'phoning the resident' : 'phoning the caller';
+      return [{ do: 'ack', orderId: s.order.orderId, status: 'accepted', note }];
+    }
     if (s.kind === 'assigned' && nowMs >= s.acceptAt) {
       this.current = { kind: 'driving', order: s.order };
       return [
@@ -131,7 +171,7 @@ export class Officer {
         { do: 'drive', orderId: s.order.orderId, to: s.order.destination },
       ];
     }
-    if (s.kind === 'on_scene' && nowMs >= s.doneAt) {
+    if ((s.kind === 'on_scene' || s.kind === 'phoning') && nowMs >= s.doneAt) {
       this.current = { kind: 'patrolling' };
       const out: OfficerAction[] = [];
       let note: string;

@@ -2,7 +2,8 @@
  * Runs the simulated units on the simulated clock: every tick each unit moves (patrol legs, or the
  * route of its order), each phone reports its position through ingest's `/osmand` every
  * `reportEverySec` simulated seconds, and each officer's state machine answers its orders through
- * the gateway. Every step an officer takes goes to the ground truth.
+ * the gateway. Duty desks stay at their station and report no positions (the router offers them
+ * always); they phone about their orders. Every step an officer takes goes to the ground truth.
  */
 import type { LonLat, Router, Unit } from '@fenghuo/city';
 import type { DispatchOrder, GeoPoint } from '@fenghuo/contracts';
@@ -78,6 +79,8 @@ export interface UnitsRunnerOptions {
 
 interface Crew {
   readonly unit: Unit;
+  /** A station's duty desk: it stays at its desk, phones about its orders, reports no positions. */
+  readonly desk: boolean;
   readonly enrolled: Enrolled;
   readonly moving: MovingUnit;
   readonly officer: Officer;
@@ -88,6 +91,8 @@ interface Crew {
 }
 
 const WALK_KPH = 5;
+/** Community officers get about their cell on an electric bicycle. */
+const COMMUNITY = { maxKph: 15, radiusM: 600 } as const;
 
 export class UnitsRunner {
   readonly stats: UnitsStats = {
@@ -107,13 +112,16 @@ export class UnitsRunner {
     const now = opts.clock();
     this.crews = opts.units.map(({ unit, enrolled }, i) => {
       const rng = new Rng((opts.seed * 7919 + i * 104_729 + 1) >>> 0);
+      const desk = unit.kind === 'duty_desk';
       return {
         unit,
+        desk,
         enrolled,
         moving: new MovingUnit(unit.id, unit.position, opts.router, rng, now, {
           ...(unit.kind === 'foot' ? { maxKph: WALK_KPH, radiusM: 800 } : {}),
+          ...(unit.kind === 'community_officer' ? COMMUNITY : {}),
         }),
-        officer: new Officer(rng, opts.timing),
+        officer: new Officer(rng, opts.timing, { phoneOnly: desk }),
         queue: Promise.resolve(),
         orders: new Map(),
       };
@@ -258,7 +266,7 @@ export class UnitsRunner {
   async tick(): Promise<void> {
     const now = this.opts.clock();
     for (const c of this.crews) {
-      c.moving.tick(now);
+      if (!c.desk) c.moving.tick(now);
       this.carryOut(c, c.officer.tick(now));
       if (c.officer.state.kind === 'driving' && c.moving.driving === 'order' && c.moving.arrived(now)) {
         this.carryOut(c, c.officer.arrived(now));
@@ -267,7 +275,9 @@ export class UnitsRunner {
     if (now - this.lastReport < this.opts.reportEverySec * 1000) return;
     this.lastReport = now;
     const statuses = await Promise.all(
-      this.crews.map((c) => reportPosition(this.opts.ingestUrl, c.enrolled.deviceId, c.moving.fix(now), now)),
+      this.crews
+        .filter((c) => !c.desk)
+        .map((c) => reportPosition(this.opts.ingestUrl, c.enrolled.deviceId, c.moving.fix(now), now)),
     );
     for (const s of statuses) {
       this.stats.positionsSent++;
