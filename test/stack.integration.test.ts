@@ -10,14 +10,16 @@
  * API and connect with socket.io-client; between them they receive fraud warnings, dispatches,
  * acknowledgements and interception plans, and the outcomes the simulated officers record come back
  * as labels on `outcomes.labelled` (read from the broker, read_committed), one of them by a
- * community officer of the residents' cells.
+ * community officer of the residents' cells. The audit writer chains it all into `audit.log`: the
+ * operators' logins, the router's dispatches, the officers' acknowledgements and outcomes, each
+ * once, without a break.
  *
  * Everything waits on events with generous deadlines (the machine may be three times slower and
  * busy with other tests); nothing asserts a time. Local infra only: start.ts brings up (or reuses)
  * the local Kafka and Redis, so the test is skipped when the global setup runs containers.
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,7 +28,9 @@ import { promisify } from 'node:util';
 import { loadOrGenerateDefaultPack } from '@fenghuo/city';
 import {
   type Alert,
+  type AuditLogEntry,
   type ClientToServerEvents,
+  Codecs,
   type DispatchOrder,
   type InterceptionPlan,
   type LoginResponse,
@@ -34,8 +38,9 @@ import {
   type ServerToClientEvents,
   type TimelineEvent,
   Topic,
+  verifyAuditChain,
 } from '@fenghuo/contracts';
-import { withAdmin } from '@fenghuo/kit';
+import { partitionBounds, readPartitionRange, withAdmin } from '@fenghuo/kit';
 import { Redis } from 'ioredis';
 import type { Consumer, Kafka } from 'kafkajs';
 import { io, type Socket } from 'socket.io-client';
@@ -136,6 +141,7 @@ describe.skipIf(inject('infraMode') === 'docker')('the whole stack as npm start 
       RULES_PORT: String(await freePort()),
       ROUTER_OPS_PORT: String(await freePort()),
       INTERCEPTOR_OPS_PORT: String(await freePort()),
+      AUDIT_OPS_PORT: String(await freePort()),
     };
     gatewayUrl = `http://127.0.0.1:${ports.GATEWAY_PORT}`;
     const env: NodeJS.ProcessEnv = { ...process.env };
@@ -151,6 +157,8 @@ describe.skipIf(inject('infraMode') === 'docker')('the whole stack as npm start 
       ROUTER_GROUP_ID: `${prefix}router`,
       INTERCEPTOR_GROUP_ID: `${prefix}interceptor`,
       GATEWAY_GROUP_ID: `${prefix}gateway`,
+      AUDIT_GROUP_ID: `${prefix}audit-writer`,
+      AUDIT_TRANSACTIONAL_ID: `${prefix}audit-writer`,
       ...ports,
       INGEST_KEYS_FILE: join(dir, 'ingest', 'keys.json'),
       GATEWAY_USERS_FILE: usersFile,
@@ -372,9 +380,43 @@ describe.skipIf(inject('infraMode') === 'docker')('the whole stack as npm start 
     const alertOrders = [...seen.orders.values()].filter((o) => o.kind === 'alert');
     expect(alertOrders.some((o) => o.rung === 'officer')).toBe(true);
 
+    // The audit trail of it all: the operators' logins, the officers' acknowledgements and outcomes,
+    // the router's dispatches, each once in audit.log, chained without a break.
+    // One audit event per (warning, outcome): a repeat of the same outcome is appended once.
+    const outcomeLabels = new Set(labels.map((l) => `${l.alertId}|${l.outcome}`)).size;
+    let chain: AuditLogEntry[] = [];
+    await waitFor(
+      async () => {
+        const topic = `${prefix}${Topic.AuditLog}`;
+        const { low, high } = await partitionBounds(kafka, topic);
+        chain = (await readPartitionRange(kafka, { topic, partition: 0, from: low, to: high })).map((m) => {
+          const decoded = Codecs.AuditLogEntry.decode(m.value ?? Buffer.alloc(0));
+          if (!decoded.ok) throw new Error(`audit.log offset ${m.offset} is not an entry`);
+          return decoded.value;
+        });
+        const did = (action: string) =>
+          chain.filter((e) => e.event.action === action && e.event.result === 'ok');
+        return (
+          operators.every((op) => did('login').some((e) => e.event.actor?.username === op.username)) &&
+          did('ack').length > 0 &&
+          did('dispatch').length > 0 &&
+          did('outcome').length >= outcomeLabels
+        );
+      },
+      { ...deadline, message: 'logins, dispatches, acknowledgements and outcomes in audit.log' },
+    );
+    expect(
+      verifyAuditChain(chain, (t) => createHash('sha256').update(t, 'utf8').digest('hex')),
+    ).toMatchObject({
+      ok: true,
+      entries: chain.length,
+    });
+    expect(new Set(chain.map((e) => e.event.eventId)).size).toBe(chain.length);
+
     console.log(
       `[stack] operators saw ${seen.alerts.size} warnings, ${seen.orders.size} orders (${alertOrders.length} for warnings), ` +
         `${seen.acks.length} acknowledgements, ${seen.plans.size} interception plans; ${labels.length} labels ` +
+        `(audit.log: ${chain.length} entries) ` +
         `of ${recorded.length} outcomes recorded ` +
         `(${labels.filter((l) => community.has(l.labelledBy)).length} by community officers); per operator ${JSON.stringify(
           Object.fromEntries(perOperator),
