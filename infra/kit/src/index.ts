@@ -12,6 +12,7 @@ export * from './kafka/dead-letter.ts';
 export * from './kafka/producer.ts';
 export * from './kafka/socket.ts';
 export * from './kafka/topics.ts';
+export * from './kafka/transactional-producer.ts';
 export * from './lifecycle.ts';
 export * from './logger.ts';
 export * from './mask.ts';
