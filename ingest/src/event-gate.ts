@@ -19,8 +19,9 @@
  * A send that timed out is *ambiguous*: it may still be acknowledged later. The error carries
  * `outcome`, which settles to whether the broker finally took the events, so the caller can keep
  * or drop its dedupe claims accordingly. With a transactional sender, a send refused with
- * `TransactionOutcomeUnknownError` (a commit whose answer was lost) is ambiguous too, for good: its
- * `outcome` settles to `undefined` (unknown), and so does that of time-outs of the same send.
+ * `TransactionOutcomeUnknownError` (a commit whose answer was lost) is ambiguous too: its `outcome`
+ * settles to whether the commit was applied once the producer found out, or to `undefined` when it
+ * could not (and so does that of time-outs of the same send).
  */
 import type { TopicEventMap, TopicName } from '@fenghuo/contracts';
 import { isTransactionOutcomeUnknown, type OutgoingBatch } from '@fenghuo/kit';
@@ -382,7 +383,8 @@ export class EventGate {
     const sending = Promise.resolve().then(() => this.sender.sendBatches(batches));
     const outcome = sending.then(
       () => true,
-      (cause: unknown) => (isTransactionOutcomeUnknown(cause) ? undefined : false),
+      // A commit unanswered: whether it was applied, once the producer found out (else undefined).
+      (cause: unknown) => (isTransactionOutcomeUnknown(cause) ? cause.committed : false),
     );
     for (const e of entries) e.outcome = outcome;
     sending.then(

@@ -125,10 +125,11 @@ export async function ingestEvents<K extends EventKind>(
         throw shedError(err);
       }
       if (err instanceof KafkaUnavailableError && err.outcome) {
-        // Ambiguous: keep the claims pending until the send settles, so a quick retry cannot write
-        // twice. When it never will (a transaction's commit unanswered), they stay pending until
-        // they expire (INGEST_DEDUPE_PENDING_TTL_MS): marking them done could lose the events,
-        // releasing them at once could write them twice.
+        // Ambiguous: keep the claims pending until the send settles (a transaction's commit
+        // unanswered: until the producer found out whether it was applied), so a quick retry cannot
+        // write twice. When that cannot be known, they stay pending until they expire
+        // (INGEST_DEDUPE_PENDING_TTL_MS): marking them done could lose the events, releasing them
+        // at once could write them twice.
         void err.outcome.then((acked) => {
           if (acked === true) return commit();
           if (acked === false) return release();

@@ -139,9 +139,11 @@ it('reports a commit whose answer was lost as unknown: it may have been applied'
   expect(cut.get(API.endTxn)).toBe(0);
   expect(failed).toBeInstanceOf(TransactionOutcomeUnknownError);
   expect(failureAction(failed)).toBe('retry');
+  // The producer finds out: here the coordinator had committed.
+  await expect((failed as TransactionOutcomeUnknownError).committed).resolves.toBe(true);
   await producer.sendRaw([{ topic, messages: [{ value: 'next' }] }]);
 
-  // Here the coordinator had committed: the records are visible, so a caller must not treat an
-  // unknown outcome as "nothing written" (ingest keeps its dedupe claims pending).
+  // The records are visible, so a caller must not take an unanswered commit for "nothing written"
+  // (ingest keeps its dedupe claims pending until the producer found out).
   expect(values(await readAll(kafka, topic))).toEqual(['first', 'committed, answer lost', 'next']);
 });

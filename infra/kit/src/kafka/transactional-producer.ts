@@ -75,6 +75,12 @@ export interface TransactionalProducerOptions {
    * @defaultValue `60000`
    */
   readonly transactionTimeoutMs?: number;
+  /**
+   * How long to keep trying to find out whether a commit whose answer was lost was applied
+   * ({@link TransactionOutcomeUnknownError.committed}).
+   * @defaultValue `30000`
+   */
+  readonly outcomeTimeoutMs?: number;
 }
 
 /**
@@ -98,16 +104,23 @@ export class TransactionAbortedError extends FenghuoError {
  * count them written nor forget them. Retriable.
  */
 export class TransactionOutcomeUnknownError extends FenghuoError {
-  constructor(cause: unknown, context?: Readonly<Record<string, unknown>>) {
+  constructor(
+    cause: unknown,
+    /**
+     * Settles to whether the transaction was committed after all, once the producer found out
+     * (see {@link TransactionalProducer}); undefined when it could not.
+     */
+    readonly committed: Promise<boolean | undefined> = Promise.resolve(undefined),
+  ) {
     super(
       `Kafka transaction commit unanswered; its records may or may not be visible: ${(cause as Error)?.message ?? cause}`,
-      { code: 'KAFKA_TXN_OUTCOME_UNKNOWN', retriable: true, cause, ...(context ? { context } : {}) },
+      { code: 'KAFKA_TXN_OUTCOME_UNKNOWN', retriable: true, cause },
     );
   }
 }
 
 /** True for a commit whose outcome is unknown ({@link TransactionOutcomeUnknownError}). */
-export function isTransactionOutcomeUnknown(err: unknown): boolean {
+export function isTransactionOutcomeUnknown(err: unknown): err is TransactionOutcomeUnknownError {
   return err instanceof TransactionOutcomeUnknownError;
 }
 
@@ -270,9 +283,47 @@ export class TransactionalProducer {
         throw new TransactionAbortedError(err);
       }
       this.replace(producer, err, 'commit unanswered: the transaction may or may not be committed');
-      throw new TransactionOutcomeUnknownError(err);
+      throw new TransactionOutcomeUnknownError(err, this.findOutcome(written));
     }
     return written;
+  }
+
+  /**
+   * Whether the transaction that wrote `written` was committed, for a commit whose answer was lost.
+   * First a producer with this transactionalId must initialise: the coordinator answers its
+   * InitProducerId only once the old transaction is complete (committed if the commit had reached
+   * it, else aborted now) and its markers are written. Then a read_committed consumer reads the
+   * first record's offset: handed over means committed; skipped means aborted. Undefined when
+   * that cannot be found out within `outcomeTimeoutMs`.
+   */
+  private async findOutcome(written: readonly RecordMetadata[]): Promise<boolean | undefined> {
+    const first = written.find((r) => r.baseOffset !== undefined && Number(r.baseOffset) >= 0);
+    if (first?.baseOffset === undefined) return undefined;
+    const deadline = Date.now() + (this.opts.outcomeTimeoutMs ?? 30_000);
+    try {
+      for (;;) {
+        if (this.closed) return undefined;
+        try {
+          await this.start(this.current);
+          break;
+        } catch (err) {
+          if (Date.now() > deadline) throw err;
+          await new Promise((r) => setTimeout(r, 250));
+        }
+      }
+      const committed = await readsAsCommitted(this.kafka, {
+        topic: first.topicName,
+        partition: first.partition,
+        offset: first.baseOffset,
+        groupId: `${this.opts.transactionalId}.outcome-${Date.now()}`,
+        timeoutMs: Math.max(1_000, deadline - Date.now()),
+      });
+      this.log.warn({ committed }, 'unanswered commit resolved');
+      return committed;
+    } catch (err) {
+      this.log.error({ err }, 'could not find out whether an unanswered commit was applied');
+      return undefined;
+    }
   }
 
   /** Best effort: a failed abort is completed by the replacement's InitProducerId (or the time-out). */
@@ -315,5 +366,62 @@ export class TransactionalProducer {
     } catch (err) {
       this.log.warn({ err }, 'producer disconnect failed');
     }
+  }
+}
+
+/**
+ * Whether a read_committed consumer is handed the record at `offset` of a partition whose
+ * transaction there is complete: true if it is, false if the consumer passes it by (aborted). A
+ * throwaway consumer group (no offsets committed) seeks to the offset.
+ */
+async function readsAsCommitted(
+  kafka: Kafka,
+  at: { topic: string; partition: number; offset: string; groupId: string; timeoutMs: number },
+): Promise<boolean> {
+  const target = BigInt(at.offset);
+  const covers = (first: string | null, last: string) =>
+    first !== null && BigInt(first) <= target && BigInt(last) >= target;
+  const consumer = kafka.consumer({ groupId: at.groupId, maxWaitTimeInMs: 250, readUncommitted: false });
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const answer = new Promise<boolean>((resolve, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `offset ${at.offset} of ${at.topic}/${at.partition} not read within ${at.timeoutMs} ms`,
+            ),
+          ),
+        at.timeoutMs,
+      );
+      // Batches of aborted records and markers only reach this event, not eachBatch.
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+        if (
+          payload.topic === at.topic &&
+          payload.partition === at.partition &&
+          covers(payload.firstOffset, payload.lastOffset)
+        )
+          resolve(false);
+      });
+      void consumer
+        .connect()
+        .then(() => consumer.subscribe({ topic: at.topic, fromBeginning: false }))
+        .then(() =>
+          consumer.run({
+            autoCommit: false,
+            eachBatch: async ({ batch }) => {
+              if (batch.topic !== at.topic || batch.partition !== at.partition) return;
+              // eachBatch runs before END_BATCH_PROCESS of the same batch.
+              if (batch.messages.some((m) => BigInt(m.offset) === target)) resolve(true);
+            },
+          }),
+        )
+        .then(() => consumer.seek({ topic: at.topic, partition: at.partition, offset: at.offset }))
+        .catch(reject);
+    });
+    return await answer;
+  } finally {
+    clearTimeout(timer);
+    await consumer.disconnect().catch(() => undefined);
   }
 }
