@@ -205,6 +205,9 @@ export function createIngestProducer(kafka: Kafka, logger: Logger, config: Inges
         ...common,
         transactionalId,
         transactionTimeoutMs: TRANSACTION_TIMEOUT_MS,
+        // An aborted attempt is tried again in a new transaction while half the send time-out lasts.
+        attempts: 3,
+        retryBudgetMs: Math.floor(config.sendTimeoutMs / 2),
       }),
   );
   logger.info(

@@ -4,7 +4,8 @@
  * `producer-ambiguous-send.integration.test.ts`): a send the broker wrote but whose answer was lost
  * is aborted, so a read_committed consumer never sees it and the caller's retry is the only copy;
  * the same holds when the abort's answer is lost too; and a commit whose answer is lost is reported
- * as unknown, because it may well have been applied.
+ * as unknown, because it may well have been applied, and then found out; an attempt aborted is
+ * tried again in a new transaction and read once.
  */
 import { connect } from 'node:net';
 import type { ISocketFactory, Kafka } from 'kafkajs';
@@ -55,16 +56,19 @@ const cuttingSocketFactory: ISocketFactory = ({ host, port, onConnect }) => {
 let kafka: Kafka;
 const producers: TransactionalProducer[] = [];
 
-/** A producer on its own one-partition topic, with one kafkajs retry (whose answer is cut as well). */
-async function setUp(name: string): Promise<{ topic: string; producer: TransactionalProducer }> {
+/** A producer on its own one-partition topic; one attempt per send unless told otherwise. */
+async function setUp(
+  name: string,
+  attempts = 1,
+): Promise<{ topic: string; producer: TransactionalProducer }> {
   const topic = `${prefix}${name}`;
   await withAdmin(kafka, (admin) =>
     admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true }),
   );
   const producer = new TransactionalProducer(kafka, logger, {
     transactionalId: `${prefix}${name}`,
-    producer: { retry: { retries: 1, initialRetryTime: 50 } },
     transactionTimeoutMs: 10_000,
+    attempts,
   });
   producers.push(producer);
   return { topic, producer };
@@ -79,14 +83,14 @@ beforeAll(() => {
 afterAll(async () => {
   cut.clear();
   await Promise.allSettled(producers.map((p) => p.close()));
-  const topics = ['aborted', 'abort-lost', 'commit-lost'].map((n) => `${prefix}${n}`);
+  const topics = ['aborted', 'abort-lost', 'commit-lost', 'retried'].map((n) => `${prefix}${n}`);
   await withAdmin(kafka, (admin) => admin.deleteTopics({ topics })).catch(() => undefined);
 });
 
 it('aborts a send that was written but failed on the client: the retry is the only copy read', async () => {
   const { topic, producer } = await setUp('aborted');
   await producer.sendRaw([{ topic, messages: [{ value: 'first' }] }]);
-  cut.set(API.produce, 2);
+  cut.set(API.produce, 1);
   const failed = await producer
     .sendRaw([{ topic, messages: [{ value: 'written, answer lost' }] }])
     .catch((err: unknown) => err);
@@ -111,7 +115,7 @@ it('aborts a send that was written but failed on the client: the retry is the on
 it('still hides the failed send when the abort fails too (the new producer epoch aborts it)', async () => {
   const { topic, producer } = await setUp('abort-lost');
   await producer.sendRaw([{ topic, messages: [{ value: 'first' }] }]);
-  cut.set(API.produce, 2);
+  cut.set(API.produce, 1);
   cut.set(API.endTxn, 1);
   const failed = await producer
     .sendRaw([{ topic, messages: [{ value: 'written, abort lost' }] }])
@@ -146,4 +150,19 @@ it('reports a commit whose answer was lost as unknown: it may have been applied'
   // The records are visible, so a caller must not take an unanswered commit for "nothing written"
   // (ingest keeps its dedupe claims pending until the producer found out).
   expect(values(await readAll(kafka, topic))).toEqual(['first', 'committed, answer lost', 'next']);
+});
+
+it('tries an aborted attempt again in a new transaction: the records are read once', async () => {
+  const { topic, producer } = await setUp('retried', 3);
+  await producer.sendRaw([{ topic, messages: [{ value: 'first' }] }]);
+  cut.set(API.produce, 1);
+  await producer.sendRaw([{ topic, messages: [{ value: 'written, answer lost, tried again' }] }]);
+  expect(cut.get(API.produce)).toBe(0);
+
+  expect(values(await readAll(kafka, topic))).toEqual(['first', 'written, answer lost, tried again']);
+  expect(values(await readAll(kafka, topic, { readUncommitted: true }))).toEqual([
+    'first',
+    'written, answer lost, tried again',
+    'written, answer lost, tried again',
+  ]);
 });

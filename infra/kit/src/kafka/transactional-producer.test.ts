@@ -92,7 +92,7 @@ describe('TransactionalProducer', () => {
     expect(made).toHaveLength(1);
     expect(made[0]?.config).toMatchObject({
       transactionalId: 'ingest-x-1',
-      idempotent: true,
+      retry: { retries: 0 },
       maxInFlightRequests: 1,
     });
     // connect, then the initialising empty transaction (begin, abort: no request in kafkajs)
@@ -113,7 +113,7 @@ describe('TransactionalProducer', () => {
 
   it('aborts after a failed send and continues with a new producer of the same transactionalId', async () => {
     const { kafka, made } = scriptedKafka((n, step) => (n === 0 && step === 'send' ? cut() : undefined));
-    const producer = new TransactionalProducer(kafka, logger, { transactionalId: 'ingest-x-2' });
+    const producer = new TransactionalProducer(kafka, logger, { transactionalId: 'ingest-x-2', attempts: 1 });
     const failed = await producer.sendRaw(batch).catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(TransactionAbortedError);
     expect(failureAction(failed)).toBe('retry');
@@ -127,9 +127,32 @@ describe('TransactionalProducer', () => {
     await producer.close();
   });
 
+  it('tries an aborted attempt again in a new transaction, within its attempts', async () => {
+    const { kafka, made } = scriptedKafka((n, step) => (n < 2 && step === 'send' ? cut() : undefined));
+    const producer = new TransactionalProducer(kafka, logger, {
+      transactionalId: 'ingest-x-6',
+      attempts: 3,
+      retryBackoffMs: 1,
+    });
+    await expect(producer.sendRaw(batch)).resolves.toHaveLength(1);
+    expect(made).toHaveLength(3);
+    expect(made[2]?.log.slice(-3)).toEqual(['begin', 'send', 'commit']);
+    await producer.close();
+
+    const two = scriptedKafka((_n, step) => (step === 'send' ? cut() : undefined));
+    const giving = new TransactionalProducer(two.kafka, logger, {
+      transactionalId: 'ingest-x-7',
+      attempts: 2,
+      retryBackoffMs: 1,
+    });
+    await expect(giving.sendRaw(batch)).rejects.toBeInstanceOf(TransactionAbortedError);
+    expect(two.made.flatMap((m) => m.log).filter((step) => step === 'send')).toHaveLength(2);
+    await giving.close();
+  });
+
   it('replaces the producer when the abort fails too', async () => {
     const { kafka, made } = scriptedKafka((n, step) => (n === 0 && step !== 'commit' ? cut() : undefined));
-    const producer = new TransactionalProducer(kafka, logger, { transactionalId: 'ingest-x-3' });
+    const producer = new TransactionalProducer(kafka, logger, { transactionalId: 'ingest-x-3', attempts: 1 });
     await producer.connect().catch(() => undefined); // its initialising abort fails: retried by the send
     const failed = await producer.sendRaw(batch).catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(TransactionAbortedError);
@@ -141,7 +164,7 @@ describe('TransactionalProducer', () => {
   it('reports a commit cut on the client as unknown, a commit refused by the broker as aborted', async () => {
     let answer: () => Error = cut;
     const { kafka, made } = scriptedKafka((n, step) => (n < 2 && step === 'commit' ? answer() : undefined));
-    const producer = new TransactionalProducer(kafka, logger, { transactionalId: 'ingest-x-4' });
+    const producer = new TransactionalProducer(kafka, logger, { transactionalId: 'ingest-x-4', attempts: 1 });
     await producer.connect();
     const unknown = await producer.sendRaw(batch).catch((e: unknown) => e);
     expect(unknown).toBeInstanceOf(TransactionOutcomeUnknownError);

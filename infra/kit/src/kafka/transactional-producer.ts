@@ -59,7 +59,10 @@ export interface TransactionalProducerOptions {
    * @defaultValue `''`
    */
   readonly topicPrefix?: string;
-  /** Overrides for the kafkajs producer (e.g. `retry` for fail-fast callers). */
+  /**
+   * Overrides for the kafkajs producer (its `retry` and `idempotent` are set here: kafkajs retries
+   * nothing inside a send, see `attempts`).
+   */
   readonly producer?: Partial<ProducerConfig>;
   /** Compression for every batch (GZIP is the one kafkajs ships). */
   readonly compression?: CompressionTypes;
@@ -81,6 +84,15 @@ export interface TransactionalProducerOptions {
    * @defaultValue `30000`
    */
   readonly outcomeTimeoutMs?: number;
+  /**
+   * Transactions tried per send: an aborted one (nothing visible) is tried again in a new one.
+   * @defaultValue `3`
+   */
+  readonly attempts?: number;
+  /** No new attempt starts later than this after the first. @defaultValue `1000` */
+  readonly retryBudgetMs?: number;
+  /** Wait before the second attempt, doubled for each further one. @defaultValue `50` */
+  readonly retryBackoffMs?: number;
 }
 
 /**
@@ -169,10 +181,18 @@ export class TransactionalProducer {
 
   private createProducer(): Producer {
     return this.kafka.producer({
-      idempotent: true,
       maxInFlightRequests: 1,
       createPartitioner: Partitioners.DefaultPartitioner,
       ...this.opts.producer,
+      // Transactions are idempotent whatever this says (kafkajs's transaction sends with an
+      // idempotent message producer); false only skips a second, unused producer id at connect.
+      // No kafkajs retries inside a send: a retry after a leader change can send again the records
+      // of partitions that were already acknowledged, under new sequence numbers, and the broker
+      // writes them twice in the same transaction (the reliability suite found such pairs at
+      // adjacent offsets). A failed attempt is aborted and the whole transaction tried again
+      // instead (`attempts`).
+      idempotent: false,
+      retry: { retries: 0 },
       transactionalId: this.opts.transactionalId,
       ...(this.opts.transactionTimeoutMs === undefined
         ? {}
@@ -246,7 +266,31 @@ export class TransactionalProducer {
   sendRaw(topicMessages: readonly { topic: string; messages: Message[] }[]): Promise<RecordMetadata[]> {
     if (topicMessages.length === 0) return Promise.resolve([]);
     if (this.closed) return Promise.reject(new Error('producer is closed'));
-    return this.runExclusive(() => this.transact(topicMessages));
+    return this.runExclusive(() => this.transactWithRetries(topicMessages));
+  }
+
+  /**
+   * Up to `attempts` transactions until one commits, `retryBackoffMs` doubling between them, none
+   * started after `retryBudgetMs`: an aborted attempt left nothing visible, so trying the records
+   * again in a new transaction writes them once. A commit whose outcome is unknown is not retried.
+   */
+  private async transactWithRetries(
+    topicMessages: readonly { topic: string; messages: Message[] }[],
+  ): Promise<RecordMetadata[]> {
+    const attempts = Math.max(1, this.opts.attempts ?? 3);
+    const deadline = Date.now() + (this.opts.retryBudgetMs ?? 1_000);
+    let backoff = this.opts.retryBackoffMs ?? 50;
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await this.transact(topicMessages);
+      } catch (err) {
+        if (!(err instanceof TransactionAbortedError) || attempt >= attempts || this.closed) throw err;
+        if (Date.now() + backoff > deadline) throw err;
+        this.log.debug({ err, attempt }, 'transaction aborted; trying the records again in a new one');
+        await new Promise((r) => setTimeout(r, backoff));
+        backoff *= 2;
+      }
+    }
   }
 
   private async transact(
