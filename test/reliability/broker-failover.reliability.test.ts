@@ -251,6 +251,8 @@ async function readRecords<V>(kafka: Kafka, topic: string, groupId: string): Pro
   );
   const positions = new Map<number, bigint>();
   const ids: PlacedRecord<V>[] = [];
+  // Each place in the log once, however often the consumer is handed it (a rebalance re-delivers).
+  const places = new Set<string>();
   const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250, maxBytesPerPartition: 4 << 20 });
   consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
     const next = BigInt(payload.lastOffset) + 1n;
@@ -263,6 +265,9 @@ async function readRecords<V>(kafka: Kafka, topic: string, groupId: string): Pro
       eachMessage: async ({ partition, message }) => {
         if (message.value === null) return;
         if (BigInt(message.offset) >= (ends.get(partition) ?? 0n)) return; // after the snapshot
+        const place = `${partition}@${message.offset}`;
+        if (places.has(place)) return;
+        places.add(place);
         ids.push({
           partition,
           offset: message.offset,
@@ -556,6 +561,13 @@ describe('a broker of three SIGKILLed and restarted while sources stream', () =>
     const ackedIds = acks.flatMap((a) => a.eventIds);
     const lostEvents = ackedIds.filter((id) => !counts.has(id));
     const duplicatedEvents = [...counts.values()].reduce((sum, n) => sum + n - 1, 0);
+    for (const [id, n] of counts) {
+      if (n < 2) continue;
+      const at = indicatorRecords
+        .filter((r) => r.value.eventId === id)
+        .map((r) => `${r.partition}@${r.offset}`);
+      console.log(`[reliability] event ${id} on the topic ${n} times: ${at.join(' ')}`);
+    }
 
     // Alerts: per victim one alert id, its one revision once; nobody else alerted.
     const victimIds = new Set(victims.map((v) => victim(plan, v)));
