@@ -2,7 +2,8 @@
  * `npm run bench:ingest`: sustained throughput and latency of ingest with Kafka and Redis on this
  * machine. Starts the real service (`ingest/src/index.ts`) as its own process on private topics,
  * drives it with JSON batches of 100 fraud indicators (every event id new), and checks
- * afterwards that Kafka holds exactly the events that were answered 202.
+ * afterwards that Kafka holds exactly the events that were answered 202 (counted by a read_committed
+ * consumer: ingest writes in transactions, whose commit markers take offsets too).
  *
  * Prints the machine and each round, and ends with one JSON line of medians:
  *   {"bench":"ingest","eventsPerSec":…,"p50Ms":…,"p99Ms":…,"maxEventsPerSec":…,
@@ -26,7 +27,9 @@
  * Environment: BENCH_ROUNDS (3), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), BENCH_CONNECTIONS (16),
  * BENCH_RATE_SHARE (0.6 of the measured capacity), BENCH_RATE (events/s, instead of the share),
  * BENCH_CPU_PROF (a directory: profile the ingest process), INGEST_LATENCY_BUDGET_MS (0 here: no
- * load shedding while capacity is measured), KAFKA_BROKERS (127.0.0.1:9092),
+ * load shedding while capacity is measured), INGEST_TRANSACTIONS and INGEST_TXN_PRODUCERS (passed to
+ * ingest: its defaults, transactions with one producer; `INGEST_TRANSACTIONS=false` measures the
+ * idempotent producer), KAFKA_BROKERS (127.0.0.1:9092),
  * REDIS_URL (redis://127.0.0.1:6379).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
@@ -60,6 +63,54 @@ const RATE_SHARE = env('BENCH_RATE_SHARE', 0.6);
 if (RATE_SHARE >= 1) throw new Error('BENCH_RATE_SHARE must be below 1 (a share of the capacity)');
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+// What ingest writes with (its own defaults: INGEST_TRANSACTIONS, INGEST_TXN_PRODUCERS).
+const writer = /^(false|0|no|off)$/i.test(process.env.INGEST_TRANSACTIONS ?? '')
+  ? 'idempotent producer, INGEST_TRANSACTIONS=false'
+  : `transactions, ${process.env.INGEST_TXN_PRODUCERS ?? 1} transactional producer(s)`;
+
+/**
+ * How many records a read_committed consumer reads from `topic`, up to its high watermarks. Not the
+ * high watermarks themselves: each transaction's commit marker takes an offset too.
+ */
+async function countCommitted(kafka: Kafka, topic: string, groupId: string): Promise<number> {
+  const admin = kafka.admin();
+  await admin.connect();
+  const ends = new Map(
+    (await admin.fetchTopicOffsets(topic))
+      .filter((p) => p.high !== p.low)
+      .map((p) => [p.partition, Number(p.high)]),
+  );
+  await admin.disconnect();
+  const positions = new Map<number, number>();
+  let count = 0;
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250, maxBytesPerPartition: 8 << 20 });
+  // Batches of markers only (no record to hand over) are reported here too.
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    positions.set(
+      payload.partition,
+      Math.max(positions.get(payload.partition) ?? 0, Number(payload.lastOffset) + 1),
+    );
+  });
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachBatch: async ({ batch }) => {
+        const end = ends.get(batch.partition) ?? 0;
+        count += batch.messages.filter((m) => Number(m.offset) < end).length;
+      },
+    });
+    const deadline = Date.now() + 300_000;
+    while ([...ends].some(([partition, high]) => (positions.get(partition) ?? 0) < high)) {
+      if (Date.now() > deadline) throw new Error(`${topic} not read to its end within 300 s`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    return count;
+  } finally {
+    await consumer.disconnect();
+  }
+}
 
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b);
@@ -299,7 +350,7 @@ async function main(): Promise<void> {
         .join(' ')}`,
     );
     console.log(
-      `  node     ${process.version}; Kafka ${brokers.join(',')} (acks=-1, idempotent producer); Redis ${redisUrl}`,
+      `  node     ${process.version}; Kafka ${brokers.join(',')} (acks=-1, ${writer}); Redis ${redisUrl}`,
     );
     console.log(
       `  load     autocannon, ${CONNECTIONS} connections, POST /v1/fraud-indicators, JSON batches of ${BATCH}, new event ids`,
@@ -427,8 +478,11 @@ async function main(): Promise<void> {
       settled = next.n === accepted;
       ({ text: metrics, n: accepted } = next);
     }
-    const offsets = await admin.fetchTopicOffsets(`${prefix}${KIND_TOPIC['fraud-indicators']}`);
-    const inKafka = offsets.reduce((s, p) => s + Number(p.high), 0);
+    const inKafka = await countCommitted(
+      kafka,
+      `${prefix}${KIND_TOPIC['fraud-indicators']}`,
+      `${prefix}check`,
+    );
     const answered = ok2xx * BATCH;
     const rawInKafka = (await admin.fetchTopicOffsets(rawTopic)).reduce((s, p) => s + Number(p.high), 0);
     const consistent = accepted === inKafka && answered <= inKafka && rawInKafka === rawAcked;

@@ -82,6 +82,25 @@ export const ingestConfigSpec = {
     default: 500,
     min: 0,
   }),
+  transactions: field.bool({
+    env: 'INGEST_TRANSACTIONS',
+    doc: 'Write each coalesced send as one Kafka transaction, answering 202 after its commit: a send that failed is aborted and invisible to read_committed consumers, so a retry is never read twice (false: idempotent producer, a retried ambiguous send can be written twice)',
+    default: true,
+  }),
+  transactionalProducers: field.int({
+    env: 'INGEST_TXN_PRODUCERS',
+    doc: 'Transactional producers per instance (each has one transaction open at a time; the event gate sends that many coalesced batches at once)',
+    default: 1,
+    min: 1,
+    max: 16,
+  }),
+  instanceId: field.string({
+    env: 'INGEST_INSTANCE_ID',
+    doc: 'Names the transactionalIds (ingest-<id>-<n>); must differ between running instances. Set a stable one per instance to fence a zombie predecessor at restart',
+    default: '',
+    defaultDoc: '<hostname>-<pid>-<random>',
+    pattern: /^[A-Za-z0-9._-]*$/,
+  }),
   pendingTtlMs: field.int({
     env: 'INGEST_DEDUPE_PENDING_TTL_MS',
     doc: 'How long an unacknowledged dedupe claim blocks a retry of the same event',

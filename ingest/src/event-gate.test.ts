@@ -1,4 +1,5 @@
 import { examples, Topic } from '@fenghuo/contracts';
+import { TransactionAbortedError, TransactionOutcomeUnknownError } from '@fenghuo/kit';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { waitFor } from '../../test/setup/helpers.ts';
 import {
@@ -110,6 +111,26 @@ describe('EventGate', () => {
     sender.calls[0]!.resolve();
     await expect(outcome).resolves.toBe(true);
     expect(gate.healthy).toBe(true); // a late acknowledgement closes the circuit
+  });
+
+  it('reports a transaction aborted as surely not written, and a commit unanswered as unknown', async () => {
+    const sender = new ManualSender();
+    const gate = new EventGate(sender, { probeIntervalMs: 0 });
+    const aborted = gate.send(Topic.IncidentsReported, [ev('a')]).catch((e: unknown) => e);
+    await tick();
+    sender.calls[0]!.reject(new TransactionAbortedError(new Error('connection cut')));
+    const abortedErr = (await aborted) as KafkaUnavailableError;
+    expect(abortedErr).toBeInstanceOf(KafkaUnavailableError);
+    expect(abortedErr.outcome).toBeUndefined(); // nothing visible: the caller releases its claims
+
+    const unknown = gate.send(Topic.IncidentsReported, [ev('b')]).catch((e: unknown) => e);
+    await tick();
+    sender.calls[1]!.reject(new TransactionOutcomeUnknownError(new Error('connection cut')));
+    const unknownErr = (await unknown) as KafkaUnavailableError;
+    expect(unknownErr).toBeInstanceOf(KafkaUnavailableError);
+    expect(unknownErr.outcome).toBeDefined();
+    await expect(unknownErr.outcome).resolves.toBeUndefined(); // neither written nor not
+    gate.stop();
   });
 
   it('closes the circuit from the background health probe without traffic', async () => {

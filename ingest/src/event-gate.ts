@@ -18,10 +18,13 @@
  *
  * A send that timed out is *ambiguous*: it may still be acknowledged later. The error carries
  * `outcome`, which settles to whether the broker finally took the events, so the caller can keep
- * or drop its dedupe claims accordingly.
+ * or drop its dedupe claims accordingly. With a transactional sender, a send refused with
+ * `TransactionOutcomeUnknownError` (a commit whose answer was lost) is ambiguous too: its `outcome`
+ * settles to whether the commit was applied once the producer found out, or to `undefined` when it
+ * could not (and so does that of time-outs of the same send).
  */
 import type { TopicEventMap, TopicName } from '@fenghuo/contracts';
-import type { OutgoingBatch } from '@fenghuo/kit';
+import { isTransactionOutcomeUnknown, type OutgoingBatch } from '@fenghuo/kit';
 import { FenghuoError } from '@fenghuo/kit/errors';
 import type { IHeaders } from 'kafkajs';
 import { SendTimeModel } from './send-time-model.ts';
@@ -37,8 +40,12 @@ export interface BatchSender {
 export class KafkaUnavailableError extends FenghuoError {
   constructor(
     message: string,
-    /** For time-outs: settles to true when the send was acknowledged after all. Undefined when the send surely failed or never started. */
-    readonly outcome?: Promise<boolean>,
+    /**
+     * For ambiguous sends: settles to true when the send was acknowledged after all, false when it
+     * surely was not, undefined when that cannot be known (a transaction's commit unanswered).
+     * Undefined itself when the send surely failed or never started.
+     */
+    readonly outcome?: Promise<boolean | undefined>,
     options?: { readonly cause?: unknown },
   ) {
     super(message, { code: 'KAFKA_UNAVAILABLE', retriable: true, cause: options?.cause });
@@ -104,8 +111,8 @@ interface Entry {
   readonly events: readonly unknown[];
   /** Headers of every record of this entry (one request's correlation id). */
   readonly headers: IHeaders | undefined;
-  /** Set when the entry's send starts: settles to whether Kafka acknowledged it. */
-  outcome: Promise<boolean> | undefined;
+  /** Set when the entry's send starts: settles to whether Kafka acknowledged it (undefined: unknown). */
+  outcome: Promise<boolean | undefined> | undefined;
   timer: NodeJS.Timeout | undefined;
   settled: boolean;
   resolve(): void;
@@ -376,7 +383,8 @@ export class EventGate {
     const sending = Promise.resolve().then(() => this.sender.sendBatches(batches));
     const outcome = sending.then(
       () => true,
-      () => false,
+      // A commit unanswered: whether it was applied, once the producer found out (else undefined).
+      (cause: unknown) => (isTransactionOutcomeUnknown(cause) ? cause.committed : false),
     );
     for (const e of entries) e.outcome = outcome;
     sending.then(
@@ -394,7 +402,7 @@ export class EventGate {
         this.trip(cause);
         const err = new KafkaUnavailableError(
           `Kafka refused the send: ${(cause as Error)?.message ?? cause}`,
-          undefined,
+          isTransactionOutcomeUnknown(cause) ? outcome : undefined,
           {
             cause,
           },

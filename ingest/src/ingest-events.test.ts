@@ -112,6 +112,27 @@ describe('ingestEvents', () => {
     });
   });
 
+  it('leaves the claims of a send whose outcome is unknown pending (a commit unanswered): neither done nor released', async () => {
+    let first = true;
+    const { deps } = setup(async () => {
+      if (first) {
+        first = false;
+        throw new KafkaUnavailableError('commit unanswered', Promise.resolve(undefined));
+      }
+    });
+    await expect(ingestEvents('incidents', 's', [ev('a')], deps)).rejects.toMatchObject({ status: 503 });
+    await new Promise((r) => setImmediate(r));
+    // Not released (a retry could write it twice), not marked done (the events may not be in Kafka):
+    // a retry waits (in_flight) until the claim expires.
+    await expect(ingestEvents('incidents', 's', [ev('a')], deps)).rejects.toMatchObject({
+      code: 'in_flight',
+    });
+    expect(deps.warn).toHaveBeenCalledWith(
+      expect.objectContaining({ source: 's', events: 1 }),
+      expect.stringMatching(/left pending/),
+    );
+  });
+
   it('answers 503 when the dedupe store is down, without producing', async () => {
     const { deps, sent } = setup(async () => {});
     deps.dedupe.claim = async () => {

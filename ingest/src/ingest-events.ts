@@ -125,8 +125,19 @@ export async function ingestEvents<K extends EventKind>(
         throw shedError(err);
       }
       if (err instanceof KafkaUnavailableError && err.outcome) {
-        // Ambiguous: keep the claims pending until the send settles, so a quick retry cannot write twice.
-        void err.outcome.then((acked) => (acked ? commit() : release()));
+        // Ambiguous: keep the claims pending until the send settles (a transaction's commit
+        // unanswered: until the producer found out whether it was applied), so a quick retry cannot
+        // write twice. When that cannot be known, they stay pending until they expire
+        // (INGEST_DEDUPE_PENDING_TTL_MS): marking them done could lose the events, releasing them
+        // at once could write them twice.
+        void err.outcome.then((acked) => {
+          if (acked === true) return commit();
+          if (acked === false) return release();
+          deps.warn(
+            { source, events: claimedIds.length },
+            'Kafka commit unanswered: dedupe claims left pending until they expire',
+          );
+        });
         throw unavailable(
           'kafka_unavailable',
           'Kafka did not acknowledge in time; retry later (a retry is never written twice)',

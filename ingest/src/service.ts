@@ -20,6 +20,7 @@ import {
   redisReady,
   retryWithin,
   systemClock,
+  TransactionalProducer,
   withAdmin,
 } from '@fenghuo/kit';
 import type { Express } from 'express';
@@ -33,6 +34,7 @@ import { EventGate } from './event-gate.ts';
 import { KeyStore } from './key-store.ts';
 import { KIND_TOPIC } from './kinds.ts';
 import { createIngestMetrics, type IngestMetrics } from './metrics.ts';
+import { type IngestProducer, ProducerPool, transactionalIds } from './producer-pool.ts';
 import { TokenBucketLimiter } from './rate-limiter.ts';
 import { ValidatedEventSender } from './validated-sender.ts';
 
@@ -40,6 +42,14 @@ export const SERVICE = 'ingest';
 
 /** How long ingest waits at start for Kafka to serve its topics before it gives up. */
 export const KAFKA_WARM_UP_MS = 60_000;
+
+/**
+ * The coordinator aborts an ingest transaction left open this long (a process killed between send
+ * and commit, whose successor does not reuse its transactionalId). Read_committed consumers of its
+ * partitions wait for that, so it is short: a transaction normally lasts a few ms to a few hundred,
+ * and one that takes longer has failed its requests anyway (INGEST_SEND_TIMEOUT_MS).
+ */
+export const TRANSACTION_TIMEOUT_MS = 10_000;
 
 /** What ingest runs on. Everything here belongs to the caller, who closes it after `stop()`. */
 export interface IngestComponents {
@@ -59,7 +69,8 @@ export interface RunningIngest {
   readonly app: Express;
   readonly keys: KeyStore;
   readonly gate: EventGate;
-  readonly producer: EventProducer;
+  /** Transactional producers (a pool), or the idempotent `EventProducer` with INGEST_TRANSACTIONS=false. */
+  readonly producer: IngestProducer;
   readonly registry: Registry;
   readonly metrics: IngestMetrics;
   /**
@@ -101,18 +112,17 @@ export async function startIngest(components: IngestComponents): Promise<Running
   keys.watch(1_000, (err) => logger.error({ err }, 'key file unreadable; keeping the last good copy'));
 
   // Retries of a broker's passing answers ("does not host this topic-partition" while a leader
-  // moves) fit inside the send time-out; beyond it the gate answers 503 anyway. Exactly-once across
-  // client retries comes from the dedupe claims, not from kafkajs's EoS.
-  const producer = new EventProducer(kafka, logger, {
-    topicPrefix: config.kafkaTopicPrefix,
-    ackTimeoutMs: 5_000,
-    producer: { retry: retryWithin(config.sendTimeoutMs) },
-  });
+  // moves) fit inside the send time-out; beyond it the gate answers 503 anyway. A retry by the
+  // client of a request answered 202 is a duplicate by its dedupe claims; one answered 503 after a
+  // failed send is written once because that send's transaction was aborted.
+  const producer = createIngestProducer(kafka, logger, config);
   const registry = components.registry ?? createMetricsRegistry(SERVICE);
   const metrics = createIngestMetrics(registry);
   const gate = new EventGate(new ValidatedEventSender(producer, config.kafkaTopicPrefix), {
     sendTimeoutMs: config.sendTimeoutMs,
     latencyBudgetMs: config.latencyBudgetMs,
+    // One coalesced send per transactional producer at a time (the idempotent producer: one).
+    maxInFlight: config.transactions ? config.transactionalProducers : 1,
     onShed: (_estimatedMs, events) => {
       metrics.shedRequests.inc();
       metrics.shedEvents.inc(events);
@@ -175,6 +185,36 @@ export async function startIngest(components: IngestComponents): Promise<Running
     config,
   );
   return { app, keys, gate, producer, registry, metrics, stop };
+}
+
+/**
+ * Ingest's writer: INGEST_TXN_PRODUCERS transactional producers (exactly once; the default), or the
+ * idempotent producer with INGEST_TRANSACTIONS=false (at least once: a retried ambiguous send can be
+ * written twice).
+ */
+export function createIngestProducer(kafka: Kafka, logger: Logger, config: IngestConfig): IngestProducer {
+  const common = {
+    topicPrefix: config.kafkaTopicPrefix,
+    ackTimeoutMs: 5_000,
+    producer: { retry: retryWithin(config.sendTimeoutMs) },
+  };
+  if (!config.transactions) return new EventProducer(kafka, logger, common);
+  const members = transactionalIds(config.transactionalProducers, config.instanceId).map(
+    (transactionalId) =>
+      new TransactionalProducer(kafka, logger, {
+        ...common,
+        transactionalId,
+        transactionTimeoutMs: TRANSACTION_TIMEOUT_MS,
+        // An aborted attempt is tried again in a new transaction while half the send time-out lasts.
+        attempts: 3,
+        retryBudgetMs: Math.floor(config.sendTimeoutMs / 2),
+      }),
+  );
+  logger.info(
+    { transactionalIds: members.map((m) => m.transactionalId) },
+    'writing to Kafka in transactions',
+  );
+  return members.length === 1 ? members[0]! : new ProducerPool(members);
 }
 
 /** Listens on `host:port` (0 picks a free port) and returns the server and its base URL. */

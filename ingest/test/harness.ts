@@ -11,7 +11,13 @@ import { topicSpec } from '@fenghuo/contracts';
 import { closeRedis, createLogger, ensureTopics, pinoLogCreator, withAdmin } from '@fenghuo/kit';
 import type { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
-import { type ConsumedMessage, consumeMessages, testLogger, uniquePrefix } from '../../test/setup/helpers.ts';
+import {
+  type ConsumedMessage,
+  consumeMessages,
+  readAll,
+  testLogger,
+  uniquePrefix,
+} from '../../test/setup/helpers.ts';
 import { loadConfig } from '../src/config.ts';
 import { type EventKind, KIND_TOPIC } from '../src/kinds.ts';
 import {
@@ -61,7 +67,10 @@ export interface Harness {
     body: unknown,
     opts?: PostOptions & { timeoutMs?: number },
   ): Promise<{ status: number; headers: Headers; json: unknown; text: string }>;
-  /** Sum of the high watermarks of every partition: how many records the topic ever received. */
+  /**
+   * How many records a read_committed consumer reads from the topic (every one ever written and
+   * committed). Not the high watermarks: transactions' markers and aborted records take offsets.
+   */
   countRecords(kind: EventKind): Promise<number>;
   read(kind: EventKind, count: number): Promise<ConsumedMessage[]>;
   close(): Promise<void>;
@@ -147,8 +156,7 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       }
     },
     async countRecords(kind) {
-      const offsets = await withAdmin(kafka, (a) => a.fetchTopicOffsets(topic(kind)));
-      return offsets.reduce((sum, p) => sum + Number(p.high), 0);
+      return (await readAll(kafka, topic(kind), { groupId: `${prefix}count-${kind}-${Date.now()}` })).length;
     },
     read(kind, count) {
       return consumeMessages(kafka, {

@@ -46,25 +46,34 @@ interface RawRecord {
 }
 
 /**
- * Every record of every topic under `prefix`, as bytes: the topics' high watermarks are taken
- * first, then one consumer reads from the beginning until it has that many records.
+ * Every record of every topic under `prefix` a read_committed consumer reads, as bytes: the topics'
+ * high watermarks are taken first, then one consumer reads from the beginning until its position
+ * passed each of them (not until it holds that many records: ingest writes in transactions, whose
+ * commit markers take offsets but are never handed over).
  */
 async function readEveryTopic(kafka: Kafka, prefix: string): Promise<RawRecord[]> {
-  const topics = await withAdmin(kafka, async (admin) => {
+  const ends = await withAdmin(kafka, async (admin) => {
     const names = (await admin.listTopics()).filter((t) => t.startsWith(prefix));
-    const counts = await Promise.all(
+    const offsets = await Promise.all(
       names.map(async (t) =>
-        (await admin.fetchTopicOffsets(t)).reduce((n, p) => n + Number(p.high) - Number(p.low), 0),
+        (await admin.fetchTopicOffsets(t))
+          .filter((p) => p.high !== p.low)
+          .map((p) => [`${t}/${p.partition}`, BigInt(p.high)] as const),
       ),
     );
-    return names.map((name, i) => ({ name, count: counts[i]! }));
+    return { names, ends: new Map(offsets.flat()) };
   });
-  const expected = topics.reduce((n, t) => n + t.count, 0);
+  const positions = new Map<string, bigint>();
   const records: RawRecord[] = [];
   const consumer = kafka.consumer({ groupId: `${prefix}scan`, maxWaitTimeInMs: 250 });
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    const key = `${payload.topic}/${payload.partition}`;
+    const next = BigInt(payload.lastOffset) + 1n;
+    if (next > (positions.get(key) ?? 0n)) positions.set(key, next);
+  });
   try {
     await consumer.connect();
-    await consumer.subscribe({ topics: topics.map((t) => t.name), fromBeginning: true });
+    await consumer.subscribe({ topics: ends.names, fromBeginning: true });
     await consumer.run({
       eachMessage: async ({ topic, message }) => {
         const headers: Buffer[] = [];
@@ -77,9 +86,9 @@ async function readEveryTopic(kafka: Kafka, prefix: string): Promise<RawRecord[]
         records.push({ topic, key: message.key, value: message.value, headers });
       },
     });
-    await waitFor(() => records.length >= expected, {
+    await waitFor(() => [...ends.ends].every(([key, high]) => (positions.get(key) ?? 0n) >= high), {
       timeoutMs: 90_000,
-      message: `${expected} records of ${topics.length} topics`,
+      message: `every record of ${ends.names.length} topics`,
     });
   } finally {
     await consumer.disconnect();

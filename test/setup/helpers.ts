@@ -141,3 +141,80 @@ export async function consumeMessages(kafka: Kafka, opts: ConsumeOptions): Promi
     await consumer.disconnect();
   }
 }
+
+export interface ReadAllOptions {
+  /** @defaultValue a unique group id */
+  readonly groupId?: string;
+  /**
+   * Read records of open and aborted transactions too (kafkajs's `readUncommitted`); every consumer
+   * of ours reads committed only.
+   * @defaultValue false
+   */
+  readonly readUncommitted?: boolean;
+  /** @defaultValue 20000 */
+  readonly timeoutMs?: number;
+  /** Consumer overrides (e.g. `maxBytesPerPartition` for big topics). */
+  readonly consumer?: { readonly maxBytesPerPartition?: number };
+}
+
+/**
+ * Every record of `topic` visible to the isolation level, read up to the high watermarks of the
+ * moment of the call. Counting to the high watermark does not work once a topic holds transactions
+ * (their commit and abort markers and aborted records take offsets but are never delivered), so
+ * this waits until the consumer's position passed the high watermark of every partition (kafkajs
+ * reports batches of markers and aborted records too). Keys and values as UTF-8.
+ */
+export async function readAll(
+  kafka: Kafka,
+  topic: string,
+  opts: ReadAllOptions = {},
+): Promise<ConsumedMessage[]> {
+  const { timeoutMs = 20_000, readUncommitted = false } = opts;
+  const admin = kafka.admin();
+  let ends: Map<number, bigint>;
+  try {
+    await admin.connect();
+    const offsets = await admin.fetchTopicOffsets(topic);
+    // A partition with nothing left (high = low) has no batch to report.
+    ends = new Map(offsets.filter((p) => p.high !== p.low).map((p) => [p.partition, BigInt(p.high)]));
+  } finally {
+    await admin.disconnect();
+  }
+  if (ends.size === 0) return [];
+  const positions = new Map<number, bigint>();
+  const received: ConsumedMessage[] = [];
+  const consumer = kafka.consumer({
+    groupId: opts.groupId ?? `${uniquePrefix('read-all')}group`,
+    allowAutoTopicCreation: false,
+    maxWaitTimeInMs: 250,
+    readUncommitted,
+    ...(opts.consumer?.maxBytesPerPartition
+      ? { maxBytesPerPartition: opts.consumer.maxBytesPerPartition }
+      : {}),
+  });
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    const next = BigInt(payload.lastOffset) + 1n;
+    if (next > (positions.get(payload.partition) ?? 0n)) positions.set(payload.partition, next);
+  });
+  const done = () => [...ends].every(([partition, high]) => (positions.get(partition) ?? 0n) >= high);
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ topic: t, partition, message }) => {
+        received.push({
+          topic: t,
+          partition,
+          offset: message.offset,
+          key: message.key?.toString('utf8') ?? null,
+          value: message.value?.toString('utf8') ?? null,
+          headers: message.headers ?? {},
+        });
+      },
+    });
+    await waitFor(done, { timeoutMs, intervalMs: 50, message: `${topic} read to its high watermarks` });
+    return received.filter((m) => BigInt(m.offset) < (ends.get(m.partition) ?? 0n));
+  } finally {
+    await consumer.disconnect();
+  }
+}

@@ -13,6 +13,7 @@ export * from './kafka/producer.ts';
 export * from './kafka/read-range.ts';
 export * from './kafka/socket.ts';
 export * from './kafka/topics.ts';
+export * from './kafka/transactional-producer.ts';
 export * from './lifecycle.ts';
 export * from './logger.ts';
 export * from './mask.ts';

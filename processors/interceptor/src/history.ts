@@ -112,6 +112,15 @@ export class KafkaHistoryReader implements HistoryReader {
       const done = new Promise<void>((resolve) => {
         finish = resolve;
       });
+      // A partition's last offsets can be transaction markers (ingest writes in transactions),
+      // never handed to eachBatch: kafkajs reports batches of only those here, with their last offset.
+      consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+        const end = pending.get(payload.partition);
+        // Only batches with no record to hand over; eachBatch judges the others.
+        if (payload.batchSize > 0 || end === undefined || BigInt(payload.lastOffset) + 1n < end) return;
+        pending.delete(payload.partition);
+        if (pending.size === 0) finish();
+      });
       await consumer.run({
         autoCommit: false,
         eachBatch: async ({ batch }) => {
@@ -134,6 +143,9 @@ export class KafkaHistoryReader implements HistoryReader {
               break;
             }
           }
+          // Its last offset (a transaction marker after the records, say) reaches the end.
+          if (pending.has(batch.partition) && BigInt(batch.lastOffset()) + 1n >= end)
+            pending.delete(batch.partition);
           if (pending.size === 0 || read >= maxRecords) finish();
         },
       });

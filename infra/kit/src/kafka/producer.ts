@@ -119,6 +119,46 @@ export function isSequenceDesync(err: unknown, depth = 0): boolean {
   return Array.isArray(e.errors) && e.errors.some((inner) => isSequenceDesync(inner, depth + 1));
 }
 
+/**
+ * The warm-up loop both kit producers share: `step` (connect, load the producer's metadata of the
+ * real topic names), then wait until every partition's leader serves them; retried with back-off
+ * until `timeoutMs`, then {@link ProducerNotReadyError}.
+ */
+export async function warmUpProducer(args: {
+  readonly kafka: Kafka;
+  readonly log: Logger;
+  /** Real (prefixed) topic names. */
+  readonly topics: readonly string[];
+  readonly step: (topics: readonly string[]) => Promise<void>;
+  readonly isClosed: () => boolean;
+  readonly timeoutMs?: number;
+}): Promise<void> {
+  const { kafka, log, topics: real } = args;
+  const timeoutMs = args.timeoutMs ?? 60_000;
+  const deadline = Date.now() + timeoutMs;
+  let delay = 100;
+  for (;;) {
+    try {
+      await args.step(real);
+      await withAdmin(kafka, (admin) =>
+        waitForTopicsReady(admin, real, { timeoutMs: Math.max(1_000, deadline - Date.now()) }),
+      );
+      return;
+    } catch (err) {
+      if (args.isClosed()) throw err;
+      if (Date.now() + delay > deadline) {
+        throw new ProducerNotReadyError(
+          `Kafka producer not ready within ${timeoutMs} ms (topics ${real.join(', ')}): ${(err as Error).message}`,
+          err,
+        );
+      }
+      log.debug({ err }, 'warming up: Kafka not ready yet');
+      await new Promise((resolve) => setTimeout(resolve, delay));
+      delay = Math.min(delay * 2, 2_000);
+    }
+  }
+}
+
 export class EventProducer {
   private current: Producer;
   private readonly prefix: string;
@@ -181,35 +221,21 @@ export class EventProducer {
    * reports ready, so it never calls Kafka unavailable because a topic is seconds old.
    */
   async warmUp(topics: readonly TopicName[], opts: WarmUpOptions = {}): Promise<void> {
-    const timeoutMs = opts.timeoutMs ?? 60_000;
-    const deadline = Date.now() + timeoutMs;
-    const real = topics.map((t) => prefixedTopic(this.prefix, t));
-    let delay = 100;
-    for (;;) {
-      try {
+    await warmUpProducer({
+      kafka: this.kafka,
+      log: this.log,
+      topics: topics.map((t) => prefixedTopic(this.prefix, t)),
+      isClosed: () => this.closed,
+      step: async (real) => {
         await this.connect();
         // An empty batch loads the producer's own metadata for the topics and sends nothing.
         await this.producer.sendBatch({
           acks: -1,
           topicMessages: real.map((topic) => ({ topic, messages: [] })),
         });
-        await withAdmin(this.kafka, (admin) =>
-          waitForTopicsReady(admin, real, { timeoutMs: Math.max(1_000, deadline - Date.now()) }),
-        );
-        return;
-      } catch (err) {
-        if (this.closed) throw err;
-        if (Date.now() + delay > deadline) {
-          throw new ProducerNotReadyError(
-            `Kafka producer not ready within ${timeoutMs} ms (topics ${real.join(', ')}): ${(err as Error).message}`,
-            err,
-          );
-        }
-        this.log.debug({ err }, 'warming up: Kafka not ready yet');
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        delay = Math.min(delay * 2, 2_000);
-      }
-    }
+      },
+      ...opts,
+    });
   }
 
   /** Validates and encodes events for a topic; throws {@link ValidationFailedError} on the first bad one. */

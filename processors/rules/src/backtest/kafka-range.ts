@@ -108,6 +108,18 @@ export async function readRange(opts: RangeReadOptions): Promise<RangeReadResult
   await consumer.connect();
   try {
     await consumer.subscribe({ topic, fromBeginning: true });
+    // A range can end in transaction markers (ingest writes in transactions), which never reach
+    // eachBatch: kafkajs reports a batch of markers or aborted records only here.
+    consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+      const end = ends.get(payload.partition);
+      // Only batches with no record to hand over; eachBatch judges the others.
+      if (payload.batchSize > 0 || end === undefined) return;
+      if (!seeked.has(payload.partition) || !left.has(payload.partition)) return;
+      if (BigInt(payload.lastOffset) + 1n < end || failed !== undefined) return;
+      consumer.pause([{ topic, partitions: [payload.partition] }]);
+      left.delete(payload.partition);
+      if (left.size === 0) finish();
+    });
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: true,
