@@ -4,7 +4,7 @@
  * with a consumer that is always disconnected.
  */
 import { randomBytes } from 'node:crypto';
-import { createLogger, pinoLogCreator } from '@fenghuo/kit';
+import { createLogger, pinoLogCreator, waitForTopicsReady, withAdmin } from '@fenghuo/kit';
 import { type IHeaders, Kafka, type KafkaConfig, logLevel } from 'kafkajs';
 import { inject } from 'vitest';
 import { runTopicPrefix } from './provided-context.ts';
@@ -78,6 +78,26 @@ export function testKafka(clientId: string, overrides: Partial<KafkaConfig> = {}
 
 export function testRedisUrl(): string {
   return inject('redisUrl');
+}
+
+/**
+ * Creates plain topics for a test (one partition unless said) and waits until their leaders serve
+ * them: kafkajs's own `waitForLeaders` can fail with "This server does not host this
+ * topic-partition" while a new partition's leader is listed but not yet hosting it (seen pinned to
+ * one core under load).
+ */
+export async function createTestTopics(
+  kafka: Kafka,
+  topics: readonly string[],
+  numPartitions = 1,
+): Promise<void> {
+  await withAdmin(kafka, async (admin) => {
+    await admin.createTopics({
+      topics: topics.map((topic) => ({ topic, numPartitions })),
+      waitForLeaders: false,
+    });
+    await waitForTopicsReady(admin, topics);
+  });
 }
 
 export interface ConsumedMessage {

@@ -8,7 +8,7 @@
 import { connect } from 'node:net';
 import type { ISocketFactory, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { consumeMessages, testKafka, uniquePrefix } from '../../../test/setup/helpers.ts';
+import { consumeMessages, createTestTopics, testKafka, uniquePrefix } from '../../../test/setup/helpers.ts';
 import { withAdmin } from '../src/kafka/admin.ts';
 import { EventProducer } from '../src/kafka/producer.ts';
 import { createLogger } from '../src/logger.ts';
@@ -48,9 +48,7 @@ let producer: EventProducer;
 
 beforeAll(async () => {
   kafka = testKafka('kit-ambiguous-send', { socketFactory: cuttingSocketFactory });
-  await withAdmin(kafka, (admin) =>
-    admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true }),
-  );
+  await createTestTopics(kafka, [topic]);
   // One kafkajs retry (an idempotent producer must have one), whose answer is cut as well: the send fails.
   producer = new EventProducer(kafka, logger, {
     producer: { retry: { retries: 1, initialRetryTime: 50 } },

@@ -10,7 +10,7 @@
 import { connect } from 'node:net';
 import type { ISocketFactory, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { readAll, testKafka, uniquePrefix } from '../../../test/setup/helpers.ts';
+import { createTestTopics, readAll, testKafka, uniquePrefix } from '../../../test/setup/helpers.ts';
 import { failureAction } from '../src/errors.ts';
 import { withAdmin } from '../src/kafka/admin.ts';
 import {
@@ -62,9 +62,7 @@ async function setUp(
   attempts = 1,
 ): Promise<{ topic: string; producer: TransactionalProducer }> {
   const topic = `${prefix}${name}`;
-  await withAdmin(kafka, (admin) =>
-    admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true }),
-  );
+  await createTestTopics(kafka, [topic]);
   const producer = new TransactionalProducer(kafka, logger, {
     transactionalId: `${prefix}${name}`,
     transactionTimeoutMs: 10_000,

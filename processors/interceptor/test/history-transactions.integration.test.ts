@@ -8,7 +8,7 @@ import { examples, Topic } from '@fenghuo/contracts';
 import { createLogger, TransactionalProducer, withAdmin } from '@fenghuo/kit';
 import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { testKafka, uniquePrefix } from '../../../test/setup/helpers.ts';
+import { createTestTopics, testKafka, uniquePrefix } from '../../../test/setup/helpers.ts';
 import { KafkaHistoryReader } from '../src/history.ts';
 
 const logger = createLogger({ service: 'interceptor-test', level: 'silent' });
@@ -18,12 +18,7 @@ let kafka: Kafka;
 
 beforeAll(async () => {
   kafka = testKafka('history-txn');
-  await withAdmin(kafka, (admin) =>
-    admin.createTopics({
-      topics: topics.map((topic) => ({ topic, numPartitions: 1 })),
-      waitForLeaders: true,
-    }),
-  );
+  await createTestTopics(kafka, topics);
 });
 
 afterAll(async () => {
