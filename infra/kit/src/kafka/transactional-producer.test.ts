@@ -150,6 +150,36 @@ describe('TransactionalProducer', () => {
     await giving.close();
   });
 
+  it('waits out a coordinator still completing the transaction before, without using up attempts', async () => {
+    // CONCURRENT_TRANSACTIONS: what a coordinator answers while it completes an abort or a fencing.
+    const busy = () =>
+      Object.assign(new KafkaJSProtocolError('another concurrent operation on the same transaction'), {
+        type: 'CONCURRENT_TRANSACTIONS',
+        code: 51,
+      });
+    const { kafka, made } = scriptedKafka((n, step) => (n < 3 && step === 'send' ? busy() : undefined));
+    const producer = new TransactionalProducer(kafka, logger, {
+      transactionalId: 'ingest-x-8',
+      attempts: 1,
+      retryBackoffMs: 1,
+      retryBudgetMs: 5_000,
+    });
+    await expect(producer.sendRaw(batch)).resolves.toHaveLength(1);
+    expect(made).toHaveLength(4);
+    await producer.close();
+
+    // Within its budget only.
+    const slow = scriptedKafka((_n, step) => (step === 'send' ? busy() : undefined));
+    const giving = new TransactionalProducer(slow.kafka, logger, {
+      transactionalId: 'ingest-x-9',
+      attempts: 1,
+      retryBackoffMs: 5,
+      retryBudgetMs: 50,
+    });
+    await expect(giving.sendRaw(batch)).rejects.toBeInstanceOf(TransactionAbortedError);
+    await giving.close();
+  });
+
   it('replaces the producer when the abort fails too', async () => {
     const { kafka, made } = scriptedKafka((n, step) => (n === 0 && step !== 'commit' ? cut() : undefined));
     const producer = new TransactionalProducer(kafka, logger, { transactionalId: 'ingest-x-3', attempts: 1 });

@@ -85,7 +85,9 @@ export interface TransactionalProducerOptions {
    */
   readonly outcomeTimeoutMs?: number;
   /**
-   * Transactions tried per send: an aborted one (nothing visible) is tried again in a new one.
+   * Transactions tried per send: an aborted one (nothing visible) is tried again in a new one. A
+   * coordinator still completing the transaction before (CONCURRENT_TRANSACTIONS) is waited out
+   * within `retryBudgetMs` and does not use up an attempt.
    * @defaultValue `3`
    */
   readonly attempts?: number;
@@ -148,6 +150,14 @@ function isBrokerRefusal(err: unknown): boolean {
     (err as { name?: unknown }).name === 'KafkaJSProtocolError' &&
     typeof (err as { type?: unknown }).type === 'string'
   );
+}
+
+/** The coordinator is still completing an earlier transaction of this transactionalId. */
+function isCoordinatorBusy(err: unknown, depth = 0): boolean {
+  if (depth > 5 || typeof err !== 'object' || err === null) return false;
+  const e = err as { type?: unknown; originalError?: unknown; cause?: unknown };
+  if (e.type === 'CONCURRENT_TRANSACTIONS') return true;
+  return isCoordinatorBusy(e.originalError, depth + 1) || isCoordinatorBusy(e.cause, depth + 1);
 }
 
 export class TransactionalProducer {
@@ -284,11 +294,17 @@ export class TransactionalProducer {
       try {
         return await this.transact(topicMessages);
       } catch (err) {
-        if (!(err instanceof TransactionAbortedError) || attempt >= attempts || this.closed) throw err;
+        if (!(err instanceof TransactionAbortedError) || this.closed) throw err;
+        // The coordinator still completing the transaction before (just aborted, or fenced by the
+        // replacement producer) answers CONCURRENT_TRANSACTIONS: waited out within the budget, not
+        // counted as an attempt (a loaded machine took longer than three quick attempts).
+        const busy = isCoordinatorBusy(err.cause);
+        if (!busy && attempt >= attempts) throw err;
         if (Date.now() + backoff > deadline) throw err;
-        this.log.debug({ err, attempt }, 'transaction aborted; trying the records again in a new one');
+        if (busy) attempt--;
+        this.log.debug({ err, attempt, busy }, 'transaction aborted; trying the records again in a new one');
         await new Promise((r) => setTimeout(r, backoff));
-        backoff *= 2;
+        backoff = Math.min(backoff * 2, 500);
       }
     }
   }
