@@ -5,49 +5,25 @@
  * as many per partition, are taken by the broker for a retry of the written batch: it answers
  * success and drops them. Found as alerts lost by the reliability suite (`npm run test:reliability`).
  */
-import { connect } from 'node:net';
-import type { ISocketFactory, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cuttingSocketFactory, KAFKA_API } from '../../../test/setup/cutting-socket.ts';
 import { consumeMessages, createTestTopics, testKafka, uniquePrefix } from '../../../test/setup/helpers.ts';
 import { withAdmin } from '../src/kafka/admin.ts';
 import { EventProducer } from '../src/kafka/producer.ts';
 import { createLogger } from '../src/logger.ts';
 
-const PRODUCE_API_KEY = 0;
 const logger = createLogger({ service: 'kit-test', level: 'silent' });
 const topic = `${uniquePrefix('kit-ambiguous-send')}records`;
 
-/** The next this many Produce requests reach the broker, and each answer is replaced by a cut connection. */
-let cutProduceAnswers = 0;
-const cuttingSocketFactory: ISocketFactory = ({ host, port, onConnect }) => {
-  const socket = connect({ host, port }, onConnect);
-  let cutOnAnswer = false;
-  const write = socket.write.bind(socket) as (chunk: unknown, ...rest: unknown[]) => boolean;
-  socket.write = ((chunk: unknown, ...rest: unknown[]) => {
-    // A kafkajs request: int32 size, int16 api key, …
-    if (cutProduceAnswers > 0 && Buffer.isBuffer(chunk) && chunk.readInt16BE(4) === PRODUCE_API_KEY) {
-      cutProduceAnswers--;
-      cutOnAnswer = true;
-    }
-    return write(chunk, ...rest);
-  }) as typeof socket.write;
-  const emit = socket.emit.bind(socket) as (event: string | symbol, ...args: unknown[]) => boolean;
-  socket.emit = ((event: string | symbol, ...args: unknown[]) => {
-    if (event === 'data' && cutOnAnswer) {
-      // What a SIGKILLed leader's peer sees: the connection reset.
-      socket.destroy(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
-      return true;
-    }
-    return emit(event, ...args);
-  }) as typeof socket.emit;
-  return socket;
-};
+/** How many of the next Produce requests reach the broker and get their answer replaced by a cut connection. */
+const cut = new Map<number, number>();
 
 let kafka: Kafka;
 let producer: EventProducer;
 
 beforeAll(async () => {
-  kafka = testKafka('kit-ambiguous-send', { socketFactory: cuttingSocketFactory });
+  kafka = testKafka('kit-ambiguous-send', { socketFactory: cuttingSocketFactory(cut) });
   await createTestTopics(kafka, [topic]);
   // One kafkajs retry (an idempotent producer must have one), whose answer is cut as well: the send fails.
   producer = new EventProducer(kafka, logger, {
@@ -62,11 +38,11 @@ afterAll(async () => {
 
 it('writes the next send after a send that was written but failed on the client', async () => {
   await producer.sendRaw([{ topic, messages: [{ value: 'first' }] }]);
-  cutProduceAnswers = 2;
+  cut.set(KAFKA_API.produce, 2);
   await expect(
     producer.sendRaw([{ topic, messages: [{ value: 'written, answer lost' }] }]),
   ).rejects.toThrow();
-  expect(cutProduceAnswers).toBe(0);
+  expect(cut.get(KAFKA_API.produce)).toBe(0);
   await producer.sendRaw([{ topic, messages: [{ value: 'next' }] }]);
 
   const offsets = await withAdmin(kafka, (admin) => admin.fetchTopicOffsets(topic));

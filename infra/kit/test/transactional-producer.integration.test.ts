@@ -7,9 +7,9 @@
  * as unknown, because it may well have been applied, and then found out; an attempt aborted is
  * tried again in a new transaction and read once.
  */
-import { connect } from 'node:net';
-import type { ISocketFactory, Kafka } from 'kafkajs';
+import type { Kafka } from 'kafkajs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { cuttingSocketFactory, KAFKA_API } from '../../../test/setup/cutting-socket.ts';
 import { createTestTopics, readAll, testKafka, uniquePrefix } from '../../../test/setup/helpers.ts';
 import { failureAction } from '../src/errors.ts';
 import { withAdmin } from '../src/kafka/admin.ts';
@@ -20,38 +20,12 @@ import {
 } from '../src/kafka/transactional-producer.ts';
 import { createLogger } from '../src/logger.ts';
 
-const API = { produce: 0, endTxn: 26 } as const;
+const API = KAFKA_API;
 const logger = createLogger({ service: 'kit-test', level: 'silent' });
 const prefix = uniquePrefix('kit-txn');
 
 /** How many of the next requests of each API key get their answer replaced by a cut connection. */
 const cut = new Map<number, number>();
-const cuttingSocketFactory: ISocketFactory = ({ host, port, onConnect }) => {
-  const socket = connect({ host, port }, onConnect);
-  let cutOnAnswer = false;
-  const write = socket.write.bind(socket) as (chunk: unknown, ...rest: unknown[]) => boolean;
-  socket.write = ((chunk: unknown, ...rest: unknown[]) => {
-    // A kafkajs request: int32 size, int16 api key, …
-    if (Buffer.isBuffer(chunk) && chunk.length >= 6) {
-      const apiKey = chunk.readInt16BE(4);
-      const left = cut.get(apiKey) ?? 0;
-      if (left > 0) {
-        cut.set(apiKey, left - 1);
-        cutOnAnswer = true;
-      }
-    }
-    return write(chunk, ...rest);
-  }) as typeof socket.write;
-  const emit = socket.emit.bind(socket) as (event: string | symbol, ...args: unknown[]) => boolean;
-  socket.emit = ((event: string | symbol, ...args: unknown[]) => {
-    if (event === 'data' && cutOnAnswer) {
-      socket.destroy(Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }));
-      return true;
-    }
-    return emit(event, ...args);
-  }) as typeof socket.emit;
-  return socket;
-};
 
 let kafka: Kafka;
 const producers: TransactionalProducer[] = [];
@@ -75,7 +49,7 @@ async function setUp(
 const values = (records: { value: string | null }[]) => records.map((r) => r.value);
 
 beforeAll(() => {
-  kafka = testKafka('kit-txn', { socketFactory: cuttingSocketFactory });
+  kafka = testKafka('kit-txn', { socketFactory: cuttingSocketFactory(cut) });
 });
 
 afterAll(async () => {
