@@ -63,13 +63,13 @@ export interface AuditWriter {
   stop(): Promise<void>;
 }
 
-function isFenced(err: unknown): boolean {
-  const e = err as { type?: unknown; message?: unknown } | undefined;
-  return (
-    e?.type === 'INVALID_PRODUCER_EPOCH' ||
-    e?.type === 'PRODUCER_FENCED' ||
-    (typeof e?.message === 'string' && /fenced|producer.?epoch/i.test(e.message))
-  );
+/** A newer writer with the same transactional id took over (the error, or one it wraps, says so). */
+function isFenced(err: unknown, depth = 0): boolean {
+  if (depth > 5 || typeof err !== 'object' || err === null) return false;
+  const e = err as { type?: unknown; message?: unknown; originalError?: unknown; cause?: unknown };
+  if (e.type === 'INVALID_PRODUCER_EPOCH' || e.type === 'PRODUCER_FENCED') return true;
+  if (typeof e.message === 'string' && /fenced|old epoch/i.test(e.message)) return true;
+  return isFenced(e.originalError, depth + 1) || isFenced(e.cause, depth + 1);
 }
 
 export async function startAuditWriter(components: AuditWriterComponents): Promise<AuditWriter> {
