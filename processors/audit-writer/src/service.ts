@@ -33,7 +33,7 @@ import {
   startOpsServer,
   systemClock,
 } from '@fenghuo/kit';
-import type { Consumer, Kafka, KafkaMessage, Message, Producer } from 'kafkajs';
+import type { Consumer, Kafka, KafkaMessage, Message, Producer, Transaction } from 'kafkajs';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import { AuditChain } from './chain.ts';
 import type { AuditWriterConfig } from './config.ts';
@@ -70,6 +70,28 @@ function isFenced(err: unknown, depth = 0): boolean {
   if (e.type === 'INVALID_PRODUCER_EPOCH' || e.type === 'PRODUCER_FENCED') return true;
   if (typeof e.message === 'string' && /fenced|old epoch/i.test(e.message)) return true;
   return isFenced(e.originalError, depth + 1) || isFenced(e.cause, depth + 1);
+}
+
+/** Bytes of input per transaction, so the entries (each its event plus about 250 bytes) stay under the broker's 1 MiB. */
+const SLICE_BYTES = 512 * 1024;
+
+/** Consecutive runs of at most `max` records and about {@link SLICE_BYTES} (one record always fits). */
+export function slices(messages: readonly KafkaMessage[], max: number): KafkaMessage[][] {
+  const out: KafkaMessage[][] = [];
+  let current: KafkaMessage[] = [];
+  let bytes = 0;
+  for (const message of messages) {
+    const size = (message.value?.length ?? 0) + 256;
+    if (current.length > 0 && (current.length >= max || bytes + size > SLICE_BYTES)) {
+      out.push(current);
+      current = [];
+      bytes = 0;
+    }
+    current.push(message);
+    bytes += size;
+  }
+  if (current.length > 0) out.push(current);
+  return out;
 }
 
 export async function startAuditWriter(components: AuditWriterComponents): Promise<AuditWriter> {
@@ -193,8 +215,9 @@ export async function startAuditWriter(components: AuditWriterComponents): Promi
     const plan = chain.plan(events, new Date(clock.now()).toISOString());
     const next = (BigInt(messages.at(-1)!.offset) + 1n).toString();
     const timer = txnSeconds.startTimer();
-    const txn = await producer.transaction();
+    let txn: Transaction | undefined;
     try {
+      txn = await producer.transaction();
       if (plan.entries.length > 0)
         await txn.send({
           topic: logTopic,
@@ -212,7 +235,7 @@ export async function startAuditWriter(components: AuditWriterComponents): Promi
       chain = undefined;
       const p = producer;
       producer = undefined;
-      await txn.abort().catch(() => undefined);
+      await txn?.abort().catch(() => undefined);
       await p.disconnect().catch(() => undefined);
       if (isFenced(err)) {
         failFatally(
@@ -244,7 +267,6 @@ export async function startAuditWriter(components: AuditWriterComponents): Promi
         { topic, partition, count: dead.length, dlq },
         'records that are not audit events dead-lettered',
       );
-    return next;
   };
 
   // Fence first, then read the tail: the writer before can no longer append behind our back.
@@ -268,9 +290,8 @@ export async function startAuditWriter(components: AuditWriterComponents): Promi
     autoCommit: false,
     eachBatchAutoResolve: false,
     eachBatch: async ({ batch, resolveOffset, heartbeat, isRunning, isStale }) => {
-      for (let i = 0; i < batch.messages.length; i += config.maxBatchEvents) {
+      for (const slice of slices(batch.messages, config.maxBatchEvents)) {
         if (fatal || !isRunning() || isStale()) return;
-        const slice = batch.messages.slice(i, i + config.maxBatchEvents);
         await appendSlice(batch.topic, batch.partition, slice);
         resolveOffset(slice.at(-1)!.offset);
         await heartbeat();
