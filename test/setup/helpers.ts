@@ -190,17 +190,25 @@ export async function readAll(
   opts: ReadAllOptions = {},
 ): Promise<ConsumedMessage[]> {
   const { timeoutMs = 20_000, readUncommitted = false } = opts;
-  const admin = kafka.admin();
-  let ends: Map<number, bigint>;
-  try {
-    await admin.connect();
-    const offsets = await admin.fetchTopicOffsets(topic);
-    // A partition with nothing left (high = low) has no batch to report.
-    ends = new Map(offsets.filter((p) => p.high !== p.low).map((p) => [p.partition, BigInt(p.high)]));
-  } finally {
-    await admin.disconnect();
-  }
-  if (ends.size === 0) return [];
+  /**
+   * Where each partition ends, by the admin's ListOffsets, which kafkajs sends READ_COMMITTED: the
+   * last stable offset. A transaction's commit returns before its markers are written, so right
+   * after a 202 the LSO can still stand before that transaction's records; the ends are therefore
+   * asked again once they are read, until they stop moving.
+   */
+  const fetchEnds = async (): Promise<Map<number, bigint>> => {
+    const admin = kafka.admin();
+    try {
+      await admin.connect();
+      const offsets = await admin.fetchTopicOffsets(topic);
+      // A partition with nothing left (high = low) has no batch to report.
+      return new Map(offsets.filter((p) => p.high !== p.low).map((p) => [p.partition, BigInt(p.high)]));
+    } finally {
+      await admin.disconnect();
+    }
+  };
+  let ends = await fetchEnds();
+  if (ends.size === 0 && readUncommitted) return [];
   const positions = new Map<number, bigint>();
   const received: ConsumedMessage[] = [];
   const consumer = kafka.consumer({
@@ -216,7 +224,10 @@ export async function readAll(
     const next = BigInt(payload.lastOffset) + 1n;
     if (next > (positions.get(payload.partition) ?? 0n)) positions.set(payload.partition, next);
   });
-  const done = () => [...ends].every(([partition, high]) => (positions.get(partition) ?? 0n) >= high);
+  const reached = (target: Map<number, bigint>) =>
+    [...target].every(([partition, high]) => (positions.get(partition) ?? 0n) >= high);
+  const same = (a: Map<number, bigint>, b: Map<number, bigint>) =>
+    a.size === b.size && [...a].every(([p, high]) => b.get(p) === high);
   try {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
@@ -232,7 +243,19 @@ export async function readAll(
         });
       },
     });
-    await waitFor(done, { timeoutMs, intervalMs: 50, message: `${topic} read to its high watermarks` });
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      await waitFor(() => reached(ends), {
+        timeoutMs: Math.max(1, deadline - Date.now()),
+        intervalMs: 50,
+        message: `${topic} read to its ends`,
+      });
+      if (readUncommitted) break;
+      await new Promise((r) => setTimeout(r, 300));
+      const again = await fetchEnds();
+      if (same(again, ends)) break;
+      ends = again;
+    }
     return received.filter((m) => BigInt(m.offset) < (ends.get(m.partition) ?? 0n));
   } finally {
     await consumer.disconnect();
