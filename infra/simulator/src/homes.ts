@@ -8,7 +8,7 @@
  * as they were.
  */
 import type { GeoPoint } from '@fenghuo/contracts';
-import type { CellArea } from './incidents.ts';
+import { type CellArea, cellBox, round } from './incidents.ts';
 import { Rng } from './rng.ts';
 
 export interface Home {
@@ -50,17 +50,7 @@ export function insideRing(point: readonly [number, number], ring: CellArea['rin
 
 /** A random point inside the cell (its centre when twenty draws in its bounding box all miss). */
 function pointInside(rng: Rng, cell: CellArea): GeoPoint {
-  let minLon = Number.POSITIVE_INFINITY;
-  let maxLon = Number.NEGATIVE_INFINITY;
-  let minLat = Number.POSITIVE_INFINITY;
-  let maxLat = Number.NEGATIVE_INFINITY;
-  for (const [lon, lat] of cell.ring) {
-    minLon = Math.min(minLon, lon);
-    maxLon = Math.max(maxLon, lon);
-    minLat = Math.min(minLat, lat);
-    maxLat = Math.max(maxLat, lat);
-  }
-  const round = (x: number) => Math.round(x * 1e6) / 1e6;
+  const { minLon, maxLon, minLat, maxLat } = cellBox(cell);
   for (let i = 0; i < 20; i++) {
     const p = [
       round(minLon + rng.next() * (maxLon - minLon)),

@@ -51,7 +51,8 @@ export function expectedPerHour(perDay: number, hour: number): number {
   return (perDay * (CALLS_BY_HOUR[hour] ?? 0)) / HOUR_TOTAL;
 }
 
-function pointIn(rng: Rng, cell: CellArea): { lat: number; lon: number } {
+/** A cell's bounding box. */
+export function cellBox(cell: CellArea): { minLon: number; maxLon: number; minLat: number; maxLat: number } {
   let minLon = Number.POSITIVE_INFINITY;
   let maxLon = Number.NEGATIVE_INFINITY;
   let minLat = Number.POSITIVE_INFINITY;
@@ -62,7 +63,14 @@ function pointIn(rng: Rng, cell: CellArea): { lat: number; lon: number } {
     minLat = Math.min(minLat, lat);
     maxLat = Math.max(maxLat, lat);
   }
-  const round = (x: number) => Math.round(x * 1e6) / 1e6;
+  return { minLon, maxLon, minLat, maxLat };
+}
+
+/** A coordinate to the 6 decimals (about 0.1 m) events carry. */
+export const round = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+function pointIn(rng: Rng, cell: CellArea): { lat: number; lon: number } {
+  const { minLon, maxLon, minLat, maxLat } = cellBox(cell);
   return {
     lat: round(minLat + rng.next() * (maxLat - minLat)),
     lon: round(minLon + rng.next() * (maxLon - minLon)),
