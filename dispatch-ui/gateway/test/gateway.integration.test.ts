@@ -162,6 +162,29 @@ describe('login', () => {
     expect(again.status).toBe(401);
     expect((await cluster.login(0, 'leaver')).status).toBe(401);
   });
+
+  it('counts a user added, given a new password or disabled in the users file at the next request, without waiting for the poll', async () => {
+    // With the poll stopped, only the look at the file that a login or refresh makes can see these.
+    for (const g of cluster.instances) g.users.stopWatching();
+    try {
+      await cluster.users.put('newcomer', { role: 'analyst', password: 'correct horse battery' });
+      expect((await cluster.login(0, 'newcomer')).status).toBe(200);
+      expect((await cluster.login(1, 'newcomer')).status).toBe(200);
+      await cluster.users.put('newcomer', { role: 'analyst', password: 'a brand new passphrase' });
+      expect((await cluster.login(1, 'newcomer', 'a brand new passphrase')).status).toBe(200);
+      const token = ((await cluster.login(0, 'newcomer', 'a brand new passphrase')).body as { token: string })
+        .token;
+      cluster.users.disable('newcomer');
+      const refreshed = await fetch(`${cluster.instances[0]!.url}/api/auth/refresh`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${token}` },
+      });
+      expect(refreshed.status).toBe(401);
+      expect((await cluster.login(1, 'newcomer', 'a brand new passphrase')).status).toBe(401);
+    } finally {
+      for (const g of cluster.instances) g.users.watch(1_000);
+    }
+  });
 });
 
 describe('/api/rules pass-through', () => {

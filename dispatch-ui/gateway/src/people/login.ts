@@ -2,7 +2,9 @@
  * `POST /api/auth/login` and `POST /api/auth/refresh` as functions of their dependencies. A login
  * checks the limits, then the password (an unknown user costs a real scrypt check too, so timing
  * tells nothing), issues a token and audits the outcome; a refresh renews a still-valid token of a
- * user who is still allowed in, with the same identity as now in the users file.
+ * user who is still allowed in, with the same identity as now in the users file. Both look at the
+ * users file first (a stat; it is read again only when it changed), so a user just added, disabled
+ * or given a new password with `npm run users` counts at once, not at the next poll.
  */
 import type { LoginRequest, LoginResponse, UserIdentity } from '@fenghuo/contracts';
 import { AuthError, type AuthTokens } from '@fenghuo/kit';
@@ -14,7 +16,7 @@ import type { LoginLimiter } from './login-limiter.ts';
 import type { PeopleWriter } from './writer.ts';
 
 export interface LoginDeps {
-  readonly users: Pick<UserStore, 'get'>;
+  readonly users: Pick<UserStore, 'get' | 'reload'>;
   readonly tokens: AuthTokens;
   readonly limiter: LoginLimiter;
   readonly writer: PeopleWriter;
@@ -42,6 +44,7 @@ export async function login(req: LoginRequest, ctx: RequestContext, deps: LoginD
       retryAfterSec: limit.retryAfterSec,
     });
   }
+  freshUsers(deps.users);
   const record = deps.users.get(req.username);
   const ok = await verifyPassword(req.password, record?.passwordHash ?? (await decoyHash()));
   if (!ok || record === undefined) {
@@ -73,6 +76,7 @@ export async function refresh(
   if (token === undefined)
     throw new AuthError('unauthorized', 'missing "Authorization: Bearer <token>" header');
   const { user: claimed } = await deps.tokens.verify(token);
+  freshUsers(deps.users);
   const record = deps.users.get(claimed.username);
   const current: UserIdentity | undefined = record ? identityOf(claimed.username, record) : undefined;
   if (current === undefined || JSON.stringify(current) !== JSON.stringify(claimed)) {
@@ -88,4 +92,16 @@ export async function refresh(
   const issued = await deps.tokens.issue(current);
   await deps.writer.audit({ address: ctx.address, action: 'token_refresh', result: 'ok', user: current });
   return { token: issued.token, expiresAt: issued.expiresAt, user: current };
+}
+
+/**
+ * Re-reads the users file if it changed. A file that cannot be read now (being replaced by hand,
+ * say) leaves the last good copy in use; the gateway's poll of the file reports the error.
+ */
+function freshUsers(users: Pick<UserStore, 'reload'>): void {
+  try {
+    users.reload();
+  } catch {
+    // the last good copy stays; see the doc comment
+  }
 }

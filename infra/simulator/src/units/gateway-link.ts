@@ -58,20 +58,12 @@ export class OfficerLink {
   constructor(private readonly opts: OfficerLinkOptions) {}
 
   /**
-   * Logs in and connects; resolves once the socket is connected. A refused login is tried again for
-   * ten seconds: the gateway sees a user just made with the users CLI within a second.
+   * Logs in and connects; resolves once the socket is connected. A refused login is not tried
+   * again: the gateway looks at its users file on every login, so a user just made with the users
+   * CLI logs in at once, and repeated wrong answers would only lock the username out.
    */
   async open(): Promise<void> {
-    let session: LoginResponse;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        session = await login(this.opts.gatewayUrl, this.opts.username, this.opts.password);
-        break;
-      } catch (err) {
-        if (attempt >= 10 || !(err instanceof SimulatorError) || err.code !== 'SIM_LOGIN_REFUSED') throw err;
-        await new Promise((r) => setTimeout(r, 1_000));
-      }
-    }
+    const session = await login(this.opts.gatewayUrl, this.opts.username, this.opts.password);
     this.token = session.token;
     const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io(this.opts.gatewayUrl, {
       auth: (cb) => cb({ token: this.token }),
