@@ -21,10 +21,15 @@
  *   (to the officer of its cell), each incident one; no order id with two different records of one
  *   revision; no order superseded by two;
  * - every first order not accepted before its deadline was escalated exactly once (one `escalated`
- *   timeline entry, one order superseding it); none accepted in time was escalated.
+ *   timeline entry, at most one order superseding it, and the escalation's own order there: the
+ *   duty desk's, another patrol's, or the order revised to the top rung); none accepted in time
+ *   was escalated;
+ * - the gateway's live state in Redis (what snapshots are made of) holds every open alert and every
+ *   active order at its latest revision, nothing else; nothing was dead-lettered; no process died.
  *
  * It prints the faults (when, how long until everything flowed again), the totals and one JSON line.
- * `CHAOS_SEED` picks another schedule and other acknowledgements.
+ * `CHAOS_SEED` picks another schedule and other acknowledgements; `CHAOS_REDIS=empty` restarts Redis
+ * without its data (expected to fail: the README says what is lost).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
