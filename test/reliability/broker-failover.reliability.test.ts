@@ -45,6 +45,15 @@ import {
 import { loadConfig as loadScorerConfig } from '../../processors/fraud-scorer/src/config.ts';
 import { type RunningScorer, startScorer } from '../../processors/fraud-scorer/src/service.ts';
 import { testKafka, uniquePrefix, waitFor } from '../setup/helpers.ts';
+import {
+  leaderOfFirstPartition,
+  type PlacedRecord,
+  readRecords,
+  secs,
+  sleep,
+  startStream,
+  underReplicated,
+} from './support.ts';
 
 const { ConfigResourceTypes } = kafkajs;
 
@@ -59,8 +68,6 @@ const FAULTS = 2;
 /** Streaming before the first fault, between a kill and its restart, and after the last recovery. */
 const STEADY_MS = 8_000;
 const DOWN_MS = 10_000;
-
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 // ---------------------------------------------------------------------------------------------------
 // Ground truth: request i holds the calls of victims i, i-4, i-8 and 17 bystanders' ordinary calls.
@@ -108,104 +115,6 @@ function requestEvents(plan: Plan, i: number): CallIndicator[] {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// Sources: post each request until it is acknowledged, like a source that honours Retry-After.
-
-interface Ack {
-  readonly request: number;
-  readonly firstSentAt: number;
-  readonly ackedAt: number;
-  readonly attempts: number;
-  readonly eventIds: readonly string[];
-}
-
-interface StreamStats {
-  readonly acks: Ack[];
-  /** Non-202 answers (and network errors) by status, e.g. `{ 503: 4, error: 1 }`. */
-  readonly refusals: Record<string, number>;
-  /** Requests given up on (never acknowledged within the deadline). */
-  readonly abandoned: number[];
-}
-
-async function postUntilAccepted(
-  url: string,
-  key: string,
-  i: number,
-  events: CallIndicator[],
-  stats: StreamStats,
-): Promise<void> {
-  const firstSentAt = Date.now();
-  const deadline = firstSentAt + 120_000;
-  let attempts = 0;
-  while (Date.now() < deadline) {
-    attempts++;
-    let status: string;
-    let retryAfterMs = 500;
-    try {
-      const res = await fetch(`${url}/v1/fraud-indicators`, {
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${key}`,
-          'content-type': 'application/json',
-          'x-request-id': `reliability-r${i}-a${attempts}`,
-        },
-        body: JSON.stringify(events),
-        signal: AbortSignal.timeout(15_000),
-      });
-      await res.arrayBuffer();
-      if (res.status === 202) {
-        stats.acks.push({
-          request: i,
-          firstSentAt,
-          ackedAt: Date.now(),
-          attempts,
-          eventIds: events.map((e) => e.eventId),
-        });
-        return;
-      }
-      status = String(res.status);
-      const ra = Number(res.headers.get('retry-after'));
-      if (Number.isFinite(ra) && ra > 0) retryAfterMs = Math.min(ra * 1_000, 2_000);
-      if (res.status < 500 && res.status !== 429) {
-        throw new Error(`request ${i} refused for good: ${res.status}`);
-      }
-    } catch (err) {
-      if (err instanceof Error && err.message.includes('refused for good')) throw err;
-      status = 'error';
-    }
-    stats.refusals[status] = (stats.refusals[status] ?? 0) + 1;
-    await sleep(retryAfterMs);
-  }
-  stats.abandoned.push(i);
-}
-
-/** SOURCES loops share one schedule (request i is due at start + i/rate) until `stop()` is called. */
-function startStream(plan: Plan, url: string, key: string) {
-  const stats: StreamStats = { acks: [], refusals: {}, abandoned: [] };
-  let next = 0;
-  let stopped = false;
-  const intervalMs = 1_000 / REQUESTS_PER_SEC;
-  const began = Date.now();
-  const loop = async () => {
-    while (!stopped) {
-      const i = next++;
-      const due = began + i * intervalMs;
-      if (due > Date.now()) await sleep(due - Date.now());
-      await postUntilAccepted(url, key, i, requestEvents(plan, i), stats);
-    }
-  };
-  const loops = Promise.all(Array.from({ length: SOURCES }, loop));
-  return {
-    stats,
-    /** Stops taking new requests; resolves with how many were started once all are answered. */
-    async stop(): Promise<number> {
-      stopped = true;
-      await loops;
-      return next;
-    },
-  };
-}
-
-// ---------------------------------------------------------------------------------------------------
 // Reading back
 
 interface SeenAlert {
@@ -229,73 +138,6 @@ async function collectAlerts(kafka: Kafka, prefix: string) {
     },
   });
   return { seen, consumer };
-}
-
-/** A record read back: its place in the log and its decoded value. */
-interface PlacedRecord<V> {
-  readonly partition: number;
-  readonly offset: string;
-  readonly value: V;
-}
-
-/**
- * Every record of the topic a read_committed consumer reads, once, up to the high watermarks of the
- * moment. Done when the consumer's position passed every partition's high watermark, not when it
- * holds high − low records: ingest writes in transactions, whose commit markers (and aborted
- * records) take offsets but are never handed over.
- */
-async function readRecords<V>(kafka: Kafka, topic: string, groupId: string): Promise<PlacedRecord<V>[]> {
-  const offsets = await withAdmin(kafka, (a) => a.fetchTopicOffsets(topic));
-  const ends = new Map(
-    offsets.filter((p) => p.high !== p.low).map((p) => [p.partition, BigInt(p.high)] as const),
-  );
-  const positions = new Map<number, bigint>();
-  const ids: PlacedRecord<V>[] = [];
-  // Each place in the log once, however often the consumer is handed it (a rebalance re-delivers).
-  const places = new Set<string>();
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250, maxBytesPerPartition: 4 << 20 });
-  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
-    const next = BigInt(payload.lastOffset) + 1n;
-    if (next > (positions.get(payload.partition) ?? 0n)) positions.set(payload.partition, next);
-  });
-  try {
-    await consumer.connect();
-    await consumer.subscribe({ topic, fromBeginning: true });
-    await consumer.run({
-      eachMessage: async ({ partition, message }) => {
-        if (message.value === null) return;
-        if (BigInt(message.offset) >= (ends.get(partition) ?? 0n)) return; // after the snapshot
-        const place = `${partition}@${message.offset}`;
-        if (places.has(place)) return;
-        places.add(place);
-        ids.push({
-          partition,
-          offset: message.offset,
-          value: JSON.parse(message.value.toString('utf8')) as V,
-        });
-      },
-    });
-    await waitFor(() => [...ends].every(([partition, high]) => (positions.get(partition) ?? 0n) >= high), {
-      timeoutMs: 120_000,
-      message: `every record of ${topic} read back (to the high watermarks)`,
-    });
-  } finally {
-    await consumer.disconnect();
-  }
-  return ids;
-}
-
-/** Partitions of the prefix's topics whose in-sync replicas are fewer than their replicas. */
-async function underReplicated(kafka: Kafka, topics: string[]): Promise<number> {
-  const { topics: meta } = await withAdmin(kafka, (a) => a.fetchTopicMetadata({ topics }));
-  return meta.flatMap((t) => t.partitions).filter((p) => p.isr.length < p.replicas.length).length;
-}
-
-async function leaderOfFirstPartition(kafka: Kafka, topic: string): Promise<number> {
-  const { topics } = await withAdmin(kafka, (a) => a.fetchTopicMetadata({ topics: [topic] }));
-  const leader = topics[0]?.partitions.find((p) => p.partitionId === 0)?.leader;
-  if (leader === undefined || leader < 0) throw new Error(`no leader for ${topic}[0]`);
-  return leader;
 }
 
 /**
@@ -364,8 +206,6 @@ interface FaultRecord {
   /** Every partition of the test's topics has all three replicas in sync again. */
   inSyncAt?: number;
 }
-
-const secs = (ms: number | undefined) => (ms === undefined ? '-' : `${(ms / 1000).toFixed(1)} s`);
 
 // ---------------------------------------------------------------------------------------------------
 
@@ -481,7 +321,17 @@ describe('a broker of three SIGKILLed and restarted while sources stream', () =>
 
   it('loses no acknowledged event and raises each victim’s alert exactly once', async () => {
     const plan: Plan = { prefix, startedAt: Date.now() };
-    const stream = startStream(plan, ingestUrl, bankKey);
+    const stream = startStream(
+      ingestUrl,
+      {
+        path: '/v1/fraud-indicators',
+        key: bankKey,
+        requestIdPrefix: 'reliability-',
+        perSecond: REQUESTS_PER_SEC,
+        loops: SOURCES,
+      },
+      (i) => requestEvents(plan, i),
+    );
     const faults: FaultRecord[] = [];
     const streamBegan = Date.now();
 

@@ -1,0 +1,216 @@
+/**
+ * What the reliability tests share: sources that post until acknowledged (as a source honouring
+ * `Retry-After` would), reading a topic back once per place in the log, and the cluster's state.
+ */
+import { withAdmin } from '@fenghuo/kit';
+import type { Kafka } from 'kafkajs';
+import { waitFor } from '../setup/helpers.ts';
+
+export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+export const secs = (ms: number | undefined) =>
+  ms === undefined || !Number.isFinite(ms) ? '-' : `${(ms / 1000).toFixed(1)} s`;
+
+export interface Ack {
+  readonly request: number;
+  readonly firstSentAt: number;
+  readonly ackedAt: number;
+  readonly attempts: number;
+  readonly eventIds: readonly string[];
+}
+
+export interface StreamStats {
+  readonly acks: Ack[];
+  /** Non-202 answers (and network errors) by status, e.g. `{ 503: 4, error: 1 }`. */
+  readonly refusals: Record<string, number>;
+  /** Requests given up on (never acknowledged within the deadline). */
+  readonly abandoned: number[];
+}
+
+export interface PostOptions {
+  /** e.g. `/v1/fraud-indicators`. */
+  readonly path: string;
+  readonly key: string;
+  /** Request i's attempt a is `x-request-id: <requestIdPrefix>r<i>-a<a>`. */
+  readonly requestIdPrefix: string;
+  /** @defaultValue 120000 */
+  readonly giveUpAfterMs?: number;
+}
+
+/**
+ * Posts request `i` (events with `eventId`s) until ingest answers 202; refusals (5xx, 429, network
+ * errors) are retried after `Retry-After` (at most 2 s, else 0.5 s); any other 4xx fails for good.
+ */
+export async function postUntilAccepted(
+  url: string,
+  opts: PostOptions,
+  i: number,
+  events: readonly { eventId: string }[],
+  stats: StreamStats,
+): Promise<void> {
+  const firstSentAt = Date.now();
+  const deadline = firstSentAt + (opts.giveUpAfterMs ?? 120_000);
+  let attempts = 0;
+  while (Date.now() < deadline) {
+    attempts++;
+    let status: string;
+    let retryAfterMs = 500;
+    try {
+      const res = await fetch(`${url}${opts.path}`, {
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${opts.key}`,
+          'content-type': 'application/json',
+          'x-request-id': `${opts.requestIdPrefix}r${i}-a${attempts}`,
+        },
+        body: JSON.stringify(events),
+        signal: AbortSignal.timeout(15_000),
+      });
+      await res.arrayBuffer();
+      if (res.status === 202) {
+        stats.acks.push({
+          request: i,
+          firstSentAt,
+          ackedAt: Date.now(),
+          attempts,
+          eventIds: events.map((e) => e.eventId),
+        });
+        return;
+      }
+      status = String(res.status);
+      const ra = Number(res.headers.get('retry-after'));
+      if (Number.isFinite(ra) && ra > 0) retryAfterMs = Math.min(ra * 1_000, 2_000);
+      if (res.status < 500 && res.status !== 429) {
+        throw new Error(`request ${i} refused for good: ${res.status}`);
+      }
+    } catch (err) {
+      if (err instanceof Error && err.message.includes('refused for good')) throw err;
+      status = 'error';
+    }
+    stats.refusals[status] = (stats.refusals[status] ?? 0) + 1;
+    await sleep(retryAfterMs);
+  }
+  stats.abandoned.push(i);
+}
+
+/**
+ * `loops` loops share one schedule (request i is due at start + i / perSecond and is posted until
+ * acknowledged) until `stop()` is called or `max` requests were started.
+ */
+export function startStream(
+  url: string,
+  opts: PostOptions & { readonly perSecond: number; readonly loops: number; readonly max?: number },
+  eventsOf: (i: number) => readonly { eventId: string }[],
+) {
+  const stats: StreamStats = { acks: [], refusals: {}, abandoned: [] };
+  let next = 0;
+  let stopped = false;
+  const intervalMs = 1_000 / opts.perSecond;
+  const began = Date.now();
+  const loop = async () => {
+    while (!stopped && next < (opts.max ?? Number.POSITIVE_INFINITY)) {
+      const i = next++;
+      const due = began + i * intervalMs;
+      if (due > Date.now()) await sleep(due - Date.now());
+      await postUntilAccepted(url, opts, i, eventsOf(i), stats);
+    }
+  };
+  const loops = Promise.all(Array.from({ length: opts.loops }, loop));
+  return {
+    stats,
+    began,
+    /** Stops taking new requests; resolves with how many were started once all are answered. */
+    async stop(): Promise<number> {
+      stopped = true;
+      await loops;
+      return next;
+    },
+  };
+}
+
+/** A record read back: its place in the log and its decoded value. */
+export interface PlacedRecord<V> {
+  readonly partition: number;
+  readonly offset: string;
+  readonly value: V;
+}
+
+/**
+ * Every record of the topic a read_committed consumer reads, once, up to the high watermarks of the
+ * moment. Done when the consumer's position passed every partition's high watermark, not when it
+ * holds high − low records: ingest writes in transactions, whose commit markers (and aborted
+ * records) take offsets but are never handed over.
+ */
+export async function readRecords<V>(
+  kafka: Kafka,
+  topic: string,
+  groupId: string,
+): Promise<PlacedRecord<V>[]> {
+  const offsets = await withAdmin(kafka, (a) => a.fetchTopicOffsets(topic));
+  const ends = new Map(
+    offsets.filter((p) => p.high !== p.low).map((p) => [p.partition, BigInt(p.high)] as const),
+  );
+  const positions = new Map<number, bigint>();
+  const ids: PlacedRecord<V>[] = [];
+  // Each place in the log once, however often the consumer is handed it (a rebalance re-delivers).
+  const places = new Set<string>();
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 250, maxBytesPerPartition: 4 << 20 });
+  consumer.on(consumer.events.END_BATCH_PROCESS, ({ payload }) => {
+    const next = BigInt(payload.lastOffset) + 1n;
+    if (next > (positions.get(payload.partition) ?? 0n)) positions.set(payload.partition, next);
+  });
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      eachMessage: async ({ partition, message }) => {
+        if (message.value === null) return;
+        if (BigInt(message.offset) >= (ends.get(partition) ?? 0n)) return; // after the snapshot
+        const place = `${partition}@${message.offset}`;
+        if (places.has(place)) return;
+        places.add(place);
+        ids.push({
+          partition,
+          offset: message.offset,
+          value: JSON.parse(message.value.toString('utf8')) as V,
+        });
+      },
+    });
+    await waitFor(() => [...ends].every(([partition, high]) => (positions.get(partition) ?? 0n) >= high), {
+      timeoutMs: 120_000,
+      message: `every record of ${topic} read back (to the high watermarks)`,
+    });
+  } finally {
+    await consumer.disconnect();
+  }
+  return ids;
+}
+
+/** Partitions of the topics whose in-sync replicas are fewer than their replicas. */
+export async function underReplicated(kafka: Kafka, topics: string[]): Promise<number> {
+  const { topics: meta } = await withAdmin(kafka, (a) => a.fetchTopicMetadata({ topics }));
+  return meta.flatMap((t) => t.partitions).filter((p) => p.isr.length < p.replicas.length).length;
+}
+
+export async function leaderOfFirstPartition(kafka: Kafka, topic: string): Promise<number> {
+  const { topics } = await withAdmin(kafka, (a) => a.fetchTopicMetadata({ topics: [topic] }));
+  const leader = topics[0]?.partitions.find((p) => p.partitionId === 0)?.leader;
+  if (leader === undefined || leader < 0) throw new Error(`no leader for ${topic}[0]`);
+  return leader;
+}
+
+/** What a consumer group has not committed yet on `topics` (high watermark − committed offset). */
+export async function groupLag(kafka: Kafka, groupId: string, topics: readonly string[]): Promise<number> {
+  let lag = 0;
+  for (const topic of topics) {
+    const [high, committed] = await Promise.all([
+      withAdmin(kafka, (a) => a.fetchTopicOffsets(topic)),
+      withAdmin(kafka, (a) => a.fetchOffsets({ groupId, topics: [topic] })),
+    ]);
+    for (const h of high) {
+      const c = committed[0]?.partitions.find((p) => p.partition === h.partition)?.offset ?? '-1';
+      lag += Number(h.high) - Math.max(Number(c), Number(h.low), 0);
+    }
+  }
+  return lag;
+}
