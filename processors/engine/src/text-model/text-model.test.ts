@@ -6,6 +6,7 @@ import { RuleCompileError } from '../errors.ts';
 import { builtinRuleSet } from '../rule-pack/builtin-pack.ts';
 import { scoreSubject } from '../score.ts';
 import { withoutTextModels } from '../without-text-models.ts';
+import { GramIndex, modelText, ngramsOf } from './features.ts';
 import { serializeModel, sha256Hex } from './model-file.ts';
 import { BUILTIN_MODEL_DIR, BUILTIN_TEXT_MODEL, modelFileName, TextModelRegistry } from './registry.ts';
 import { TextModel } from './text-model.ts';
@@ -112,5 +113,44 @@ describe('text model', () => {
     expect(stripped.textModels).toBeUndefined();
     expect(JSON.stringify(stripped.rules)).not.toContain('"textModel"');
     expect(() => compileRuleSet(stripped)).not.toThrow();
+  });
+
+  it('finds by integer keys exactly the vocabulary n-grams the string n-grams of a text hold', () => {
+    const vocabulary = [
+      '积',
+      '积分',
+      '积分兑',
+      '链接',
+      '\u2197',
+      '点\u2197',
+      '0元',
+      '😀',
+      '😀红',
+      '包',
+      '清零',
+      'a',
+    ];
+    const index = new GramIndex(vocabulary);
+    for (const text of [
+      '积分即将清零，点击 www.jf-dh.top 兑换288元红包😀红包，积分兑换积分兑换',
+      '',
+      '普通文本 no vocabulary here',
+      '😀😀😀红红包包 A a',
+    ]) {
+      const form = modelText(text);
+      const { found, chars } = index.collect(form);
+      const got = Array.from(index.hits.slice(0, found), (r) => vocabulary[r]).sort();
+      const want = [...ngramsOf(form)].filter((g) => vocabulary.includes(g)).sort();
+      expect(got).toEqual(want);
+      expect(chars).toBe(Array.from(form).length);
+    }
+  });
+
+  it('names the strongest n-grams lazily, and they survive spreading and JSON', () => {
+    const m = TextModel.fromText(serializeModel(trainTextModel(TINY, OPTIONS)));
+    const s = m.score('您的积分即将清零，请点击链接兑换现金', { explain: true });
+    expect(s.ngrams.length).toBeGreaterThan(0);
+    expect({ ...s }.ngrams).toEqual(s.ngrams);
+    expect(JSON.parse(JSON.stringify(s)).ngrams).toEqual(s.ngrams);
   });
 });
