@@ -73,6 +73,9 @@ export function displayNgram(gram: string): string {
  * a·K + b, or 0 for a single character) and a last id; an open-addressing table of (prefix, last)
  * pairs gives its vocabulary row. Integer arithmetic only (K² < 2^31).
  */
+/** A table entry that is only the start of longer vocabulary n-grams. */
+const PREFIX_ONLY = -2;
+
 export class GramIndex {
   private readonly bmp = new Int32Array(0x10000);
   private readonly astral = new Map<number, number>();
@@ -85,6 +88,8 @@ export class GramIndex {
   /** Generation stamp per row, so each row counts once per text without a Set. */
   private readonly seen: Uint32Array;
   private generation = 0;
+  /** The table's answer for each single character id, read without hashing. */
+  private readonly unigrams: Int32Array;
   private ids = new Int32Array(256);
   /** Rows found by the last {@link collect}, distinct, in the order met. */
   hits = new Int32Array(256);
@@ -108,23 +113,37 @@ export class GramIndex {
     this.k = next;
     if (this.k * this.k >= 2 ** 31) throw new Error(`too many characters (${this.k}) in the vocabulary`);
     let size = 16;
-    while (size < vocabulary.length * 2) size *= 2;
+    while (size < vocabulary.length * 4) size *= 2;
     this.prefixes = new Int32Array(size).fill(-1);
     this.lasts = new Int32Array(size);
     this.rows = new Int32Array(size);
     this.mask = size - 1;
-    gramIds.forEach((ids, row) => {
-      if (ids.length === 0 || ids.length > maxN) throw new Error(`bad vocabulary n-gram at row ${row}`);
+    // Every proper prefix of a vocabulary n-gram gets an entry too (row PREFIX_ONLY unless it is a
+    // vocabulary n-gram itself), so a miss (-1) means no longer n-gram can follow and the scan moves on.
+    const put = (ids: readonly number[], row: number) => {
       const last = ids[ids.length - 1] as number;
       let prefix = 0;
       for (let i = 0; i < ids.length - 1; i++) prefix = prefix * this.k + (ids[i] as number);
       let h = this.slot(prefix, last);
-      while ((this.prefixes[h] as number) !== -1) h = (h + 1) & this.mask;
+      while ((this.prefixes[h] as number) !== -1) {
+        if (this.prefixes[h] === prefix && this.lasts[h] === last) {
+          if (row >= 0) this.rows[h] = row;
+          return;
+        }
+        h = (h + 1) & this.mask;
+      }
       this.prefixes[h] = prefix;
       this.lasts[h] = last;
       this.rows[h] = row;
+    };
+    gramIds.forEach((ids, row) => {
+      if (ids.length === 0 || ids.length > maxN) throw new Error(`bad vocabulary n-gram at row ${row}`);
+      put(ids, row);
     });
+    for (const ids of gramIds) for (let n = 1; n < ids.length; n++) put(ids.slice(0, n), PREFIX_ONLY);
     this.seen = new Uint32Array(vocabulary.length);
+    this.unigrams = new Int32Array(this.k);
+    for (let id = 0; id < this.k; id++) this.unigrams[id] = id === 0 ? -1 : this.row(0, id);
   }
 
   private charId(cp: number): number {
@@ -180,7 +199,8 @@ export class GramIndex {
       for (let j = 0; j < maxN && i + j < n; j++) {
         const id = ids[i + j] as number;
         if (id === 0) break;
-        const row = this.row(prefix, id);
+        const row = j === 0 ? (this.unigrams[id] as number) : this.row(prefix, id);
+        if (row === -1) break;
         prefix = prefix * k + id;
         if (row < 0 || seen[row] === gen) continue;
         seen[row] = gen;
