@@ -89,22 +89,6 @@ function gateCondition(gate: 'floor' | 'mid' | 'notHigh', field: string): Condit
  */
 const MODEL_WEIGHTS = { high: 30, mid: 15, low: -25, act: 15, actMulti: 10 } as const;
 
-/**
- * A typed keyword rule holds only while the model is unsure (below `mid`) or reads the text as the
- * same type: keywords of one script in a text the model is sure is another (a kidnapping call full
- * of family words, an investment call that says 客服) do not take the type from it.
- */
-function agreeCondition(type: FraudType, field: string): Condition {
-  const model = BUILTIN_TEXT_MODEL.id;
-  return {
-    op: 'any',
-    of: [
-      { op: 'textModel', field, model, minScore: 0, maxScore: MODEL_THRESHOLDS.mid },
-      { op: 'textModel', field, model, minScore: MODEL_THRESHOLDS.mid, types: [type] },
-    ],
-  };
-}
-
 /** One rule per text-bearing indicator kind (sms, report, call) for a keyword combination. */
 function textRules(spec: TextRuleSpec): FraudRule[] {
   const onCalls = spec.call ?? 'stricter';
@@ -137,9 +121,6 @@ function textRules(spec: TextRuleSpec): FraudRule[] {
             maxMatches: 0,
           })),
           ...(gate === 'none' ? [] : [gateCondition(gate, f.field)]),
-          ...(gate === 'floor' && spec.fraudType !== 'other'
-            ? [agreeCondition(spec.fraudType, f.field)]
-            : []),
         ],
       },
       ...(spec.explain !== undefined ? { explain: spec.explain } : {}),
