@@ -4,12 +4,14 @@
  * Default: the HELD-OUT rows of the labelled fraud-text data (../shared/data/fraud-text: 0-based
  * row index mod 10 in 7–9 of each file; licensed for measurement only, never trained on), each text
  * scored on two channels: as one `sms` indicator, and as the transcript of one `call`. Three
- * systems on the same texts: the rules alone (the pack without its model: model rules dropped,
+ * systems on the same texts: the rules alone (the pack without its model: model rules and the
+ * fraud-act rules that back them dropped,
  * model gates taken out of the keyword rules), the model alone
  * (calibrated probability >= 0.5) and the two combined (the pack as it ships). Per type where the
- * data has the type. Also the project's own evaluation texts (processors/engine/src/text-model/
- * corpus/eval.ndjson: every fraud type and hard negatives, SMS and calls, written separately from the
- * training texts and never trained on), whose hard negatives give `hardNegativeFlagRate`.
+ * data has the type. Also the project's own development texts (processors/engine/src/text-model/
+ * corpus/eval.ndjson and dev.ndjson: every fraud type and hard negatives, SMS and calls, written
+ * separately from the training texts and never trained on; the pack's weights were set on them),
+ * whose hard negatives give `hardNegativeFlagRate`.
  * Data labels → FraudType: label01 → impersonation_authority, label02 → loan_scam, label03 →
  * fake_customer_service, label04 → impersonation_acquaintance; label00 is normal.
  *
@@ -73,7 +75,14 @@ if (values.split !== 'heldout' && values.split !== 'tune') {
 }
 
 const combined = compileRuleSet(builtinRuleSet);
-const rulesOnly = compileRuleSet(withoutTextModels(builtinRuleSet));
+// Rules alone: the model's rules and the rules that only back it (fraud acts) go, the model gates of
+// the keyword rules are taken out.
+const rulesOnly = compileRuleSet(
+  withoutTextModels({
+    ...builtinRuleSet,
+    rules: builtinRuleSet.rules.filter((r) => !MODEL_RULE_IDS.has(r.id)),
+  }),
+);
 const model = builtinTextModels.resolve(BUILTIN_TEXT_MODEL);
 const systems: [string, Classifier][] = [
   ['rules alone', ruleClassifier(rulesOnly)],
@@ -196,7 +205,7 @@ if ('missing' in data) {
   );
 }
 console.log(
-  '\n== project evaluation texts (corpus/eval.ndjson; written for this project, never trained on), each on its own channel',
+  '\n== project development texts (corpus/eval.ndjson + dev.ndjson; written for this project, never trained on), each on its own channel',
 );
 const own = runAll(project, ['own']);
 const projectHard = pick(own, 'own', 'combined (the pack)');

@@ -56,6 +56,101 @@ describe('built-in rule pack', () => {
     }
   });
 
+  it('flags a script of each kind issue 14 names with its type (written for this test, not from any data set)', () => {
+    const c = compileRuleSet(builtinRuleSet);
+    const cases: [string, 'sms' | 'call', string][] = [
+      [
+        'phishing_link',
+        'sms',
+        '【某银行】您的信用卡积分9120分今晚清零，可抵现金91元，速登录 jf-yh88.top 兑换。',
+      ],
+      ['phishing_link', 'sms', '【ETC】您的ETC认证已过期将被停用，请立即登录 etc-rzzx.cc 重新认证。'],
+      [
+        'prize_lottery',
+        'call',
+        '恭喜您被节目组抽中幸运观众，奖金八万元，领奖前先交三千元公证费到我们账户，今天不领就作废。',
+      ],
+      ['fake_kidnapping', 'call', '你儿子在我们手上，马上准备十万块打到这个卡上，敢报警就撕票。'],
+      [
+        'fake_investment',
+        'call',
+        '我是财富公司的分析师，老师带单稳赚，先下载交易软件充值五万，收益翻倍，名额有限。',
+      ],
+      [
+        'impersonation_authority',
+        'call',
+        '我是市公安局的警官，你的银行卡涉嫌洗钱，要把钱转到安全账户配合清查，不要告诉家人。',
+      ],
+      [
+        'fake_customer_service',
+        'call',
+        '我是快递理赔客服，您的包裹丢了给您三倍赔偿，打开备用金借出来转到核验账户，验证完退给您。',
+      ],
+      ['loan_scam', 'call', '您的贷款批下来了，但卡号填错资金被冻结，先交五千解冻费才能放款。'],
+      ['task_scam', 'call', '你前面几单佣金都返了，这单是连单，要先充值三千做完三单才能一起提现。'],
+      [
+        'credit_repair',
+        'call',
+        '我是银保监会的，您的校园贷账户要注销，不然影响征信，把额度借出来转到监管账户清零。',
+      ],
+      ['pig_butchering', 'sms', '亲爱的，我叔叔在平台有内部数据，你先充一万下注，稳赚，别告诉家里人。'],
+      [
+        'game_trading',
+        'call',
+        '您出售的游戏账号买家已付款，但您的账户没认证资金被冻结，先交两千保证金才能提现。',
+      ],
+      [
+        'impersonation_acquaintance',
+        'sms',
+        '小李，我是王总，这是我新号，我现在开会不方便，你先帮我转八万到这个账户，回头财务还你。',
+      ],
+    ];
+    for (const [type, channel, text] of cases) {
+      const v = classifyText(c, text, channel);
+      expect(v.fraud, text).toBe(true);
+      expect(v.fraudType, text).toBe(type);
+    }
+  });
+
+  it('leaves ordinary texts on the topics scams borrow unflagged (hard negatives written for this test)', () => {
+    const c = compileRuleSet(builtinRuleSet);
+    const cases: ['sms' | 'call', string][] = [
+      ['sms', '【某银行】您尾号3301的信用卡本期积分2100分，可在官方APP积分商城兑换礼品。'],
+      ['sms', '【某支付】验证码620418，用于登录，工作人员不会向您索要，切勿告知他人。'],
+      ['sms', '【某银行】验证码118372，您正在绑定新设备，如非本人操作请忽略。'],
+      ['sms', '【ETC】您的ETC昨日通行费36元已从绑定账户扣除，如有疑问请联系发行方客服。'],
+      ['sms', '【某快递】您的快递已到小区驿站，取件码3-1-2207，请及时领取。'],
+      ['sms', '【某税务】年度汇算已开始，请通过个人所得税APP自行办理，税务部门不会发送退税链接。'],
+      ['sms', '妈，我给你转了一千块，记得查收，天冷买件新衣服。'],
+      ['sms', '经理，出差的报销单我已经在系统里提交了，麻烦您审批。'],
+      [
+        'call',
+        '您好，我是电商平台的售后客服，您退的那台电饭煲我们仓库已经收到了，退款会原路退回到您付款的账户，一到三个工作日到账，您不需要做任何操作。',
+      ],
+      [
+        'call',
+        '您好，某银行信用卡中心，您的新卡已经寄出，收到后在官方手机银行激活就可以，我们不会向您索要密码和验证码，有问题请拨打卡片背面的官方客服电话。',
+      ],
+      [
+        'call',
+        '您好，某电信客服，您在营业厅APP申请的套餐变更已经办好了，下个月一号生效，月费少二十元，不需要另外缴费。',
+      ],
+      ['call', '喂，妈，那个钱我已经转给爸了，给他买药的，发票我拍照发群里了，周末回家吃饭。'],
+    ];
+    for (const [channel, text] of cases) {
+      expect(classifyText(c, text, channel).fraud, text).toBe(false);
+    }
+  });
+
+  it('does not raise an alert on the model alone: a text with no fraud act and no keyword evidence stays below notice', () => {
+    const c = compileRuleSet(builtinRuleSet);
+    const high = c.rules.filter(
+      (r) => r.id.startsWith('model-') && !r.id.startsWith('model-mid') && !r.id.startsWith('model-low'),
+    );
+    expect(high.length).toBeGreaterThan(0);
+    for (const r of high) expect(r.weight, r.id).toBeLessThan(builtinRuleSet.levels.notice);
+  });
+
   it('shows an SMS that fires several keyword rules once in the evidence and the reason', () => {
     const c = compileRuleSet(builtinRuleSet);
     const text = '您好，我是市公安局民警，您的银行卡涉嫌洗钱案件，需要配合调查，请转入安全账户。';

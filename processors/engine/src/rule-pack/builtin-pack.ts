@@ -49,11 +49,12 @@ interface TextRuleSpec {
   /**
    * How the text model gates the rule: `floor` (the rule holds only when the model's fraud
    * probability is at least {@link MODEL_THRESHOLDS}.floor: keywords in a text the model reads as
-   * clearly ordinary, such as a police reminder, count for nothing), `notHigh` (only when it is below
+   * clearly ordinary, such as a police reminder, count for nothing), `mid` (only at or above
+   * `mid`), `notHigh` (only when it is below
    * `high`: a marketing look does not cancel a text the model is sure of), or `none`.
    * @defaultValue 'floor' for positive weights, 'notHigh' for negative ones
    */
-  readonly gate?: 'floor' | 'notHigh' | 'none';
+  readonly gate?: 'floor' | 'mid' | 'notHigh' | 'none';
 }
 
 /** Thresholds of the built-in model's calibrated fraud probability (see docs/fraud-model.md). */
@@ -68,11 +69,25 @@ export const MODEL_THRESHOLDS = {
   floor: 0.05,
 } as const;
 
-function gateCondition(gate: 'floor' | 'notHigh', field: string): Condition {
-  return gate === 'floor'
-    ? { op: 'textModel', field, model: BUILTIN_TEXT_MODEL.id, minScore: MODEL_THRESHOLDS.floor }
-    : { op: 'textModel', field, model: BUILTIN_TEXT_MODEL.id, minScore: 0, maxScore: MODEL_THRESHOLDS.high };
+function gateCondition(gate: 'floor' | 'mid' | 'notHigh', field: string): Condition {
+  const model = BUILTIN_TEXT_MODEL.id;
+  switch (gate) {
+    case 'floor':
+      return { op: 'textModel', field, model, minScore: MODEL_THRESHOLDS.floor };
+    case 'mid':
+      return { op: 'textModel', field, model, minScore: MODEL_THRESHOLDS.mid };
+    case 'notHigh':
+      return { op: 'textModel', field, model, minScore: 0, maxScore: MODEL_THRESHOLDS.high };
+  }
 }
+
+/**
+ * Weights of the rules on the model's score. A high score alone (30) stays below `notice` (40): the
+ * model raises an alert only with a fraud act in the text (`fraud-act`, +15) or keyword evidence of
+ * the type, so a text on a scam's topic (a bank, a refund, the police) with nothing asked of the
+ * reader is not flagged on the model's word alone.
+ */
+const MODEL_WEIGHTS = { high: 30, mid: 15, low: -25, act: 15, actMulti: 10 } as const;
 
 /** One rule per text-bearing indicator kind (sms, report, call) for a keyword combination. */
 function textRules(spec: TextRuleSpec): FraudRule[] {
@@ -329,6 +344,15 @@ const textPack: FraudRule[] = [
     call: 'same',
   }),
   ...textRules({
+    id: 'safe-notice',
+    name: 'Says what genuine notices say (no code or password asked, official channels only, refund to the original account)',
+    fraudType: 'other',
+    weight: -20,
+    all: [['safe_notice', 1]],
+    call: 'same',
+    gate: 'none',
+  }),
+  ...textRules({
     id: 'police-reminder',
     name: "The police's own anti-fraud reminder or warning",
     fraudType: 'other',
@@ -338,8 +362,6 @@ const textPack: FraudRule[] = [
     gate: 'none',
   }),
 ];
-
-const MODEL_WEIGHTS = { high: 45, mid: 15, low: -25 } as const;
 
 /** Every fraud type the built-in model knows (all but `other`). */
 const MODEL_TYPES = (Object.keys(FRAUD_TYPE_GUIDES) as FraudType[]).filter((t) => t !== 'other');
@@ -368,6 +390,31 @@ function modelRules(): FraudRule[] {
             en: `${type.replaceAll('_', ' ')} script: text model fraud probability {modelScore}, strongest n-grams {modelNgrams}. ${guide.en}`,
           },
         },
+        ...(
+          [
+            ['act', 1, MODEL_WEIGHTS.act],
+            ['act2', 2, MODEL_WEIGHTS.actMulti],
+          ] as const
+        ).map(
+          ([name, minMatches, weight]): FraudRule => ({
+            id: `model-${name}-${type}-${f.kind}`,
+            name: `Text model: ${type} script (probability >= ${MODEL_THRESHOLDS.mid}) asking for ${minMatches === 1 ? 'a fraud act' : 'several fraud acts'} (${f.kind})`,
+            fraudType: type,
+            weight,
+            kind: 'match',
+            when: {
+              kind: f.kind,
+              where: [
+                { op: 'keywords', field: f.field, set: 'fraud_act', minMatches },
+                { op: 'textModel', field: f.field, model, minScore: MODEL_THRESHOLDS.mid, types: [type] },
+              ],
+            },
+            explain: {
+              zh: `要求转账、先交费用、点链接、报验证码、下载软件或保密等诈骗动作，文本模型判断为{modelTypeZh}话术（概率 {modelScore}）`,
+              en: `asks for a fraud act (transfer, fee first, link, code, app, secrecy); text model: ${type.replaceAll('_', ' ')} script (probability {modelScore})`,
+            },
+          }),
+        ),
         {
           id: `model-mid-${type}-${f.kind}`,
           name: `Text model: ${type} script, fraud probability ${MODEL_THRESHOLDS.mid}–${MODEL_THRESHOLDS.high} (${f.kind})`,
@@ -412,7 +459,10 @@ function modelRules(): FraudRule[] {
   ]);
 }
 
-/** Ids of the rules on the text model's score (for evaluating the pack with and without them). */
+/**
+ * Ids of the rules on the text model's score (with the fraud-act rules, which hold only with the
+ * model's type), for evaluating the pack with and without the model.
+ */
 export const MODEL_RULE_IDS: ReadonlySet<string> = new Set(modelRules().map((r) => r.id));
 
 const listedCall: IndicatorPredicate = {

@@ -182,12 +182,36 @@ export const KEYWORD_SETS = {
     '警方提醒 警方提示 民警提醒 反诈提醒 反诈中心提醒 反诈宣传 防骗提醒 反诈预警 谨防 警惕 都是诈骗 均为诈骗 一律是诈骗 ' +
       '都是骗局 均为骗局 是骗局 那是骗子 是骗子 诈骗高发 诈骗手法 诈骗套路 常见诈骗 防骗 反诈中心 反诈民警 ' +
       '请勿转账 不要转账 不转账 千万别转 不轻信 不透露 96110 国家反诈中心app 全民反诈 立即报警 拨打110 ' +
-      '务必核实 当面核实 电话核实 官方渠道 不会要求 不会向您 不会让您 不会通过电话',
+      '务必核实 当面核实 电话核实 官方渠道 不会要求 不会向您 不会让您 不会通过电话 有骗子 骗子打电话 骗子会 ' +
+      '骗子冒充 千万别急着 别急着转',
   ),
   // Remote screen viewing: the step every refund, loan and "safe account" script needs.
   screen_share: words(
     '屏幕共享 共享屏幕 投屏 云会议 腾讯会议 会议号 会议app zoom 瞩目 ' +
       '远程控制 远程操控 远程协助 乐播 视频会议 会议软件',
+  ),
+  // The fraud ACT every script ends in (public advisories: 转账到安全账户、点链接兑换/认证/退款、报验证码、
+  // 下载APP/屏幕共享、先交手续费/保证金/解冻费、加私人联系方式、对家人保密). A topic (bank, police,
+  // refund) is not an act; the text model's score alone raises no alert without one (builtin-pack.ts).
+  fraud_act: words(
+    '转到 打到 汇到 转入 转给我 打给我 汇给我 转过来 汇过来 把钱转 请转账 先转 先交 先缴 先付 先垫 垫付 ' +
+      '请支付 需支付 需要支付 需缴纳 需要缴纳 请缴纳 缴纳 保证金 手续费 解冻 押金 公证费 税费 所得税 ' +
+      '会员费 认证费 激活费 工本费 服务费 补寄费 重派费 充值 安全账户 监管账户 指定账户 核验账户 验证账户 ' +
+      '专属账户 收款账户 国家账户 备用金 借出来 额度借 银行卡号 卡号 卡号和密码 验证码告诉 验证码报 验证码发 ' +
+      '验证码读 把验证码 收到的验证码 下载 安装 屏幕共享 共享屏幕 会议软件 视频笔录 加微信 加我微信 加qq ' +
+      '加v 加客服 私下交易 不要告诉 别告诉 不能告诉 不要跟 别跟 保密 不许报警 敢报警 别报警 不准报警 ' +
+      '运保费 运费险费 邮费 保险费 联系领奖 领奖专员 回复姓名 拿钱来 拿十万 拿五万 去银行 别挂电话 不要挂电话 ' +
+      '报警的话 扫码 进群 拉你进群 下注 充进去 先充 充一万 投进去 再投 转进来 注册一个 带你一起 ' +
+      'http www .com .cn .top .vip .cc .xyz .net .shop .site .club .icu 链接',
+  ),
+  // What genuine notices and calls say instead (官方渠道、不会索要验证码、原路退回无需操作): negative
+  // evidence that lowers the score whatever the model says.
+  safe_notice: words(
+    '不会索要 不会向您索要 不会索取 不会向您索取 不会要您 不会要你 切勿告知 切勿告诉 请勿告知 请勿告诉 ' +
+      '勿告诉他人 不要告诉他人 请勿泄露 切勿泄露 如非本人操作 非本人操作请 无需提供 不需要您提供 不用提供 ' +
+      '无需缴纳 不需要缴纳 不需要您做 无需额外操作 不需要您另外 无需您 原支付账户 原支付方式 卡片背面 ' +
+      '卡背面 官方客服电话 拨打官方 本人携带 到网点 到营业厅 营业厅app 到窗口 严禁私下 一律走 不会推荐 ' +
+      '不会让您 不会要求您',
   ),
   // Marketing and service notices (normal SMS), which lower the score.
   marketing: words(

@@ -6,6 +6,8 @@ import { RuleCompileError } from '../errors.ts';
 import { builtinRuleSet } from '../rule-pack/builtin-pack.ts';
 import { scoreSubject } from '../score.ts';
 import { withoutTextModels } from '../without-text-models.ts';
+import { projectEvalTexts } from './corpus/compose.ts';
+import { GramIndex, modelText, ngramsOf } from './features.ts';
 import { serializeModel, sha256Hex } from './model-file.ts';
 import { BUILTIN_MODEL_DIR, BUILTIN_TEXT_MODEL, modelFileName, TextModelRegistry } from './registry.ts';
 import { TextModel } from './text-model.ts';
@@ -112,5 +114,82 @@ describe('text model', () => {
     expect(stripped.textModels).toBeUndefined();
     expect(JSON.stringify(stripped.rules)).not.toContain('"textModel"');
     expect(() => compileRuleSet(stripped)).not.toThrow();
+  });
+
+  it('finds by integer keys exactly the vocabulary n-grams the string n-grams of a text hold', () => {
+    const vocabulary = [
+      '积',
+      '积分',
+      '积分兑',
+      '链接',
+      '\u2197',
+      '点\u2197',
+      '0元',
+      '😀',
+      '😀红',
+      '包',
+      '清零',
+      'a',
+    ];
+    const index = new GramIndex(vocabulary);
+    for (const text of [
+      '积分即将清零，点击 www.jf-dh.top 兑换288元红包😀红包，积分兑换积分兑换',
+      '',
+      '普通文本 no vocabulary here',
+      '😀😀😀红红包包 A a',
+    ]) {
+      const form = modelText(text);
+      const { found, chars } = index.collect(form);
+      const got = Array.from(index.hits.slice(0, found), (r) => vocabulary[r]).sort();
+      const want = [...ngramsOf(form)].filter((g) => vocabulary.includes(g)).sort();
+      expect(got).toEqual(want);
+      expect(chars).toBe(Array.from(form).length);
+    }
+  });
+
+  it('names the strongest n-grams lazily, and they survive spreading and JSON', () => {
+    const m = TextModel.fromText(serializeModel(trainTextModel(TINY, OPTIONS)));
+    const s = m.score('您的积分即将清零，请点击链接兑换现金', { explain: true });
+    expect(s.ngrams.length).toBeGreaterThan(0);
+    expect({ ...s }.ngrams).toEqual(s.ngrams);
+    expect(JSON.parse(JSON.stringify(s)).ngrams).toEqual(s.ngrams);
+  });
+
+  it('scores as the plain formula over the file does, for long transcripts too (packed sums flushed)', () => {
+    const bytes = readFileSync(
+      `${BUILTIN_MODEL_DIR}${modelFileName(BUILTIN_TEXT_MODEL.id, BUILTIN_TEXT_MODEL.version)}`,
+      'utf8',
+    );
+    const model = TextModel.fromText(bytes);
+    const file = model.file;
+    const c = file.classes.length;
+    const vocab = new Map(file.vocabulary.split('\n').map((g, i) => [g, i]));
+    const q = new Int8Array(Buffer.from(file.weights, 'base64'));
+    const base =
+      '您好，我是市公安局的民警，你的银行卡涉嫌洗钱，请把钱转到安全账户。妈，我到家了，晚上吃饺子。您的快递已到驿站，取件码3-2-1108。';
+    const long = projectEvalTexts()
+      .slice(0, 40)
+      .map((t) => t.text)
+      .join('');
+    expect(model.analyse(long).rows.length).toBeGreaterThan(1000);
+    for (const text of [base, long, 'ok']) {
+      const form = modelText(text);
+      const z = Array.from({ length: c }, () => 0);
+      for (const g of ngramsOf(form)) {
+        const r = vocab.get(g);
+        if (r === undefined) continue;
+        for (let k = 0; k < c; k++)
+          z[k] = (z[k] as number) + (q[r * c + k] as number) * (file.scales[k] as number);
+      }
+      const scale =
+        1 / Math.sqrt([1, 2, 3].reduce((a, n) => a + Math.max(0, Array.from(form).length - n + 1), 0));
+      const logits = z.map((v, k) => (file.bias[k] as number) + v * scale);
+      const max = Math.max(...logits);
+      const e = logits.map((v) => Math.exp(v - max));
+      const pNormal = (e[0] as number) / e.reduce((a, b) => a + b, 0);
+      const p = Math.min(1 - 1e-7, Math.max(1e-7, 1 - pNormal));
+      const want = 1 / (1 + Math.exp(-(file.calibration.a * Math.log(p / (1 - p)) + file.calibration.b)));
+      expect(model.score(text).fraud).toBeCloseTo(want, 9);
+    }
   });
 });

@@ -5,7 +5,7 @@
  */
 import type { FraudType } from '@fenghuo/contracts';
 import { TextModelError } from '../errors.ts';
-import { displayNgram, modelText, ngramsOf } from './features.ts';
+import { displayNgram, GramIndex, modelText, ngramScale } from './features.ts';
 import { parseModelFile, sha256Hex, type TextModelFile } from './model-file.ts';
 
 export interface TextModelScore {
@@ -27,7 +27,7 @@ export interface TextAnalysis {
   /** The score, without n-grams. */
   readonly score: TextModelScore;
   /** Vocabulary rows of the text's n-grams. */
-  readonly rows: readonly number[];
+  readonly rows: Int32Array;
   /** Class index of `score.type`. */
   readonly best: number;
 }
@@ -46,6 +46,10 @@ export interface ScoreOptions {
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+/** Width of a lane of the packed weights (see TextModel.packed). */
+const LANE = 2 ** 17;
+/** Rows summed before the lanes are read out (500 × 255 < 2^17). */
+const PACK_FLUSH = 500;
 const EPS = 1e-7;
 
 export class TextModel {
@@ -55,10 +59,20 @@ export class TextModel {
   readonly sha256: string;
   readonly classes: readonly string[];
   readonly file: TextModelFile;
-  private readonly index: Map<string, number>;
+  private readonly index: GramIndex;
   private readonly vocabulary: readonly string[];
-  /** Dequantised weights, row-major (n-gram × class). */
-  private readonly weights: Float32Array;
+  /** The quantised weights (weight = q × scales[class]): scoring sums these as integers. */
+  private readonly quantised: Int8Array;
+  private readonly scales: Float64Array;
+  private readonly sums: Int32Array;
+  /**
+   * The int8 weights of a row packed three classes to a double: lane t of double j holds
+   * q[row, 3j + t] + 128 times 2^(17t). Summing doubles sums three classes at once, exactly while
+   * fewer than {@link PACK_FLUSH} rows are added (each lane stays below 2^17, the double below 2^51).
+   */
+  private readonly packed: Float64Array;
+  private readonly lanes: number;
+  private readonly acc: Float64Array;
   private readonly bias: Float64Array;
   private readonly maxNgram: number;
 
@@ -71,11 +85,24 @@ export class TextModel {
     this.maxNgram = file.maxNgram;
     const vocab = file.vocabulary.length === 0 ? [] : file.vocabulary.split('\n');
     this.vocabulary = vocab;
-    this.index = new Map(vocab.map((g, i) => [g, i]));
+    this.index = new GramIndex(vocab, file.maxNgram);
     const c = file.classes.length;
     const q = new Int8Array(Buffer.from(file.weights, 'base64'));
-    this.weights = new Float32Array(q.length);
-    for (let i = 0; i < q.length; i++) this.weights[i] = (q[i] as number) * (file.scales[i % c] as number);
+    this.quantised = q;
+    this.scales = Float64Array.from(file.scales);
+    this.sums = new Int32Array(c);
+    this.lanes = Math.ceil(c / 3);
+    const rowsN = c === 0 ? 0 : q.length / c;
+    this.packed = new Float64Array(rowsN * this.lanes);
+    for (let r = 0; r < rowsN; r++) {
+      for (let k = 0; k < c; k++) {
+        const j = Math.floor(k / 3);
+        const t = k % 3;
+        this.packed[r * this.lanes + j] =
+          (this.packed[r * this.lanes + j] as number) + ((q[r * c + k] as number) + 128) * LANE ** t;
+      }
+    }
+    this.acc = new Float64Array(this.lanes);
     this.bias = Float64Array.from(file.bias);
   }
 
@@ -95,18 +122,31 @@ export class TextModel {
    * later ({@link explained}) reads the text once.
    */
   analyse(text: string): TextAnalysis {
-    const grams = ngramsOf(modelText(text), this.maxNgram);
     const c = this.classes.length;
     const z = new Float64Array(c);
-    const rows: number[] = [];
-    for (const g of grams) {
-      const row = this.index.get(g);
-      if (row === undefined) continue;
-      rows.push(row);
-      const base = row * c;
-      for (let k = 0; k < c; k++) z[k] = (z[k] as number) + (this.weights[base + k] as number);
+    const sums = this.sums;
+    sums.fill(0);
+    const { found, chars } = this.index.collect(modelText(text));
+    const rows = this.index.hits.slice(0, found);
+    const packed = this.packed;
+    const acc = this.acc;
+    const lanes = this.lanes;
+    for (let start = 0; start < found; start += PACK_FLUSH) {
+      const end = Math.min(found, start + PACK_FLUSH);
+      acc.fill(0);
+      for (let i = start; i < end; i++) {
+        const base = (rows[i] as number) * lanes;
+        for (let j = 0; j < lanes; j++) acc[j] = (acc[j] as number) + (packed[base + j] as number);
+      }
+      const bias = 128 * (end - start);
+      for (let k = 0; k < c; k++) {
+        const v = acc[Math.floor(k / 3)] as number;
+        const lane = Math.floor(v / LANE ** (k % 3)) % LANE;
+        sums[k] = (sums[k] as number) + lane - bias;
+      }
     }
-    const scale = grams.size === 0 ? 0 : 1 / Math.sqrt(grams.size);
+    for (let k = 0; k < c; k++) z[k] = (sums[k] as number) * (this.scales[k] as number);
+    const scale = ngramScale(chars, this.maxNgram);
     let max = Number.NEGATIVE_INFINITY;
     for (let k = 0; k < c; k++) {
       z[k] = (this.bias[k] as number) + (z[k] as number) * scale;
@@ -129,23 +169,51 @@ export class TextModel {
 
   /** The analysed text's score with its strongest n-grams named. */
   explained(a: TextAnalysis, topNgrams = 5): TextModelScore {
-    return { ...a.score, ngrams: this.strongest(a.rows, a.best, topNgrams) };
+    // The n-grams are found when first read (an explanation is written only for an alert), then kept;
+    // the property is an own enumerable one, so spreading or serialising the score includes them.
+    let ngrams: readonly string[] | undefined;
+    const out = { ...a.score };
+    Object.defineProperty(out, 'ngrams', {
+      enumerable: true,
+      get: () => {
+        ngrams ??= this.strongest(a.rows, a.best, topNgrams);
+        return ngrams;
+      },
+    });
+    return out;
   }
 
   /** The n-grams with the largest weight towards class `k` over normal, none inside another. */
-  private strongest(rows: readonly number[], k: number, top: number): string[] {
+  private strongest(rows: Int32Array, k: number, top: number): string[] {
     const c = this.classes.length;
-    const scored = rows
-      .map((row) => ({
-        row,
-        w: (this.weights[row * c + k] as number) - (this.weights[row * c] as number),
-      }))
-      .filter((x) => x.w > 0)
-      .sort((x, y) => y.w - x.w || x.row - y.row)
-      .slice(0, top * 4);
+    const q = this.quantised;
+    const sk = this.scales[k] as number;
+    const s0 = this.scales[0] as number;
+    // The top·4 rows by weight (ties: lower row first), kept sorted by insertion.
+    const keep = top * 4;
+    const bestRows = new Int32Array(keep);
+    const bestW = new Float64Array(keep);
+    let kept = 0;
+    for (let i = 0; i < rows.length; i++) {
+      const row = rows[i] as number;
+      const x = (q[row * c + k] as number) * sk - (q[row * c] as number) * s0;
+      if (x <= 0 || (kept === keep && x <= (bestW[keep - 1] as number))) continue;
+      let at = kept < keep ? kept++ : keep - 1;
+      while (
+        at > 0 &&
+        ((bestW[at - 1] as number) < x ||
+          ((bestW[at - 1] as number) === x && (bestRows[at - 1] as number) > row))
+      ) {
+        bestW[at] = bestW[at - 1] as number;
+        bestRows[at] = bestRows[at - 1] as number;
+        at--;
+      }
+      bestW[at] = x;
+      bestRows[at] = row;
+    }
     const picked: string[] = [];
-    for (const { row } of scored) {
-      const g = this.vocabulary[row] as string;
+    for (let i = 0; i < kept; i++) {
+      const g = this.vocabulary[bestRows[i] as number] as string;
       if (picked.some((p) => p.includes(g) || g.includes(p))) continue;
       picked.push(g);
       if (picked.length === top) break;

@@ -14,7 +14,7 @@
  */
 import { FRAUD_TYPES, type FraudType } from '@fenghuo/contracts';
 import { TextModelError } from '../errors.ts';
-import { MAX_NGRAM, modelText, ngramsOf } from './features.ts';
+import { MAX_NGRAM, modelText, ngramScale, ngramsOf } from './features.ts';
 import { MODEL_FORMAT, MODEL_FORMAT_VERSION, sha256Hex, type TextModelFile } from './model-file.ts';
 
 export interface TrainingText {
@@ -296,7 +296,8 @@ export function trainTextModel(texts: readonly TrainingText[], options: TrainOpt
   const c = classes.length;
 
   // Vocabulary: n-grams in at least minDf texts, in code-unit order.
-  const grams = texts.map((t) => ngramsOf(modelText(t.text), MAX_NGRAM));
+  const forms = texts.map((t) => modelText(t.text));
+  const grams = forms.map((f) => ngramsOf(f, MAX_NGRAM));
   const df = new Map<string, number>();
   for (const g of grams) for (const x of g) df.set(x, (df.get(x) ?? 0) + 1);
   const vocab = [...df.entries()]
@@ -323,7 +324,7 @@ export function trainTextModel(texts: readonly TrainingText[], options: TrainOpt
     const fraud = t.label === 'fraud';
     return {
       rows: Int32Array.from(rows),
-      v: g.size === 0 ? 0 : 1 / Math.sqrt(g.size),
+      v: ngramScale(Array.from(forms[i] as string).length, MAX_NGRAM),
       y: fraud ? classes.indexOf(t.type as string) : 0,
       w: fraud ? half / (types.length * (perType.get(t.type as string) as number)) : half / nNormal,
       fraud,
