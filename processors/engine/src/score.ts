@@ -49,6 +49,7 @@ import {
   evictBefore,
   fitToRule,
   type WindowFigures,
+  type WindowState,
   windowEndsHolding,
   windowFigures,
 } from './window.ts';
@@ -486,9 +487,11 @@ function closeAlert(a: AlertState, t: number, causedBy: string[]): Alert {
 function prune(c: CompiledRuleSet, state: SubjectState): void {
   const now = state.lastT;
   if (state.alert?.status !== 'open') {
-    for (const [id, f] of Object.entries(state.fired)) if (f.at < now - c.alertTtlMs) delete state.fired[id];
+    for (const id in state.fired)
+      if ((state.fired[id] as FiredState).at < now - c.alertTtlMs) delete state.fired[id];
   }
-  for (const [id, ws] of Object.entries(state.win)) {
+  for (const id in state.win) {
+    const ws = state.win[id] as WindowState;
     const rule = c.windowRules.get(id);
     if (rule === undefined) {
       delete state.win[id]; // the rule left the rule set
@@ -520,7 +523,8 @@ export function scoreSubject(
   const alerts: Alert[] = [];
   const causes: string[] = [];
   const fresh: string[] = [];
-  const freshIds = new Set<string>();
+  // Most calls carry one indicator of the subject: the set of this call's ids is made on the second.
+  let freshIds: Set<string> | undefined;
   let duplicates = 0;
   let changed = false;
   let resendCause: string | undefined;
@@ -529,7 +533,11 @@ export function scoreSubject(
   for (let i = 0; i < indicators.length; i++) {
     const ind = indicators[i] as FraudIndicator;
     const position = positions?.[i];
-    if (atOrBelowPosition(state, position) || wasSeen(state, ind.eventId) || freshIds.has(ind.eventId)) {
+    if (
+      atOrBelowPosition(state, position) ||
+      wasSeen(state, ind.eventId) ||
+      (fresh.length > 0 && (freshIds ??= new Set(fresh)).has(ind.eventId))
+    ) {
       duplicates++;
       if (state.alert?.causedBy.includes(ind.eventId)) resendCause = ind.eventId;
       continue;
@@ -549,7 +557,7 @@ export function scoreSubject(
     remember(state, ind.eventId, t, state.lastT - c.horizonMs);
     advancePosition(state, position);
     fresh.push(ind.eventId);
-    freshIds.add(ind.eventId);
+    freshIds?.add(ind.eventId);
   }
   if (fresh.length > 0 && scoreEpisode(c, subjectId, state, fresh, alerts, causes)) changed = true;
   // A redelivered indicator caused the last revision, which may never have reached the broker: send
