@@ -5,6 +5,10 @@
  * deleted afterwards) seeks to the first and stops at the second. Records whose own timestamp falls
  * outside the range (a producer's clock out of order) are skipped. Batches go to `onBatch` one at a
  * time, partitions interleaved as the broker serves them; each partition's records in order.
+ *
+ * The read runs ahead of `onBatch`: a fetched batch is queued and the consumer fetches the next while
+ * the queue is worked off (a backtest scores while the broker reads the next fetch), up to
+ * `maxRecordsAhead` queued records; beyond that the consumer waits for the oldest batches.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@fenghuo/kit';
@@ -37,6 +41,11 @@ export interface RangeReadOptions {
    * @defaultValue 4 MiB
    */
   readonly maxBytesPerPartition?: number;
+  /**
+   * Most records fetched but not yet handed to `onBatch`.
+   * @defaultValue 100,000
+   */
+  readonly maxRecordsAhead?: number;
   readonly logger?: Logger;
 }
 
@@ -104,6 +113,27 @@ export async function readRange(opts: RangeReadOptions): Promise<RangeReadResult
     finish = resolve;
   });
   const seeked = new Set<number>();
+  // Batches fetched and not yet handed over run one after the other on `tail` (it never rejects).
+  let tail: Promise<void> = Promise.resolve();
+  let queued = 0;
+  let wake: (() => void) | undefined;
+  const maxAhead = Math.max(1, opts.maxRecordsAhead ?? 100_000);
+  const handOver = async (out: RangeRecord[]): Promise<void> => {
+    if (failed !== undefined || cancelled) return;
+    if (opts.isCancelled?.()) {
+      cancelled = true;
+      left.clear();
+      finish();
+      return;
+    }
+    try {
+      await opts.onBatch(out);
+      records += out.length;
+    } catch (err) {
+      failed = err;
+      finish();
+    }
+  };
 
   await consumer.connect();
   try {
@@ -149,14 +179,26 @@ export async function readRange(opts: RangeReadOptions): Promise<RangeReadResult
           out.push({ partition: batch.partition, offset: m.offset, timestamp: ts, value: m.value });
         }
         if (!done && BigInt(batch.lastOffset()) + 1n >= end) done = true;
-        try {
-          if (out.length > 0) await opts.onBatch(out);
-        } catch (err) {
-          failed = err;
-          finish();
-          return;
+        if (out.length > 0) {
+          const size = out.length;
+          queued += size;
+          tail = tail
+            .then(() => handOver(out))
+            .finally(() => {
+              queued -= size;
+              if (wake !== undefined && queued <= maxAhead) {
+                const w = wake;
+                wake = undefined;
+                w();
+              }
+            });
+          // Back-pressure: too many records queued, wait until the queue is worked down.
+          if (queued > maxAhead) {
+            await new Promise<void>((resolve) => {
+              wake = resolve;
+            });
+          }
         }
-        records += out.length;
         if (done) {
           consumer.pause([{ topic, partitions: [batch.partition] }]);
           left.delete(batch.partition);
@@ -175,6 +217,7 @@ export async function readRange(opts: RangeReadOptions): Promise<RangeReadResult
       else consumer.pause([{ topic, partitions: [p.partition] }]);
     }
     await finished;
+    await tail;
     if (failed !== undefined) throw failed;
     return { records, planned, cancelled };
   } finally {
