@@ -21,6 +21,8 @@ import type {
 import { canonicalNumber } from '@fenghuo/kit/mask';
 import { RuleCompileError, TextModelError, UnreachableError } from './errors.ts';
 import { KeywordSets } from './keywords.ts';
+import { TextMemo } from './memo.ts';
+import { type CompiledTemplate, compileTemplate } from './template.ts';
 import { builtinTextModels, type TextModelResolver } from './text-model/registry.ts';
 import type { TextAnalysis, TextModel, TextModelScore } from './text-model/text-model.ts';
 import { bucketWidth, distinctCap } from './window.ts';
@@ -34,39 +36,125 @@ export interface ModelHit {
   readonly score: TextModelScore;
 }
 
+/** Texts whose analysis each text model's memo keeps, and the longest kept (see memo.ts). */
+const MEMO_TEXTS = 4_096;
+const MEMO_MAX_CHARS = 2_048;
+
+/**
+ * Analyses of recently seen texts, per text model: models are read-only and shared by every rule set
+ * that names them (a backtest's two versions, a shadow version), and a text is analysed the same way
+ * whichever rule asks.
+ */
+const analysisMemos = new WeakMap<TextModel, TextMemo<TextAnalysis>>();
+/** Each remembered analysis's score with its strongest n-grams, once asked for. */
+const explainedScores = new WeakMap<TextAnalysis, TextModelScore>();
+
+function analyseText(model: TextModel, text: string): TextAnalysis {
+  let memo = analysisMemos.get(model);
+  if (memo === undefined) {
+    memo = new TextMemo<TextAnalysis>(MEMO_TEXTS, MEMO_MAX_CHARS);
+    analysisMemos.set(model, memo);
+  }
+  let a = memo.get(text);
+  if (a === undefined) {
+    a = model.analyse(text);
+    memo.set(text, a);
+  }
+  return a;
+}
+
+function explainedScore(model: TextModel, a: TextAnalysis): TextModelScore {
+  let s = explainedScores.get(a);
+  if (s === undefined) {
+    s = model.explained(a);
+    explainedScores.set(a, s);
+  }
+  return s;
+}
+
+const NO_KEYWORDS: readonly string[] = [];
+const NO_HITS: ReadonlyMap<string, readonly string[]> = new Map();
+
 /**
  * Per-indicator evaluation scratch: keyword hits and text-model scores are computed once per field
- * (and model), whatever the number of rules that ask.
+ * (and model), whatever the number of rules that ask, and remembered across indicators for texts
+ * seen recently. An indicator has one text field at most (a few in a custom rule set): the first
+ * field's results are kept in fields, others in a map made when needed.
  */
 export class EvalContext {
-  private readonly keywordCache = new Map<string, Map<string, string[]>>();
-  private readonly modelCache = new Map<string, TextAnalysis>();
-  /** Keywords that made a `keywords` condition hold, for explanations. */
-  readonly matchedKeywords = new Set<string>();
-  /** `textModel` conditions that held, by model and field, with the strongest n-grams. */
-  readonly modelHits = new Map<string, ModelHit>();
+  private kwField: string | undefined;
+  private kwHits: ReadonlyMap<string, readonly string[]> = NO_HITS;
+  private kwMore: Map<string, ReadonlyMap<string, readonly string[]>> | undefined;
+  private aModel: TextModel | undefined;
+  private aField: string | undefined;
+  private aResult: TextAnalysis | undefined;
+  private aMore: Map<string, TextAnalysis> | undefined;
+  private keywords: Set<string> | undefined;
+  private hits: Map<string, ModelHit> | undefined;
+  private changes = 0;
+  /** The scorer's explanation pieces of this indicator, made from the matches at {@link version}. */
+  explanation: unknown;
 
   constructor(
     readonly indicator: FraudIndicator,
     private readonly sets: KeywordSets,
   ) {}
 
-  keywordHits(field: string, value: string): Map<string, string[]> {
-    let hits = this.keywordCache.get(field);
+  /** Keywords that made a `keywords` condition hold, for explanations (in the order found). */
+  get matchedKeywords(): ReadonlySet<string> {
+    return this.keywords ?? EMPTY_SET;
+  }
+
+  /** `textModel` conditions that held, by model and field, with the strongest n-grams. */
+  get modelHits(): ReadonlyMap<string, ModelHit> {
+    return this.hits ?? EMPTY_MODEL_HITS;
+  }
+
+  /** Goes up whenever {@link matchedKeywords} or {@link modelHits} grows. */
+  get version(): number {
+    return this.changes;
+  }
+
+  /** Records the keywords of a holding `keywords` condition. */
+  addKeywords(found: readonly string[]): void {
+    if (found.length === 0) return;
+    this.keywords ??= new Set<string>();
+    const before = this.keywords.size;
+    for (const k of found) this.keywords.add(k);
+    if (this.keywords.size !== before) this.changes++;
+  }
+
+  keywordHits(field: string, value: string): ReadonlyMap<string, readonly string[]> {
+    if (this.kwField === field) return this.kwHits;
+    if (this.kwField === undefined) {
+      this.kwField = field;
+      this.kwHits = this.sets.hits(value);
+      return this.kwHits;
+    }
+    this.kwMore ??= new Map();
+    let hits = this.kwMore.get(field);
     if (hits === undefined) {
-      hits = this.sets.match(value);
-      this.keywordCache.set(field, hits);
+      hits = this.sets.hits(value);
+      this.kwMore.set(field, hits);
     }
     return hits;
   }
 
   /** The model's analysis of a field's text (computed once per model and field). */
   private modelAnalysis(model: TextModel, field: string, value: string): TextAnalysis {
+    if (this.aModel === model && this.aField === field) return this.aResult as TextAnalysis;
+    if (this.aModel === undefined) {
+      this.aModel = model;
+      this.aField = field;
+      this.aResult = analyseText(model, value);
+      return this.aResult;
+    }
     const key = `${model.id}\u0000${field}`;
-    let a = this.modelCache.get(key);
+    this.aMore ??= new Map();
+    let a = this.aMore.get(key);
     if (a === undefined) {
-      a = model.analyse(value);
-      this.modelCache.set(key, a);
+      a = analyseText(model, value);
+      this.aMore.set(key, a);
     }
     return a;
   }
@@ -79,11 +167,16 @@ export class EvalContext {
   /** Records a holding `textModel` condition, naming the strongest n-grams (once per model and field). */
   recordModelHit(model: TextModel, field: string, value: string): void {
     const key = `${model.id}\u0000${field}`;
-    if (this.modelHits.has(key)) return;
-    const score = model.explained(this.modelAnalysis(model, field, value));
-    this.modelHits.set(key, { model: model.id, field, score });
+    if (this.hits?.has(key) === true) return;
+    const score = explainedScore(model, this.modelAnalysis(model, field, value));
+    this.hits ??= new Map();
+    this.hits.set(key, { model: model.id, field, score });
+    this.changes++;
   }
 }
+
+const EMPTY_SET: ReadonlySet<string> = new Set();
+const EMPTY_MODEL_HITS: ReadonlyMap<string, ModelHit> = new Map();
 
 export type Predicate = (ctx: EvalContext) => boolean;
 type Getter = (indicator: FraudIndicator) => unknown;
@@ -207,9 +300,9 @@ function compileFieldCondition(c: FieldCondition, scope: CompileScope, ruleId: s
       return (ctx) => {
         const v = get(ctx.indicator);
         if (typeof v !== 'string') return false;
-        const found = ctx.keywordHits(c.field, v).get(c.set) ?? [];
+        const found = ctx.keywordHits(c.field, v).get(c.set) ?? NO_KEYWORDS;
         if (found.length < min || found.length > max) return false;
-        for (const k of found) ctx.matchedKeywords.add(k);
+        ctx.addKeywords(found);
         return true;
       };
     }
@@ -288,6 +381,8 @@ interface CompiledRuleBase {
   readonly fraudType: FraudType;
   readonly weight: number;
   readonly explain: BilingualText | undefined;
+  /** `explain` compiled (placeholders found once). */
+  readonly fill: CompiledTemplate | undefined;
   /** Position in the rule set, for stable ordering. */
   readonly order: number;
 }
@@ -369,6 +464,7 @@ function compileRule(rule: FraudRule, order: number, scope: CompileScope): Compi
     fraudType: rule.fraudType,
     weight: rule.weight,
     explain: rule.explain,
+    fill: rule.explain === undefined ? undefined : compileTemplate(rule.explain),
     order,
   };
   switch (rule.kind) {
@@ -489,11 +585,43 @@ export function listedEntity(
 }
 
 export function listStatus(compiled: CompiledRuleSet, ind: FraudIndicator): 'allow' | 'deny' | undefined {
-  const e = listedEntity(ind);
-  if (e === undefined) return undefined;
-  const check = (sets: ListSets) =>
-    inList(sets, e.list, e.value) || (e.alt !== undefined && inList(sets, e.list, e.alt));
-  if (check(compiled.allow)) return 'allow';
-  if (check(compiled.deny)) return 'deny';
+  // As listedEntity + inList on each list, with each value canonicalised once.
+  switch (ind.kind) {
+    case 'call':
+      return numberStatus(compiled, ind.callerNumber);
+    case 'sms':
+      return numberStatus(compiled, ind.senderNumber);
+    case 'transfer': {
+      const { allow, deny } = compiled;
+      if (allow.payees.size === 0 && deny.payees.size === 0) return undefined;
+      const payee = ind.payeeAccount.trim();
+      if (allow.payees.has(payee)) return 'allow';
+      if (deny.payees.has(payee)) return 'deny';
+      return undefined;
+    }
+    case 'app_install': {
+      const { allow, deny } = compiled;
+      if (allow.apps.size === 0 && deny.apps.size === 0) return undefined;
+      const id = ind.appId.trim().toLowerCase();
+      const name = ind.appName.trim().toLowerCase();
+      if (allow.apps.has(id) || allow.apps.has(name)) return 'allow';
+      if (deny.apps.has(id) || deny.apps.has(name)) return 'deny';
+      return undefined;
+    }
+    case 'report':
+      return undefined;
+    default: {
+      const never: never = ind;
+      throw new UnreachableError('indicator kind', never);
+    }
+  }
+}
+
+function numberStatus(compiled: CompiledRuleSet, raw: string): 'allow' | 'deny' | undefined {
+  const { allow, deny } = compiled;
+  if (allow.numbers.size === 0 && deny.numbers.size === 0) return undefined;
+  const n = canonicalNumber(raw);
+  if (allow.numbers.has(n)) return 'allow';
+  if (deny.numbers.has(n)) return 'deny';
   return undefined;
 }

@@ -49,14 +49,21 @@ function strongestHit(models: readonly ModelHit[]): ModelHit | undefined {
   return best;
 }
 
+/** Phrases of model scores already phrased (scores of remembered analyses are shared objects). */
+const phrases = new WeakMap<ModelHit['score'], BilingualText>();
+
 /** "text model: fraud 0.97 (prize_lottery); strongest n-grams …" and its Chinese twin. */
 export function modelPhrase(hit: ModelHit): BilingualText {
+  const known = phrases.get(hit.score);
+  if (known !== undefined) return known;
   const p = hit.score.fraud.toFixed(2);
   const grams = hit.score.ngrams;
-  return {
+  const phrase = {
     zh: `文本模型判断为诈骗的概率 ${p}（${fraudTypeZh(hit.score.type)}）${grams.length > 0 ? `，最强特征“${grams.join('”“')}”` : ''}`,
     en: `text model: fraud probability ${p} (${hit.score.type.replaceAll('_', ' ')})${grams.length > 0 ? `, strongest n-grams ${grams.map((g) => `"${g}"`).join(', ')}` : ''}`,
   };
+  phrases.set(hit.score, phrase);
+  return phrase;
 }
 
 const REPORTER_ZH: Record<string, string> = {

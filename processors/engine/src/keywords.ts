@@ -5,6 +5,13 @@
  * letters, case and spaces inserted to dodge filters do not matter.
  */
 
+import { TextMemo } from './memo.ts';
+
+/** Texts whose keyword hits each {@link KeywordSets} remembers (see {@link KeywordSets.hits}). */
+const MEMO_TEXTS = 4_096;
+/** Longest text whose hits are remembered. */
+const MEMO_MAX_CHARS = 2_048;
+
 /** NFKC, lower case, no whitespace or zero-width characters. */
 export function normalizeText(text: string): string {
   return text
@@ -86,6 +93,7 @@ export class KeywordSets {
   /** For each keyword index, the sets it belongs to. */
   private readonly owners: string[][] = [];
   private readonly originals: string[] = [];
+  private readonly memo = new TextMemo<ReadonlyMap<string, readonly string[]>>(MEMO_TEXTS, MEMO_MAX_CHARS);
   readonly names: ReadonlySet<string>;
 
   constructor(sets: Readonly<Record<string, readonly string[]>>) {
@@ -109,6 +117,19 @@ export class KeywordSets {
     }
     this.automaton = new KeywordAutomaton(all);
     this.names = new Set(Object.keys(sets));
+  }
+
+  /**
+   * As {@link match}, remembered for recently seen texts: the map is shared between callers and must
+   * not be changed. Scoring uses this one (the same texts come back again and again).
+   */
+  hits(text: string): ReadonlyMap<string, readonly string[]> {
+    let hits = this.memo.get(text);
+    if (hits === undefined) {
+      hits = this.match(text);
+      this.memo.set(text, hits);
+    }
+    return hits;
   }
 
   /** Set name → keywords of that set found in the text (as written in the rule set). */

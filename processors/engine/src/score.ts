@@ -20,11 +20,11 @@ import {
   type CompiledWindowRule,
   EvalContext,
   listStatus,
+  type ModelHit,
 } from './compile.ts';
 import { UnreachableError } from './errors.ts';
 import {
   DEFAULT_SCRIPTS,
-  fillTemplate,
   indicatorEvidence,
   indicatorLabel,
   templateValues,
@@ -49,6 +49,7 @@ import {
   evictBefore,
   fitToRule,
   type WindowFigures,
+  type WindowState,
   windowEndsHolding,
   windowFigures,
 } from './window.ts';
@@ -111,6 +112,48 @@ function fire(
   state.fired[rule.id] = fired;
 }
 
+/**
+ * What the explanations of one indicator are made of, for its matches so far: every rule that fires
+ * on the indicator with the same matches shows the same evidence (but for its rule id) and fills its
+ * template with the same values, made once.
+ */
+interface Explanation {
+  readonly version: number;
+  readonly keywords: readonly string[];
+  readonly hits: readonly ModelHit[];
+  /** The indicator's evidence without a rule id. */
+  evidence: Evidence | undefined;
+  template: Record<string, string | number> | undefined;
+}
+
+function explanationOf(ctx: EvalContext): Explanation {
+  const cur = ctx.explanation as Explanation | undefined;
+  if (cur !== undefined && cur.version === ctx.version) return cur;
+  const next: Explanation = {
+    version: ctx.version,
+    keywords: [...ctx.matchedKeywords],
+    hits: [...ctx.modelHits.values()],
+    evidence: undefined,
+    template: undefined,
+  };
+  ctx.explanation = next;
+  return next;
+}
+
+/** The indicator as evidence of a rule (as `indicatorEvidence` with the matches so far). */
+function evidenceOf(ctx: EvalContext, ruleId: string): Evidence {
+  const x = explanationOf(ctx);
+  x.evidence ??= indicatorEvidence(ctx.indicator, x.keywords, undefined, x.hits);
+  return { ...x.evidence, ruleId };
+}
+
+/** The values an explain template can use (as `templateValues` with the matches so far); not to be changed. */
+function templateOf(ctx: EvalContext): Readonly<Record<string, string | number>> {
+  const x = explanationOf(ctx);
+  x.template ??= templateValues(ctx.indicator, x.keywords, x.hits);
+  return x.template;
+}
+
 /** Counts the indicator in the window and fires the rule when over; false when it was not counted. */
 function applyWindow(
   state: SubjectState,
@@ -157,9 +200,9 @@ function applyWindow(
   if (!over) return true;
   const spanMin = Math.max(1, Math.ceil((end - minT) / 60_000));
   const phrase =
-    rule.explain !== undefined
-      ? fillTemplate(rule.explain, {
-          ...templateValues(ind, [...ctx.matchedKeywords], [...ctx.modelHits.values()]),
+    rule.fill !== undefined
+      ? rule.fill({
+          ...templateOf(ctx),
           count,
           sum: Math.round(sum).toLocaleString('en-US'),
           distinct,
@@ -224,15 +267,15 @@ function applySequence(
     if (prev == null) continue;
     const step = rule.steps[k];
     if (step === undefined || step.kind !== ind.kind || !step.test(ctx)) continue;
-    evidence ??= indicatorEvidence(ind, [...ctx.matchedKeywords], rule.id, [...ctx.modelHits.values()]);
+    evidence ??= evidenceOf(ctx, rule.id);
     const advanced: SequenceRun = { s: prev.s, ev: [...prev.ev, evidence] };
     changed = true;
     if (k === n - 1) {
       const spanMin = Math.max(1, Math.ceil((t - prev.s) / 60_000));
       const phrase =
-        rule.explain !== undefined
-          ? fillTemplate(rule.explain, {
-              ...templateValues(ind, [...ctx.matchedKeywords], [...ctx.modelHits.values()]),
+        rule.fill !== undefined
+          ? rule.fill({
+              ...templateOf(ctx),
               spanMin,
               count: n,
             })
@@ -249,7 +292,7 @@ function applySequence(
   }
   const first = rule.steps[0];
   if (first !== undefined && first.kind === ind.kind && first.test(ctx)) {
-    evidence ??= indicatorEvidence(ind, [...ctx.matchedKeywords], rule.id, [...ctx.modelHits.values()]);
+    evidence ??= evidenceOf(ctx, rule.id);
     runs[0] = { s: t, ev: [evidence] };
     changed = true;
   }
@@ -302,13 +345,8 @@ function applyIndicator(c: CompiledRuleSet, state: SubjectState, ind: FraudIndic
     switch (rule.kind) {
       case 'match':
         if (rule.when.test(ctx)) {
-          const kws = [...ctx.matchedKeywords];
-          const hits = [...ctx.modelHits.values()];
-          const ev = indicatorEvidence(ind, kws, rule.id, hits);
-          const phrase =
-            rule.explain !== undefined
-              ? fillTemplate(rule.explain, templateValues(ind, kws, hits))
-              : ev.summary;
+          const ev = evidenceOf(ctx, rule.id);
+          const phrase = rule.fill !== undefined ? rule.fill(templateOf(ctx)) : ev.summary;
           fire(state, rule, t, phrase, [...(state.fired[rule.id]?.ev ?? []), ev]);
           changed = true;
         }
@@ -449,9 +487,11 @@ function closeAlert(a: AlertState, t: number, causedBy: string[]): Alert {
 function prune(c: CompiledRuleSet, state: SubjectState): void {
   const now = state.lastT;
   if (state.alert?.status !== 'open') {
-    for (const [id, f] of Object.entries(state.fired)) if (f.at < now - c.alertTtlMs) delete state.fired[id];
+    for (const id in state.fired)
+      if ((state.fired[id] as FiredState).at < now - c.alertTtlMs) delete state.fired[id];
   }
-  for (const [id, ws] of Object.entries(state.win)) {
+  for (const id in state.win) {
+    const ws = state.win[id] as WindowState;
     const rule = c.windowRules.get(id);
     if (rule === undefined) {
       delete state.win[id]; // the rule left the rule set
@@ -483,7 +523,8 @@ export function scoreSubject(
   const alerts: Alert[] = [];
   const causes: string[] = [];
   const fresh: string[] = [];
-  const freshIds = new Set<string>();
+  // Most calls carry one indicator of the subject: the set of this call's ids is made on the second.
+  let freshIds: Set<string> | undefined;
   let duplicates = 0;
   let changed = false;
   let resendCause: string | undefined;
@@ -492,7 +533,11 @@ export function scoreSubject(
   for (let i = 0; i < indicators.length; i++) {
     const ind = indicators[i] as FraudIndicator;
     const position = positions?.[i];
-    if (atOrBelowPosition(state, position) || wasSeen(state, ind.eventId) || freshIds.has(ind.eventId)) {
+    if (
+      atOrBelowPosition(state, position) ||
+      wasSeen(state, ind.eventId) ||
+      (fresh.length > 0 && (freshIds ??= new Set(fresh)).has(ind.eventId))
+    ) {
       duplicates++;
       if (state.alert?.causedBy.includes(ind.eventId)) resendCause = ind.eventId;
       continue;
@@ -512,7 +557,7 @@ export function scoreSubject(
     remember(state, ind.eventId, t, state.lastT - c.horizonMs);
     advancePosition(state, position);
     fresh.push(ind.eventId);
-    freshIds.add(ind.eventId);
+    freshIds?.add(ind.eventId);
   }
   if (fresh.length > 0 && scoreEpisode(c, subjectId, state, fresh, alerts, causes)) changed = true;
   // A redelivered indicator caused the last revision, which may never have reached the broker: send

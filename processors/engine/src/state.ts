@@ -119,15 +119,16 @@ function compareSeq(a: string, b: string): number {
 /** Whether `p` is at or below the last processed position of the subject (a redelivery). */
 export function atOrBelowPosition(state: SubjectState, p: StreamPosition | undefined): boolean {
   if (p === undefined || state.pos === undefined || state.pos[0] !== p.stream) return false;
-  return compareSeq(String(p.seq), state.pos[1]) <= 0;
+  return compareSeq(typeof p.seq === 'string' ? p.seq : String(p.seq), state.pos[1]) <= 0;
 }
 
 /** Advances the last processed position (a position in another stream replaces it). */
 export function advancePosition(state: SubjectState, p: StreamPosition | undefined): void {
   if (p === undefined) return;
-  const seq = String(p.seq);
-  if (state.pos === undefined || state.pos[0] !== p.stream || compareSeq(seq, state.pos[1]) > 0)
-    state.pos = [p.stream, seq];
+  const seq = typeof p.seq === 'string' ? p.seq : String(p.seq);
+  const pos = state.pos;
+  if (pos === undefined || pos[0] !== p.stream) state.pos = [p.stream, seq];
+  else if (compareSeq(seq, pos[1]) > 0) pos[1] = seq;
 }
 
 /** Evidence as stored: without `ruleId` when it is the id of the fired rule holding it. */

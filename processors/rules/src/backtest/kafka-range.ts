@@ -5,10 +5,17 @@
  * deleted afterwards) seeks to the first and stops at the second. Records whose own timestamp falls
  * outside the range (a producer's clock out of order) are skipped. Batches go to `onBatch` one at a
  * time, partitions interleaved as the broker serves them; each partition's records in order.
+ *
+ * The read runs ahead of `onBatch`: a fetched batch is queued and the consumer fetches the next while
+ * the queue is worked off (a backtest scores while the broker reads the next fetch), up to
+ * `maxRecordsAhead` queued records; beyond that the consumer waits for the oldest batches.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@fenghuo/kit';
 import type { Kafka } from 'kafkajs';
+
+/** How often a consumer waiting for its queue to be worked down heartbeats (kafkajs's interval). */
+const HEARTBEAT_MS = 3_000;
 
 export interface RangeRecord {
   readonly partition: number;
@@ -37,6 +44,11 @@ export interface RangeReadOptions {
    * @defaultValue 4 MiB
    */
   readonly maxBytesPerPartition?: number;
+  /**
+   * Most records fetched but not yet handed to `onBatch`.
+   * @defaultValue 100,000
+   */
+  readonly maxRecordsAhead?: number;
   readonly logger?: Logger;
 }
 
@@ -94,7 +106,10 @@ export async function readRange(opts: RangeReadOptions): Promise<RangeReadResult
     allowAutoTopicCreation: false,
   });
   const ends = new Map(todo.map((p) => [p.partition, p.end]));
-  const starts = new Map(todo.map((p) => [p.partition, p.start]));
+  // Per partition, the first offset not handed over yet: a batch fetched again (a fetch from before
+  // a seek, or the group rejoined after a lost session, which restarts the partitions from the
+  // beginning since this group commits nothing) hands over only what was not.
+  const next = new Map(todo.map((p) => [p.partition, p.start]));
   const left = new Set(todo.map((p) => p.partition));
   let records = 0;
   let cancelled = false;
@@ -104,6 +119,27 @@ export async function readRange(opts: RangeReadOptions): Promise<RangeReadResult
     finish = resolve;
   });
   const seeked = new Set<number>();
+  // Batches fetched and not yet handed over run one after the other on `tail` (it never rejects).
+  let tail: Promise<void> = Promise.resolve();
+  let queued = 0;
+  let wake: (() => void) | undefined;
+  const maxAhead = Math.max(1, opts.maxRecordsAhead ?? 100_000);
+  const handOver = async (out: RangeRecord[]): Promise<void> => {
+    if (failed !== undefined || cancelled) return;
+    if (opts.isCancelled?.()) {
+      cancelled = true;
+      left.clear();
+      finish();
+      return;
+    }
+    try {
+      await opts.onBatch(out);
+      records += out.length;
+    } catch (err) {
+      failed = err;
+      finish();
+    }
+  };
 
   await consumer.connect();
   try {
@@ -120,13 +156,26 @@ export async function readRange(opts: RangeReadOptions): Promise<RangeReadResult
       left.delete(payload.partition);
       if (left.size === 0) finish();
     });
+    // After a lost session the group hands the partitions back from the beginning (nothing is
+    // committed): seek them again to where the read is (the seeks after run() do it the first time).
+    consumer.on(consumer.events.GROUP_JOIN, () => {
+      if (seeked.size === 0) return;
+      for (const p of plan) {
+        const at = left.has(p.partition) ? (next.get(p.partition) ?? p.start) : p.end;
+        try {
+          consumer.seek({ topic, partition: p.partition, offset: String(at) });
+        } catch (err) {
+          opts.logger?.debug({ err, partition: p.partition }, 'could not seek after rejoining');
+        }
+      }
+    });
     await consumer.run({
       autoCommit: false,
       eachBatchAutoResolve: true,
-      eachBatch: async ({ batch, isRunning, isStale }) => {
+      eachBatch: async ({ batch, isRunning, isStale, heartbeat }) => {
         if (!isRunning() || isStale() || failed !== undefined || left.size === 0) return;
         const end = ends.get(batch.partition);
-        const start = starts.get(batch.partition) ?? 0n;
+        const start = next.get(batch.partition) ?? 0n;
         // A fetch from before the seek took effect, or a partition with nothing to read.
         if (end === undefined || !seeked.has(batch.partition)) return;
         if (opts.isCancelled?.()) {
@@ -137,6 +186,7 @@ export async function readRange(opts: RangeReadOptions): Promise<RangeReadResult
         }
         const out: RangeRecord[] = [];
         let done = false;
+        let passed = start;
         for (const m of batch.messages) {
           const offset = BigInt(m.offset);
           if (offset < start) continue;
@@ -144,19 +194,41 @@ export async function readRange(opts: RangeReadOptions): Promise<RangeReadResult
             done = true;
             break;
           }
+          passed = offset + 1n;
           const ts = Number(m.timestamp);
           if (ts < fromMs || ts >= toMs) continue;
           out.push({ partition: batch.partition, offset: m.offset, timestamp: ts, value: m.value });
         }
         if (!done && BigInt(batch.lastOffset()) + 1n >= end) done = true;
-        try {
-          if (out.length > 0) await opts.onBatch(out);
-        } catch (err) {
-          failed = err;
-          finish();
-          return;
+        next.set(batch.partition, passed);
+        if (out.length > 0) {
+          const size = out.length;
+          queued += size;
+          tail = tail
+            .then(() => handOver(out))
+            .finally(() => {
+              queued -= size;
+              if (wake !== undefined && queued <= maxAhead) {
+                const w = wake;
+                wake = undefined;
+                w();
+              }
+            });
+          // Back-pressure: too many records queued, wait until the queue is worked down, heartbeating
+          // meanwhile (kafkajs does so only between batches; a lost session restarts the read).
+          if (queued > maxAhead) {
+            const beat = setInterval(() => {
+              heartbeat().catch(() => undefined);
+            }, HEARTBEAT_MS);
+            try {
+              await new Promise<void>((resolve) => {
+                wake = resolve;
+              });
+            } finally {
+              clearInterval(beat);
+            }
+          }
         }
-        records += out.length;
         if (done) {
           consumer.pause([{ topic, partitions: [batch.partition] }]);
           left.delete(batch.partition);
@@ -175,6 +247,7 @@ export async function readRange(opts: RangeReadOptions): Promise<RangeReadResult
       else consumer.pause([{ topic, partitions: [p.partition] }]);
     }
     await finished;
+    await tail;
     if (failed !== undefined) throw failed;
     return { records, planned, cancelled };
   } finally {
