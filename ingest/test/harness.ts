@@ -177,6 +177,11 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       server.closeAllConnections();
       await closing;
       await service.stop();
+      // A private Redis Cluster (REDIS_CLUSTER_NODES) is deleted whole by its test.
+      if (redis.isCluster) {
+        await closeRedis(redis);
+        return;
+      }
       // Leave the shared Redis as we found it: drop this test's dedupe keys (the client adds the prefix).
       const raw = (redis as Redis).duplicate({ keyPrefix: '' });
       try {
