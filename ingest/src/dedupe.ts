@@ -111,8 +111,9 @@ export class RedisDedupeStore implements DedupeStore {
     if (eventIds.length === 0) return { states: [], token };
     const keys = this.keys(source, eventIds);
     const codes: number[] = new Array(keys.length);
-    await Promise.all(
-      groupBySlot(this.redis, keys).map(async (group) => {
+    const groups = groupBySlot(this.redis, keys);
+    const claims = await Promise.allSettled(
+      groups.map(async (group) => {
         const replies = await this.redis.fhDedupeClaim(
           group.length,
           ...group.map((i) => keys[i] as string),
@@ -124,6 +125,13 @@ export class RedisDedupeStore implements DedupeStore {
         });
       }),
     );
+    const failed = claims.find((c): c is PromiseRejectedResult => c.status === 'rejected');
+    if (failed) {
+      // On a cluster, some slots may have claimed: free them (only ours: the token), or the
+      // client's retry would find its own events in flight until the claims expire.
+      if (groups.length > 1) await this.release(source, eventIds, token).catch(() => undefined);
+      throw failed.reason;
+    }
     const states = eventIds.map((_, i): ClaimState => {
       const code = codes[i];
       if (code === 0) return 'claimed';
