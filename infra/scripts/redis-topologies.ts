@@ -355,6 +355,14 @@ export async function upRedisCluster(cfg: ClusterConfig): Promise<string[]> {
       return s.ok && s.known === ports.length;
     }),
   );
+  // A replica that has not finished its first sync refuses to take over (its data is too old), so
+  // the cluster is ready once every replica's link to its master is up.
+  await waitFor('cluster replicas', cfg, () => {
+    const linked = ports.filter((p) =>
+      /master_link_status:up/.test(raw(cfg.host, p, 'INFO', 'replication') ?? ''),
+    );
+    return linked.length === REDIS_CLUSTER_MASTERS * cfg.replicas;
+  });
   return started;
 }
 

@@ -90,7 +90,9 @@ async function scenario(redisEnv: Record<string, string>, keysOf: (prefix: strin
         timeline: [...new Set(timeline.map((e) => e.type))],
         statuses: bed.written.statuses
           .filter((s) => s.unitId === 'unit-011' || s.unitId === 'unit-012')
-          .map((s) => `${s.unitId}:${s.status}`),
+          .map((s) => `${s.unitId}:${s.status}`)
+          // Each unit's own order (units.status is keyed by unit: no order across units).
+          .sort((a, b) => (a.split(':')[0] ?? '').localeCompare(b.split(':')[0] ?? '')),
         keys: await keysOf(bed.prefix),
       } satisfies Outcome;
     } finally {
