@@ -10,7 +10,8 @@
  *   The primary is a node like any other: after a failover the replica is primary, and the old
  *   primary, restarted, joins as its replica (the sentinels rewrite its configuration).
  * - **cluster**: three masters (`base` .. `base + 2`, default 17001-17003) and, with `replicas`,
- *   one replica each (`base + 3` .. `base + 5`), created with `redis-cli --cluster create`.
+ *   one replica each (`base + 3` .. `base + 5`), created with `redis-cli --cluster create`. Each
+ *   node also listens on its port + 10000 (the cluster bus).
  *   Data in `<dir>/node-<port>` (default `.local/redis-cluster/`).
  *
  * Every node writes an AOF (fsync every second), like the single Redis. Each process's pid is in
@@ -178,8 +179,20 @@ async function ensureNode(cfg: TopologyConfig, name: string, port: number, args:
     throw new RedisTopologyError(`port ${port} (${name}) already answers, but not a process of ${cfg.dir}`);
   }
   cfg.log(`starting ${name} on ${cfg.host}:${port}`);
-  spawnNode(folder, args);
-  await waitFor(name, cfg, () => roleOf(cfg.host, port) !== '-', folder);
+  const child = spawnNode(folder, args);
+  await waitFor(
+    name,
+    cfg,
+    () => {
+      if (child.pid !== undefined && !processAlive(child.pid)) {
+        throw new RedisTopologyError(
+          `${name} exited during start-up. Last lines of ${folder}/redis.log:\n${tail(folder)}`,
+        );
+      }
+      return roleOf(cfg.host, port) !== '-';
+    },
+    folder,
+  );
   return true;
 }
 

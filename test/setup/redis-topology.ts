@@ -54,7 +54,10 @@ export async function startPrivateRedisCluster(
   const config: ClusterConfig = {
     dir: mkdtempSync(join(tmpdir(), `fenghuo-${name}-`)),
     host: '127.0.0.1',
-    portBase: await freeBase(Array.from({ length: 3 * (1 + replicas) }, (_, i) => i)),
+    // Each node's port and its cluster bus (port + 10000).
+    portBase: await freeBase(
+      Array.from({ length: 3 * (1 + replicas) }, (_, i) => i).flatMap((i) => [i, i + 10_000]),
+    ),
     readyTimeoutMs: 60_000,
     log,
     replicas,
