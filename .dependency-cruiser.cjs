@@ -77,12 +77,12 @@ module.exports = {
     {
       name: 'engine-imports-only-contracts-and-kit-leaves',
       comment:
-        'The engine runs in every scoring processor and in backtests: it may use contracts and the dependency-free kit modules errors.ts and mask.ts, nothing else of ours.',
+        'The engine runs in every scoring processor and in backtests: it may use contracts and the dependency-free kit modules errors.ts, mask.ts and redis-slots.ts, nothing else of ours.',
       severity: 'error',
       from: { path: '^processors/engine/src/' },
       to: {
         path: '^(infra|ingest|dispatch-ui|test)/',
-        pathNot: '^infra/kit/src/(errors|mask)\\.ts$',
+        pathNot: '^infra/kit/src/(errors|mask|redis-slots)\\.ts$',
       },
     },
     {

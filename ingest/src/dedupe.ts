@@ -10,9 +10,14 @@
  *
  * A claim left pending by a crash or an ambiguous time-out expires after `pendingTtlMs`, after
  * which a retry produces the event again (at least once, never lost).
+ *
+ * On Redis Cluster a request's events hash to many slots (one key per event): each step is split
+ * into one script call per slot, sent together. A hash tag per source would keep a request in one
+ * call but put a whole source's day of keys on one master; the scripts treat each key on its own,
+ * so splitting changes nothing of their meaning (and a request's claims were never all-or-nothing).
  */
 import { randomBytes } from 'node:crypto';
-import type { Redis } from 'ioredis';
+import { groupBySlot, type RedisClient } from '@fenghuo/kit';
 
 export const DEDUPE_WINDOW_SEC = 24 * 60 * 60;
 
@@ -54,13 +59,13 @@ for i, key in ipairs(KEYS) do
 end
 return 0`;
 
-type ScriptedRedis = Redis & {
+type ScriptedRedis = RedisClient & {
   fhDedupeClaim(numKeys: number, ...args: (string | number)[]): Promise<number[]>;
   fhDedupeCommit(numKeys: number, ...args: (string | number)[]): Promise<number>;
   fhDedupeRelease(numKeys: number, ...args: (string | number)[]): Promise<number>;
 };
 
-function scripted(redis: Redis): ScriptedRedis {
+function scripted(redis: RedisClient): ScriptedRedis {
   const r = redis as ScriptedRedis;
   // defineCommand loads each script once (EVALSHA, falling back to EVAL after a Redis restart).
   if (typeof r.fhDedupeClaim !== 'function') {
@@ -86,7 +91,7 @@ export class RedisDedupeStore implements DedupeStore {
   private readonly windowSec: number;
   private readonly redis: ScriptedRedis;
 
-  constructor(redis: Redis, opts: RedisDedupeOptions = {}) {
+  constructor(redis: RedisClient, opts: RedisDedupeOptions = {}) {
     this.redis = scripted(redis);
     this.prefix = `${opts.keyPrefix ?? ''}ingest:dedupe:`;
     this.pendingTtlMs = opts.pendingTtlMs ?? 60_000;
@@ -104,12 +109,29 @@ export class RedisDedupeStore implements DedupeStore {
   async claim(source: string, eventIds: readonly string[]): Promise<Claim> {
     const token = `p:${randomBytes(8).toString('hex')}`;
     if (eventIds.length === 0) return { states: [], token };
-    const codes = await this.redis.fhDedupeClaim(
-      eventIds.length,
-      ...this.keys(source, eventIds),
-      token,
-      this.pendingTtlMs,
+    const keys = this.keys(source, eventIds);
+    const codes: number[] = new Array(keys.length);
+    const groups = groupBySlot(this.redis, keys);
+    const claims = await Promise.allSettled(
+      groups.map(async (group) => {
+        const replies = await this.redis.fhDedupeClaim(
+          group.length,
+          ...group.map((i) => keys[i] as string),
+          token,
+          this.pendingTtlMs,
+        );
+        group.forEach((i, j) => {
+          codes[i] = replies[j] as number;
+        });
+      }),
     );
+    const failed = claims.find((c): c is PromiseRejectedResult => c.status === 'rejected');
+    if (failed) {
+      // On a cluster, some slots may have claimed: free them (only ours: the token), or the
+      // client's retry would find its own events in flight until the claims expire.
+      if (groups.length > 1) await this.release(source, eventIds, token).catch(() => undefined);
+      throw failed.reason;
+    }
     const states = eventIds.map((_, i): ClaimState => {
       const code = codes[i];
       if (code === 0) return 'claimed';
@@ -122,11 +144,21 @@ export class RedisDedupeStore implements DedupeStore {
 
   async commit(source: string, eventIds: readonly string[]): Promise<void> {
     if (eventIds.length === 0) return;
-    await this.redis.fhDedupeCommit(eventIds.length, ...this.keys(source, eventIds), this.windowSec);
+    const keys = this.keys(source, eventIds);
+    await Promise.all(
+      groupBySlot(this.redis, keys).map((group) =>
+        this.redis.fhDedupeCommit(group.length, ...group.map((i) => keys[i] as string), this.windowSec),
+      ),
+    );
   }
 
   async release(source: string, eventIds: readonly string[], token: string): Promise<void> {
     if (eventIds.length === 0) return;
-    await this.redis.fhDedupeRelease(eventIds.length, ...this.keys(source, eventIds), token);
+    const keys = this.keys(source, eventIds);
+    await Promise.all(
+      groupBySlot(this.redis, keys).map((group) =>
+        this.redis.fhDedupeRelease(group.length, ...group.map((i) => keys[i] as string), token),
+      ),
+    );
   }
 }

@@ -6,6 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { resolve } from 'node:path';
+import type { RedisClient } from '@fenghuo/kit';
 import {
   type Clock,
   ContactStore,
@@ -24,7 +25,6 @@ import {
   withAdmin,
 } from '@fenghuo/kit';
 import type { Express } from 'express';
-import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import { createApp } from './app.ts';
@@ -58,7 +58,7 @@ export interface IngestComponents {
   /** A client from {@link createIngestKafka} (its time-outs keep answers within the send time-out). */
   readonly kafka: Kafka;
   /** A connection from {@link createIngestRedis}. */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /** @defaultValue the system clock */
   readonly clock?: Clock;
   /** @defaultValue a new registry with Node's process metrics */
@@ -92,7 +92,7 @@ export function createIngestKafka(config: IngestConfig, logger: Logger): Kafka {
 }
 
 /** One try per command: a Redis outage answers 503 at once instead of queueing requests. */
-export function createIngestRedis(config: IngestConfig, logger: Logger): Redis {
+export function createIngestRedis(config: IngestConfig, logger: Logger): RedisClient {
   return createRedis(config, logger, { connectionName: SERVICE, options: { maxRetriesPerRequest: 1 } });
 }
 

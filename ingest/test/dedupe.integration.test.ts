@@ -1,12 +1,12 @@
 /** The Redis dedupe claims on the real Redis: claim, in-flight, commit with TTL, token-checked release. */
-import { createLogger, createRedis } from '@fenghuo/kit';
+import { createLogger, createRedis, type RedisClient } from '@fenghuo/kit';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { uniquePrefix } from '../../test/setup/helpers.ts';
 import { RedisDedupeStore } from '../src/dedupe.ts';
 
 describe('RedisDedupeStore', () => {
-  let redis: Redis;
+  let redis: RedisClient;
   let prefix: string;
   let store: RedisDedupeStore;
 
@@ -20,7 +20,7 @@ describe('RedisDedupeStore', () => {
   });
   afterAll(async () => {
     const keys = await redis.keys(`${prefix}*`);
-    if (keys.length > 0) await redis.duplicate({ keyPrefix: '' }).unlink(...keys);
+    if (keys.length > 0) await (redis as Redis).duplicate({ keyPrefix: '' }).unlink(...keys);
     await redis.quit();
   });
 

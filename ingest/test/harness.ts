@@ -8,7 +8,14 @@ import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { topicSpec } from '@fenghuo/contracts';
-import { closeRedis, createLogger, ensureTopics, pinoLogCreator, withAdmin } from '@fenghuo/kit';
+import {
+  closeRedis,
+  createLogger,
+  ensureTopics,
+  pinoLogCreator,
+  type RedisClient,
+  withAdmin,
+} from '@fenghuo/kit';
 import type { Redis } from 'ioredis';
 import { Kafka, logLevel } from 'kafkajs';
 import {
@@ -49,7 +56,7 @@ export interface Harness {
   readonly prefix: string;
   readonly service: RunningIngest;
   /** The harness's own Redis connection, which ingest runs on. */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly admin: Kafka;
   topic(kind: EventKind): string;
   post(
@@ -170,8 +177,13 @@ export async function startHarness(opts: HarnessOptions): Promise<Harness> {
       server.closeAllConnections();
       await closing;
       await service.stop();
+      // A private Redis Cluster (REDIS_CLUSTER_NODES) is deleted whole by its test.
+      if (redis.isCluster) {
+        await closeRedis(redis);
+        return;
+      }
       // Leave the shared Redis as we found it: drop this test's dedupe keys (the client adds the prefix).
-      const raw = redis.duplicate({ keyPrefix: '' });
+      const raw = (redis as Redis).duplicate({ keyPrefix: '' });
       try {
         for await (const keys of raw.scanStream({ match: `${prefix}*`, count: 1000 }) as AsyncIterable<
           string[]

@@ -9,7 +9,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { DispatchOrder, GridReportAccepted, ServerToClientEvents } from '@fenghuo/contracts';
-import { closeRedis, createLogger, createRedis } from '@fenghuo/kit';
+import { closeRedis, createLogger, createStandaloneRedis } from '@fenghuo/kit';
 import type { Redis } from 'ioredis';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
@@ -62,8 +62,8 @@ describe('a QR report reaches the cell officer through the router', () => {
       LOG_LEVEL: 'error',
     });
     const logger = createLogger({ service: 'gateway', level: config.logLevel });
-    const r = createRedis(config, logger);
-    const adapter = createRedis({ ...config, redisKeyPrefix: '' }, logger);
+    const r = createStandaloneRedis(config, logger);
+    const adapter = createStandaloneRedis({ ...config, redisKeyPrefix: '' }, logger);
     redis.push(r, adapter);
     gateway = await startGateway({
       config,

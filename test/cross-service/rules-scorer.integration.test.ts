@@ -23,6 +23,7 @@ import {
   createRedis,
   EventProducer,
   ensureTopics,
+  type RedisClient,
 } from '@fenghuo/kit';
 import { Redis } from 'ioredis';
 import type { Consumer, Kafka } from 'kafkajs';
@@ -89,7 +90,7 @@ describe('rules service with two scorers on the real broker', () => {
   let seen: Collected;
   let rules: RunningRules | undefined;
   const scorers: RunningScorer[] = [];
-  const redises: Redis[] = [];
+  const redises: RedisClient[] = [];
   let token = '';
   let rangeFrom = 0;
   let publishStartedMs = 0;

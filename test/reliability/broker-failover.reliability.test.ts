@@ -26,6 +26,7 @@ import {
   createRedis,
   ensureTopics,
   type Logger,
+  type RedisClient,
   withAdmin,
 } from '@fenghuo/kit';
 import { Redis } from 'ioredis';
@@ -219,12 +220,12 @@ describe('a broker of three SIGKILLed and restarted while sources stream', () =>
   });
   let kafka: Kafka;
   let ingest: RunningIngest | undefined;
-  let ingestRedis: Redis | undefined;
+  let ingestRedis: RedisClient | undefined;
   let server: Server | undefined;
   let ingestUrl = '';
   let bankKey = '';
   let scorer: RunningScorer | undefined;
-  let scorerRedis: Redis | undefined;
+  let scorerRedis: RedisClient | undefined;
   let alertReader: { seen: SeenAlert[]; consumer: Consumer } | undefined;
   const topics = TOPICS.map((t) => `${prefix}${t.name}`);
   const indicatorsTopic = `${prefix}${Topic.FraudIndicators}`;

@@ -35,7 +35,7 @@ import {
   closeRedis,
   createKafka,
   createLogger,
-  createRedis,
+  createStandaloneRedis,
   EventProducer,
   ensureTopics,
   withAdmin,
@@ -168,8 +168,8 @@ async function main(): Promise<void> {
     AUTH_JWT_SECRET: SECRET,
     LOG_LEVEL: 'warn',
   });
-  const redis = createRedis(config, logger);
-  const adapterRedis = createRedis({ ...config, redisKeyPrefix: '' }, logger);
+  const redis = createStandaloneRedis(config, logger);
+  const adapterRedis = createStandaloneRedis({ ...config, redisKeyPrefix: '' }, logger);
   const gateway = await startGateway({ config, logger, kafka, redis, adapterRedis, city: pack });
   const tokens = new AuthTokens({ secret: new TextEncoder().encode(SECRET), ttlSec: 3600 });
   const tokenOf = new Map<string, string>();
@@ -325,7 +325,7 @@ async function main(): Promise<void> {
   await closeRedis(redis);
   await closeRedis(adapterRedis);
   // Leave the shared Redis and broker as found: drop this run's keys (topics stay, as every bench's do).
-  const raw = createRedis({ redisUrl, redisKeyPrefix: '' }, logger);
+  const raw = createStandaloneRedis({ redisUrl, redisKeyPrefix: '' }, logger);
   for await (const keys of raw.scanStream({ match: `${prefix}*`, count: 1000 }) as AsyncIterable<string[]>) {
     if (keys.length > 0) await raw.unlink(...keys);
   }

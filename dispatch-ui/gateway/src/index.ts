@@ -8,7 +8,7 @@ import {
   closeRedis,
   createKafka,
   createLogger,
-  createRedis,
+  createStandaloneRedis,
   exitWithHelpIfAsked,
   runMain,
   Shutdown,
@@ -26,9 +26,9 @@ async function main(): Promise<void> {
   const logger = createLogger({ service: SERVICE, level: config.logLevel });
   const shutdown = new Shutdown(logger).onSignals();
 
-  const redis = createRedis(config, logger, { connectionName: SERVICE });
+  const redis = createStandaloneRedis(config, logger, { connectionName: SERVICE });
   shutdown.add('redis', () => closeRedis(redis));
-  const adapterRedis = createRedis({ ...config, redisKeyPrefix: '' }, logger, {
+  const adapterRedis = createStandaloneRedis({ ...config, redisKeyPrefix: '' }, logger, {
     connectionName: `${SERVICE}-adapter`,
   });
   shutdown.add('adapter redis', () => closeRedis(adapterRedis));

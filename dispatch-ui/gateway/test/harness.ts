@@ -19,7 +19,7 @@ import {
 import {
   closeRedis,
   createLogger,
-  createRedis,
+  createStandaloneRedis,
   EventProducer,
   ensureTopics,
   pinoLogCreator,
@@ -115,7 +115,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   const pack = city();
   const closers: (() => Promise<void>)[] = [];
   const instances: RunningGateway[] = [];
-  const redis = createRedis({ redisUrl: env.REDIS_URL, redisKeyPrefix: prefix }, testLogger);
+  const redis = createStandaloneRedis({ redisUrl: env.REDIS_URL, redisKeyPrefix: prefix }, testLogger);
   closers.push(() => closeRedis(redis));
   const producer = new EventProducer(kafka, testLogger, { topicPrefix: prefix });
   closers.push(() => producer.close());
@@ -124,8 +124,8 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     for (let i = 0; i < (opts.instances ?? 2); i++) {
       const config: GatewayConfig = loadConfig({ ...env, KAFKA_CLIENT_ID: `${prefix}gw${i}` });
       const logger = createLogger({ service: `gateway-${i}`, level: config.logLevel });
-      const r = createRedis(config, logger);
-      const adapter = createRedis({ ...config, redisKeyPrefix: '' }, logger);
+      const r = createStandaloneRedis(config, logger);
+      const adapter = createStandaloneRedis({ ...config, redisKeyPrefix: '' }, logger);
       closers.push(
         () => closeRedis(r),
         () => closeRedis(adapter),
@@ -202,7 +202,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       for (const c of clients) c.close();
       for (const close of closers.reverse()) await close().catch(() => undefined);
       // Leave the shared Redis as we found it.
-      const raw = createRedis({ redisUrl: env.REDIS_URL, redisKeyPrefix: '' }, testLogger);
+      const raw = createStandaloneRedis({ redisUrl: env.REDIS_URL, redisKeyPrefix: '' }, testLogger);
       try {
         for await (const keys of raw.scanStream({ match: `${prefix}*`, count: 1000 }) as AsyncIterable<
           string[]

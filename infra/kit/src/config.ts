@@ -18,6 +18,10 @@ interface FieldBase<T> {
 }
 
 export type Field<T> = FieldBase<T>;
+export interface HostPort {
+  readonly host: string;
+  readonly port: number;
+}
 export type ConfigSpec = Readonly<Record<string, Field<unknown>>>;
 export type ConfigOf<S extends ConfigSpec> = {
   readonly [K in keyof S]: S[K] extends Field<infer T> ? T : never;
@@ -87,6 +91,27 @@ export const field = {
       return items;
     });
   },
+  /** `host:port,host:port,...` (an empty default allowed: the feature is off). */
+  hostPorts(opts: {
+    env: string;
+    doc: string;
+    default?: readonly HostPort[];
+    defaultDoc?: string;
+  }): Field<readonly HostPort[]> {
+    return fieldOf('comma-separated host:port list', opts, (raw) => {
+      const items = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s !== '');
+      if (items.length === 0) throw new ParseError('must list at least one host:port');
+      return items.map((item) => {
+        const m = /^([A-Za-z0-9._-]+|\[[0-9A-Fa-f:.]+\]):(\d{1,5})$/.exec(item);
+        const port = Number(m?.[2]);
+        if (!m || port < 1 || port > 65_535) throw new ParseError(`must be host:port, got "${item}"`);
+        return { host: (m[1] as string).replace(/^\[|\]$/g, ''), port };
+      });
+    });
+  },
   oneOf<const V extends string>(opts: {
     env: string;
     doc: string;
@@ -144,7 +169,11 @@ export function parseConfig<S extends ConfigSpec>(
 function showDefault(f: Field<unknown>): string {
   if (f.defaultDoc !== undefined) return f.defaultDoc;
   if (f.default === undefined) return '(required)';
-  if (Array.isArray(f.default)) return f.default.join(',');
+  if (Array.isArray(f.default)) {
+    return f.default
+      .map((v) => (typeof v === 'object' && v !== null ? `${v.host}:${v.port}` : String(v)))
+      .join(',');
+  }
   return String(f.default);
 }
 
@@ -203,6 +232,25 @@ export const redisConfig = {
     doc: 'Prefix for every Redis key',
     default: 'fh:',
     pattern: /^[A-Za-z0-9:._-]*$/,
+  }),
+  redisSentinels: field.hostPorts({
+    env: 'REDIS_SENTINELS',
+    doc: 'Sentinels (host:port,...) to ask for the primary instead of REDIS_URL (needs REDIS_SENTINEL_MASTER; REDIS_URL then gives only the password and database)',
+    default: [],
+    defaultDoc: '(none: REDIS_URL)',
+  }),
+  redisSentinelMaster: field.string({
+    env: 'REDIS_SENTINEL_MASTER',
+    doc: 'Name of the primary the sentinels watch (with REDIS_SENTINELS)',
+    default: '',
+    defaultDoc: '(none)',
+    pattern: /^[A-Za-z0-9._-]*$/,
+  }),
+  redisClusterNodes: field.hostPorts({
+    env: 'REDIS_CLUSTER_NODES',
+    doc: 'Redis Cluster seed nodes (host:port,...) instead of REDIS_URL (REDIS_URL then gives only the password); not with REDIS_SENTINELS',
+    default: [],
+    defaultDoc: '(none: REDIS_URL)',
   }),
 } as const;
 

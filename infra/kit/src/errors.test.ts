@@ -40,6 +40,11 @@ describe('failureAction', () => {
     expect(failureAction(Object.assign(new Error('x'), { name: 'MaxRetriesPerRequestError' }))).toBe('retry');
     expect(failureAction(new Error('Connection is closed.'))).toBe('retry');
     expect(failureAction(new Error('LOADING Redis is loading the dataset in memory'))).toBe('retry');
+    // A Redis Cluster failing over: the client gave up on its redirections, or found no node.
+    expect(
+      failureAction(new Error('Too many Cluster redirections. Last error: Error: connect ECONNREFUSED')),
+    ).toBe('retry');
+    expect(failureAction(new Error('Failed to refresh slots cache.'))).toBe('retry');
   });
 
   it('dead-letters unknown errors: a bug would fail the same event forever and stall its partition', () => {

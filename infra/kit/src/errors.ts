@@ -87,9 +87,13 @@ const TRANSIENT_ERRNO = new Set([
   'EAI_AGAIN',
 ]);
 
-/** ioredis errors and Redis replies that mean "not now" rather than "never". */
+/**
+ * ioredis errors and Redis replies that mean "not now" rather than "never", the Cluster client's
+ * among them: while a replica takes over a master's slots it gives up on a command after its
+ * redirections, or cannot reach any node for a moment.
+ */
 const TRANSIENT_REDIS =
-  /^(Connection is closed|Stream isn't writeable|LOADING|BUSY|TRYAGAIN|MASTERDOWN|CLUSTERDOWN|READONLY)/;
+  /^(Connection is closed|Stream isn't writeable|LOADING|BUSY|TRYAGAIN|MASTERDOWN|CLUSTERDOWN|READONLY|Too many Cluster redirections|Failed to refresh slots cache|None of startup nodes is available|Node is disconnected|Cluster isn't ready)/;
 
 /**
  * A failure of the network or of a dependency that is starting or restarting: an errno code such as

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { testRedisUrl, uniquePrefix } from '../../../test/setup/helpers.ts';
 import { createLogger } from '../src/logger.ts';
-import { closeRedis, createRedis, redisReady } from '../src/redis.ts';
+import { closeRedis, createRedis, redisReady, renameKeyPrefix } from '../src/redis.ts';
 
 const logger = createLogger({ service: 'redis-test', level: 'silent' });
 const prefix = uniquePrefix('redis');
@@ -45,5 +45,27 @@ describe('closeRedis', () => {
     });
     await closeRedis(away);
     expect(away.status).toBe('end');
+  });
+});
+
+describe('renameKeyPrefix', () => {
+  it('moves a namespace once, never overwriting, and skips without its marker', async () => {
+    const redis = createRedis({ redisUrl: testRedisUrl(), redisKeyPrefix: `${prefix}mv:` }, logger);
+    clients.push(redis);
+    expect(await renameKeyPrefix(redis, 'old:', '{new}:', 'seen')).toBe(0);
+    await redis.set('old:seen', '1', 'EX', 60);
+    await redis.set('old:m:1', 'a', 'EX', 60);
+    await redis.set('old:m:2', 'b', 'EX', 60);
+    await redis.set('{new}:m:2', 'kept', 'EX', 60);
+    await redis.set('other:m:1', 'x', 'EX', 60);
+    expect(await renameKeyPrefix(redis, 'old:', '{new}:', 'seen')).toBe(2);
+    expect(await redis.get('{new}:m:1')).toBe('a');
+    expect(await redis.get('{new}:seen')).toBe('1');
+    expect(await redis.get('{new}:m:2')).toBe('kept');
+    expect(await redis.get('old:m:2')).toBe('b');
+    expect(await redis.get('other:m:1')).toBe('x');
+    expect(await redis.pttl('{new}:m:1')).toBeGreaterThan(0);
+    expect(await renameKeyPrefix(redis, 'old:', '{new}:')).toBe(0);
+    await redis.del('old:m:2', '{new}:m:1', '{new}:m:2', '{new}:seen', 'other:m:1');
   });
 });

@@ -1,7 +1,7 @@
 /**
  * `@fenghuo/engine`: the fraud rule language and its scorer, shared by every processor that scores
  * (the fraud scorer live; the rules service's backtests next). Imports only `@fenghuo/contracts` and
- * the dependency-free kit modules `@fenghuo/kit/errors` and `@fenghuo/kit/mask`.
+ * the dependency-free kit modules `@fenghuo/kit/errors`, `@fenghuo/kit/mask` and `@fenghuo/kit/redis-slots`.
  *
  * - compile: a `FraudRuleSet` → a `CompiledRuleSet` (closures, one keyword automaton, rules by kind);
  * - score: one subject's indicators against its state → alert revisions (pure, event time only);

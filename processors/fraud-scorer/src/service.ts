@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import type { Server } from 'node:http';
 import { isShadow, Topic } from '@fenghuo/contracts';
 import { builtinRuleSet, compileRuleSet, createScorer, RedisStateStore } from '@fenghuo/engine';
+import type { RedisClient } from '@fenghuo/kit';
 import {
   createMetricsRegistry,
   EventProducer,
@@ -22,7 +23,6 @@ import {
   Shutdown,
   startOpsServer,
 } from '@fenghuo/kit';
-import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import type { Registry } from 'prom-client';
 import type { ScorerConfig } from './config.ts';
@@ -38,7 +38,7 @@ export interface ScorerComponents {
   /** The caller's Kafka client; the scorer makes its producer and consumers from it. */
   readonly kafka: Kafka;
   /** The caller's Redis client (state); the caller closes it. */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /**
    * Wall time for the engine (state expiry); scoring itself runs on event time.
    * @defaultValue `Date.now`

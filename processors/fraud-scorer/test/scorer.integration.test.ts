@@ -15,6 +15,7 @@ import {
   createRedis,
   EventProducer,
   ensureTopics,
+  type RedisClient,
 } from '@fenghuo/kit';
 import { Redis } from 'ioredis';
 import type { Consumer, Kafka } from 'kafkajs';
@@ -86,7 +87,7 @@ describe('fraud scorer on the real broker and Redis', () => {
   let kafka: Kafka;
   let producer: EventProducer;
   let scorer: RunningScorer | undefined;
-  let scorerRedis: Redis | undefined;
+  let scorerRedis: RedisClient | undefined;
   let reader: AlertReader;
 
   beforeAll(async () => {
@@ -97,8 +98,9 @@ describe('fraud scorer on the real broker and Redis', () => {
     reader = await collectAlerts(kafka, prefix);
     // The scorer gets its Kafka and Redis clients from the caller, as from index.ts.
     const config = loadConfig(env(prefix));
-    scorerRedis = createRedis(config, logger);
-    scorer = await startScorer({ config, logger, kafka: createKafka(config, logger), redis: scorerRedis });
+    const redis = createRedis(config, logger);
+    scorerRedis = redis;
+    scorer = await startScorer({ config, logger, kafka: createKafka(config, logger), redis });
   });
 
   afterAll(async () => {

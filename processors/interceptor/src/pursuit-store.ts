@@ -1,13 +1,27 @@
 /**
  * Pursuits in Redis, so any instance can take over any plate: one key per plate
- * (`ic:p:<plate>`, value `<version>|<pursuit JSON>`) written by compare-and-set (a Lua script that
+ * (`{ic}:p:<plate>`, value `<version>|<pursuit JSON>`) written by compare-and-set (a Lua script that
  * writes only when the version is still the one read), a set of plates with an active pursuit
- * (`ic:active`), and short locks for the periodic re-plan (`ic:lock:<plate>`). Sightings, incidents
+ * (`{ic}:active`), and short locks for the periodic re-plan (`{ic}:lock:<plate>`). The `{ic}` hash
+ * tag keeps them in one slot on Redis Cluster, since the script writes a plate and the shared set
+ * together (pursuits are few: one master holds them all). Sightings, incidents
  * and commands of one plate may reach different instances (their topics are keyed differently), so
  * every change goes through the version check; the loser reloads and applies its event again.
  */
-import type { Redis } from 'ioredis';
+import { type RedisClient, renameKeyPrefix } from '@fenghuo/kit';
 import type { Pursuit } from './pursuit.ts';
+
+/** Namespace of the interceptor's keys under the client's key prefix (one hash slot). */
+export const NS = '{ic}:';
+
+/**
+ * Moves pursuits of an interceptor older than the hash tag (`ic:…`) to {@link NS}, once, on one
+ * server, when some pursuit is active (closed ones only wait to expire); run before the service
+ * reads, with no older instance still running.
+ */
+export function migratePursuitKeys(redis: RedisClient): Promise<number> {
+  return renameKeyPrefix(redis, 'ic:', NS, 'active');
+}
 
 export interface StoredPursuit {
   /** '0' when the plate has no pursuit. */
@@ -40,7 +54,7 @@ const CLOSED_TTL_MS = 24 * 60 * 60 * 1000;
 /** An active pursuit lives as long as it is written to, and a week at most without a write. */
 const ACTIVE_TTL_MS = 7 * 24 * 60 * 60 * 1000;
 
-type CasRedis = Redis & {
+type CasRedis = RedisClient & {
   interceptorPursuitCas(numKeys: number, ...args: string[]): Promise<number>;
 };
 
@@ -54,22 +68,22 @@ export function parseStoredPursuit(value: string | null): StoredPursuit {
 export class RedisPursuitStore implements PursuitStore {
   private readonly redis: CasRedis;
 
-  constructor(redis: Redis) {
+  constructor(redis: RedisClient) {
     if (!('interceptorPursuitCas' in redis))
       redis.defineCommand('interceptorPursuitCas', { lua: CAS_SCRIPT });
     this.redis = redis as CasRedis;
   }
 
   async load(plate: string): Promise<StoredPursuit> {
-    return parseStoredPursuit(await this.redis.get(`ic:p:${plate}`));
+    return parseStoredPursuit(await this.redis.get(`${NS}p:${plate}`));
   }
 
   async save(plate: string, expectedVersion: string, pursuit: Pursuit): Promise<boolean> {
     const active = pursuit.status === 'active';
     const won = await this.redis.interceptorPursuitCas(
       2,
-      `ic:p:${plate}`,
-      'ic:active',
+      `${NS}p:${plate}`,
+      `${NS}active`,
       expectedVersion,
       JSON.stringify(pursuit),
       active ? 'active' : 'closed',
@@ -80,11 +94,11 @@ export class RedisPursuitStore implements PursuitStore {
   }
 
   async activePlates(): Promise<string[]> {
-    return (await this.redis.smembers('ic:active')).sort();
+    return (await this.redis.smembers(`${NS}active`)).sort();
   }
 
   async tryLock(name: string, owner: string, ms: number): Promise<boolean> {
-    return (await this.redis.set(`ic:lock:${name}`, owner, 'PX', ms, 'NX')) === 'OK';
+    return (await this.redis.set(`${NS}lock:${name}`, owner, 'PX', ms, 'NX')) === 'OK';
   }
 }
 

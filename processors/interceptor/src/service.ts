@@ -15,6 +15,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { City, loadCityPack, loadOrGenerateDefaultPack } from '@fenghuo/city';
 import { type AuditEvent, Topic } from '@fenghuo/contracts';
+import type { RedisClient } from '@fenghuo/kit';
 import {
   type Clock,
   correlationHeaders,
@@ -29,7 +30,6 @@ import {
   systemClock,
 } from '@fenghuo/kit';
 import { AuthTokens, resolveAuthSecret } from '@fenghuo/kit/auth';
-import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { Counter, Histogram, type Registry } from 'prom-client';
 import { createInterceptorApp } from './app.ts';
@@ -47,7 +47,7 @@ import { builtinInterceptionSettings } from './planner/builtin-settings.ts';
 import { escapeMapFor } from './planner/escape-map.ts';
 import { classCosts } from './planner/plan.ts';
 import { PursuitPlanner } from './pursuit-planner.ts';
-import { RedisPursuitStore } from './pursuit-store.ts';
+import { migratePursuitKeys, RedisPursuitStore } from './pursuit-store.ts';
 import { SettingsSource } from './settings-source.ts';
 import { UnitBoard } from './unit-board.ts';
 import { WatchList } from './watch-list.ts';
@@ -58,7 +58,7 @@ export interface InterceptorComponents {
   /** The caller's Kafka client; the service makes its producer and consumers from it. */
   readonly kafka: Kafka;
   /** The caller's Redis client (pursuits); the caller closes it. */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /**
    * The city to plan on.
    * @defaultValue the pack named by `INTERCEPTOR_CITY_PACK` (the default pack is generated when missing)
@@ -132,6 +132,8 @@ export async function startInterceptor(components: InterceptorComponents): Promi
 
     const watchList = new WatchList();
     const units = new UnitBoard(city.pack.units);
+    const migrated = await migratePursuitKeys(redis);
+    if (migrated > 0) logger.info({ keys: migrated }, 'pursuit keys moved under {ic}:');
     const store = new RedisPursuitStore(redis);
     const planner = new PursuitPlanner({
       city,

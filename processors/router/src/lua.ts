@@ -2,7 +2,9 @@
  * The router's Redis scripts. Each runs atomically, which is what makes a decision's commit
  * all-or-nothing (the matter, the units it claims or frees, its deadlines and its outbox) and a
  * deadline's claim exclusive across instances. Keys are built inside the scripts from the prefix in
- * ARGV[1] (the client's key prefix plus `rt:`), so this targets one Redis (or one hash slot).
+ * ARGV[1] (the client's key prefix plus `{rt}:`), so this targets one Redis or, on Redis Cluster,
+ * one hash slot (the `{rt}` tag); KEYS[1] (`{rt}:jobs`) is declared only so that a cluster client
+ * sends each script to that slot's master.
  *
  * Keys under the prefix:
  *   m:<matter>   hash {v, j}: the matter's version and JSON        ob:<matter>  hash decision → outbox

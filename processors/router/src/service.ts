@@ -15,6 +15,7 @@ import {
   urbanWeekdayProfile,
 } from '@fenghuo/city';
 import { Topic, type TopicEventMap, type TopicName } from '@fenghuo/contracts';
+import type { RedisClient } from '@fenghuo/kit';
 import {
   type Clock,
   createKafka,
@@ -29,7 +30,6 @@ import {
   Shutdown,
   systemClock,
 } from '@fenghuo/kit';
-import type { Redis } from 'ioredis';
 import { type CityView, cityView } from './city-view.ts';
 import { isResolvedIncident, judgeResolved } from './complaint/assess-resolved.ts';
 import { builtinComplaintRisk } from './complaint/builtin-risk.ts';
@@ -43,7 +43,7 @@ import { builtinLadder, LadderSource } from './ladder.ts';
 import { createRouterMetrics, type RouterMetrics, summarize } from './metrics.ts';
 import type { Outputs } from './model.ts';
 import { createOpsApp, listen } from './ops-app.ts';
-import { RouterStore } from './store.ts';
+import { NS, RouterStore } from './store.ts';
 import { ackTask, alertTask, commandTask, followUpTask, outcomeTask, planTask, reportTask } from './tasks.ts';
 
 export const SERVICE = 'router';
@@ -153,11 +153,13 @@ export async function startRouter(
     const city = opts.city ?? loadCity(config);
     const view: CityView = cityView(city);
     const kafka = createKafka(config, logger);
-    const redis: Redis = createRedis(config, logger, { connectionName: SERVICE });
+    const redis: RedisClient = createRedis(config, logger, { connectionName: SERVICE });
     shutdown.add('redis', async () => {
       await redis.quit().catch(() => redis.disconnect());
     });
     const store = new RouterStore(redis);
+    const migrated = await store.migrate();
+    if (migrated > 0) logger.info({ keys: migrated }, `router keys moved under ${NS}`);
     const seeded = await store.seed(view.roster());
     const producer = new EventProducer(kafka, logger, { topicPrefix: config.kafkaTopicPrefix });
     shutdown.add('producer', () => producer.close());

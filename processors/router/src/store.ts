@@ -5,13 +5,25 @@
  * samples of the last hour. Reads are pipelined per batch; a commit is one script per decision.
  */
 import type { UnitKind, UnitState, UnitStatus } from '@fenghuo/contracts';
-import type { ChainableCommander, Redis } from 'ioredis';
+import { type RedisClient, renameKeyPrefix } from '@fenghuo/kit';
+import type { ChainableCommander } from 'ioredis';
 import type { RosterUnit } from './city-view.ts';
 import { CLAIM_JOBS, COMMIT, FINISH_JOB, PERSON_STATUS, POOL, POSITIONS, SEED_UNITS } from './lua.ts';
 import type { Decision, Matter, Outputs, Sample, SampleMetric, UnitView } from './model.ts';
 
-/** Namespace of the router's keys under the client's key prefix. */
-export const NS = 'rt:';
+/**
+ * Namespace of the router's keys under the client's key prefix. The hash tag keeps every router
+ * key in one slot, so on Redis Cluster the scripts (which build their keys from the prefix), the
+ * pipelines and MGETs all reach one master: the router's state (units, open matters, deadlines)
+ * is small and its GEO set and jobs are single keys anyway, so it is not spread over masters.
+ */
+export const NS = '{rt}:';
+
+/** The namespace before the hash tag (moved once to {@link NS} by {@link RouterStore.migrate}). */
+export const LEGACY_NS = 'rt:';
+
+/** Declared to each script so a cluster client sends it to the master of the router's slot. */
+const ANCHOR = `${NS}jobs`;
 
 const SCRIPTS = {
   rtCommit: COMMIT,
@@ -113,27 +125,35 @@ export class RouterStore {
   private readonly ttlMs: number;
 
   constructor(
-    readonly redis: Redis,
+    readonly redis: RedisClient,
     opts: StoreOptions = {},
   ) {
     this.scriptPrefix = `${redis.options.keyPrefix ?? ''}${NS}`;
     this.ttlMs = opts.matterTtlMs ?? 30 * 24 * 3600_000;
     for (const [name, lua] of Object.entries(SCRIPTS)) {
-      if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: 0, lua });
+      if (!(name in redis)) redis.defineCommand(name, { numberOfKeys: 1, lua });
     }
   }
 
   private call(name: ScriptName, ...args: (string | number)[]): Promise<unknown> {
     // defineCommand adds the method at run time; ioredis's types cannot know it.
     const fn = (this.redis as unknown as Record<string, ScriptCaller>)[name] as ScriptCaller;
-    return fn.call(this.redis, this.scriptPrefix, ...args);
+    return fn.call(this.redis, ANCHOR, this.scriptPrefix, ...args);
   }
 
   private queue(p: ChainableCommander, name: ScriptName, ...args: (string | number)[]): void {
     const fn = (p as unknown as Record<string, (...a: (string | number)[]) => unknown>)[name] as (
       ...a: (string | number)[]
     ) => unknown;
-    fn.call(p, this.scriptPrefix, ...args);
+    fn.call(p, ANCHOR, this.scriptPrefix, ...args);
+  }
+
+  /**
+   * Moves the keys of a router older than the hash tag (`rt:…`) to {@link NS}, once, on one
+   * server (a cluster starts empty). Run before seeding, with no older router still running.
+   */
+  async migrate(): Promise<number> {
+    return renameKeyPrefix(this.redis, LEGACY_NS, NS, 'seen');
   }
 
   /** Puts roster units that Redis does not know yet in it; returns how many. */

@@ -12,6 +12,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type RuleSet, Topic } from '@fenghuo/contracts';
 import { builtinRuleSet } from '@fenghuo/engine';
+import type { RedisClient } from '@fenghuo/kit';
 import {
   AuthTokens,
   createMetricsRegistry,
@@ -22,7 +23,6 @@ import {
   resolveAuthSecret,
   Shutdown,
 } from '@fenghuo/kit';
-import type { Redis } from 'ioredis';
 import type { Kafka } from 'kafkajs';
 import { Gauge, type Registry } from 'prom-client';
 import { ruleAudit } from './audit.ts';
@@ -39,7 +39,7 @@ export interface RulesComponents {
   /** The caller's Kafka client; the service makes its producer, consumers and admin from it. */
   readonly kafka: Kafka;
   /** The caller's Redis client (write lock, backtests); the caller closes it. */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   /**
    * The rule sets processors run until a version is published, listed as version 1 of their set.
    * @defaultValue the engine's built-in fraud pack

@@ -13,6 +13,7 @@ import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { codec, SubjectContact } from '@fenghuo/contracts';
 import type { Redis } from 'ioredis';
 import { FenghuoError } from '../errors.ts';
+import { groupBySlot, type SlotAware } from '../redis-slots.ts';
 import type { SecretKey } from './secret-key.ts';
 
 /** How long a resident's contact is kept after the last indicator that carried it: 30 days. */
@@ -118,7 +119,7 @@ export class ContactStore {
   private readonly now: () => Date;
 
   constructor(
-    private readonly redis: Pick<Redis, 'set' | 'get' | 'pipeline'>,
+    private readonly redis: Pick<Redis, 'set' | 'get' | 'pipeline'> & Partial<SlotAware>,
     private readonly key: SecretKey,
     opts: ContactStoreOptions = {},
   ) {
@@ -131,21 +132,31 @@ export class ContactStore {
     return `contact:${subjectId}`;
   }
 
-  /** Seals and stores each resident's contact (the last of a resident wins), in one round trip. */
+  /**
+   * Seals and stores each resident's contact (the last of a resident wins), in one round trip: one
+   * pipeline, or on a Redis Cluster one per slot (a cluster pipeline stays on one node), sent together.
+   */
   async putMany(entries: readonly { subjectId: string; contact: SubjectContact }[]): Promise<void> {
     if (entries.length === 0) return;
-    const pipe = this.redis.pipeline();
     const at = this.now();
-    for (const e of entries) {
-      pipe.set(
-        ContactStore.keyOf(e.subjectId),
-        JSON.stringify(sealContact(this.key, e.subjectId, e.contact, at)),
-        'EX',
-        this.ttlSec,
-      );
-    }
-    const results = (await pipe.exec()) ?? [];
-    for (const [err] of results) if (err) throw err;
+    const keys = entries.map((e) => ContactStore.keyOf(e.subjectId));
+    const client = { isCluster: this.redis.isCluster ?? false, options: this.redis.options ?? {} };
+    await Promise.all(
+      groupBySlot(client, keys).map(async (group) => {
+        const pipe = this.redis.pipeline();
+        for (const i of group) {
+          const e = entries[i] as (typeof entries)[number];
+          pipe.set(
+            keys[i] as string,
+            JSON.stringify(sealContact(this.key, e.subjectId, e.contact, at)),
+            'EX',
+            this.ttlSec,
+          );
+        }
+        const results = (await pipe.exec()) ?? [];
+        for (const [err] of results) if (err) throw err;
+      }),
+    );
   }
 
   /** A resident's contact, or undefined when none is stored. Throws {@link ContactRecordError}. */

@@ -5,7 +5,7 @@
  * window. Recording is idempotent (the incident id is the member), so redelivered reports count once.
  */
 import type { GeoPoint } from '@fenghuo/contracts';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@fenghuo/kit';
 import { NS } from '../store.ts';
 
 /** The longest window a complaint-risk set may ask for: older calls are dropped. */
@@ -30,7 +30,7 @@ export interface CallRecord {
 }
 
 export class CallHistory {
-  constructor(private readonly redis: Redis) {}
+  constructor(private readonly redis: RedisClient) {}
 
   private key(addr: string): string {
     return `${NS}calls:${addr}`;

@@ -16,12 +16,22 @@ import {
   type UnitPosition,
   type UnitStatus,
 } from '@fenghuo/contracts';
-import { createLogger, EventProducer, ensureTopics, type Logger } from '@fenghuo/kit';
-import { Redis } from 'ioredis';
+import {
+  createLogger,
+  createRedis,
+  EventProducer,
+  ensureTopics,
+  type Logger,
+  parseConfig,
+  type RedisClient,
+  redisConfig,
+} from '@fenghuo/kit';
+import { type Cluster, Redis } from 'ioredis';
 import type { Consumer, Kafka } from 'kafkajs';
 import { inject } from 'vitest';
 import { testKafka, uniquePrefix, waitFor } from '../../../../test/setup/helpers.ts';
 import { loadConfig, type RouterConfig } from '../../src/config.ts';
+import { NS } from '../../src/store.ts';
 
 export const testLog: Logger = createLogger({
   service: 'router-test',
@@ -52,8 +62,23 @@ export interface RouterTestBed {
   close(): Promise<void>;
 }
 
-/** Topics, producer and a reader of the router's four output topics, under a fresh prefix. */
-export async function routerTestBed(name: string): Promise<RouterTestBed> {
+/**
+ * A client on the test's Redis: the shared one, or the one `redisEnv` names (e.g. a private
+ * cluster's REDIS_CLUSTER_NODES), with `keyPrefix`.
+ */
+function testRedis(keyPrefix: string, redisEnv: Record<string, string> = {}): RedisClient {
+  const settings = parseConfig(redisConfig, { REDIS_URL: inject('redisUrl'), ...redisEnv });
+  return createRedis({ ...settings, redisKeyPrefix: keyPrefix }, testLog);
+}
+
+/**
+ * Topics, producer and a reader of the router's four output topics, under a fresh prefix.
+ * `redisEnv` points the router (and the bed's own reads) at another Redis than the shared one.
+ */
+export async function routerTestBed(
+  name: string,
+  opts: { redisEnv?: Record<string, string> } = {},
+): Promise<RouterTestBed> {
   const prefix = uniquePrefix(name);
   const kafka = testKafka(`${name}-test`);
   const admin = kafka.admin();
@@ -91,6 +116,7 @@ export async function routerTestBed(name: string): Promise<RouterTestBed> {
     ROUTER_UNSEEN_UNITS: 'skip',
     ROUTER_DEADLINE_POLL_MS: '100',
     LOG_LEVEL: process.env.TEST_SERVICE_LOG_LEVEL ?? 'warn',
+    ...opts.redisEnv,
     ...extra,
   });
   return {
@@ -103,7 +129,7 @@ export async function routerTestBed(name: string): Promise<RouterTestBed> {
     async close() {
       await reader.disconnect().catch(() => undefined);
       await producer.close();
-      await cleanRedis(prefix);
+      await cleanRedis(prefix, opts.redisEnv);
       // Each test's ~30 topics (~130 partitions) would otherwise stay on the shared broker.
       await deleteTopics(kafka, prefix);
     },
@@ -117,8 +143,9 @@ export async function routerTestBed(name: string): Promise<RouterTestBed> {
 export async function unitsApplied(
   prefix: string,
   expected: Record<string, { seen?: boolean; status?: string }>,
+  redisEnv?: Record<string, string>,
 ): Promise<void> {
-  const redis = new Redis(inject('redisUrl'), { keyPrefix: `${prefix}rt:` });
+  const redis = testRedis(`${prefix}${NS}`, redisEnv);
   try {
     await waitFor(
       async () => {
@@ -151,7 +178,24 @@ export async function deleteTopics(kafka: Kafka, prefix: string): Promise<void> 
   }
 }
 
-export async function cleanRedis(prefix: string): Promise<void> {
+export async function cleanRedis(prefix: string, redisEnv?: Record<string, string>): Promise<void> {
+  if (redisEnv?.REDIS_CLUSTER_NODES !== undefined) {
+    const cluster = testRedis('', redisEnv) as Cluster;
+    try {
+      if (cluster.status !== 'ready') await new Promise((resolve) => cluster.once('ready', resolve));
+      for (const node of cluster.nodes('master')) {
+        let cursor = '0';
+        do {
+          const [next, keys] = await node.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+          cursor = next;
+          for (const key of keys) await node.unlink(key);
+        } while (cursor !== '0');
+      }
+    } finally {
+      cluster.disconnect();
+    }
+    return;
+  }
   const redis = new Redis(inject('redisUrl'));
   try {
     let cursor = '0';

@@ -13,6 +13,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { type AuditEvent, type RuleSet, type RuleVersionEvent, Topic } from '@fenghuo/contracts';
+import type { RedisClient } from '@fenghuo/kit';
 import {
   type EventProducer,
   type Logger,
@@ -20,7 +21,6 @@ import {
   type RunningConsumer,
   runMultiTopicConsumer,
 } from '@fenghuo/kit';
-import type { Redis } from 'ioredis';
 import type { Admin, Kafka } from 'kafkajs';
 import { RulesError } from '../rules-error.ts';
 import type { ChangeSet, HistoryStore } from './history-store.ts';
@@ -32,7 +32,7 @@ export interface KafkaHistoryStoreOptions {
   /** The service's producer (idempotent, acks from all replicas). */
   readonly producer: EventProducer;
   /** Redis with the service's key prefix (the write lock). */
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   readonly history: RuleHistory;
   /** Prefix of this instance's consumer group. */
   readonly groupId: string;
