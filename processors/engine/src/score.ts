@@ -533,10 +533,11 @@ export function scoreSubject(
   for (let i = 0; i < indicators.length; i++) {
     const ind = indicators[i] as FraudIndicator;
     const position = positions?.[i];
+    if (fresh.length > 0 && freshIds === undefined) freshIds = new Set(fresh);
     if (
       atOrBelowPosition(state, position) ||
       wasSeen(state, ind.eventId) ||
-      (fresh.length > 0 && (freshIds ??= new Set(fresh)).has(ind.eventId))
+      freshIds?.has(ind.eventId) === true
     ) {
       duplicates++;
       if (state.alert?.causedBy.includes(ind.eventId)) resendCause = ind.eventId;
