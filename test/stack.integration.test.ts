@@ -196,7 +196,7 @@ describe.skipIf(inject('infraMode') === 'docker')('the whole stack as npm start 
         if (child.exitCode !== null) throw new Error(`npm start exited (code ${child.exitCode})`);
         return marks.ready;
       },
-      { timeoutMs: 300_000, intervalMs: 250, message: `the ready banner\n${output()}` },
+      { timeoutMs: 300_000, intervalMs: 250, message: () => `the ready banner\n${output()}` },
     );
 
     labelReader = kafka.consumer({ groupId: `${prefix}labels-reader`, maxWaitTimeInMs: 250 });
@@ -293,10 +293,16 @@ describe.skipIf(inject('infraMode') === 'docker')('the whole stack as npm start 
 
   it('operators see warnings, dispatches, acknowledgements and plans; officers’ outcomes come back as labels', async () => {
     const deadline = { timeoutMs: 360_000, intervalMs: 500 };
-    await waitFor(() => seen.alerts.size > 0, { ...deadline, message: `a fraud warning\n${output()}` });
-    await waitFor(() => seen.orders.size > 0, { ...deadline, message: `a dispatch\n${output()}` });
-    await waitFor(() => seen.acks.length > 0, { ...deadline, message: `an acknowledgement\n${output()}` });
-    await waitFor(() => seen.plans.size > 0, { ...deadline, message: `an interception plan\n${output()}` });
+    await waitFor(() => seen.alerts.size > 0, { ...deadline, message: () => `a fraud warning\n${output()}` });
+    await waitFor(() => seen.orders.size > 0, { ...deadline, message: () => `a dispatch\n${output()}` });
+    await waitFor(() => seen.acks.length > 0, {
+      ...deadline,
+      message: () => `an acknowledgement\n${output()}`,
+    });
+    await waitFor(() => seen.plans.size > 0, {
+      ...deadline,
+      message: () => `an interception plan\n${output()}`,
+    });
 
     // The community officers of the residents' cells, as the simulator played them.
     const truth = (): {
@@ -320,7 +326,8 @@ describe.skipIf(inject('infraMode') === 'docker')('the whole stack as npm start 
     expect(community.size, output()).toBeGreaterThan(0);
     await waitFor(() => labels.some((l) => community.has(l.labelledBy)), {
       ...deadline,
-      message: `a label recorded by a community officer (${[...community].join(', ')}); labels so far: ${JSON.stringify(labels)}\n${output()}`,
+      message: () =>
+        `a label recorded by a community officer (${[...community].join(', ')}); labels so far: ${JSON.stringify(labels)}\n${output()}`,
     });
 
     // One operator alone, of the district the residents live in, saw their warnings, the orders and
@@ -348,7 +355,7 @@ describe.skipIf(inject('infraMode') === 'docker')('the whole stack as npm start 
     // label by that officer.
     await waitFor(() => marks.simulatorDone, {
       ...deadline,
-      message: `the simulator's end\n${output()}`,
+      message: () => `the simulator's end\n${output()}`,
     });
     const recorded = truth().filter((t) => t.type === 'outcome' && t.ok === true);
     expect(recorded.length).toBeGreaterThan(0);

@@ -35,8 +35,11 @@ export interface WaitForOptions {
   readonly timeoutMs?: number;
   /** @defaultValue 100 */
   readonly intervalMs?: number;
-  /** What we were waiting for, for the error. @defaultValue 'condition' */
-  readonly message?: string;
+  /**
+   * What we were waiting for, for the error; a function is called when the time-out passes (for
+   * output gathered while waiting). @defaultValue 'condition'
+   */
+  readonly message?: string | (() => string);
 }
 
 /**
@@ -59,7 +62,8 @@ export async function waitFor<T>(
     }
     if (Date.now() >= deadline) {
       const cause = lastError instanceof Error ? `; last error: ${lastError.message}` : '';
-      throw new Error(`waitFor: ${message} not met within ${timeoutMs} ms${cause}`, { cause: lastError });
+      const what = typeof message === 'function' ? message() : message;
+      throw new Error(`waitFor: ${what} not met within ${timeoutMs} ms${cause}`, { cause: lastError });
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }

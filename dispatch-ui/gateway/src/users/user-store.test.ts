@@ -1,4 +1,4 @@
-import { mkdtempSync, statSync } from 'node:fs';
+import { mkdtempSync, statSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -30,6 +30,23 @@ describe('UserStore', () => {
     b.reload();
     expect(b.get('li.na')).toBeUndefined();
     expect(b.list().map((u) => u.username)).toEqual(['li.na']);
+  });
+
+  it('sees a change written with the same modification time as the file it replaced', async () => {
+    // The kernel stamps files with a coarse clock: two writes a few milliseconds apart can carry the
+    // same time, and a reader that compared times alone would miss the second.
+    const path = file();
+    const writer = new UserStore(path);
+    const stamp = new Date('2026-01-01T00:00:00Z');
+    await writer.put('first', { role: 'analyst', password: 'pa55word!' });
+    utimesSync(path, stamp, stamp);
+    const reader = new UserStore(path);
+    await writer.put('second', { role: 'analyst', password: 'pa55word!' });
+    utimesSync(path, stamp, stamp);
+    expect(statSync(path).mtimeMs).toBe(stamp.getTime());
+    expect(reader.reload()).toBe(true);
+    expect(reader.get('second')).toBeDefined();
+    expect(reader.reload()).toBe(false);
   });
 
   it('refuses bindings a role does not have, missing ones, and short passwords', async () => {

@@ -109,7 +109,8 @@ export interface NewUser extends Omit<UserIdentity, 'username'> {
 
 export class UserStore {
   private file: UserFile = { version: 1, users: Object.create(null) };
-  private mtimeMs = -1;
+  /** The file as last read: inode, size and change time (every write renames a new file in). */
+  private signature = '';
   private timer: NodeJS.Timeout | undefined;
 
   constructor(readonly path: string) {
@@ -118,15 +119,19 @@ export class UserStore {
 
   /** Re-reads the file when it changed since the last read. Returns true when it did. */
   reload(): boolean {
-    let mtime = 0;
+    // Not the modification time alone: the kernel stamps files with a coarse clock, so two writes
+    // a few milliseconds apart can carry the same time. Each write renames a new file in, whose
+    // inode differs from the one it replaces.
+    let signature = 'absent';
     try {
-      mtime = statSync(this.path).mtimeMs;
+      const st = statSync(this.path);
+      signature = `${st.ino}:${st.size}:${st.mtimeMs}:${st.ctimeMs}`;
     } catch {
-      mtime = 0;
+      signature = 'absent';
     }
-    if (mtime === this.mtimeMs) return false;
+    if (signature === this.signature) return false;
     this.file = readUserFile(this.path);
-    this.mtimeMs = mtime;
+    this.signature = signature;
     return true;
   }
 
@@ -166,7 +171,7 @@ export class UserStore {
       const file = readUserFile(this.path);
       const out = fn(file);
       writeUserFile(this.path, file);
-      this.mtimeMs = -1;
+      this.signature = '';
       this.reload();
       return out;
     });
