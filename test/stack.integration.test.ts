@@ -368,7 +368,8 @@ describe.skipIf(inject('infraMode') === 'docker')('the whole stack as npm start 
         ),
       {
         ...deadline,
-        message: `labels of the ${recorded.length} outcomes recorded: ${JSON.stringify(recorded)}; labels: ${JSON.stringify(labels)}`,
+        message: () =>
+          `labels of the ${recorded.length} outcomes recorded: ${JSON.stringify(recorded)}; labels: ${JSON.stringify(labels)}`,
       },
     );
 
