@@ -14,7 +14,7 @@ import {
   readCityPack,
   urbanWeekdayProfile,
 } from '@fenghuo/city';
-import { Topic, type TopicEventMap, type TopicName } from '@fenghuo/contracts';
+import { Topic, type TopicEventMap, type TopicName, type UnitStatus } from '@fenghuo/contracts';
 import type { RedisClient } from '@fenghuo/kit';
 import {
   type Clock,
@@ -38,6 +38,7 @@ import { RiskSource } from './complaint/risk-source.ts';
 import type { RouterConfig } from './config.ts';
 import { type BatchStats, Decider, outgoing, type Task } from './decider.ts';
 import { hourOfDay, Ranker } from './eta.ts';
+import { boundedId } from './ids.ts';
 import { JobPoller } from './job-poller.ts';
 import { builtinLadder, LadderSource } from './ladder.ts';
 import { createRouterMetrics, type RouterMetrics, summarize } from './metrics.ts';
@@ -164,6 +165,7 @@ export async function startRouter(
     const producer = new EventProducer(kafka, logger, { topicPrefix: config.kafkaTopicPrefix });
     shutdown.add('producer', () => producer.close());
     await producer.warmUp([...OUTPUT_TOPICS]);
+    const announced = await announceRoster(store, producer, view, clock.now());
 
     const registry = createMetricsRegistry(SERVICE);
     const metrics = createRouterMetrics(registry);
@@ -382,6 +384,7 @@ export async function startRouter(
         city: city.pack.meta.name,
         units: view.roster().length,
         seeded,
+        announced,
         ladder: `${ladder.current().ruleSetId} v${ladder.current().ruleSetVersion}`,
       },
       'router running',
@@ -401,4 +404,36 @@ export async function startRouter(
     await shutdown.close('failed start');
     throw err;
   }
+}
+
+/**
+ * Says on `units.status` that every roster unit that has never changed status is `available`, so
+ * consoles and other readers know the state of a unit before its first dispatch (the router owns
+ * availability; a unit seeded at start is available at its post). Said again at every start for
+ * the units still unmoved, with the same event id, so a start cut short before this step loses
+ * nothing. Returns how many were announced.
+ */
+async function announceRoster(
+  store: RouterStore,
+  producer: EventProducer,
+  view: CityView,
+  now: number,
+): Promise<number> {
+  const roster = view.roster();
+  const kinds = new Map(roster.map((u) => [u.id, u.kind]));
+  const unmoved = await store.neverMoved(roster.map((u) => u.id));
+  const occurredAt = new Date(now).toISOString();
+  const events: UnitStatus[] = unmoved.map((unitId) => ({
+    version: 1,
+    eventId: boundedId(['st', unitId, 'roster', 'available']),
+    occurredAt,
+    source: SERVICE,
+    unitId,
+    status: 'available',
+    ...(kinds.has(unitId) ? { unitKind: kinds.get(unitId) } : {}),
+    note: 'on the roster, at its post',
+  }));
+  for (let i = 0; i < events.length; i += 500)
+    await producer.send(Topic.UnitsStatus, events.slice(i, i + 500));
+  return events.length;
 }

@@ -157,6 +157,21 @@ export class RouterStore {
   }
 
   /** Puts roster units that Redis does not know yet in it; returns how many. */
+  /**
+   * Roster units that have never changed status since they were seeded: `available` at their post
+   * as far as the router knows, and never announced on `units.status` by a transition.
+   */
+  async neverMoved(ids: readonly string[]): Promise<string[]> {
+    if (ids.length === 0) return [];
+    const p = this.redis.pipeline();
+    for (const id of ids) p.hmget(`${NS}us:${id}`, 's', 'at');
+    const r = replies(await p.exec());
+    return ids.filter((_id, i) => {
+      const [s, at] = r[i] as (string | null)[];
+      return s === 'available' && at === '0';
+    });
+  }
+
   async seed(roster: readonly RosterUnit[]): Promise<number> {
     let added = 0;
     for (let i = 0; i < roster.length; i += 500) {
