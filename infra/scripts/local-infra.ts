@@ -391,22 +391,30 @@ function ensureKafkaJars(p: Paths, log: (l: string) => void): void {
 }
 
 function ensureRedisInstalled(log: (l: string) => void): void {
-  if (commandExists('redis-server')) return;
+  ensureAptPackage('redis-server', 'redis-server', log);
+}
+
+/**
+ * Installs the Debian package `pkg` with apt-get (update, then install without recommends) when
+ * `command` is missing; as root only, else an error saying how. Used for redis-server here and for
+ * haproxy by the scale-out reliability test.
+ */
+export function ensureAptPackage(command: string, pkg: string, log: (l: string) => void): void {
+  if (commandExists(command)) return;
   if (process.getuid?.() !== 0) {
-    throw new InfraError('redis-server not found: install it with sudo apt-get install -y redis-server');
+    throw new InfraError(`${command} not found: install it with sudo apt-get install -y ${pkg}`);
   }
-  log('redis-server not found: running apt-get update && apt-get install -y redis-server');
+  log(`${command} not found: running apt-get update && apt-get install -y ${pkg}`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
   const lockWait = ['-o', 'DPkg::Lock::Timeout=120'];
   for (const args of [
     ['update', ...lockWait],
-    ['install', '-y', '--no-install-recommends', ...lockWait, 'redis-server'],
+    ['install', '-y', '--no-install-recommends', ...lockWait, pkg],
   ]) {
     const result = spawnSync('apt-get', args, { stdio: 'inherit', env });
     if (result.status !== 0) throw new InfraError(`apt-get ${args[0]} failed (exit ${result.status})`);
   }
-  if (!commandExists('redis-server'))
-    throw new InfraError('apt-get finished but redis-server is still missing');
+  if (!commandExists(command)) throw new InfraError(`apt-get finished but ${command} is still missing`);
 }
 
 // ---------------------------------------------------------------------------------------------------
