@@ -64,6 +64,8 @@ import {
   leaderOfFirstPartition,
   type PlacedRecord,
   readRecords,
+  reconcileAlerts,
+  reconcileEvents,
   secs,
   sleep,
   startStream,
@@ -700,11 +702,8 @@ describe('chaos: processes, a broker and Redis killed and restarted while source
       ...(await readRecords<CallIndicator>(kafka, topic(Topic.FraudIndicators), `${prefix}reconcile-ind`)),
       ...(await readRecords<IncidentReport>(kafka, topic(Topic.IncidentsReported), `${prefix}reconcile-inc`)),
     ].map((rec) => rec.value.eventId);
-    const eventCounts = new Map<string, number>();
-    for (const id of onTopic) eventCounts.set(id, (eventCounts.get(id) ?? 0) + 1);
     const ackedIds = [...indicators.stats.acks, ...incidents.stats.acks].flatMap((a) => a.eventIds);
-    const lostEvents = ackedIds.filter((id) => !eventCounts.has(id));
-    const duplicatedEvents = [...eventCounts.values()].reduce((sum, n) => sum + n - 1, 0);
+    const { lost: lostEvents, duplicated: duplicatedEvents } = reconcileEvents(onTopic, ackedIds);
 
     // --- alerts ---------------------------------------------------------------------------------
     const alertRecords = await readRecords<Alert>(
@@ -712,18 +711,15 @@ describe('chaos: processes, a broker and Redis killed and restarted while source
       topic(Topic.AlertsRaised),
       `${prefix}reconcile-alerts`,
     );
-    const revisionsBySubject = new Map<string, Set<string>>();
-    for (const { value: a } of alertRecords) {
-      const set = revisionsBySubject.get(a.subjectId) ?? new Set<string>();
-      set.add(`${a.alertId}#${a.revision}`);
-      revisionsBySubject.set(a.subjectId, set);
-    }
-    const lostAlerts = [...victimIds].filter((id) => !revisionsBySubject.has(id));
-    const doubledAlerts = [...revisionsBySubject.values()].reduce((sum, s) => sum + s.size - 1, 0);
-    const falseAlerts = [...revisionsBySubject.keys()].filter((id) => !victimIds.has(id));
-    const victimAlertIds = new Map<string, string>();
-    for (const { value: a } of alertRecords)
-      if (victimIds.has(a.subjectId)) victimAlertIds.set(a.alertId, a.subjectId);
+    const {
+      lost: lostAlerts,
+      doubled: doubledAlerts,
+      falseAlerts,
+      victimOf: victimAlertIds,
+    } = reconcileAlerts(
+      alertRecords.map((r) => r.value),
+      victimIds,
+    );
 
     // --- orders ---------------------------------------------------------------------------------
     const orderRecords: PlacedRecord<DispatchOrder>[] = await readRecords<DispatchOrder>(

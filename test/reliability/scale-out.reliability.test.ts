@@ -41,7 +41,15 @@ import { freePort } from '../setup/free-port.ts';
 import { testKafka, uniquePrefix, waitFor } from '../setup/helpers.ts';
 import { type ServiceProcess, startService } from '../setup/services.ts';
 import { type HaProxy, startProxy } from './proxy.ts';
-import { groupLag, readRecords, type StreamStats, sleep, startStream } from './support.ts';
+import {
+  groupLag,
+  readRecords,
+  reconcileAlerts,
+  reconcileEvents,
+  type StreamStats,
+  sleep,
+  startStream,
+} from './support.ts';
 
 /** Seconds of closed-loop load per phase. */
 const PHASE_SECONDS = Number(process.env.SCALE_PHASE_SECONDS ?? 30);
@@ -559,29 +567,23 @@ describe('scale-out: two instances of each behind HAProxy share the work and rec
     const onTopic = (
       await readRecords<CallIndicator>(kafka, topic(Topic.FraudIndicators), `${prefix}reconcile-ind`)
     ).map((r) => r.value.eventId);
-    const eventCounts = new Map<string, number>();
-    for (const id of onTopic) eventCounts.set(id, (eventCounts.get(id) ?? 0) + 1);
     const ackedIds = phases.flatMap((ph) => ph.stats.acks.flatMap((a) => a.eventIds));
-    const lostEvents = ackedIds.filter((id) => !eventCounts.has(id));
-    const duplicatedEvents = [...eventCounts.values()].reduce((sum, n) => sum + n - 1, 0);
+    const { lost: lostEvents, duplicated: duplicatedEvents } = reconcileEvents(onTopic, ackedIds);
 
     const alertRecords = await readRecords<Alert>(
       kafka,
       topic(Topic.AlertsRaised),
       `${prefix}reconcile-alerts`,
     );
-    const revisionsBySubject = new Map<string, Set<string>>();
-    for (const { value: a } of alertRecords) {
-      const set = revisionsBySubject.get(a.subjectId) ?? new Set<string>();
-      set.add(`${a.alertId}#${a.revision}`);
-      revisionsBySubject.set(a.subjectId, set);
-    }
-    const lostAlerts = [...victimIds].filter((id) => !revisionsBySubject.has(id));
-    const doubledAlerts = [...revisionsBySubject.values()].reduce((sum, s) => sum + s.size - 1, 0);
-    const falseAlerts = [...revisionsBySubject.keys()].filter((id) => !victimIds.has(id));
-    const victimOfAlert = new Map<string, string>();
-    for (const { value: a } of alertRecords)
-      if (victimIds.has(a.subjectId)) victimOfAlert.set(a.alertId, a.subjectId);
+    const {
+      lost: lostAlerts,
+      doubled: doubledAlerts,
+      falseAlerts,
+      victimOf: victimOfAlert,
+    } = reconcileAlerts(
+      alertRecords.map((r) => r.value),
+      victimIds,
+    );
 
     // Orders: each victim's alert exactly one first order, to the officer of its cell.
     await waitFor(async () => (await groupLag(kafka, `${prefix}router`, [topic(Topic.AlertsRaised)])) === 0, {

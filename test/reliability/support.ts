@@ -214,3 +214,42 @@ export async function groupLag(kafka: Kafka, groupId: string, topics: readonly s
   }
   return lag;
 }
+
+/** Events ingest acknowledged that are not on the topic, and the copies beyond the first of those on it. */
+export function reconcileEvents(
+  onTopic: readonly string[],
+  acked: readonly string[],
+): { lost: string[]; duplicated: number } {
+  const counts = new Map<string, number>();
+  for (const id of onTopic) counts.set(id, (counts.get(id) ?? 0) + 1);
+  return {
+    lost: acked.filter((id) => !counts.has(id)),
+    duplicated: [...counts.values()].reduce((sum, n) => sum + n - 1, 0),
+  };
+}
+
+/**
+ * The alerts against the ground truth, counted by distinct (alertId, revision): a record written
+ * twice is one alert (the router and gateway apply a revision once). `lost`: victims without an
+ * alert; `doubled`: distinct alerts beyond the first per subject; `falseAlerts`: subjects alerted
+ * that are no victims; `victimOf`: alert id → victim.
+ */
+export function reconcileAlerts(
+  alerts: readonly { subjectId: string; alertId: string; revision: number }[],
+  victims: ReadonlySet<string>,
+): { lost: string[]; doubled: number; falseAlerts: string[]; victimOf: Map<string, string> } {
+  const bySubject = new Map<string, Set<string>>();
+  const victimOf = new Map<string, string>();
+  for (const a of alerts) {
+    const set = bySubject.get(a.subjectId) ?? new Set<string>();
+    set.add(`${a.alertId}#${a.revision}`);
+    bySubject.set(a.subjectId, set);
+    if (victims.has(a.subjectId)) victimOf.set(a.alertId, a.subjectId);
+  }
+  return {
+    lost: [...victims].filter((id) => !bySubject.has(id)),
+    doubled: [...bySubject.values()].reduce((sum, set) => sum + set.size - 1, 0),
+    falseAlerts: [...bySubject.keys()].filter((id) => !victims.has(id)),
+    victimOf,
+  };
+}
