@@ -85,6 +85,14 @@ function raw(host: string, port: number, ...args: string[]): string | undefined 
   return r.stdout.trim();
 }
 
+/** `SENTINEL MASTER <name>` of one sentinel as a map (empty when it does not answer). */
+function sentinelMasterFields(host: string, port: number): Map<string, string> {
+  const lines = raw(host, port, 'SENTINEL', 'master', SENTINEL_MASTER)?.split('\n') ?? [];
+  const out = new Map<string, string>();
+  for (let i = 0; i + 1 < lines.length; i += 2) out.set(lines[i] as string, lines[i + 1] as string);
+  return out;
+}
+
 /** The `role:` of INFO replication (`master`/`slave`), `sentinel` for a sentinel, `-` when silent. */
 export function roleOf(host: string, port: number): string {
   const info = raw(host, port, 'INFO', 'server');
@@ -278,6 +286,17 @@ export async function upSentinel(cfg: SentinelConfig): Promise<string[]> {
     const info = raw(cfg.host, primary, 'INFO', 'replication') ?? '';
     return /connected_slaves:1/.test(info) && /state=online/.test(info);
   });
+  // Ready to fail over only once every sentinel knows the replica (from the primary's INFO, which
+  // sentinels ask every 10 s) and the two other sentinels (their hellos, every 2 s): a primary lost
+  // before that cannot be replaced, since no sentinel can be elected or no replica is known.
+  await waitFor('sentinels ready to fail over', cfg, () =>
+    ports.sentinels.every((p) => {
+      const fields = sentinelMasterFields(cfg.host, p);
+      return (
+        Number(fields.get('num-slaves') ?? 0) >= 1 && Number(fields.get('num-other-sentinels') ?? 0) >= 2
+      );
+    }),
+  );
   return started;
 }
 

@@ -71,8 +71,10 @@ describe('router decisions on the real broker and Redis', () => {
         message: 'unit-002 dispatched on units.status',
       },
     );
-    expect(bed.written.audits.some((a) => a.action === 'dispatch' && a.target?.id === order.orderId)).toBe(
-      true,
+    // audit.events is read by the same test consumer as the other topics, in no fixed order.
+    await waitFor(
+      () => bed.written.audits.some((a) => a.action === 'dispatch' && a.target?.id === order.orderId),
+      { message: `the dispatch of ${order.orderId} on audit.events` },
     );
   });
 
