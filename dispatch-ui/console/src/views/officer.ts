@@ -63,6 +63,8 @@ export function mountOfficer(ctx: AppContext): View {
   /** Acks this phone sent per order (the router's timeline confirms them when it runs). */
   const sent = new Map<string, Set<AckStatus>>();
   const recorded = new Set<string>();
+  /** The alert whose outcome this phone recorded last: its card stays, marked, until a new order. */
+  let lastRecorded: string | undefined;
   let routeFor: string | undefined;
   let note = '';
 
@@ -146,7 +148,10 @@ export function mountOfficer(ctx: AppContext): View {
               ? { amountSaved: money }
               : {}),
           });
-          if (res.ok) recorded.add(o.refId);
+          if (res.ok) {
+            recorded.add(o.refId);
+            lastRecorded = o.refId;
+          }
           note = res.ok ? `${outcomeText(v)} · ${clock(new Date())}` : `${t('failed')}: ${res.error.message}`;
           drawCard();
         },
@@ -203,9 +208,16 @@ export function mountOfficer(ctx: AppContext): View {
   };
 
   const drawCard = () => {
+    // The active order; else the latest completed alert still waiting for its outcome, or the one
+    // just recorded (its "recorded" mark must not vanish when the router completes or closes the
+    // order, whichever of the two answers reaches the phone first).
     const o =
       current() ??
-      mine().find((x) => x.kind === 'alert' && !recorded.has(x.refId) && x.status === 'completed');
+      mine().find(
+        (x) =>
+          x.kind === 'alert' &&
+          (x.refId === lastRecorded || (x.status === 'completed' && !recorded.has(x.refId))),
+      );
     card.dataset.order = o?.orderId ?? '';
     const subjectId =
       o?.kind === 'alert' && o.status === 'active' ? store.alerts.get(o.refId)?.subjectId : undefined;
