@@ -47,24 +47,36 @@ describe('ingest when Kafka stops and returns', () => {
     expect(settled((await h.postRetrying('/v1/incidents', batch('before'), { key })).json)).toBe(100);
 
     await broker.stop();
-
-    const timings: number[] = [];
-    for (let attempt = 0; attempt < 5; attempt++) {
-      const started = performance.now();
-      const res = await h.post('/v1/incidents', batch('during'), { key });
-      timings.push(performance.now() - started);
-      expect(res.status).toBe(503);
-      expect(res.headers.get('retry-after')).toBe('1');
-      expect(res.json).toMatchObject({ error: { code: 'kafka_unavailable' } });
+    let restarted = 0;
+    try {
+      const timings: number[] = [];
+      const codes: string[] = [];
+      for (let attempt = 0; attempt < 5; attempt++) {
+        const started = performance.now();
+        const res = await h.post('/v1/incidents', batch('during'), { key });
+        timings.push(performance.now() - started);
+        expect(res.status).toBe(503);
+        expect(res.headers.get('retry-after')).toBe('1');
+        codes.push((res.json as { error: { code: string } }).error.code);
+      }
+      console.log(
+        `503 answers while Kafka was down (ms, code): ${timings.map((t, i) => `${t.toFixed(0)} ${codes[i]}`).join(', ')}`,
+      );
+      expect(Math.max(...timings)).toBeLessThan(2_000);
+      // The first attempt finds Kafka unavailable. When its send timed out rather than being refused
+      // (a slow machine), kafkajs may still deliver it once the broker returns, so its claims stay
+      // pending and a retry of the same events is held back as `in_flight` until that settles: it is
+      // never `kafka_unavailable` written twice. Both are 503 with Retry-After.
+      expect(codes[0]).toBe('kafka_unavailable');
+      for (const code of codes.slice(1)) expect(['kafka_unavailable', 'in_flight']).toContain(code);
+      const ready = await fetch(`${h.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toMatchObject({ checks: { kafka: 'failing' } });
+    } finally {
+      restarted = performance.now();
+      // Started again even when an assertion above failed, so the next test meets a broker.
+      await broker.start();
     }
-    console.log(`503 answer times while Kafka was down (ms): ${timings.map((t) => t.toFixed(0)).join(', ')}`);
-    expect(Math.max(...timings)).toBeLessThan(2_000);
-    const ready = await fetch(`${h.url}/readyz`);
-    expect(ready.status).toBe(503);
-    expect(await ready.json()).toMatchObject({ checks: { kafka: 'failing' } });
-
-    const restarted = performance.now();
-    await broker.start();
     // A client retrying every Retry-After second, as the 503 asked.
     const accepted = await waitFor(
       async () => {

@@ -127,6 +127,7 @@ describe('Redis Sentinel failover under ingest and the scorer', () => {
           try {
             const res = await harness.post('/v1/fraud-indicators', request(prefix, startedAt, i), { key });
             status = String(res.status);
+            if (res.status === 503) status += ` ${(res.json as { error?: { code?: string } }).error?.code}`;
             if (res.status === 202) {
               acked.push({ i, sentAt, ackedAt: Date.now() });
               break;
@@ -169,7 +170,8 @@ describe('Redis Sentinel failover under ingest and the scorer', () => {
     const backAt = await waitFor(() => acked.find((a) => a.sentAt > killedAt)?.ackedAt, {
       timeoutMs: 60_000,
       intervalMs: 50,
-      message: 'ingest acknowledging again',
+      message: () =>
+        `ingest acknowledging again (refusals so far: ${JSON.stringify(refusals)}, last ${Date.now() - lastRefusalAt} ms ago)`,
     });
     const ackedAtBack = acked.length;
     await waitFor(() => acked.length >= ackedAtBack + 20, {
