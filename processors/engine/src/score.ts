@@ -15,12 +15,14 @@ import {
   type OutcomeLabel,
 } from '@fenghuo/contracts';
 import {
+  type CompiledRule,
   type CompiledRuleSet,
   type CompiledSequenceRule,
   type CompiledWindowRule,
   EvalContext,
   listStatus,
   type ModelHit,
+  missingText,
 } from './compile.ts';
 import { UnreachableError } from './errors.ts';
 import {
@@ -343,7 +345,12 @@ function applyIndicator(c: CompiledRuleSet, state: SubjectState, ind: FraudIndic
   const rules = c.byKind.get(ind.kind);
   if (rules === undefined) return changed;
   const ctx = new EvalContext(ind, c.keywordSets);
-  for (const rule of rules) {
+  const guard = c.textGuards.get(ind.kind);
+  const missing = guard === undefined ? 0 : missingText(guard, ind);
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i] as CompiledRule;
+    // A rule whose first condition reads a text the indicator lacks cannot hold.
+    if (missing !== 0 && ((guard?.masks[i] ?? 0) & missing) !== 0) continue;
     switch (rule.kind) {
       case 'match':
         if (rule.when.test(ctx)) {
