@@ -359,6 +359,25 @@ export interface CompiledPredicate {
   readonly kind: FraudIndicatorKind;
   readonly test: Predicate;
   readonly source: IndicatorPredicate;
+  /**
+   * A field that must hold a string for the predicate to hold, known before anything is evaluated:
+   * that of its first condition when the condition reads text (keywords, a text model, a regex, a
+   * list), which is false with no side effect when the field is not a string.
+   */
+  readonly needs: string | undefined;
+}
+
+const TEXT_OPS: ReadonlySet<string> = new Set(['keywords', 'textModel', 'regex', 'listed']);
+
+/** The field a condition needs as a string to hold (see `CompiledPredicate.needs`). */
+function textFieldOf(c: Condition | undefined): string | undefined {
+  if (c === undefined) return undefined;
+  if (c.op === 'any') {
+    const fields = new Set(c.of.map((x) => (TEXT_OPS.has(x.op) ? x.field : undefined)));
+    const [only] = fields;
+    return fields.size === 1 ? only : undefined;
+  }
+  return TEXT_OPS.has(c.op) ? c.field : undefined;
 }
 
 function compilePredicate(p: IndicatorPredicate, scope: CompileScope, ruleId: string): CompiledPredicate {
@@ -372,7 +391,7 @@ function compilePredicate(p: IndicatorPredicate, scope: CompileScope, ruleId: st
             for (const c of conds) if (!c(ctx)) return false;
             return true;
           };
-  return { kind: p.kind, test, source: p };
+  return { kind: p.kind, test, source: p, needs: textFieldOf(p.where?.[0]) };
 }
 
 interface CompiledRuleBase {
@@ -427,11 +446,43 @@ export interface CompiledRuleSet {
   readonly rules: readonly CompiledRule[];
   /** Rules (match and window) whose predicate is on this kind, and sequences with a step on it. */
   readonly byKind: ReadonlyMap<FraudIndicatorKind, readonly CompiledRule[]>;
+  /**
+   * Per kind, the text fields its match and window rules need (`CompiledPredicate.needs`, at most
+   * 31), and per rule of `byKind` the bit of the field it needs (0: none): an indicator without the
+   * field skips those rules without evaluating them (a call with no transcript, a hundred rules).
+   */
+  readonly textGuards: ReadonlyMap<FraudIndicatorKind, TextGuard>;
   /** Window rules by id (a subject's window state of a rule no longer in the set is dropped). */
   readonly windowRules: ReadonlyMap<string, CompiledWindowRule>;
   readonly scripts: FraudRuleSet['scripts'];
   /** The text models the rule set names, loaded and checked, by id. */
   readonly textModels: ReadonlyMap<string, TextModel>;
+}
+
+export interface TextGuard {
+  readonly fields: readonly Getter[];
+  /** `masks[i]`: the bit in `fields` that `byKind`'s i-th rule needs to hold a string, or 0. */
+  readonly masks: readonly number[];
+}
+
+/** The bits of the guard's fields that do not hold a string in the indicator. */
+export function missingText(guard: TextGuard, ind: FraudIndicator): number {
+  let missing = 0;
+  for (let f = 0; f < guard.fields.length; f++)
+    if (typeof (guard.fields[f] as Getter)(ind) !== 'string') missing |= 1 << f;
+  return missing;
+}
+
+function textGuard(rules: readonly CompiledRule[]): TextGuard {
+  const fields: string[] = [];
+  const masks = rules.map((r) => {
+    const needs = r.kind === 'sequence' ? undefined : r.when.needs;
+    if (needs === undefined) return 0;
+    let f = fields.indexOf(needs);
+    if (f < 0 && fields.length < 31) f = fields.push(needs) - 1;
+    return f < 0 ? 0 : 1 << f;
+  });
+  return { fields: fields.map(getter), masks };
 }
 
 export interface CompileOptions {
@@ -556,6 +607,7 @@ export function compileRuleSet(ruleSet: FraudRuleSet, options: CompileOptions = 
     deny: lists.deny,
     rules,
     byKind,
+    textGuards: new Map([...byKind].map(([kind, list]) => [kind, textGuard(list)])),
     windowRules,
     scripts: ruleSet.scripts,
     textModels: models,

@@ -49,13 +49,20 @@ export {
 } from './rule-pack/classify-text.ts';
 export { KEYWORD_SETS, type KeywordSetName } from './rule-pack/keywords.ts';
 export {
+  type AlertPart,
   type Assessment,
   applyOutcome,
   assess,
+  copyState,
   DENY_RULE_ID,
   levelFor,
+  type PairedResult,
+  type PairedState,
   type ScoreResult,
+  sameRuleState,
+  scorePaired,
   scoreSubject,
+  withAlertPart,
 } from './score.ts';
 export * from './scorer.ts';
 export {

@@ -3,7 +3,7 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { app, at, call, ruleSet, sms, transfer, windowCount } from '../test/support/index.ts';
 import { type CompiledRuleSet, compileRuleSet } from './compile.ts';
 import { RuleCompileError } from './errors.ts';
-import { applyOutcome, assess, scoreSubject } from './score.ts';
+import { applyOutcome, assess, type PairedState, sameRuleState, scorePaired, scoreSubject } from './score.ts';
 import { decodeState, encodeState, MAX_SEEN, type SubjectState } from './state.ts';
 
 let c: CompiledRuleSet;
@@ -381,5 +381,103 @@ describe('levels and compilation', () => {
     expect(r.alerts[0]?.reason.en).toBe('overseas call from 004****6789');
     const none = scoreSubject(cc, 's2', undefined, [call('s2', 0, { callerListed: false })]);
     expect(none.alerts).toEqual([]);
+  });
+});
+
+describe('scorePaired', () => {
+  /**
+   * Scores the indicators one by one with both versions together (parting when scorePaired says so),
+   * and each version alone through JSON (as live, through Redis): the alerts must be the same.
+   */
+  function compare(a: CompiledRuleSet, b: CompiledRuleSet, events: FraudIndicator[]) {
+    let paired: PairedState | undefined;
+    let split: [SubjectState | undefined, SubjectState | undefined] | undefined;
+    const got: [unknown[], unknown[]] = [[], []];
+    const alone: [SubjectState | undefined, SubjectState | undefined] = [undefined, undefined];
+    const want: [unknown[], unknown[]] = [[], []];
+    let parted = false;
+    events.forEach((e, i) => {
+      const position = { stream: '0', seq: i };
+      [a, b].forEach((c, v) => {
+        const r = scoreSubject(c, e.subjectId, alone[v], [e], [position]);
+        if (r.changed) alone[v] = decodeState(encodeState(r.state));
+        (want[v] as unknown[]).push(...r.alerts);
+      });
+      if (split === undefined) {
+        const r = scorePaired(a, b, e.subjectId, paired, e, position);
+        if (r.kind === 'shared') {
+          got[0].push(...r.alertsA);
+          got[1].push(...r.alertsB);
+          if (r.changed) paired = r.state;
+        } else {
+          parted = true;
+          got[0].push(...r.a.alerts);
+          got[1].push(...r.b.alerts);
+          split = [r.a.state, r.b.state];
+        }
+      } else {
+        const states = split;
+        [a, b].forEach((c, v) => {
+          const r = scoreSubject(c, e.subjectId, states[v], [e], [position]);
+          if (r.changed) states[v] = r.state;
+          (got[v] as unknown[]).push(...r.alerts);
+        });
+      }
+    });
+    expect(want[0].length + want[1].length).toBeGreaterThan(0);
+    expect(got).toEqual(want);
+    return parted;
+  }
+
+  const lax = () => compileRuleSet(ruleSet({ levels: { notice: 30, warning: 60, urgent: 90 } }));
+  const strict = () =>
+    compileRuleSet(ruleSet({ ruleSetVersion: 2, levels: { notice: 100, warning: 110, urgent: 120 } }));
+
+  it('needs the same rules, keyword sets, lists, text models, alert TTL and horizon', () => {
+    expect(sameRuleState(lax(), strict())).toBe(true);
+    expect(sameRuleState(lax(), compileRuleSet(ruleSet({ cooldownMin: 30 })))).toBe(true);
+    expect(sameRuleState(lax(), compileRuleSet(ruleSet({ alertTtlMin: 60 })))).toBe(false);
+    const rs = ruleSet();
+    const reweighed = {
+      ...rs,
+      rules: rs.rules.map((r, i) => (i === 0 ? { ...r, weight: r.weight + 1 } : r)),
+    };
+    expect(sameRuleState(lax(), compileRuleSet(reweighed))).toBe(false);
+  });
+
+  it('gives each version what it gets alone while their alerts agree on the rule state', () => {
+    const parted = compare(lax(), lax(), [
+      sms('p1', 0, '公安局通知：您的账户涉嫌洗钱，请转入安全账户'),
+      call('p1', 100),
+      call('p1', 105),
+      call('p1', 110),
+      call('p1', 110), // the same event again
+      transfer('p1', 150, 60_000),
+      call('p1', 400), // the alert expires for both
+      call('p1', 410),
+    ]);
+    expect(parted).toBe(false);
+  });
+
+  it("parts when one version's open alert expires and the other's does not", () => {
+    const parted = compare(lax(), strict(), [
+      sms('p2', 0, '公安局通知：您的账户涉嫌洗钱，请转入安全账户'),
+      call('p2', 300),
+      call('p2', 305),
+      call('p2', 310),
+    ]);
+    expect(parted).toBe(true);
+  });
+
+  it('parts when pruning would forget old firings for the version without an open alert only', () => {
+    const parted = compare(lax(), strict(), [
+      sms('p3', 0, '公安局通知：您的账户涉嫌洗钱，请转入安全账户'), // lax: an alert
+      call('p3', 100),
+      call('p3', 105),
+      call('p3', 110), // lax: upgraded at 110; strict: no alert
+      transfer('p3', 150, 60_000), // the SMS's firing is 150 min old: stale for strict only
+      call('p3', 160),
+    ]);
+    expect(parted).toBe(true);
   });
 });

@@ -15,12 +15,14 @@ import {
   type OutcomeLabel,
 } from '@fenghuo/contracts';
 import {
+  type CompiledRule,
   type CompiledRuleSet,
   type CompiledSequenceRule,
   type CompiledWindowRule,
   EvalContext,
   listStatus,
   type ModelHit,
+  missingText,
 } from './compile.ts';
 import { UnreachableError } from './errors.ts';
 import {
@@ -34,7 +36,9 @@ import {
   type AlertState,
   advancePosition,
   atOrBelowPosition,
+  decodeState,
   emptyState,
+  encodeState,
   type FiredState,
   phraseOf,
   remember,
@@ -341,7 +345,12 @@ function applyIndicator(c: CompiledRuleSet, state: SubjectState, ind: FraudIndic
   const rules = c.byKind.get(ind.kind);
   if (rules === undefined) return changed;
   const ctx = new EvalContext(ind, c.keywordSets);
-  for (const rule of rules) {
+  const guard = c.textGuards.get(ind.kind);
+  const missing = guard === undefined ? 0 : missingText(guard, ind);
+  for (let i = 0; i < rules.length; i++) {
+    const rule = rules[i] as CompiledRule;
+    // A rule whose first condition reads a text the indicator lacks cannot hold.
+    if (missing !== 0 && ((guard?.masks[i] ?? 0) & missing) !== 0) continue;
     switch (rule.kind) {
       case 'match':
         if (rule.when.test(ctx)) {
@@ -660,4 +669,181 @@ export function applyOutcome(
     state.cooldownUntil = Math.max(state.cooldownUntil ?? 0, t + c.cooldownMs);
   }
   return { state, alerts, duplicate: false };
+}
+
+/**
+ * Whether two rule sets move a subject's rule state (windows, sequences, firings, seen ids) alike:
+ * the same enabled rules, keyword sets, lists and text models, the same alert TTL and horizon. They
+ * may differ in how firings become alerts: levels, deny level, cooldown, scripts, id and version (a
+ * draft that only moves the thresholds). Two such versions can share one rule state per subject (see
+ * {@link scorePaired}). False when unsure (e.g. the same rules written in another key order).
+ */
+export function sameRuleState(a: CompiledRuleSet, b: CompiledRuleSet): boolean {
+  if (a === b) return true;
+  if (a.alertTtlMs !== b.alertTtlMs || a.horizonMs !== b.horizonMs) return false;
+  const ruleState = (c: CompiledRuleSet) =>
+    JSON.stringify([
+      c.source.rules.filter((r) => r.enabled !== false),
+      c.source.keywordSets,
+      c.source.lists,
+      c.source.textModels ?? [],
+    ]);
+  return ruleState(a) === ruleState(b);
+}
+
+/** What one version keeps of a subject beside a shared rule state: its alert and cooldown. */
+export interface AlertPart {
+  readonly alert: AlertState | undefined;
+  readonly cooldownUntil: number | undefined;
+}
+
+/** A subject's state under two versions with the same rule state (see {@link sameRuleState}). */
+export interface PairedState {
+  /** The rule state, without `alert` and `cooldownUntil` (they are in `a` and `b`). */
+  readonly shared: SubjectState;
+  readonly a: AlertPart;
+  readonly b: AlertPart;
+}
+
+export type PairedResult =
+  | {
+      readonly kind: 'shared';
+      readonly state: PairedState;
+      readonly alertsA: readonly Alert[];
+      readonly alertsB: readonly Alert[];
+      /** Whether the state must be saved (the same for both versions, as `ScoreResult.changed`). */
+      readonly changed: boolean;
+    }
+  | {
+      /** The versions' rule states parted: each has its own state from now on. */
+      readonly kind: 'split';
+      readonly a: ScoreResult;
+      readonly b: ScoreResult;
+    };
+
+/** A deep copy, as a store that keeps states as JSON would give back. */
+export function copyState(state: SubjectState): SubjectState {
+  return decodeState(encodeState(state));
+}
+
+/** The whole state of one version: the shared rule state (taken, or copied) with its alert part. */
+export function withAlertPart(shared: SubjectState, part: AlertPart, copy: boolean): SubjectState {
+  const s = copy ? copyState(shared) : shared;
+  if (part.alert === undefined) delete s.alert;
+  else s.alert = part.alert;
+  if (part.cooldownUntil === undefined) delete s.cooldownUntil;
+  else s.cooldownUntil = part.cooldownUntil;
+  return s;
+}
+
+function takeAlertPart(state: SubjectState): AlertPart {
+  const part = { alert: state.alert, cooldownUntil: state.cooldownUntil };
+  delete state.alert;
+  delete state.cooldownUntil;
+  return part;
+}
+
+const isOpen = (p: AlertPart) => p.alert?.status === 'open';
+
+/**
+ * One indicator scored by two versions with the same rule state (see {@link sameRuleState}) at the
+ * cost of about one: the rules are applied once to the shared rule state, and each version then
+ * decides its own alert. Gives what `scoreSubject` gives each version on its own state, as long as
+ * the versions' alerts do not act on the rule state differently: when one version's open alert
+ * expires (which forgets the firings) and the other's does not, or when pruning would forget old
+ * firings for one version only (its alert is not open), the result is `split`, each version scored by
+ * `scoreSubject` on its own copy. `prev` is taken over, as by `scoreSubject`.
+ */
+export function scorePaired(
+  a: CompiledRuleSet,
+  b: CompiledRuleSet,
+  subjectId: string,
+  prev: PairedState | undefined,
+  ind: FraudIndicator,
+  position: StreamPosition | undefined,
+): PairedResult {
+  const shared = prev?.shared ?? emptyState();
+  let pa: AlertPart = prev?.a ?? { alert: undefined, cooldownUntil: undefined };
+  let pb: AlertPart = prev?.b ?? { alert: undefined, cooldownUntil: undefined };
+  if (atOrBelowPosition(shared, position) || wasSeen(shared, ind.eventId)) {
+    // A redelivery: nothing changes; each version re-sends the revision it caused, if any.
+    const resend = (p: AlertPart) => (p.alert?.causedBy.includes(ind.eventId) ? [p.alert.last] : []);
+    return {
+      kind: 'shared',
+      state: { shared, a: pa, b: pb },
+      alertsA: resend(pa),
+      alertsB: resend(pb),
+      changed: false,
+    };
+  }
+  const parsed = Date.parse(ind.occurredAt);
+  const t = Number.isNaN(parsed) ? shared.lastT : parsed;
+  const expires = (p: AlertPart, c: CompiledRuleSet) =>
+    p.alert !== undefined && p.alert.status === 'open' && t - p.alert.updatedAt > c.alertTtlMs;
+  const expA = expires(pa, a);
+  const expB = expires(pb, b);
+  if (expA !== expB) {
+    // One version's episode ends here (its firings are forgotten), the other's goes on.
+    const sa = withAlertPart(shared, pa, true);
+    const sb = withAlertPart(shared, pb, false);
+    return {
+      kind: 'split',
+      a: scoreSubject(a, subjectId, sa, [ind], [position]),
+      b: scoreSubject(b, subjectId, sb, [ind], [position]),
+    };
+  }
+  const alertsA: Alert[] = [];
+  const causesA: string[] = [];
+  const alertsB: Alert[] = [];
+  const causesB: string[] = [];
+  let changed = false;
+  if (expA) {
+    // Both episodes are over (as in scoreSubject).
+    const alertA = pa.alert as AlertState;
+    const alertB = pb.alert as AlertState;
+    alertsA.push(closeAlert(alertA, alertA.updatedAt + a.alertTtlMs, [ind.eventId]));
+    causesA.push(ind.eventId);
+    alertsB.push(closeAlert(alertB, alertB.updatedAt + b.alertTtlMs, [ind.eventId]));
+    causesB.push(ind.eventId);
+    shared.fired = {};
+    changed = true;
+  }
+  if (t > shared.lastT) shared.lastT = t;
+  if (applyIndicator(a, shared, ind, t)) changed = true;
+  remember(shared, ind.eventId, t, shared.lastT - a.horizonMs);
+  advancePosition(shared, position);
+  const fresh = [ind.eventId];
+  if (isOpen(pa) !== isOpen(pb)) {
+    // Pruning forgets old firings only for a version whose alert is not open.
+    const cutoff = shared.lastT - a.alertTtlMs;
+    let stale = false;
+    for (const id in shared.fired) if ((shared.fired[id] as FiredState).at < cutoff) stale = true;
+    if (stale) {
+      const sa = withAlertPart(shared, pa, true);
+      const sb = withAlertPart(shared, pb, false);
+      const revA = scoreEpisode(a, subjectId, sa, fresh, alertsA, causesA);
+      const revB = scoreEpisode(b, subjectId, sb, fresh, alertsB, causesB);
+      const was = prev !== undefined;
+      return {
+        kind: 'split',
+        a: { state: sa, alerts: alertsA, causes: causesA, duplicates: 0, changed: changed || revA || was },
+        b: { state: sb, alerts: alertsB, causes: causesB, duplicates: 0, changed: changed || revB || was },
+      };
+    }
+  }
+  withAlertPart(shared, pa, false);
+  const revA = scoreEpisode(a, subjectId, shared, fresh, alertsA, causesA);
+  pa = takeAlertPart(shared);
+  withAlertPart(shared, pb, false);
+  const revB = scoreEpisode(b, subjectId, shared, fresh, alertsB, causesB);
+  pb = takeAlertPart(shared);
+  // A version raises an alert only on firings, which a subject without a state gets from this very
+  // indicator (then `changed` is already true): both versions save, or neither.
+  return {
+    kind: 'shared',
+    state: { shared, a: pa, b: pb },
+    alertsA,
+    alertsB,
+    changed: changed || revA || revB || prev !== undefined,
+  };
 }

@@ -100,6 +100,11 @@ const YIELD_CHECK_EVERY = 8;
 /** Margin kept beyond the rule set's horizon before an idle subject's state expires. */
 const STATE_TTL_MARGIN_MS = 60 * 60_000;
 
+/** How long a subject's state is kept after its last write (by the scorer's clock). */
+export function stateTtlMs(rules: CompiledRuleSet): number {
+  return rules.horizonMs + STATE_TTL_MARGIN_MS;
+}
+
 interface StepResult {
   readonly state: SubjectState;
   readonly alerts: readonly Alert[];
@@ -181,7 +186,7 @@ export function createScorer(opts: ScorerOptions): FraudScorer {
         if (r.changed) writes.push({ subjectId, expectedVersion: cur?.version ?? '0', state: r.state });
       }
       const lost = await opts.store.save(writes, {
-        ttlMs: rules.horizonMs + STATE_TTL_MARGIN_MS,
+        ttlMs: stateTtlMs(rules),
         nowMs: clock(),
       });
       conflicts += lost.size;

@@ -11,7 +11,9 @@
  *   built-in pack as baseline, a stricter draft as candidate), each in the in-memory engine with
  *   scratch state and the events' own clock, then the report.
  * `eventsPerSec` = events ÷ backtest time (read, decode, both versions, report);
- * `vsRawKafkaRead` = that ÷ the raw read's records/s. The bench topics are deleted at the end.
+ * `vsRawKafkaRead` = that ÷ the raw read's records/s; `vsRawKafkaReadCpu` the same by CPU time (every
+ * thread of the process), steadier on a shared machine. The bench topics are deleted at the end,
+ * unless BENCH_KEEP=1; BENCH_REUSE=<prefix> reads a kept topic again instead of writing one.
  *
  * Prints the figures and the machine, and ends with one JSON line:
  *   {"bench":"backtest","events":…,"eventsPerSec":…,"rawKafkaReadPerSec":…,"vsRawKafkaRead":…,…}
@@ -32,7 +34,10 @@ const SUBJECTS = Number(process.env.BENCH_SUBJECTS ?? 100_000);
 const PARTITIONS = 12;
 const DAYS = 30;
 
-const prefix = `bench-backtest-${randomBytes(3).toString('hex')}.`;
+/** BENCH_REUSE=<prefix>: read the topic a run with BENCH_KEEP=1 left (written again if empty). */
+const REUSE = process.env.BENCH_REUSE;
+const KEEP = process.env.BENCH_KEEP === '1' || REUSE !== undefined;
+const prefix = REUSE ?? `bench-backtest-${randomBytes(3).toString('hex')}.`;
 const topic = `${prefix}${Topic.FraudIndicators}`;
 const logger = createLogger({ service: 'bench-backtest', level: 'warn' });
 const kafka = new Kafka({
@@ -43,6 +48,11 @@ const kafka = new Kafka({
 });
 const say = (line: string) => console.log(line);
 const fmt = (n: number) => Math.round(n).toLocaleString('en-US');
+/** CPU time of this process (every thread) since `from`, in ms. */
+const cpuMsSince = (from: NodeJS.CpuUsage) => {
+  const d = process.cpuUsage(from);
+  return Math.round((d.user + d.system) / 1000);
+};
 
 /** The i-th indicator: a resident's history over 30 days, some of them scam timelines. */
 function indicator(i: number): FraudIndicator {
@@ -90,7 +100,7 @@ async function writeIndicators(): Promise<{ fromMs: number; toMs: number; ms: nu
 }
 
 /** Every record of the topic, counted by a bare kafkajs consumer. */
-async function rawRead(): Promise<{ records: number; ms: number }> {
+async function rawRead(): Promise<{ records: number; ms: number; cpuMs: number }> {
   const admin = kafka.admin();
   await admin.connect();
   const ends = new Map((await admin.fetchTopicOffsets(topic)).map((p) => [p.partition, BigInt(p.high)]));
@@ -106,6 +116,7 @@ async function rawRead(): Promise<{ records: number; ms: number }> {
   let records = 0;
   const left = new Set([...ends].filter(([, end]) => end > 0n).map(([p]) => p));
   const started = Date.now();
+  const cpu0 = process.cpuUsage();
   await new Promise<void>((resolve) => {
     void consumer.run({
       autoCommit: false,
@@ -118,8 +129,9 @@ async function rawRead(): Promise<{ records: number; ms: number }> {
     });
   });
   const ms = Date.now() - started;
+  const cpuMs = cpuMsSince(cpu0);
   await consumer.disconnect();
-  return { records, ms };
+  return { records, ms, cpuMs };
 }
 
 async function backtest(fromMs: number, toMs: number) {
@@ -134,6 +146,7 @@ async function backtest(fromMs: number, toMs: number) {
     labels: [],
   });
   const started = Date.now();
+  const cpu0 = process.cpuUsage();
   let planned = 0;
   await kafkaIndicators(
     { kafka, topicPrefix: prefix, logger },
@@ -147,7 +160,7 @@ async function backtest(fromMs: number, toMs: number) {
     isCancelled: () => false,
   });
   const report = await run.finish();
-  return { ms: Date.now() - started, planned, report };
+  return { ms: Date.now() - started, cpuMs: cpuMsSince(cpu0), planned, report };
 }
 
 async function main() {
@@ -165,20 +178,26 @@ async function main() {
     { prefix },
   );
   try {
-    const written = await writeIndicators();
+    const held = (await admin.fetchTopicOffsets(topic)).reduce(
+      (n, p) => n + Number(p.high) - Number(p.low),
+      0,
+    );
+    const written = held > 0 ? { fromMs: 0, toMs: Date.now() + 1, ms: 0 } : await writeIndicators();
     say(
-      `written: ${fmt(TOTAL)} in ${(written.ms / 1000).toFixed(1)} s (${fmt((TOTAL / written.ms) * 1000)}/s)`,
+      held > 0
+        ? `reused: ${fmt(held)} records of ${topic}`
+        : `written: ${fmt(TOTAL)} in ${(written.ms / 1000).toFixed(1)} s (${fmt((TOTAL / written.ms) * 1000)}/s)`,
     );
     const raw = await rawRead();
     const rawPerSec = (raw.records / raw.ms) * 1000;
     say(
-      `raw kafkajs read: ${fmt(raw.records)} records in ${(raw.ms / 1000).toFixed(1)} s (${fmt(rawPerSec)}/s)`,
+      `raw kafkajs read: ${fmt(raw.records)} records in ${(raw.ms / 1000).toFixed(1)} s (${fmt(rawPerSec)}/s), ${(raw.cpuMs / 1000).toFixed(1)} s of CPU`,
     );
     const bt = await backtest(written.fromMs, written.toMs);
     const r = bt.report;
     const perSec = (r.events / bt.ms) * 1000;
     say(
-      `backtest: ${fmt(r.events)} of ${fmt(bt.planned)} planned in ${(bt.ms / 1000).toFixed(1)} s (${fmt(perSec)}/s); ` +
+      `backtest: ${fmt(r.events)} of ${fmt(bt.planned)} planned in ${(bt.ms / 1000).toFixed(1)} s (${fmt(perSec)}/s), ${(bt.cpuMs / 1000).toFixed(1)} s of CPU; ` +
         `live ${fmt(r.baseline.alerts)} alerts, draft ${fmt(r.candidate.alerts)}, dropped ${fmt(r.droppedTotal)}, added ${fmt(r.addedTotal)}`,
     );
     const ratio = perSec / rawPerSec;
@@ -195,6 +214,9 @@ async function main() {
         vsRawKafkaRead: Number(ratio.toFixed(3)),
         backtestMs: bt.ms,
         rawReadMs: raw.ms,
+        backtestCpuMs: bt.cpuMs,
+        rawReadCpuMs: raw.cpuMs,
+        vsRawKafkaReadCpu: Number((r.events / bt.cpuMs / (raw.records / raw.cpuMs)).toFixed(3)),
         liveAlerts: r.baseline.alerts,
         draftAlerts: r.candidate.alerts,
         cpus: cpus().length,
@@ -202,7 +224,8 @@ async function main() {
       }),
     );
   } finally {
-    await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
+    if (KEEP) say(`kept ${topic}: BENCH_REUSE=${prefix} reads it again (delete it when done)`);
+    else await admin.deleteTopics({ topics: [topic] }).catch(() => undefined);
     await admin.disconnect();
   }
 }

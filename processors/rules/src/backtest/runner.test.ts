@@ -3,15 +3,24 @@ import { compileRuleSet, createScorer, MemoryStateStore } from '@fenghuo/engine'
 import { app, at, call, ruleSet, sms, transfer } from '@fenghuo/engine/test-support';
 import { describe, expect, it } from 'vitest';
 import { BacktestRun, oneEachRounds, type RecordedIndicator } from './runner.ts';
-import { ScratchStateStore } from './scratch-state-store.ts';
 
-/** A day of indicators about `n` residents: some victims (calls, an app, a transfer), the rest noise. */
-function history(n: number): FraudIndicator[] {
+/**
+ * A day of indicators about `n` residents: some victims (calls, an app, a transfer), the rest noise;
+ * with `days` > 1, each day about 21.7 hours after the one before, a resident's part changing daily.
+ */
+function history(n: number, days = 1): FraudIndicator[] {
+  const out: FraudIndicator[] = [];
+  for (let d = 0; d < days; d++) out.push(...day(n, d));
+  return out.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+}
+
+function day(n: number, d: number): FraudIndicator[] {
   const out: FraudIndicator[] = [];
   for (let s = 0; s < n; s++) {
     const id = `r${s}`;
-    const t0 = (s * 7) % 600;
-    if (s % 3 === 0) {
+    const t0 = d * 1_300 + ((s * 7 + d * 131) % 600);
+    const k = s + d;
+    if (k % 3 === 0) {
       out.push(
         call(id, t0),
         call(id, t0 + 4),
@@ -19,18 +28,18 @@ function history(n: number): FraudIndicator[] {
         app(id, t0 + 12),
         transfer(id, t0 + 15, 60_000),
       );
-    } else if (s % 3 === 1) {
+    } else if (k % 3 === 1) {
       out.push(
         sms(id, t0, '公安局通知：您的账户涉嫌洗钱，请转入安全账户'),
         call(id, t0 + 30, { callerListed: false }),
       );
-    } else if (s % 4 === 0) {
+    } else if (k % 4 === 0) {
       out.push(call(id, t0), call(id, t0 + 5), call(id, t0 + 10));
     } else {
       out.push(transfer(id, t0, 800, { payeeNew: false }), call(id, t0 + 1, { callerListed: false }));
     }
   }
-  return out.sort((a, b) => a.occurredAt.localeCompare(b.occurredAt));
+  return out;
 }
 
 const recorded = (events: readonly FraudIndicator[]): RecordedIndicator[] =>
@@ -60,21 +69,47 @@ describe('oneEachRounds', () => {
   });
 });
 
-describe('ScratchStateStore', () => {
-  it('gives the same alerts as the JSON memory store (what live reads back from Redis)', async () => {
-    const rules = compileRuleSet(ruleSet());
-    const events = recorded(history(120));
-    const out: unknown[][] = [];
-    for (const store of [new MemoryStateStore(), new ScratchStateStore()]) {
-      const engine = createScorer({ rules: () => rules, store, clock: () => 0 });
-      const alerts: unknown[] = [];
-      for (const round of oneEachRounds(events)) {
-        alerts.push(...(await engine.scoreIndicators(round)).revisions.map((r) => r.alert));
-      }
-      out.push(alerts);
+/**
+ * Each version scored alone, as live scores it: the engine on the JSON memory store (what live reads
+ * back from Redis), the same rounds and event-time clock as the run.
+ */
+async function alone(rs: FraudRuleSet, events: readonly RecordedIndicator[]): Promise<unknown[]> {
+  const rules = compileRuleSet(rs);
+  let clockMs = Number.NEGATIVE_INFINITY;
+  const engine = createScorer({
+    rules: () => rules,
+    store: new MemoryStateStore(),
+    clock: () => (Number.isFinite(clockMs) ? clockMs : 0),
+  });
+  const alerts: unknown[] = [];
+  for (let i = 0; i < events.length; i += 50) {
+    for (const round of oneEachRounds(events.slice(i, i + 50))) {
+      for (const r of round) clockMs = Math.max(clockMs, Date.parse(r.event.occurredAt));
+      alerts.push(...(await engine.scoreIndicators(round)).revisions.map((r) => r.alert));
     }
-    expect(out[0]?.length).toBeGreaterThan(20);
-    expect(out[1]).toEqual(out[0]);
+  }
+  return alerts;
+}
+
+describe('BacktestRun scoring', () => {
+  it('gives each version the alerts the engine gives it alone on the JSON store, versions alike or not', async () => {
+    // Four days: alerts of one version expire where the other version's do not, or never opened.
+    const events = history(150, 4);
+    const live = ruleSet();
+    const drafts: FraudRuleSet[] = [
+      live,
+      { ...live, ruleSetVersion: 2, levels: { notice: 50, warning: 80, urgent: 110 } },
+      { ...live, ruleSetVersion: 3, levels: { notice: 20, warning: 45, urgent: 90 }, cooldownMin: 30 },
+      { ...live, ruleSetVersion: 4, rules: live.rules.map((r) => ({ ...r, weight: r.weight + 5 })) },
+    ];
+    const baseline = await alone(live, recorded(events));
+    expect(baseline.length).toBeGreaterThan(100);
+    expect(baseline.some((a) => (a as { status: string }).status === 'closed')).toBe(true);
+    for (const draft of drafts) {
+      const { run: r } = await run(draft, live, events);
+      expect(r.baselineAlerts).toEqual(baseline);
+      expect(r.candidateAlerts).toEqual(await alone(draft, recorded(events)));
+    }
   });
 });
 
