@@ -404,11 +404,44 @@ function acquaintanceClaimRule(f: (typeof TEXT_FIELDS)[number]): FraudRule {
   };
 }
 
+/**
+ * On call transcripts: the model is sure it reads a 冒充熟人/领导 script and the caller presses for
+ * haste (尽快, 紧急, 马上…), which public notices name as that script's mark; like the claim above,
+ * it stands in for an act the first call may not ask yet.
+ */
+function acquaintanceUrgencyRule(f: (typeof TEXT_FIELDS)[number]): FraudRule {
+  const model = BUILTIN_TEXT_MODEL.id;
+  return {
+    id: `model-urgent-impersonation_acquaintance-${f.kind}`,
+    name: `Text model: impersonation_acquaintance script (probability >= ${MODEL_THRESHOLDS.high}) pressing for haste (${f.kind})`,
+    fraudType: 'impersonation_acquaintance',
+    weight: MODEL_WEIGHTS.claim,
+    kind: 'match',
+    when: {
+      kind: f.kind,
+      where: [
+        { op: 'keywords', field: f.field, set: 'acquaintance_urgency', minMatches: 1 },
+        {
+          op: 'textModel',
+          field: f.field,
+          model,
+          minScore: MODEL_THRESHOLDS.high,
+          types: ['impersonation_acquaintance'],
+        },
+      ],
+    },
+    explain: {
+      zh: '催促尽快办理，文本模型判断为冒充熟人领导话术（概率 {modelScore}）',
+      en: 'presses for haste; text model: impersonation acquaintance script (probability {modelScore})',
+    },
+  };
+}
+
 /** Rules on the built-in text model's score, per text field: typed high and mid bands, one low band. */
 function modelRules(): FraudRule[] {
   const model = BUILTIN_TEXT_MODEL.id;
   return TEXT_FIELDS.flatMap((f) => [
-    ...(f.long ? [acquaintanceClaimRule(f)] : []),
+    ...(f.long ? [acquaintanceClaimRule(f), acquaintanceUrgencyRule(f)] : []),
     ...MODEL_TYPES.flatMap((type): FraudRule[] => {
       const guide = FRAUD_TYPE_GUIDES[type].explanation;
       return [

@@ -84,6 +84,8 @@ export const KEYWORD_SETS = {
       '垫一下 帮我付 付一下 帮忙付 帮我买 代为 代付 还给你 还你 偿还 归还 报销 酬谢 尾款 ' +
       '转一下 汇到 给我汇 转一点 转过来 把钱转 钱转给 转给他 向你借 向您借 借给 帮我付款 帮我充值',
   ),
+  // The urgency the 冒充熟人/领导 caller presses with (public notices: 频繁使用"尽快""马上""立即").
+  acquaintance_urgency: words('尽快 紧急 急事 马上 立刻 立即 抓紧 越快越好 赶紧 等着 来不及 今天之内 现在就'),
   // 冒充单位领导采购/订餐: an order that comes with a "designated supplier" the victim must pay first.
   purchase_errand: words(
     '供应商 经销商 进货 代购 代为购买 帮忙购买 帮我们购买 订餐 酒水 红酒 白酒 名酒 香烟 名烟 ' +
