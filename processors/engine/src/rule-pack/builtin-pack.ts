@@ -87,7 +87,7 @@ function gateCondition(gate: 'floor' | 'mid' | 'notHigh', field: string): Condit
  * the type, so a text on a scam's topic (a bank, a refund, the police) with nothing asked of the
  * reader is not flagged on the model's word alone.
  */
-const MODEL_WEIGHTS = { high: 30, mid: 15, low: -25, act: 15, actMulti: 10 } as const;
+const MODEL_WEIGHTS = { high: 30, mid: 15, low: -25, act: 15, actMulti: 10, claim: 10 } as const;
 
 /** One rule per text-bearing indicator kind (sms, report, call) for a keyword combination. */
 function textRules(spec: TextRuleSpec): FraudRule[] {
@@ -302,6 +302,7 @@ const textPack: FraudRule[] = [
     weight: 10,
     all: [['request', 1]],
     call: 'skip',
+    gate: 'notHigh',
   }),
   ...textRules({
     id: 'request-text-multi',
@@ -310,6 +311,7 @@ const textPack: FraudRule[] = [
     weight: 10,
     all: [['request', 2]],
     call: 'skip',
+    gate: 'notHigh',
   }),
   ...textRules({
     id: 'script-opening',
@@ -318,6 +320,7 @@ const textPack: FraudRule[] = [
     weight: 5,
     all: [['script_opening', 1]],
     call: 'skip',
+    gate: 'notHigh',
   }),
   ...textRules({
     id: 'marketing-text',
@@ -366,10 +369,79 @@ const textPack: FraudRule[] = [
 /** Every fraud type the built-in model knows (all but `other`). */
 const MODEL_TYPES = (Object.keys(FRAUD_TYPE_GUIDES) as FraudType[]).filter((t) => t !== 'other');
 
+/**
+ * On call transcripts: the model is sure it reads a 冒充熟人/领导 script and the caller introduces
+ * themself as a boss, relative, friend or teacher ("我是你们王总", "是我，你舅舅"). The caller's first
+ * call often only sets up the new number or a private contact, with no money asked yet, so no fraud
+ * act is said; the claim stands in for it. Not on SMS, where the keyword rules already hold.
+ */
+function acquaintanceClaimRule(f: (typeof TEXT_FIELDS)[number]): FraudRule {
+  const model = BUILTIN_TEXT_MODEL.id;
+  return {
+    id: `model-claim-impersonation_acquaintance-${f.kind}`,
+    name: `Text model: impersonation_acquaintance script (probability >= ${MODEL_THRESHOLDS.high}) in which the speaker claims to be a boss, relative, friend or teacher (${f.kind})`,
+    fraudType: 'impersonation_acquaintance',
+    weight: MODEL_WEIGHTS.claim,
+    kind: 'match',
+    when: {
+      kind: f.kind,
+      where: [
+        { op: 'keywords', field: f.field, set: 'self_intro', minMatches: 1 },
+        { op: 'keywords', field: f.field, set: 'acquaintance_identity', minMatches: 1 },
+        {
+          op: 'textModel',
+          field: f.field,
+          model,
+          minScore: MODEL_THRESHOLDS.high,
+          types: ['impersonation_acquaintance'],
+        },
+      ],
+    },
+    explain: {
+      zh: '自称领导、亲友、同学或老师，文本模型判断为冒充熟人领导话术（概率 {modelScore}）',
+      en: 'the speaker claims to be a boss, relative, friend or teacher; text model: impersonation acquaintance script (probability {modelScore})',
+    },
+  };
+}
+
+/**
+ * On call transcripts: the model is sure it reads a 冒充熟人/领导 script and the caller presses for
+ * haste (尽快, 紧急, 马上…), which public notices name as that script's mark; like the claim above,
+ * it stands in for an act the first call may not ask yet.
+ */
+function acquaintanceUrgencyRule(f: (typeof TEXT_FIELDS)[number]): FraudRule {
+  const model = BUILTIN_TEXT_MODEL.id;
+  return {
+    id: `model-urgent-impersonation_acquaintance-${f.kind}`,
+    name: `Text model: impersonation_acquaintance script (probability >= ${MODEL_THRESHOLDS.high}) pressing for haste (${f.kind})`,
+    fraudType: 'impersonation_acquaintance',
+    weight: MODEL_WEIGHTS.claim,
+    kind: 'match',
+    when: {
+      kind: f.kind,
+      where: [
+        { op: 'keywords', field: f.field, set: 'acquaintance_urgency', minMatches: 1 },
+        {
+          op: 'textModel',
+          field: f.field,
+          model,
+          minScore: MODEL_THRESHOLDS.high,
+          types: ['impersonation_acquaintance'],
+        },
+      ],
+    },
+    explain: {
+      zh: '催促尽快办理，文本模型判断为冒充熟人领导话术（概率 {modelScore}）',
+      en: 'presses for haste; text model: impersonation acquaintance script (probability {modelScore})',
+    },
+  };
+}
+
 /** Rules on the built-in text model's score, per text field: typed high and mid bands, one low band. */
 function modelRules(): FraudRule[] {
   const model = BUILTIN_TEXT_MODEL.id;
   return TEXT_FIELDS.flatMap((f) => [
+    ...(f.long ? [acquaintanceClaimRule(f), acquaintanceUrgencyRule(f)] : []),
     ...MODEL_TYPES.flatMap((type): FraudRule[] => {
       const guide = FRAUD_TYPE_GUIDES[type].explanation;
       return [

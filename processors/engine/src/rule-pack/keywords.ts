@@ -84,6 +84,8 @@ export const KEYWORD_SETS = {
       '垫一下 帮我付 付一下 帮忙付 帮我买 代为 代付 还给你 还你 偿还 归还 报销 酬谢 尾款 ' +
       '转一下 汇到 给我汇 转一点 转过来 把钱转 钱转给 转给他 向你借 向您借 借给 帮我付款 帮我充值',
   ),
+  // The urgency the 冒充熟人/领导 caller presses with (public notices: 频繁使用"尽快""马上""立即").
+  acquaintance_urgency: words('尽快 紧急 急事 马上 立刻 立即 抓紧 越快越好 赶紧 等着 来不及 今天之内 现在就'),
   // 冒充单位领导采购/订餐: an order that comes with a "designated supplier" the victim must pay first.
   purchase_errand: words(
     '供应商 经销商 进货 代购 代为购买 帮忙购买 帮我们购买 订餐 酒水 红酒 白酒 名酒 香烟 名烟 ' +
@@ -202,7 +204,14 @@ export const KEYWORD_SETS = {
       '加v 加客服 私下交易 不要告诉 别告诉 不能告诉 不要跟 别跟 保密 不许报警 敢报警 别报警 不准报警 ' +
       '运保费 运费险费 邮费 保险费 联系领奖 领奖专员 回复姓名 拿钱来 拿十万 拿五万 去银行 别挂电话 不要挂电话 ' +
       '报警的话 扫码 进群 拉你进群 下注 充进去 先充 充一万 投进去 再投 转进来 注册一个 带你一起 ' +
-      'http www .com .cn .top .vip .cc .xyz .net .shop .site .club .icu 链接',
+      'http www .com .cn .top .vip .cc .xyz .net .shop .site .club .icu 链接 ' +
+      // 冒充熟人/领导 (public police notices: "加我新微信", "帮我转一笔", "借我应急"): the personal asks
+      // of that script, moving the victim to a private contact or asking money of them directly.
+      '添加我 加一下我 加我的 加我新 添加微信 加个微信 微信号 qq号 加好友 转账 汇款 打款 借给我 借我 借点钱 ' +
+      '借一点 帮我转 帮忙转 帮我付 帮我垫 帮我打 转我 汇我 转一笔 打一笔 汇一笔 ' +
+      // money paid through the victim's own card to an account the caller sends
+      '打过去 转过去 付过去 付给对方 付给合作方 用你的卡 你个人卡 个人卡上 你的个人账户 我发的账户 我发你的 账户我发 ' +
+      '账号我发 卡号我发 账户我用 账号发你 账户发你 卡号发你 你先加上 加上我',
   ),
   // What genuine notices and calls say instead (官方渠道、不会索要验证码、原路退回无需操作): negative
   // evidence that lowers the score whatever the model says.
