@@ -149,17 +149,21 @@ function startService(
   first: boolean,
 ): ChildProcess {
   const prefix = `[${service.name}]`;
-  const child = spawn(process.execPath, ['--import', 'tsx', join(root, service.entry)], {
-    cwd: root,
-    env: {
-      ...process.env,
-      KAFKA_BROKERS: infra.kafkaBrokers.join(','),
-      REDIS_URL: infra.redisUrl,
-      ...service.env,
-      ...(first ? service.firstStartEnv : {}),
+  const child = spawn(
+    process.execPath,
+    [...(service.nodeArgs ?? []), '--import', 'tsx', join(root, service.entry)],
+    {
+      cwd: root,
+      env: {
+        ...process.env,
+        KAFKA_BROKERS: infra.kafkaBrokers.join(','),
+        REDIS_URL: infra.redisUrl,
+        ...service.env,
+        ...(first ? service.firstStartEnv : {}),
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
     },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
+  );
   // The last error line of each service, for `npm run status`.
   const keepError = (line: string) => {
     const message = errorMessage(line);

@@ -1,7 +1,7 @@
 /**
  * `npm run bench:ingest`: sustained throughput and latency of ingest with Kafka and Redis on this
  * machine. Starts the real service (`ingest/src/index.ts`) as its own process on private topics,
- * drives it with JSON batches of 100 fraud indicators (every event id new), and checks
+ * drives it with JSON batches of BENCH_BATCH fraud indicators (every event id new), and checks
  * afterwards that Kafka holds exactly the events that were answered 202 (counted by a read_committed
  * consumer: ingest writes in transactions, whose commit markers take offsets too).
  *
@@ -19,36 +19,38 @@
  *
  * Baseline (absolute figures differ up to 3x between our machines, the ratio should not): each
  * full-load round is followed by a round of a bare kafkajs idempotent producer (`raw-producer.ts`)
- * writing the records ingest writes (same bytes, same key, a topic with the same partitions) to the
- * same broker, `BENCH_CONNECTIONS × 100` per request. vsRawProducer = ingest's capacity / the
- * baseline's events/s (medians). The CPU each side spends per 1,000 events (ingest's process; the
- * baseline's client) is printed and kept in the JSON line too.
+ * writing the records ingest writes (same bytes, same key, the same `correlation-id` header, a topic
+ * with the same partitions) to the same broker, `BENCH_CONNECTIONS × BENCH_BATCH` per request.
+ * vsRawProducer = ingest's capacity / the baseline's events/s (medians). The CPU each side spends
+ * per 1,000 events (ingest's process; the baseline's client) is printed and kept in the JSON line too.
  *
- * Environment: BENCH_ROUNDS (3), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), BENCH_CONNECTIONS (16),
+ * Environment: BENCH_ROUNDS (3), BENCH_SECONDS (10), BENCH_WARMUP_SECONDS (3), BENCH_CONNECTIONS (8),
+ * BENCH_BATCH (500 events per request, as `npm run replay` posts; at most INGEST_MAX_EVENTS),
  * BENCH_RATE_SHARE (0.6 of the measured capacity), BENCH_RATE (events/s, instead of the share),
- * BENCH_CPU_PROF (a directory: profile the ingest process), INGEST_LATENCY_BUDGET_MS (0 here: no
- * load shedding while capacity is measured), INGEST_TRANSACTIONS and INGEST_TXN_PRODUCERS (passed to
- * ingest: its defaults, transactions with one producer; `INGEST_TRANSACTIONS=false` measures the
- * idempotent producer), KAFKA_BROKERS (127.0.0.1:9092),
+ * BENCH_CPU_PROF (a directory: profile the ingest process), BENCH_INGEST_NODE_ARGS (node flags for
+ * ingest instead of those `npm start` gives it in `infra/scripts/services.ts`; '' for none),
+ * INGEST_LATENCY_BUDGET_MS (0 here: no load shedding while capacity is measured), INGEST_TRANSACTIONS
+ * and INGEST_TXN_PRODUCERS (passed to ingest: its defaults, transactions with one producer;
+ * `INGEST_TRANSACTIONS=false` measures the idempotent producer), KAFKA_BROKERS (127.0.0.1:9092),
  * REDIS_URL (redis://127.0.0.1:6379).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, openSync } from 'node:fs';
 import { cpus, freemem, loadavg, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Codecs, fraudIndicatorExamples, topicSpec } from '@fenghuo/contracts';
-import { ensureTopics } from '@fenghuo/kit';
+import { correlationHeaders, correlationIdOf, ensureTopics } from '@fenghuo/kit';
 import autocannon from 'autocannon';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Message } from 'kafkajs';
+import { nodeArgsOf } from '../../infra/scripts/services.ts';
 import { KeyStore } from '../src/key-store.ts';
 import { KIND_TOPIC } from '../src/kinds.ts';
 import { RawProducerBaseline } from './raw-producer.ts';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const BATCH = 100;
 const env = (name: string, fallback: number) => {
   const v = Number(process.env[name] ?? fallback);
   if (!Number.isFinite(v) || v <= 0) throw new Error(`${name} must be a positive number`);
@@ -57,7 +59,12 @@ const env = (name: string, fallback: number) => {
 const ROUNDS = env('BENCH_ROUNDS', 3);
 const SECONDS = env('BENCH_SECONDS', 10);
 const WARMUP = env('BENCH_WARMUP_SECONDS', 3);
-const CONNECTIONS = env('BENCH_CONNECTIONS', 16);
+const CONNECTIONS = env('BENCH_CONNECTIONS', 8);
+/**
+ * Events per request. Sources post batches: `npm run replay` posts 500 per request by default, and
+ * a bank's feed posts what accumulated since its last post. At most INGEST_MAX_EVENTS (1,000).
+ */
+const BATCH = Math.round(env('BENCH_BATCH', 500));
 const FIXED_RATE = process.env.BENCH_RATE === undefined ? undefined : env('BENCH_RATE', 1);
 const RATE_SHARE = env('BENCH_RATE_SHARE', 0.6);
 if (RATE_SHARE >= 1) throw new Error('BENCH_RATE_SHARE must be below 1 (a share of the capacity)');
@@ -130,7 +137,7 @@ function indicatorTemplate(stamp?: { source: string }): string[] {
   return template.split(/@ID@|@SUBJECT@|@AT@/);
 }
 
-/** Bodies of 100 call indicators with fresh event ids, built by string concatenation (cheap). */
+/** Bodies of BATCH call indicators with fresh event ids, built by string concatenation (cheap). */
 function bodyFactory(runTag: string): () => string {
   const [a, b, c] = indicatorTemplate() as [string, string, string];
   let n = 0;
@@ -146,7 +153,9 @@ function bodyFactory(runTag: string): () => string {
 
 /**
  * The baseline's batches: the records ingest writes for those bodies (the event as sent plus the
- * `source` and `receivedAt` ingest stamps), keyed by subject as the topic binding says.
+ * `source` and `receivedAt` ingest stamps), keyed by subject as the topic binding says, each with
+ * the `correlation-id` header ingest puts on every record (one request id per {@link BATCH} records,
+ * as ingest has one per request).
  */
 function recordFactory(runTag: string, source: string, size: number): () => Message[] {
   const [a, b, c, d] = indicatorTemplate({ source }) as [string, string, string, string];
@@ -154,10 +163,12 @@ function recordFactory(runTag: string, source: string, size: number): () => Mess
   return () => {
     const at = new Date().toISOString();
     const messages: Message[] = [];
+    let headers = correlationHeaders(randomUUID());
     for (let i = 0; i < size; i++) {
       n += 1;
+      if (i > 0 && i % BATCH === 0) headers = correlationHeaders(randomUUID());
       const subject = `res-${n % 50_000}`;
-      messages.push({ key: subject, value: `${a}${runTag}-${n}${b}${subject}${c}${at}${d}` });
+      messages.push({ key: subject, value: `${a}${runTag}-${n}${b}${subject}${c}${at}${d}`, headers });
     }
     return messages;
   };
@@ -173,7 +184,13 @@ function checkSameRecords(runTag: string, source: string): void {
   const record = recordFactory(runTag, source, 1)()[0]!;
   const receivedAt = JSON.parse(String(record.value)).receivedAt as string;
   const ingestWrites = Codecs.FraudIndicator.encode({ ...first, source, receivedAt } as never).toString();
-  if (record.value !== ingestWrites || record.key !== first.subjectId) {
+  const id = correlationIdOf(record.headers);
+  if (
+    record.value !== ingestWrites ||
+    record.key !== first.subjectId ||
+    id === undefined ||
+    id.length !== 36
+  ) {
     throw new Error(`baseline record differs from ingest's:\n  ${String(record.value)}\n  ${ingestWrites}`);
   }
 }
@@ -299,9 +316,14 @@ async function main(): Promise<void> {
   const profile = process.env.BENCH_CPU_PROF
     ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROF}`]
     : [];
+  // Started as `npm start` starts it (its node flags), unless BENCH_INGEST_NODE_ARGS says otherwise.
+  const nodeArgs =
+    process.env.BENCH_INGEST_NODE_ARGS === undefined
+      ? nodeArgsOf('ingest')
+      : process.env.BENCH_INGEST_NODE_ARGS.split(' ').filter(Boolean);
   const child = spawn(
     process.execPath,
-    [...profile, '--import', 'tsx', join(REPO_ROOT, 'ingest/src/index.ts')],
+    [...profile, ...nodeArgs, '--import', 'tsx', join(REPO_ROOT, 'ingest/src/index.ts')],
     {
       cwd: REPO_ROOT,
       env: {
@@ -357,7 +379,8 @@ async function main(): Promise<void> {
     );
     console.log(`  service  ${url} (separate process, logs in ${log}); topics ${prefix}*`);
     console.log(
-      `  baseline bare kafkajs idempotent producer in this process (acks=-1, 1 request in flight), the same records, ` +
+      '  baseline bare kafkajs idempotent producer in this process (acks=-1, 1 request in flight), ' +
+        `the same records and correlation-id headers, ` +
         `${(CONNECTIONS * BATCH).toLocaleString('en')} per request, to ${rawTopic} (${rawSpec.partitions} partitions, as ingest's)`,
     );
     console.log(

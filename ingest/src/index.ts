@@ -4,6 +4,7 @@
  * taking requests, stop ingest (producer), close Redis.
  */
 import { closeRedis, createLogger, exitWithHelpIfAsked, runMain, Shutdown } from '@fenghuo/kit';
+import { pino } from 'pino';
 import { INGEST_SUMMARY, ingestConfigSpec, loadConfig } from './config.ts';
 import { formatDemoKeys, issueDemoKeys } from './demo-sources.ts';
 import {
@@ -20,7 +21,14 @@ const bootLogger = createLogger({ service: SERVICE });
 
 async function main(): Promise<void> {
   const config = loadConfig();
-  const logger = createLogger({ service: SERVICE, level: config.logLevel });
+  // The access log writes a line per request: written asynchronously (pino flushes what is left
+  // when the process exits), so a slow stdout or disk does not block the event loop per request
+  // (synchronous writes were ~8 % of ingest's time at full load in bench:ingest).
+  const logger = createLogger({
+    service: SERVICE,
+    level: config.logLevel,
+    destination: pino.destination({ dest: 1, sync: false }),
+  });
   const shutdown = new Shutdown(logger).onSignals();
 
   const redis = createIngestRedis(config, logger);

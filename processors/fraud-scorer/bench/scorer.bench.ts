@@ -44,6 +44,7 @@ import { builtinRuleSet, withoutTextModels } from '@fenghuo/engine';
 import { createLogger, ensureTopics, noDelaySocketFactory } from '@fenghuo/kit';
 import { Redis } from 'ioredis';
 import { Kafka, logLevel, type Message, Partitioners } from 'kafkajs';
+import { nodeArgsOf } from '../../../infra/scripts/services.ts';
 import { compareEngines } from './json-rules-engine-baseline.ts';
 import { measureModelThroughput } from './model-throughput.ts';
 
@@ -174,7 +175,11 @@ async function createTopics(prefix: string) {
 }
 
 function startScorer(prefix: string, group: string, redisPrefix: string): ChildProcess {
-  const extra = (process.env.BENCH_SCORER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // Started with the node flags `npm start` uses, unless BENCH_SCORER_NODE_ARGS says otherwise.
+  const extra =
+    process.env.BENCH_SCORER_NODE_ARGS === undefined
+      ? nodeArgsOf('fraud-scorer')
+      : process.env.BENCH_SCORER_NODE_ARGS.split(' ').filter(Boolean);
   const child = spawn(process.execPath, [...extra, '--import', 'tsx', entry], {
     env: {
       ...process.env,
