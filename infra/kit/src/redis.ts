@@ -135,8 +135,12 @@ export function createRedis(
       name: mode.master,
       keyPrefix: settings.redisKeyPrefix,
       sentinelRetryStrategy: backOff,
-      // Sentinels announce a failover (+switch-master): move at once rather than on the next error.
-      failoverDetector: true,
+      // No `failoverDetector`: on a sentinel's +switch-master it ends the connector, and when that
+      // lands while the client is already reconnecting (the old primary died, the client is asking
+      // a sentinel where the primary is) ioredis 5 rejects that attempt with "Connection is
+      // closed." and ends the client for good: every command after it fails at once. A pinned
+      // test run saw ingest answer 503 for a minute after a failover. Without it the client finds
+      // the new primary on its next reconnect (within the 2 s back-off) or on a READONLY answer.
       ...opts.options,
     });
   } else {
@@ -152,9 +156,6 @@ export function createRedis(
     if (lastError !== '') log.info('redis connection restored');
     lastError = '';
   });
-  if (mode.kind === 'sentinel') {
-    client.on('+switch-master', () => log.warn('sentinel failover: reconnecting to the new primary'));
-  }
   return client;
 }
 
