@@ -54,6 +54,12 @@ export interface Task {
   readonly units?: readonly string[];
   readonly pools?: readonly GeoPoint[];
   readonly correlationId: string | undefined;
+  /**
+   * Units and places worth loading that only the matter tells (a due job knows only its matter or
+   * order): asked once the batch's matters are read, and loaded for the whole batch in one more
+   * pipeline instead of one round trip per decision.
+   */
+  prefetch?(matter: Matter, city: CityView): { units?: readonly string[]; pools?: readonly GeoPoint[] };
   /** The decision, or `undefined` when the input changes nothing (a duplicate, an unknown order). */
   decide(ctx: DecideContext, matter: Matter | undefined): Decision | undefined;
   /** Called once the batch is done (jobs finish their claim here). */
@@ -230,11 +236,32 @@ export class Decider {
       this.pools([...places.values()], now),
     ]);
     const poolOf = new Map<string, UnitView[]>();
-    [...places.keys()].forEach((k, i) => {
-      const pool = pools[i] ?? [];
-      poolOf.set(k, pool);
-      for (const u of pool) if (!units.has(u.id)) units.set(u.id, u);
-    });
+    const addPools = (at: readonly string[], found: readonly UnitView[][]) => {
+      at.forEach((k, i) => {
+        const pool = found[i] ?? [];
+        poolOf.set(k, pool);
+        for (const u of pool) if (!units.has(u.id)) units.set(u.id, u);
+      });
+    };
+    addPools([...places.keys()], pools);
+    // What only the matters tell (due jobs): one more pipeline for the batch.
+    const moreUnits = new Set<string>();
+    const morePlaces = new Map<string, GeoPoint>();
+    for (const t of tasks) {
+      const matter = t.prefetch && t.matterKey !== undefined ? matters.get(t.matterKey)?.matter : undefined;
+      if (!matter || !t.prefetch) continue;
+      const need = t.prefetch(matter, this.deps.city);
+      for (const id of need.units ?? []) if (!units.has(id)) moreUnits.add(id);
+      for (const p of need.pools ?? []) if (!places.has(poolKey(p))) morePlaces.set(poolKey(p), p);
+    }
+    if (moreUnits.size > 0 || morePlaces.size > 0) {
+      const [loaded, found] = await Promise.all([
+        store.loadUnits([...moreUnits]),
+        this.pools([...morePlaces.values()], now),
+      ]);
+      for (const [id, u] of loaded) units.set(id, u);
+      addPools([...morePlaces.keys()], found);
+    }
 
     // 2. Decide on the overlay.
     const overlay = new Map<string, { v: string; matter: Matter | undefined }>();

@@ -5,6 +5,7 @@
 import type {
   Alert,
   DispatchAck,
+  GeoPoint,
   IncidentReport,
   InterceptionPlan,
   OperatorCommand,
@@ -26,6 +27,7 @@ import { decideOutcome, outcomeDecisionId, outcomeOnlyMatter } from './decide/ou
 import { decidePlan, planDecisionId } from './decide/plan.ts';
 import type { Task } from './decider.ts';
 import { actorOf } from './draft.ts';
+import type { Matter } from './model.ts';
 import type { RouterStore } from './store.ts';
 import { matterKeyOf } from './store.ts';
 
@@ -143,6 +145,15 @@ export function followUpTask(city: CityView, input: FollowUpInput, correlationId
  * A claimed job: `d|<orderId>` (an acknowledgement deadline) or `q|<matter>` (a matter waiting for
  * a unit). After the batch the claim is finished: the job goes back to its real time, or away.
  */
+/** A job's data: the units of the matter's open orders and the pool around where it goes. */
+function jobNeeds(matter: Matter, city: CityView): { units: string[]; pools: GeoPoint[] } {
+  const to = matter.location ?? (matter.gridCellId ? city.cellCentre(matter.gridCellId) : undefined);
+  return {
+    units: matter.orders.filter((s) => s.order.status === 'active').map((s) => s.order.unitId),
+    pools: to === undefined || matter.closed ? [] : [to],
+  };
+}
+
 export function jobTask(store: RouterStore, member: string, dueAt: number, leasedScore: number): Task {
   let rearmAt: number | null = null;
   const after = async () => {
@@ -153,6 +164,7 @@ export function jobTask(store: RouterStore, member: string, dueAt: number, lease
     return {
       orderId,
       correlationId: undefined,
+      prefetch: jobNeeds,
       decide: (ctx, matter) => {
         if (!matter) return undefined;
         const r = decideDeadline(ctx, matter, orderId);
@@ -165,6 +177,7 @@ export function jobTask(store: RouterStore, member: string, dueAt: number, lease
   return {
     matterKey: member.slice(2),
     correlationId: undefined,
+    prefetch: jobNeeds,
     decide: (ctx, matter) => {
       if (!matter) return undefined;
       const r = decideRetry(ctx, matter, dueAt);
