@@ -202,7 +202,9 @@ async function main() {
       }
     }
     const sentAt = new Map<string, number>();
+    const cpu0 = process.cpuUsage();
     const t0 = performance.now();
+    const wall0 = Date.now();
     const step = RATE > 0 ? Math.max(1, Math.round(RATE / 20)) : 500;
     for (let i = 0, k = 0; i < inputs.length; i += step, k++) {
       if (RATE > 0) {
@@ -223,17 +225,26 @@ async function main() {
     while (inputs.some((x) => !orderAt.has(x.ref)) && Date.now() < deadline)
       await new Promise((r) => setTimeout(r, 100));
     const secs = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(cpu0);
+    say(
+      `CPU of this process (router, producer, simulated units): ${((cpu.user + cpu.system) / 1e3 / inputs.length).toFixed(2)} ms per input`,
+    );
     say(
       `${inputs.length} inputs ${RATE > 0 ? `at ${RATE}/s` : 'at once'}: all ordered in ${secs.toFixed(1)} s (${Math.round(inputs.length / secs)}/s); load ${(await import('node:fs')).readFileSync('/proc/loadavg', 'utf8').trim()}`,
     );
-    const lat = inputs.flatMap((x) => {
-      const a = sentAt.get(x.ref);
-      const b = orderAt.get(x.ref);
-      return a !== undefined && b !== undefined ? [b - a] : [];
-    });
-    say(
-      `send → order appended: p50 ${pct(lat, 50).toFixed(0)} ms, p99 ${pct(lat, 99).toFixed(0)} ms (${lat.length})`,
-    );
+    for (const kind of [Topic.AlertsRaised, Topic.IncidentsReported]) {
+      const lat = inputs
+        .filter((x) => x.topic === kind)
+        .flatMap((x) => {
+          const a = sentAt.get(x.ref);
+          const b = orderAt.get(x.ref);
+          return a !== undefined && b !== undefined ? [b - a] : [];
+        });
+      const last = Math.max(...inputs.filter((x) => x.topic === kind).map((x) => orderAt.get(x.ref) ?? 0));
+      say(
+        `${kind}: send → order appended p50 ${pct(lat, 50).toFixed(0)} ms, p99 ${pct(lat, 99).toFixed(0)} ms (${lat.length}); last order ${((last - wall0) / 1000).toFixed(1)} s after the first send`,
+      );
+    }
     say('stage                              n      mean     p50     p99    total s');
     for (const [stage, xs] of samples) {
       const mean = xs.reduce((a, b) => a + b, 0) / xs.length;

@@ -30,6 +30,7 @@ import {
   Shutdown,
   systemClock,
 } from '@fenghuo/kit';
+import { BatchGroup } from './batch-group.ts';
 import { type CityView, cityView } from './city-view.ts';
 import { isResolvedIncident, judgeResolved } from './complaint/assess-resolved.ts';
 import { builtinComplaintRisk } from './complaint/builtin-risk.ts';
@@ -196,12 +197,15 @@ export async function startRouter(
       },
     });
     shutdown.add('decider', () => decider.drain());
+    // Partition batches that arrive together are decided together (see batch-group.ts).
+    const group = new BatchGroup<Task>(async (tasks) => {
+      countStats(metrics, await decider.run(tasks));
+    });
     const run = async (topic: string, tasks: readonly Task[]) => {
       if (tasks.length === 0) return;
       const end = metrics.batchSeconds.startTimer({ topic });
-      const stats = await decider.run(tasks);
+      await group.submit(tasks);
       end();
-      countStats(metrics, stats);
     };
 
     // Every instance reads every ladder version: a group of its own, from the start of the compacted topic.
@@ -248,23 +252,28 @@ export async function startRouter(
             events.map((e) => alertTask(view, e.event, e.correlationId)),
           ),
         [Topic.IncidentsReported]: async (events) => {
-          // Every call is filed under its address first (complaint risk counts repeat calls).
-          await calls.record(
-            events.flatMap(({ event }): CallRecord[] => {
-              const key = addressKey(event.address, event.location);
-              const at = Date.parse(event.occurredAt);
-              return key === undefined
-                ? []
-                : [{ incidentId: event.incidentId, key, at: Number.isFinite(at) ? at : clock.now() }];
-            }),
-          );
-          await run(
-            Topic.IncidentsReported,
-            // The most urgent first: within a batch, a P1 gets the nearest unit before a P4.
-            [...events]
-              .sort((a, b) => a.event.priority - b.event.priority)
-              .map((e) => reportTask(e.event, e.correlationId)),
-          );
+          // Every call is filed under its address (complaint risk counts repeat calls) alongside the
+          // decisions, not one round trip before them: its pipeline is written at once on the
+          // connection the decisions use later, so Redis applies it before any of their commits,
+          // and both are done before the offsets are committed.
+          await Promise.all([
+            calls.record(
+              events.flatMap(({ event }): CallRecord[] => {
+                const key = addressKey(event.address, event.location);
+                const at = Date.parse(event.occurredAt);
+                return key === undefined
+                  ? []
+                  : [{ incidentId: event.incidentId, key, at: Number.isFinite(at) ? at : clock.now() }];
+              }),
+            ),
+            run(
+              Topic.IncidentsReported,
+              // The most urgent first: within a batch, a P1 gets the nearest unit before a P4.
+              [...events]
+                .sort((a, b) => a.event.priority - b.event.priority)
+                .map((e) => reportTask(e.event, e.correlationId)),
+            ),
+          ]);
         },
         [Topic.InterceptionsPlans]: (events) =>
           run(
