@@ -26,8 +26,7 @@ import {
   Topic,
   type TopicName,
 } from '@fenghuo/contracts';
-import { correlationHeaders, FenghuoError, ValidationFailedError } from '@fenghuo/kit';
-import type { IHeaders } from 'kafkajs';
+import { FenghuoError, ValidationFailedError } from '@fenghuo/kit';
 import type { CityView } from './city-view.ts';
 import { type DecideContext, NeedData } from './draft.ts';
 import type { Ranker } from './eta.ts';
@@ -73,9 +72,7 @@ export interface DeciderDeps {
   readonly ladder: () => EscalationLadderSet;
   readonly now: () => number;
   /** Publishes records (each with its correlation id); resolves when the broker acknowledged them. */
-  readonly publish: (
-    outputs: readonly { outputs: Outputs; correlationId: string | undefined }[],
-  ) => Promise<void>;
+  readonly publish: (outputs: readonly PublishItem[]) => Promise<void>;
   /** An outbox clean-up or figure write failed (logged; the entries are published again later). */
   readonly onTrailingError?: (err: unknown) => void;
   /** Figures of committed decisions (the instance's histograms; the window is kept in Redis). */
@@ -94,6 +91,17 @@ export interface DeciderDeps {
     /** How long response-time samples are kept for the summary. */
     readonly summaryWindowMs: number;
   };
+}
+
+/** One decision's records to publish. */
+export interface PublishItem {
+  readonly outputs: Outputs;
+  readonly correlationId: string | undefined;
+  /**
+   * The records were checked against their contracts by this process (all but the unit statuses,
+   * which the commit script wrote); records taken back from an outbox are not.
+   */
+  readonly checked?: boolean;
 }
 
 export interface BatchStats {
@@ -381,7 +389,13 @@ export class Decider {
     // 4. Publish (left-behind records first), then 5. clear the outbox.
     const toPublish = [
       ...republish.map((r) => ({ outputs: r.entry.o, correlationId: r.entry.cid })),
-      ...committed.map((c) => ({ outputs: c.decision.outputs, correlationId: c.decision.correlationId })),
+      ...committed.map(
+        (c): PublishItem => ({
+          outputs: c.decision.outputs,
+          correlationId: c.decision.correlationId,
+          checked: true,
+        }),
+      ),
     ].filter((x) => Object.values(x.outputs).some((l) => l.length > 0));
     if (toPublish.length > 0) await this.deps.publish(toPublish);
     const samples = committed.flatMap((c) => c.decision.samples);
@@ -449,29 +463,4 @@ export class Decider {
       }
     }
   }
-}
-
-/** Per-topic batches of a list of decisions' records, each record with its correlation id. */
-export function outgoing(list: readonly { outputs: Outputs; correlationId: string | undefined }[]): {
-  topic: TopicName;
-  events: unknown[];
-  headers: (IHeaders | undefined)[];
-}[] {
-  const topics: [TopicName, keyof Outputs][] = [
-    [Topic.DispatchOrders, 'orders'],
-    [Topic.TimelineEvents, 'timeline'],
-    [Topic.UnitsStatus, 'statuses'],
-    [Topic.AuditEvents, 'audits'],
-  ];
-  return topics.map(([topic, field]) => {
-    const events: unknown[] = [];
-    const headers: (IHeaders | undefined)[] = [];
-    for (const { outputs, correlationId } of list) {
-      for (const e of outputs[field]) {
-        events.push(e);
-        headers.push(correlationHeaders(correlationId));
-      }
-    }
-    return { topic, events, headers };
-  });
 }

@@ -14,22 +14,25 @@ import {
   readCityPack,
   urbanWeekdayProfile,
 } from '@fenghuo/city';
-import { Topic, type TopicEventMap, type TopicName, type UnitStatus } from '@fenghuo/contracts';
+import { bindingFor, Topic, type TopicName, type UnitStatus } from '@fenghuo/contracts';
 import type { RedisClient } from '@fenghuo/kit';
 import {
   type Clock,
+  correlationHeaders,
   createKafka,
   createMetricsRegistry,
   createRedis,
   EventProducer,
   type Logger,
-  type OutgoingBatch,
+  prefixedTopic,
   redisReady,
   runEventConsumer,
   runMultiTopicConsumer,
   Shutdown,
   systemClock,
+  ValidationFailedError,
 } from '@fenghuo/kit';
+import type { Message } from 'kafkajs';
 import { BatchGroup } from './batch-group.ts';
 import { type CityView, cityView } from './city-view.ts';
 import { isResolvedIncident, judgeResolved } from './complaint/assess-resolved.ts';
@@ -37,7 +40,7 @@ import { builtinComplaintRisk } from './complaint/builtin-risk.ts';
 import { addressKey, CallHistory, type CallRecord } from './complaint/call-history.ts';
 import { RiskSource } from './complaint/risk-source.ts';
 import type { RouterConfig } from './config.ts';
-import { type BatchStats, Decider, outgoing, type Task } from './decider.ts';
+import { type BatchStats, Decider, type PublishItem, type Task } from './decider.ts';
 import { hourOfDay, Ranker } from './eta.ts';
 import { boundedId } from './ids.ts';
 import { JobPoller } from './job-poller.ts';
@@ -99,40 +102,76 @@ export function loadCity(config: RouterConfig): City {
 }
 
 /**
- * The broker refuses a record batch over `message.max.bytes` (1 MiB by default), and every audit
- * record of a batch goes to one partition (key `service`): records are sent in chunks of at most
- * this much JSON, one after the other, in order.
+ * The broker refuses a record batch over `message.max.bytes` (1 MiB by default) and a request holds
+ * one batch per partition; every audit record of a batch goes to one partition (key `service`).
+ * Records are sent in requests of at most this many encoded bytes per topic (so per partition),
+ * one after the other, in order.
  */
-const MAX_CHUNK_BYTES = 512 * 1024;
+const MAX_TOPIC_BYTES = 768 * 1024;
+/** Per-record overhead of the record format (lengths, offsets, attributes), counted generously. */
+const RECORD_OVERHEAD = 32;
 
-function publisher(producer: EventProducer) {
-  const send = async (list: readonly { outputs: Outputs; correlationId: string | undefined }[]) => {
-    const batches = outgoing(list)
-      .filter((b) => b.events.length > 0)
-      .map(
-        (b): OutgoingBatch =>
-          ({
-            topic: b.topic,
-            events: b.events as TopicEventMap[TopicName][],
-            headersOf: (_e: unknown, i: number) => b.headers[i],
-          }) as OutgoingBatch,
-      );
-    await producer.sendBatches(batches);
-  };
-  return async (list: readonly { outputs: Outputs; correlationId: string | undefined }[]) => {
-    let chunk: { outputs: Outputs; correlationId: string | undefined }[] = [];
-    let bytes = 0;
+const PUBLISHED: readonly [TopicName, keyof Outputs][] = [
+  [Topic.DispatchOrders, 'orders'],
+  [Topic.TimelineEvents, 'timeline'],
+  [Topic.UnitsStatus, 'statuses'],
+  [Topic.AuditEvents, 'audits'],
+];
+
+/**
+ * Publishes decisions' records, each encoded once. The decider checked every record against its
+ * contract before committing it; the unit statuses (written by the commit script) and records
+ * taken back from an outbox (`checked` false: another process, maybe another version, committed
+ * them) are checked here.
+ */
+function publisher(producer: EventProducer, prefix: string) {
+  return async (list: readonly PublishItem[]) => {
+    const requests: Map<TopicName, Message[]>[] = [];
+    let current = new Map<TopicName, Message[]>();
+    let bytes = new Map<TopicName, number>();
     for (const item of list) {
-      const size = Buffer.byteLength(JSON.stringify(item.outputs));
-      if (chunk.length > 0 && bytes + size > MAX_CHUNK_BYTES) {
-        await send(chunk);
-        chunk = [];
-        bytes = 0;
+      const headers = correlationHeaders(item.correlationId);
+      const encoded = new Map<TopicName, { messages: Message[]; size: number }>();
+      for (const [topic, field] of PUBLISHED) {
+        const events = item.outputs[field] as readonly unknown[];
+        if (events.length === 0) continue;
+        const binding = bindingFor(topic);
+        const check = field === 'statuses' || item.checked !== true;
+        let size = 0;
+        const messages = events.map((event): Message => {
+          if (check) {
+            const r = binding.codec.validate(event);
+            if (!r.ok) throw new ValidationFailedError(binding.codec.name, r.errors);
+          }
+          const key = (binding.key as (e: unknown) => string | null)(event);
+          const value = binding.codec.encode(event as never);
+          size += value.length + (key === null ? 0 : Buffer.byteLength(key)) + RECORD_OVERHEAD;
+          if (item.correlationId !== undefined) size += 64 + item.correlationId.length;
+          return { key, value, ...(headers ? { headers } : {}) };
+        });
+        encoded.set(topic, { messages, size });
       }
-      chunk.push(item);
-      bytes += size;
+      const overflows = [...encoded].some(
+        ([topic, e]) => (bytes.get(topic) ?? 0) > 0 && (bytes.get(topic) ?? 0) + e.size > MAX_TOPIC_BYTES,
+      );
+      if (overflows) {
+        requests.push(current);
+        current = new Map();
+        bytes = new Map();
+      }
+      for (const [topic, e] of encoded) {
+        const list = current.get(topic);
+        if (list) list.push(...e.messages);
+        else current.set(topic, e.messages);
+        bytes.set(topic, (bytes.get(topic) ?? 0) + e.size);
+      }
     }
-    if (chunk.length > 0) await send(chunk);
+    if (current.size > 0) requests.push(current);
+    for (const request of requests) {
+      await producer.sendRaw(
+        [...request].map(([topic, messages]) => ({ topic: prefixedTopic(prefix, topic), messages })),
+      );
+    }
   };
 }
 
@@ -180,7 +219,7 @@ export async function startRouter(
       ranker: new Ranker(city.router, { hourAt: (ms) => hourOfDay(ms, config.utcOffsetHours) }),
       ladder: ladder.current,
       now: () => clock.now(),
-      publish: publisher(producer),
+      publish: publisher(producer, config.kafkaTopicPrefix),
       onSamples: (samples) => metrics.observe(samples),
       onTrailingError: (err) =>
         logger.warn({ err }, 'outbox clean-up failed; the entries will be published again'),
