@@ -61,8 +61,6 @@ export interface Task {
   prefetch?(matter: Matter, city: CityView): { units?: readonly string[]; pools?: readonly GeoPoint[] };
   /** The decision, or `undefined` when the input changes nothing (a duplicate, an unknown order). */
   decide(ctx: DecideContext, matter: Matter | undefined): Decision | undefined;
-  /** Called once the batch is done (jobs finish their claim here). */
-  after?(): Promise<void>;
 }
 
 export interface DeciderDeps {
@@ -217,7 +215,6 @@ export class Decider {
       stats.conflicts += failed.length;
       pending = failed;
     }
-    await Promise.all(tasks.map((t) => t.after?.()));
     return stats;
   }
 

@@ -28,7 +28,6 @@ import { decidePlan, planDecisionId } from './decide/plan.ts';
 import type { Task } from './decider.ts';
 import { actorOf } from './draft.ts';
 import type { Matter } from './model.ts';
-import type { RouterStore } from './store.ts';
 import { matterKeyOf } from './store.ts';
 
 /** The officer and duty desk of an alert's cell: loaded with the matter. */
@@ -143,7 +142,7 @@ export function followUpTask(city: CityView, input: FollowUpInput, correlationId
 
 /**
  * A claimed job: `d|<orderId>` (an acknowledgement deadline) or `q|<matter>` (a matter waiting for
- * a unit). After the batch the claim is finished: the job goes back to its real time, or away.
+ * a unit). After the batch the poller finishes the claim: the job goes back to its real time, or away.
  */
 /** A job's data: the units of the matter's open orders and the pool around where it goes. */
 function jobNeeds(matter: Matter, city: CityView): { units: string[]; pools: GeoPoint[] } {
@@ -154,36 +153,43 @@ function jobNeeds(matter: Matter, city: CityView): { units: string[]; pools: Geo
   };
 }
 
-export function jobTask(store: RouterStore, member: string, dueAt: number, leasedScore: number): Task {
+/** A claimed job's task, and where the job goes after the batch: back at `rearmAt()`, or away (null). */
+export interface JobTask {
+  readonly task: Task;
+  rearmAt(): number | null;
+}
+
+export function jobTask(member: string, dueAt: number): JobTask {
   let rearmAt: number | null = null;
-  const after = async () => {
-    await store.finishJob(member, leasedScore, rearmAt);
-  };
   if (member.startsWith('d|')) {
     const orderId = member.slice(2);
     return {
-      orderId,
+      task: {
+        orderId,
+        correlationId: undefined,
+        prefetch: jobNeeds,
+        decide: (ctx, matter) => {
+          if (!matter) return undefined;
+          const r = decideDeadline(ctx, matter, orderId);
+          rearmAt = r.rearmAt;
+          return r.decision;
+        },
+      },
+      rearmAt: () => rearmAt,
+    };
+  }
+  return {
+    task: {
+      matterKey: member.slice(2),
       correlationId: undefined,
       prefetch: jobNeeds,
       decide: (ctx, matter) => {
         if (!matter) return undefined;
-        const r = decideDeadline(ctx, matter, orderId);
+        const r = decideRetry(ctx, matter, dueAt);
         rearmAt = r.rearmAt;
         return r.decision;
       },
-      after,
-    };
-  }
-  return {
-    matterKey: member.slice(2),
-    correlationId: undefined,
-    prefetch: jobNeeds,
-    decide: (ctx, matter) => {
-      if (!matter) return undefined;
-      const r = decideRetry(ctx, matter, dueAt);
-      rearmAt = r.rearmAt;
-      return r.decision;
     },
-    after,
+    rearmAt: () => rearmAt,
   };
 }
