@@ -13,7 +13,8 @@
  *    written as fast as the producer goes; decisions/s = inputs ÷ time from the first write to the
  *    last offset commit of the warnings and incidents (the router commits a batch only after its
  *    records are acknowledged by the broker). Median of BENCH_RUNS runs.
- * 2. Baseline, same run, same topics: a bare kafkajs consume-and-produce loop (bench/raw-loop.ts)
+ * 2. Baseline, same run, same topics: a bare kafkajs consume-and-produce loop (bench/raw-loop.ts),
+ *    taking as many partition batches at once as the router (BENCH_CONCURRENCY, the router's default),
  *    on the same inputs, writing per input as many records to each output topic as the router did;
  *    `vsRawKafka` = router decisions/s ÷ baseline inputs/s.
  * 3. Latency at half the measured capacity for BENCH_LATENCY_SEC: input offset → order
@@ -58,6 +59,7 @@ import {
 } from '@fenghuo/kit';
 import { Redis } from 'ioredis';
 import kafkajs, { type Admin, Kafka, logLevel, type Message, Partitioners, type Producer } from 'kafkajs';
+import { routerConfigSpec } from '../src/config.ts';
 
 const { ConfigResourceTypes } = kafkajs;
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -66,6 +68,8 @@ const INPUTS = Number(process.env.BENCH_INPUTS ?? 20_000);
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
 const LATENCY_SEC = Number(process.env.BENCH_LATENCY_SEC ?? 20);
 const LOW_RATE = Number(process.env.BENCH_LOW_RATE ?? 20);
+/** Partition batches taken at once, the same for the router and the bare loop. */
+const CONCURRENCY = process.env.BENCH_CONCURRENCY ?? String(routerConfigSpec.partitionsConcurrently.default);
 const PATROL_UNITS = 593;
 
 const routerEntry = fileURLToPath(new URL('../src/index.ts', import.meta.url));
@@ -256,6 +260,7 @@ function startRouter(prefix: string, group: string, redisPrefix: string, pack: s
       ROUTER_CITY_PACK: pack,
       ROUTER_OPS_PORT: '0',
       ROUTER_UNSEEN_UNITS: 'home',
+      ROUTER_PARTITIONS_CONCURRENTLY: CONCURRENCY,
       // An incident that finds every patrol unit out tries again within a second.
       ROUTER_QUEUE_RETRY_SEC: '1',
       ROUTER_ACK_DEADLINES_SEC: 'p1=3600,p2=3600,p3=3600,p4=3600,urgent=3600,warning=3600,notice=3600',
@@ -408,7 +413,7 @@ async function capacityRun(
             KAFKA_BROKERS: BROKERS.join(','),
             RAW_PREFIX: prefix,
             RAW_GROUP: group,
-            RAW_CONCURRENCY: '3',
+            RAW_CONCURRENCY: CONCURRENCY,
             RAW_PER_INPUT: JSON.stringify(rawRatios ?? {}),
           }),
     );

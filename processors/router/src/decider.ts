@@ -26,8 +26,7 @@ import {
   Topic,
   type TopicName,
 } from '@fenghuo/contracts';
-import { correlationHeaders, FenghuoError, ValidationFailedError } from '@fenghuo/kit';
-import type { IHeaders } from 'kafkajs';
+import { FenghuoError, ValidationFailedError } from '@fenghuo/kit';
 import type { CityView } from './city-view.ts';
 import { type DecideContext, NeedData } from './draft.ts';
 import type { Ranker } from './eta.ts';
@@ -54,10 +53,14 @@ export interface Task {
   readonly units?: readonly string[];
   readonly pools?: readonly GeoPoint[];
   readonly correlationId: string | undefined;
+  /**
+   * Units and places worth loading that only the matter tells (a due job knows only its matter or
+   * order): asked once the batch's matters are read, and loaded for the whole batch in one more
+   * pipeline instead of one round trip per decision.
+   */
+  prefetch?(matter: Matter, city: CityView): { units?: readonly string[]; pools?: readonly GeoPoint[] };
   /** The decision, or `undefined` when the input changes nothing (a duplicate, an unknown order). */
   decide(ctx: DecideContext, matter: Matter | undefined): Decision | undefined;
-  /** Called once the batch is done (jobs finish their claim here). */
-  after?(): Promise<void>;
 }
 
 export interface DeciderDeps {
@@ -67,9 +70,7 @@ export interface DeciderDeps {
   readonly ladder: () => EscalationLadderSet;
   readonly now: () => number;
   /** Publishes records (each with its correlation id); resolves when the broker acknowledged them. */
-  readonly publish: (
-    outputs: readonly { outputs: Outputs; correlationId: string | undefined }[],
-  ) => Promise<void>;
+  readonly publish: (outputs: readonly PublishItem[]) => Promise<void>;
   /** An outbox clean-up or figure write failed (logged; the entries are published again later). */
   readonly onTrailingError?: (err: unknown) => void;
   /** Figures of committed decisions (the instance's histograms; the window is kept in Redis). */
@@ -88,6 +89,17 @@ export interface DeciderDeps {
     /** How long response-time samples are kept for the summary. */
     readonly summaryWindowMs: number;
   };
+}
+
+/** One decision's records to publish. */
+export interface PublishItem {
+  readonly outputs: Outputs;
+  readonly correlationId: string | undefined;
+  /**
+   * The records were checked against their contracts by this process (all but the unit statuses,
+   * which the commit script wrote); records taken back from an outbox are not.
+   */
+  readonly checked?: boolean;
 }
 
 export interface BatchStats {
@@ -203,7 +215,6 @@ export class Decider {
       stats.conflicts += failed.length;
       pending = failed;
     }
-    await Promise.all(tasks.map((t) => t.after?.()));
     return stats;
   }
 
@@ -230,11 +241,32 @@ export class Decider {
       this.pools([...places.values()], now),
     ]);
     const poolOf = new Map<string, UnitView[]>();
-    [...places.keys()].forEach((k, i) => {
-      const pool = pools[i] ?? [];
-      poolOf.set(k, pool);
-      for (const u of pool) if (!units.has(u.id)) units.set(u.id, u);
-    });
+    const addPools = (at: readonly string[], found: readonly UnitView[][]) => {
+      at.forEach((k, i) => {
+        const pool = found[i] ?? [];
+        poolOf.set(k, pool);
+        for (const u of pool) if (!units.has(u.id)) units.set(u.id, u);
+      });
+    };
+    addPools([...places.keys()], pools);
+    // What only the matters tell (due jobs): one more pipeline for the batch.
+    const moreUnits = new Set<string>();
+    const morePlaces = new Map<string, GeoPoint>();
+    for (const t of tasks) {
+      const matter = t.prefetch && t.matterKey !== undefined ? matters.get(t.matterKey)?.matter : undefined;
+      if (!matter || !t.prefetch) continue;
+      const need = t.prefetch(matter, this.deps.city);
+      for (const id of need.units ?? []) if (!units.has(id)) moreUnits.add(id);
+      for (const p of need.pools ?? []) if (!places.has(poolKey(p))) morePlaces.set(poolKey(p), p);
+    }
+    if (moreUnits.size > 0 || morePlaces.size > 0) {
+      const [loaded, found] = await Promise.all([
+        store.loadUnits([...moreUnits]),
+        this.pools([...morePlaces.values()], now),
+      ]);
+      for (const [id, u] of loaded) units.set(id, u);
+      addPools([...morePlaces.keys()], found);
+    }
 
     // 2. Decide on the overlay.
     const overlay = new Map<string, { v: string; matter: Matter | undefined }>();
@@ -354,7 +386,13 @@ export class Decider {
     // 4. Publish (left-behind records first), then 5. clear the outbox.
     const toPublish = [
       ...republish.map((r) => ({ outputs: r.entry.o, correlationId: r.entry.cid })),
-      ...committed.map((c) => ({ outputs: c.decision.outputs, correlationId: c.decision.correlationId })),
+      ...committed.map(
+        (c): PublishItem => ({
+          outputs: c.decision.outputs,
+          correlationId: c.decision.correlationId,
+          checked: true,
+        }),
+      ),
     ].filter((x) => Object.values(x.outputs).some((l) => l.length > 0));
     if (toPublish.length > 0) await this.deps.publish(toPublish);
     const samples = committed.flatMap((c) => c.decision.samples);
@@ -422,29 +460,4 @@ export class Decider {
       }
     }
   }
-}
-
-/** Per-topic batches of a list of decisions' records, each record with its correlation id. */
-export function outgoing(list: readonly { outputs: Outputs; correlationId: string | undefined }[]): {
-  topic: TopicName;
-  events: unknown[];
-  headers: (IHeaders | undefined)[];
-}[] {
-  const topics: [TopicName, keyof Outputs][] = [
-    [Topic.DispatchOrders, 'orders'],
-    [Topic.TimelineEvents, 'timeline'],
-    [Topic.UnitsStatus, 'statuses'],
-    [Topic.AuditEvents, 'audits'],
-  ];
-  return topics.map(([topic, field]) => {
-    const events: unknown[] = [];
-    const headers: (IHeaders | undefined)[] = [];
-    for (const { outputs, correlationId } of list) {
-      for (const e of outputs[field]) {
-        events.push(e);
-        headers.push(correlationHeaders(correlationId));
-      }
-    }
-    return { topic, events, headers };
-  });
 }

@@ -57,8 +57,16 @@ export class JobPoller {
     const leaseMs = this.opts.leaseMs ?? 30_000;
     const claimed = await this.store.claimJobs(now, leaseMs, this.opts.batch ?? 200);
     if (claimed.length === 0) return 0;
-    const tasks = claimed.map((j) => jobTask(this.store, j.member, j.dueAt, now + leaseMs));
-    const stats = await this.decider.run(tasks);
+    const jobs = claimed.map((j) => jobTask(j.member, j.dueAt));
+    const stats = await this.decider.run(jobs.map((j) => j.task));
+    // Every claim finished in one round trip: back to the job's real time, or away.
+    await this.store.finishJobs(
+      claimed.map((j, i) => ({
+        member: j.member,
+        leasedScore: now + leaseMs,
+        at: jobs[i]?.rearmAt() ?? null,
+      })),
+    );
     this.opts.onBatch?.(claimed.length, stats);
     return claimed.length;
   }

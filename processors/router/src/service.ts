@@ -14,29 +14,33 @@ import {
   readCityPack,
   urbanWeekdayProfile,
 } from '@fenghuo/city';
-import { Topic, type TopicEventMap, type TopicName, type UnitStatus } from '@fenghuo/contracts';
+import { bindingFor, Topic, type TopicName, type UnitStatus } from '@fenghuo/contracts';
 import type { RedisClient } from '@fenghuo/kit';
 import {
   type Clock,
+  correlationHeaders,
   createKafka,
   createMetricsRegistry,
   createRedis,
   EventProducer,
   type Logger,
-  type OutgoingBatch,
+  prefixedTopic,
   redisReady,
   runEventConsumer,
   runMultiTopicConsumer,
   Shutdown,
   systemClock,
+  ValidationFailedError,
 } from '@fenghuo/kit';
+import type { Message } from 'kafkajs';
+import { BatchGroup } from './batch-group.ts';
 import { type CityView, cityView } from './city-view.ts';
 import { isResolvedIncident, judgeResolved } from './complaint/assess-resolved.ts';
 import { builtinComplaintRisk } from './complaint/builtin-risk.ts';
 import { addressKey, CallHistory, type CallRecord } from './complaint/call-history.ts';
 import { RiskSource } from './complaint/risk-source.ts';
 import type { RouterConfig } from './config.ts';
-import { type BatchStats, Decider, outgoing, type Task } from './decider.ts';
+import { type BatchStats, Decider, type PublishItem, type Task } from './decider.ts';
 import { hourOfDay, Ranker } from './eta.ts';
 import { boundedId } from './ids.ts';
 import { JobPoller } from './job-poller.ts';
@@ -98,40 +102,76 @@ export function loadCity(config: RouterConfig): City {
 }
 
 /**
- * The broker refuses a record batch over `message.max.bytes` (1 MiB by default), and every audit
- * record of a batch goes to one partition (key `service`): records are sent in chunks of at most
- * this much JSON, one after the other, in order.
+ * The broker refuses a record batch over `message.max.bytes` (1 MiB by default) and a request holds
+ * one batch per partition; every audit record of a batch goes to one partition (key `service`).
+ * Records are sent in requests of at most this many encoded bytes per topic (so per partition),
+ * one after the other, in order.
  */
-const MAX_CHUNK_BYTES = 512 * 1024;
+const MAX_TOPIC_BYTES = 768 * 1024;
+/** Per-record overhead of the record format (lengths, offsets, attributes), counted generously. */
+const RECORD_OVERHEAD = 32;
 
-function publisher(producer: EventProducer) {
-  const send = async (list: readonly { outputs: Outputs; correlationId: string | undefined }[]) => {
-    const batches = outgoing(list)
-      .filter((b) => b.events.length > 0)
-      .map(
-        (b): OutgoingBatch =>
-          ({
-            topic: b.topic,
-            events: b.events as TopicEventMap[TopicName][],
-            headersOf: (_e: unknown, i: number) => b.headers[i],
-          }) as OutgoingBatch,
-      );
-    await producer.sendBatches(batches);
-  };
-  return async (list: readonly { outputs: Outputs; correlationId: string | undefined }[]) => {
-    let chunk: { outputs: Outputs; correlationId: string | undefined }[] = [];
-    let bytes = 0;
+const PUBLISHED: readonly [TopicName, keyof Outputs][] = [
+  [Topic.DispatchOrders, 'orders'],
+  [Topic.TimelineEvents, 'timeline'],
+  [Topic.UnitsStatus, 'statuses'],
+  [Topic.AuditEvents, 'audits'],
+];
+
+/**
+ * Publishes decisions' records, each encoded once. The decider checked every record against its
+ * contract before committing it; the unit statuses (written by the commit script) and records
+ * taken back from an outbox (`checked` false: another process, maybe another version, committed
+ * them) are checked here.
+ */
+function publisher(producer: EventProducer, prefix: string) {
+  return async (list: readonly PublishItem[]) => {
+    const requests: Map<TopicName, Message[]>[] = [];
+    let current = new Map<TopicName, Message[]>();
+    let bytes = new Map<TopicName, number>();
     for (const item of list) {
-      const size = Buffer.byteLength(JSON.stringify(item.outputs));
-      if (chunk.length > 0 && bytes + size > MAX_CHUNK_BYTES) {
-        await send(chunk);
-        chunk = [];
-        bytes = 0;
+      const headers = correlationHeaders(item.correlationId);
+      const encoded = new Map<TopicName, { messages: Message[]; size: number }>();
+      for (const [topic, field] of PUBLISHED) {
+        const events = item.outputs[field] as readonly unknown[];
+        if (events.length === 0) continue;
+        const binding = bindingFor(topic);
+        const check = field === 'statuses' || item.checked !== true;
+        let size = 0;
+        const messages = events.map((event): Message => {
+          if (check) {
+            const r = binding.codec.validate(event);
+            if (!r.ok) throw new ValidationFailedError(binding.codec.name, r.errors);
+          }
+          const key = (binding.key as (e: unknown) => string | null)(event);
+          const value = binding.codec.encode(event as never);
+          size += value.length + (key === null ? 0 : Buffer.byteLength(key)) + RECORD_OVERHEAD;
+          if (item.correlationId !== undefined) size += 64 + item.correlationId.length;
+          return { key, value, ...(headers ? { headers } : {}) };
+        });
+        encoded.set(topic, { messages, size });
       }
-      chunk.push(item);
-      bytes += size;
+      const overflows = [...encoded].some(
+        ([topic, e]) => (bytes.get(topic) ?? 0) > 0 && (bytes.get(topic) ?? 0) + e.size > MAX_TOPIC_BYTES,
+      );
+      if (overflows) {
+        requests.push(current);
+        current = new Map();
+        bytes = new Map();
+      }
+      for (const [topic, e] of encoded) {
+        const list = current.get(topic);
+        if (list) list.push(...e.messages);
+        else current.set(topic, e.messages);
+        bytes.set(topic, (bytes.get(topic) ?? 0) + e.size);
+      }
     }
-    if (chunk.length > 0) await send(chunk);
+    if (current.size > 0) requests.push(current);
+    for (const request of requests) {
+      await producer.sendRaw(
+        [...request].map(([topic, messages]) => ({ topic: prefixedTopic(prefix, topic), messages })),
+      );
+    }
   };
 }
 
@@ -179,7 +219,7 @@ export async function startRouter(
       ranker: new Ranker(city.router, { hourAt: (ms) => hourOfDay(ms, config.utcOffsetHours) }),
       ladder: ladder.current,
       now: () => clock.now(),
-      publish: publisher(producer),
+      publish: publisher(producer, config.kafkaTopicPrefix),
       onSamples: (samples) => metrics.observe(samples),
       onTrailingError: (err) =>
         logger.warn({ err }, 'outbox clean-up failed; the entries will be published again'),
@@ -196,12 +236,15 @@ export async function startRouter(
       },
     });
     shutdown.add('decider', () => decider.drain());
+    // Partition batches that arrive together are decided together (see batch-group.ts).
+    const group = new BatchGroup<Task>(async (tasks) => {
+      countStats(metrics, await decider.run(tasks));
+    });
     const run = async (topic: string, tasks: readonly Task[]) => {
       if (tasks.length === 0) return;
       const end = metrics.batchSeconds.startTimer({ topic });
-      const stats = await decider.run(tasks);
+      await group.submit(tasks);
       end();
-      countStats(metrics, stats);
     };
 
     // Every instance reads every ladder version: a group of its own, from the start of the compacted topic.
@@ -248,23 +291,28 @@ export async function startRouter(
             events.map((e) => alertTask(view, e.event, e.correlationId)),
           ),
         [Topic.IncidentsReported]: async (events) => {
-          // Every call is filed under its address first (complaint risk counts repeat calls).
-          await calls.record(
-            events.flatMap(({ event }): CallRecord[] => {
-              const key = addressKey(event.address, event.location);
-              const at = Date.parse(event.occurredAt);
-              return key === undefined
-                ? []
-                : [{ incidentId: event.incidentId, key, at: Number.isFinite(at) ? at : clock.now() }];
-            }),
-          );
-          await run(
-            Topic.IncidentsReported,
-            // The most urgent first: within a batch, a P1 gets the nearest unit before a P4.
-            [...events]
-              .sort((a, b) => a.event.priority - b.event.priority)
-              .map((e) => reportTask(e.event, e.correlationId)),
-          );
+          // Every call is filed under its address (complaint risk counts repeat calls) alongside the
+          // decisions, not one round trip before them: its pipeline is written at once on the
+          // connection the decisions use later, so Redis applies it before any of their commits,
+          // and both are done before the offsets are committed.
+          await Promise.all([
+            calls.record(
+              events.flatMap(({ event }): CallRecord[] => {
+                const key = addressKey(event.address, event.location);
+                const at = Date.parse(event.occurredAt);
+                return key === undefined
+                  ? []
+                  : [{ incidentId: event.incidentId, key, at: Number.isFinite(at) ? at : clock.now() }];
+              }),
+            ),
+            run(
+              Topic.IncidentsReported,
+              // The most urgent first: within a batch, a P1 gets the nearest unit before a P4.
+              [...events]
+                .sort((a, b) => a.event.priority - b.event.priority)
+                .map((e) => reportTask(e.event, e.correlationId)),
+            ),
+          ]);
         },
         [Topic.InterceptionsPlans]: (events) =>
           run(

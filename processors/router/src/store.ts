@@ -392,9 +392,25 @@ export class RouterStore {
     return out;
   }
 
-  /** Puts a claimed job back at `at`, or removes it (`null`), if nobody rescheduled it meanwhile. */
-  async finishJob(member: string, leasedScore: number, at: number | null): Promise<void> {
-    await this.call('rtFinishJob', member, Math.round(leasedScore), at === null ? '' : Math.round(at));
+  /**
+   * Puts each claimed job back at `at`, or removes it (`null`), if nobody rescheduled it meanwhile;
+   * one pipeline.
+   */
+  async finishJobs(
+    jobs: readonly { member: string; leasedScore: number; at: number | null }[],
+  ): Promise<void> {
+    if (jobs.length === 0) return;
+    const p = this.redis.pipeline();
+    for (const j of jobs) {
+      this.queue(
+        p,
+        'rtFinishJob',
+        j.member,
+        Math.round(j.leasedScore),
+        j.at === null ? '' : Math.round(j.at),
+      );
+    }
+    replies(await p.exec());
   }
 
   /** The samples of the window, in seconds, per metric and priority. */

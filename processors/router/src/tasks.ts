@@ -5,6 +5,7 @@
 import type {
   Alert,
   DispatchAck,
+  GeoPoint,
   IncidentReport,
   InterceptionPlan,
   OperatorCommand,
@@ -26,7 +27,7 @@ import { decideOutcome, outcomeDecisionId, outcomeOnlyMatter } from './decide/ou
 import { decidePlan, planDecisionId } from './decide/plan.ts';
 import type { Task } from './decider.ts';
 import { actorOf } from './draft.ts';
-import type { RouterStore } from './store.ts';
+import type { Matter } from './model.ts';
 import { matterKeyOf } from './store.ts';
 
 /** The officer and duty desk of an alert's cell: loaded with the matter. */
@@ -141,36 +142,54 @@ export function followUpTask(city: CityView, input: FollowUpInput, correlationId
 
 /**
  * A claimed job: `d|<orderId>` (an acknowledgement deadline) or `q|<matter>` (a matter waiting for
- * a unit). After the batch the claim is finished: the job goes back to its real time, or away.
+ * a unit). After the batch the poller finishes the claim: the job goes back to its real time, or away.
  */
-export function jobTask(store: RouterStore, member: string, dueAt: number, leasedScore: number): Task {
-  let rearmAt: number | null = null;
-  const after = async () => {
-    await store.finishJob(member, leasedScore, rearmAt);
+/** A job's data: the units of the matter's open orders and the pool around where it goes. */
+function jobNeeds(matter: Matter, city: CityView): { units: string[]; pools: GeoPoint[] } {
+  const to = matter.location ?? (matter.gridCellId ? city.cellCentre(matter.gridCellId) : undefined);
+  return {
+    units: matter.orders.filter((s) => s.order.status === 'active').map((s) => s.order.unitId),
+    pools: to === undefined || matter.closed ? [] : [to],
   };
+}
+
+/** A claimed job's task, and where the job goes after the batch: back at `rearmAt()`, or away (null). */
+export interface JobTask {
+  readonly task: Task;
+  rearmAt(): number | null;
+}
+
+export function jobTask(member: string, dueAt: number): JobTask {
+  let rearmAt: number | null = null;
   if (member.startsWith('d|')) {
     const orderId = member.slice(2);
     return {
-      orderId,
-      correlationId: undefined,
-      decide: (ctx, matter) => {
-        if (!matter) return undefined;
-        const r = decideDeadline(ctx, matter, orderId);
-        rearmAt = r.rearmAt;
-        return r.decision;
+      task: {
+        orderId,
+        correlationId: undefined,
+        prefetch: jobNeeds,
+        decide: (ctx, matter) => {
+          if (!matter) return undefined;
+          const r = decideDeadline(ctx, matter, orderId);
+          rearmAt = r.rearmAt;
+          return r.decision;
+        },
       },
-      after,
+      rearmAt: () => rearmAt,
     };
   }
   return {
-    matterKey: member.slice(2),
-    correlationId: undefined,
-    decide: (ctx, matter) => {
-      if (!matter) return undefined;
-      const r = decideRetry(ctx, matter, dueAt);
-      rearmAt = r.rearmAt;
-      return r.decision;
+    task: {
+      matterKey: member.slice(2),
+      correlationId: undefined,
+      prefetch: jobNeeds,
+      decide: (ctx, matter) => {
+        if (!matter) return undefined;
+        const r = decideRetry(ctx, matter, dueAt);
+        rearmAt = r.rearmAt;
+        return r.decision;
+      },
     },
-    after,
+    rearmAt: () => rearmAt,
   };
 }

@@ -19,6 +19,7 @@ import type {
   IHeaders,
   Kafka,
   KafkaMessage,
+  TopicPartitionOffsetAndMetadata,
 } from 'kafkajs';
 import { errorCodeOf, FenghuoError, failureAction } from '../errors.ts';
 import type { Logger } from '../logger.ts';
@@ -234,6 +235,31 @@ export async function runMultiTopicConsumer<K extends TopicName>(
     }
   };
 
+  /**
+   * Offsets of batches that finish together (several partitions worked on at once, or a handler
+   * that decides them together) go to the broker in one request instead of one each. A batch's
+   * offset is still sent only after its own handler resolved, and its commit resolves (or fails,
+   * with the broker's answer) when that request does.
+   */
+  let toCommit: { offset: TopicPartitionOffsetAndMetadata; done: (err?: unknown) => void }[] = [];
+  const commit = (offset: TopicPartitionOffsetAndMetadata): Promise<void> =>
+    new Promise<void>((resolve, reject) => {
+      toCommit.push({ offset, done: (err) => (err === undefined ? resolve() : reject(err)) });
+      if (toCommit.length > 1) return;
+      setImmediate(() => {
+        const list = toCommit;
+        toCommit = [];
+        consumer.commitOffsets(list.map((c) => c.offset)).then(
+          () => {
+            for (const c of list) c.done();
+          },
+          (err: unknown) => {
+            for (const c of list) c.done(err ?? new Error('offset commit failed'));
+          },
+        );
+      });
+    });
+
   const processBatch = async ({ batch, heartbeat, isRunning }: EachBatchPayload): Promise<void> => {
     const route = routes.get(batch.topic);
     if (route === undefined) throw new Error(`runMultiTopicConsumer: no handler for topic ${batch.topic}`);
@@ -324,7 +350,7 @@ export async function runMultiTopicConsumer<K extends TopicName>(
     }
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
     try {
-      await consumer.commitOffsets([{ topic: route.realTopic, partition: batch.partition, offset: next }]);
+      await commit({ topic: route.realTopic, partition: batch.partition, offset: next });
     } catch (err) {
       const lost = groupMembershipError(err);
       if (lost === undefined) throw err;

@@ -236,6 +236,9 @@ describe('incidents', () => {
     expect(d?.retryAt).toBe(T0 + 15_000);
     const m = w.apply(d);
     w.now += 15_000;
+    // Still nobody: nothing to commit, the job goes back to the queue.
+    const none = decideRetry(w.ctx(), m, T0 + 15_000);
+    expect(none).toEqual({ decision: undefined, rearmAt: T0 + 30_000 });
     w.set('u4', { status: 'available', seenAt: w.now });
     const r = decideRetry(w.ctx(), m, T0 + 15_000);
     expect(r.decision?.outputs.orders[0]?.unitId).toBe('u4');

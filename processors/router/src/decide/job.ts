@@ -49,5 +49,12 @@ export function decideRetry(ctx: DecideContext, matter: Matter, dueAt: number): 
     m.instructions ??
       (m.refKind === 'alert' && m.level ? ALERT_INSTRUCTIONS[m.level] : incidentInstructions(m)),
   );
-  return { decision: d.finish(), rearmAt: null };
+  const decision = d.finish();
+  // Still nobody free and nothing else changed: the job goes back to the queue as it is, with no
+  // commit (while every unit is out, each waiting matter would otherwise be rewritten every try).
+  const unchanged =
+    decision.unitOps.length === 0 && Object.values(decision.outputs).every((list) => list.length === 0);
+  if (unchanged && typeof decision.retryAt === 'number')
+    return { decision: undefined, rearmAt: decision.retryAt };
+  return { decision, rearmAt: null };
 }
