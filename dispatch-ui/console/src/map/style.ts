@@ -122,6 +122,10 @@ export function cityStyle(basemap: CityBasemap): Json {
         id: 'roads-minor',
         type: 'line',
         source: 'roads',
+        // Side streets from one zoom level in, as cameras: at the whole-city view (zoom ~12) they are
+        // sub-pixel clutter, yet four in five of the road vertices, and most of a frame's drawing
+        // where WebGL runs in software.
+        minzoom: 13,
         filter: ['>=', rank, 5],
         layout: { 'line-cap': 'round', 'line-join': 'round' },
         paint: { 'line-color': '#26344f', 'line-width': width(0.4, 4) },
