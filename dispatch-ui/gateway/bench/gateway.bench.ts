@@ -338,11 +338,11 @@ async function main(): Promise<void> {
     messagesPerSec: median(ours.map((r) => r.capacity.messagesPerSec)),
     latencyOfferedPerSec: Math.round(ours[0]!.latency.expected / SECONDS),
     latencyMessagesPerSec: median(ours.map((r) => r.latency.messagesPerSec)),
-    p50Ms: median(ours.map((r) => r.latency.p50Ms)),
-    p99Ms: median(ours.map((r) => r.latency.p99Ms)),
-    saturatedP99Ms: median(ours.map((r) => r.capacity.p99Ms)),
+    p50Ms: round1(median(ours.map((r) => r.latency.p50Ms))),
+    p99Ms: round1(median(ours.map((r) => r.latency.p99Ms))),
+    saturatedP99Ms: round1(median(ours.map((r) => r.capacity.p99Ms))),
     bareMessagesPerSec: median(bases.map((r) => r.capacity.messagesPerSec)),
-    bareP99Ms: median(bases.map((r) => r.latency.p99Ms)),
+    bareP99Ms: round1(median(bases.map((r) => r.latency.p99Ms))),
     vsBareSocketIo: 0,
   };
   result.vsBareSocketIo = Math.round((result.messagesPerSec / result.bareMessagesPerSec) * 100) / 100;
