@@ -77,9 +77,12 @@ async function scenario(redisEnv: Record<string, string>, keysOf: (prefix: strin
         },
         { timeoutMs: 30_000, message: 'the escalated timeline event' },
       );
-      await waitFor(() => bed.written.statuses.filter((s) => s.unitId === 'unit-012').length > 0, {
-        message: 'unit-012 status',
-      });
+      // The escalation's status change, not only the roster's `available` from the router's start:
+      // units.status is another topic than the timeline, read in no fixed order with it.
+      await waitFor(
+        () => bed.written.statuses.some((s) => s.unitId === 'unit-012' && s.status === 'dispatched'),
+        { message: 'unit-012 dispatched' },
+      );
       return {
         first: {
           unitId: first.unitId,
