@@ -1,13 +1,15 @@
 #!/usr/bin/env bash
 # Makes sure headless Chromium is there for the browser tests and bench:console: Debian's `chromium`
-# package (and a CJK font, so Chinese text renders in screenshots), installed with apt-get when
-# /usr/bin/chromium is missing. Safe to re-run; does nothing when both are present. The tests drive
+# package, a CJK font (so Chinese text renders in screenshots) and Mesa's Vulkan drivers (lavapipe:
+# software WebGL about four times faster than Chromium's SwiftShader, see test/e2e/browser.ts),
+# installed with apt-get when missing. Safe to re-run; does nothing when both are present. The tests drive
 # it with playwright-core (executablePath /usr/bin/chromium); no browser build is downloaded.
 set -euo pipefail
 CHROMIUM=${CHROMIUM_PATH:-/usr/bin/chromium}
 need=()
 [ -x "$CHROMIUM" ] || need+=(chromium)
 fc-list 2>/dev/null | grep -qi 'wenquanyi\|noto sans cjk\|noto serif cjk' || need+=(fonts-wqy-microhei)
+ls /usr/share/vulkan/icd.d/lvp_icd*.json >/dev/null 2>&1 || need+=(mesa-vulkan-drivers)
 if [ ${#need[@]} -eq 0 ]; then
   exit 0
 fi

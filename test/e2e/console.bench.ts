@@ -1,7 +1,8 @@
 /**
  * `npm run bench:console`: the console's frame times with 1,000 moving units and 200 open alerts,
- * through the real gateway, in headless Chromium (software WebGL), beside a bare maplibre page
- * drawing the same 1,000 points with no app code in the same run.
+ * through the real gateway, in headless Chromium (software WebGL: lavapipe when installed, else
+ * SwiftShader; FENGHUO_WEBGL picks, see browser.ts), beside a bare maplibre page drawing the same
+ * 1,000 points with no app code in the same run.
  *
  * One gateway on private topics serves the built console; a supervisor (who sees the whole city)
  * logs in; 200 open alerts are written to `alerts.raised` and BENCH_UNITS (1,000) units write a
@@ -22,7 +23,7 @@ import { examples, Topic } from '@fenghuo/contracts';
 import { createLogger, EventProducer } from '@fenghuo/kit';
 import type { Page } from 'playwright-core';
 import { cityStyle } from '../../dispatch-ui/console/src/map/style.ts';
-import { launch, logIn, openPage } from './browser.ts';
+import { launch, launchedRenderer, logIn, openPage } from './browser.ts';
 import { REPO_ROOT, startStack } from './stack.ts';
 
 const UNITS = Number(process.env.BENCH_UNITS ?? 1000);
@@ -137,6 +138,7 @@ async function main(): Promise<void> {
   const bareUrl = `http://127.0.0.1:${typeof bareAddress === 'object' && bareAddress ? bareAddress.port : 0}`;
 
   const browser = await launch();
+  console.log(`[bench:console] WebGL: ${launchedRenderer()}`);
   let moving: ReturnType<typeof setInterval> | undefined;
   let latest: { lat: number; lon: number }[] = [];
   try {
@@ -241,6 +243,7 @@ async function main(): Promise<void> {
         alerts: drawn.alerts,
         bareFrameMsP95: r.p95,
         vsBareMap,
+        webgl: launchedRenderer(),
       }),
     );
   } finally {
