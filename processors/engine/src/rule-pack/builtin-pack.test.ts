@@ -112,6 +112,37 @@ describe('built-in rule pack', () => {
     }
   });
 
+  it("counts a fake boss's first contact (save my new number, come to my office) and a deal moved off the platform as fraud acts (written for this test)", () => {
+    const c = compileRuleSet(builtinRuleSet);
+    const cases: [string, 'sms' | 'call', string][] = [
+      [
+        'impersonation_acquaintance',
+        'sms',
+        '小周，我是你们刘处长，这是我的新号码，你存一下，明天上午来我办公室一趟，有事交代。',
+      ],
+      [
+        'impersonation_acquaintance',
+        'call',
+        '喂，小周吗，我是你们刘处长啊，我换号码了，你把这个号存一下，明天上午到我办公室来一趟，有个事情要交代你。',
+      ],
+      [
+        'fake_shopping',
+        'sms',
+        '两张周杰伦演唱会的票，临时有事去不了，原价出，不走平台，微信直接付款，要的加我。',
+      ],
+      ['game_trading', 'sms', '出一个原神满命账号，带五个限定角色，价格好商量，感兴趣的加Q 2287710 细聊。'],
+    ];
+    for (const [type, channel, text] of cases) {
+      const v = classifyText(c, text, channel);
+      expect(v.fraud, text).toBe(true);
+      expect(v.fraudType, text).toBe(type);
+      expect(v.rules, text).toContain(`model-act-${type}-${channel}`);
+    }
+    // The same classmate with a new number and no ask is no fraud act.
+    const reunion = classifyText(c, '小周，我是你高中同学小刘，换了新号码，下个月同学聚会你来吗？');
+    expect(reunion.rules.filter((r) => r.startsWith('model-act-'))).toEqual([]);
+  });
+
   it('leaves ordinary texts on the topics scams borrow unflagged (hard negatives written for this test)', () => {
     const c = compileRuleSet(builtinRuleSet);
     const cases: ['sms' | 'call', string][] = [

@@ -211,7 +211,13 @@ export const KEYWORD_SETS = {
       '借一点 帮我转 帮忙转 帮我付 帮我垫 帮我打 转我 汇我 转一笔 打一笔 汇一笔 ' +
       // money paid through the victim's own card to an account the caller sends
       '打过去 转过去 付过去 付给对方 付给合作方 用你的卡 你个人卡 个人卡上 你的个人账户 我发的账户 我发你的 账户我发 ' +
-      '账号我发 卡号我发 账户我用 账号发你 账户发你 卡号发你 你先加上 加上我',
+      '账号我发 卡号我发 账户我用 账号发你 账户发你 卡号发你 你先加上 加上我 ' +
+      // the first contact of that script, before any money (public notices: "我换号了，你存一下",
+      // "明天到我办公室来一趟", then "不方便出面"): save the new number, come to my office
+      '存一下 存下我 存好我 保存一下 保存我的 备注一下 改个备注 来我办公室 到我办公室 来我这一趟 通过一下 ' +
+      '通过好友 加q ' +
+      // a deal moved off the platform (虚假购物、游戏交易: "不走平台，微信直接付款", "加Q详谈")
+      '不走平台 绕开平台 脱离平台 平台外交易 微信直接付 直接微信付 直接转给我',
   ),
   // What genuine notices and calls say instead (官方渠道、不会索要验证码、原路退回无需操作): negative
   // evidence that lowers the score whatever the model says.
