@@ -173,6 +173,27 @@ describe('built-in rule pack', () => {
     }
   });
 
+  it('adds no topic evidence to a short text the model is already sure of: two identity words and nothing asked stay below notice (written for this test)', () => {
+    const c = compileRuleSet(builtinRuleSet);
+    for (const text of [
+      '老同学，我是你大学室友老陈啊，换了新号码，下个月同学聚会你来吗？',
+      '演唱会门票低价转让，内场前排，正品保证。',
+    ]) {
+      const v = classifyText(c, text, 'sms');
+      expect(
+        v.rules.some((r) => r.startsWith('model-') && !r.startsWith('model-mid')),
+        text,
+      ).toBe(true);
+      expect(
+        v.rules.filter((r) => r.includes('identity-multi')),
+        text,
+      ).toEqual([]);
+      expect(v.fraud, text).toBe(false);
+    }
+    // With something asked of the reader (a private deal, a transfer) the same topics are an alert.
+    expect(classifyText(c, '演唱会门票低价转让，内场前排，不走平台，微信直接付款。', 'sms').fraud).toBe(true);
+  });
+
   it('does not raise an alert on the model alone: a text with no fraud act and no keyword evidence stays below notice', () => {
     const c = compileRuleSet(builtinRuleSet);
     const high = c.rules.filter(

@@ -55,6 +55,13 @@ interface TextRuleSpec {
    * @defaultValue 'floor' for positive weights, 'notHigh' for negative ones
    */
   readonly gate?: 'floor' | 'mid' | 'notHigh' | 'none';
+  /**
+   * The gate on short texts (SMS, reports) when it differs from `gate`: `band` holds only while the
+   * model reads from `floor` up to below `high` (the rule adds keyword evidence to a text the model is
+   * unsure of, and no topic evidence to a text the model is already sure of).
+   * @defaultValue `gate`
+   */
+  readonly shortGate?: 'floor' | 'mid' | 'notHigh' | 'band' | 'none';
 }
 
 /** Thresholds of the built-in model's calibrated fraud probability (see docs/fraud-model.md). */
@@ -69,9 +76,17 @@ export const MODEL_THRESHOLDS = {
   floor: 0.05,
 } as const;
 
-function gateCondition(gate: 'floor' | 'mid' | 'notHigh', field: string): Condition {
+function gateCondition(gate: 'floor' | 'mid' | 'notHigh' | 'band', field: string): Condition {
   const model = BUILTIN_TEXT_MODEL.id;
   switch (gate) {
+    case 'band':
+      return {
+        op: 'textModel',
+        field,
+        model,
+        minScore: MODEL_THRESHOLDS.floor,
+        maxScore: MODEL_THRESHOLDS.high,
+      };
     case 'floor':
       return { op: 'textModel', field, model, minScore: MODEL_THRESHOLDS.floor };
     case 'mid':
@@ -92,8 +107,9 @@ const MODEL_WEIGHTS = { high: 30, mid: 15, low: -25, act: 15, actMulti: 10, clai
 /** One rule per text-bearing indicator kind (sms, report, call) for a keyword combination. */
 function textRules(spec: TextRuleSpec): FraudRule[] {
   const onCalls = spec.call ?? 'stricter';
-  const gate = spec.gate ?? (spec.weight > 0 ? 'floor' : 'notHigh');
+  const longGate = spec.gate ?? (spec.weight > 0 ? 'floor' : 'notHigh');
   return TEXT_FIELDS.filter((f) => !f.long || onCalls !== 'skip').map((f): FraudRule => {
+    const gate = f.long ? longGate : (spec.shortGate ?? longGate);
     const all = spec.all.map(([set, min], i) => [
       set,
       f.long && onCalls === 'stricter' && i === spec.all.length - 1 ? min + 1 : min,
@@ -216,6 +232,9 @@ const textPack: FraudRule[] = [
       fraudType: t.type,
       weight: 10,
       all: [[t.identity, 2]],
+      // Two identity words are a topic, not an act: on a short text the model already reads at
+      // >= high they made an alert of two topics (30 + 10 = notice) with nothing asked.
+      shortGate: 'band',
     }),
   ]),
   ...textRules({
