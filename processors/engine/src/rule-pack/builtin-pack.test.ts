@@ -194,6 +194,20 @@ describe('built-in rule pack', () => {
     expect(classifyText(c, '演唱会门票低价转让，内场前排，不走平台，微信直接付款。', 'sms').fraud).toBe(true);
   });
 
+  it("flags a call the model reads as a fake acquaintance's when the caller asks one favour, with no name claimed and no money named yet (written for this test)", () => {
+    const c = compileRuleSet(builtinRuleSet);
+    const text =
+      '喂，小王啊，好久没联系了，最近怎么样？我这边出了点状况，手头有点紧，想找你帮个忙，回头我跟你细说。';
+    const v = classifyText(c, text, 'call');
+    expect(v.rules).toContain('model-trap-impersonation_acquaintance-call');
+    expect(v.fraud).toBe(true);
+    expect(v.fraudType).toBe('impersonation_acquaintance');
+    // An ordinary call from a colleague asks nothing of the script.
+    expect(
+      classifyText(c, '喂，小王，最近挺好的吧？单位这周的会议改到周四下午了，你跟大家说一声。', 'call').fraud,
+    ).toBe(false);
+  });
+
   it('does not raise an alert on the model alone: a text with no fraud act and no keyword evidence stays below notice', () => {
     const c = compileRuleSet(builtinRuleSet);
     const high = c.rules.filter(

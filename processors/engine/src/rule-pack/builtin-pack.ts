@@ -456,11 +456,44 @@ function acquaintanceUrgencyRule(f: (typeof TEXT_FIELDS)[number]): FraudRule {
   };
 }
 
+/**
+ * On call transcripts: the model is sure it reads a script of type T and the caller says one word of
+ * that script's trap (the money or favour asked, the threat, the fee…). A long transcript meets trap
+ * words by chance, so the keyword rules on calls ask for two; when the model already names the script,
+ * one is evidence.
+ */
+function modelTrapRule(t: (typeof TYPE_SETS)[number], f: (typeof TEXT_FIELDS)[number]): FraudRule {
+  const model = BUILTIN_TEXT_MODEL.id;
+  return {
+    id: `model-trap-${t.type}-${f.kind}`,
+    name: `Text model: ${t.type} script (probability >= ${MODEL_THRESHOLDS.high}) with a ${t.trap} keyword (${f.kind})`,
+    fraudType: t.type,
+    weight: MODEL_WEIGHTS.claim,
+    kind: 'match',
+    when: {
+      kind: f.kind,
+      where: [
+        { op: 'keywords', field: f.field, set: t.trap, minMatches: 1 },
+        { op: 'textModel', field: f.field, model, minScore: MODEL_THRESHOLDS.high, types: [t.type] },
+      ],
+    },
+    explain: {
+      zh: `说出${t.zh}话术的要求，文本模型判断为该话术（概率 {modelScore}）`,
+      en: `says what the ${t.type.replaceAll('_', ' ')} script asks; text model: that script (probability {modelScore})`,
+    },
+  };
+}
+
 /** Rules on the built-in text model's score, per text field: typed high and mid bands, one low band. */
 function modelRules(): FraudRule[] {
   const model = BUILTIN_TEXT_MODEL.id;
   return TEXT_FIELDS.flatMap((f) => [
     ...(f.long ? [acquaintanceClaimRule(f), acquaintanceUrgencyRule(f)] : []),
+    // Only for the acquaintance script: for the other types the model's confidence on ordinary texts
+    // (promotions read as prize or investment scripts) made one trap word too cheap.
+    ...(f.long
+      ? TYPE_SETS.filter((t) => t.type === 'impersonation_acquaintance').map((t) => modelTrapRule(t, f))
+      : []),
     ...MODEL_TYPES.flatMap((type): FraudRule[] => {
       const guide = FRAUD_TYPE_GUIDES[type].explanation;
       return [
