@@ -52,6 +52,16 @@ import {
 } from './normal-texts-c.ts';
 import { GENUINE_NOTICES, GENUINE_SERVICE_CALLS, GOV_SERVICE, MONEY_CHAT } from './normal-texts-d.ts';
 import { BANK_CARD_E, CODES_AND_BILLS_E, FAMILY_WORK_E, MARKETING_E } from './normal-texts-e.ts';
+import {
+  DRAWS_F,
+  FINANCE_ADS_F,
+  GREETINGS_F,
+  HOUSEHOLD_MONEY_F,
+  JOBS_F,
+  SERVICE_COMPLAINT_CALLS_F,
+  SERVICE_NOTICES_F,
+  SHOP_PROMO_F,
+} from './normal-texts-f.ts';
 import { Random } from './random.ts';
 import { fill } from './slots.ts';
 import type { CallParts, Channel, CorpusText, NormalSource, ScriptSource } from './types.ts';
@@ -110,6 +120,14 @@ export const NORMALS: readonly NormalSource[] = [
   CODES_AND_BILLS_E,
   MARKETING_E,
   FAMILY_WORK_E,
+  FINANCE_ADS_F,
+  JOBS_F,
+  SHOP_PROMO_F,
+  DRAWS_F,
+  GREETINGS_F,
+  SERVICE_NOTICES_F,
+  HOUSEHOLD_MONEY_F,
+  SERVICE_COMPLAINT_CALLS_F,
 ];
 
 export interface ComposeOptions {
