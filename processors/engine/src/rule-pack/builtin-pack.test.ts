@@ -202,6 +202,14 @@ describe('built-in rule pack', () => {
     expect(v.rules).toContain('model-trap-impersonation_acquaintance-call');
     expect(v.fraud).toBe(true);
     expect(v.fraudType).toBe('impersonation_acquaintance');
+    // It holds from the model's mid band, on calls only (SMS keyword rules ask for one word already).
+    const rule = builtinRuleSet.rules.find((r) => r.id === 'model-trap-impersonation_acquaintance-call');
+    expect(rule?.kind === 'match' ? rule.when.where : undefined).toContainEqual(
+      expect.objectContaining({ op: 'textModel', minScore: 0.5, types: ['impersonation_acquaintance'] }),
+    );
+    expect(builtinRuleSet.rules.some((r) => r.id === 'model-trap-impersonation_acquaintance-sms')).toBe(
+      false,
+    );
     // An ordinary call from a colleague asks nothing of the script.
     expect(
       classifyText(c, '喂，小王，最近挺好的吧？单位这周的会议改到周四下午了，你跟大家说一声。', 'call').fraud,

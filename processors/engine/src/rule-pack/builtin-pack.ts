@@ -457,16 +457,17 @@ function acquaintanceUrgencyRule(f: (typeof TEXT_FIELDS)[number]): FraudRule {
 }
 
 /**
- * On call transcripts: the model is sure it reads a script of type T and the caller says one word of
- * that script's trap (the money or favour asked, the threat, the fee…). A long transcript meets trap
- * words by chance, so the keyword rules on calls ask for two; when the model already names the script,
- * one is evidence.
+ * On call transcripts: the model reads a script of type T (probability >= mid) and the caller says
+ * one word of that script's trap (the money or favour asked, the threat, the fee…). A long transcript
+ * meets trap words by chance, so the keyword rules on calls ask for two; when the model already names
+ * the script, one is evidence. From the mid band, an ask and a fraud act make an alert (15 + 10 + 15);
+ * a caller who asks nothing the act list knows needs the model to be sure (30 + 10).
  */
 function modelTrapRule(t: (typeof TYPE_SETS)[number], f: (typeof TEXT_FIELDS)[number]): FraudRule {
   const model = BUILTIN_TEXT_MODEL.id;
   return {
     id: `model-trap-${t.type}-${f.kind}`,
-    name: `Text model: ${t.type} script (probability >= ${MODEL_THRESHOLDS.high}) with a ${t.trap} keyword (${f.kind})`,
+    name: `Text model: ${t.type} script (probability >= ${MODEL_THRESHOLDS.mid}) with a ${t.trap} keyword (${f.kind})`,
     fraudType: t.type,
     weight: MODEL_WEIGHTS.claim,
     kind: 'match',
@@ -474,7 +475,7 @@ function modelTrapRule(t: (typeof TYPE_SETS)[number], f: (typeof TEXT_FIELDS)[nu
       kind: f.kind,
       where: [
         { op: 'keywords', field: f.field, set: t.trap, minMatches: 1 },
-        { op: 'textModel', field: f.field, model, minScore: MODEL_THRESHOLDS.high, types: [t.type] },
+        { op: 'textModel', field: f.field, model, minScore: MODEL_THRESHOLDS.mid, types: [t.type] },
       ],
     },
     explain: {
