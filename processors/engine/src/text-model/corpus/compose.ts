@@ -62,6 +62,7 @@ import {
   SERVICE_NOTICES_F,
   SHOP_PROMO_F,
 } from './normal-texts-f.ts';
+import { CONGRATS_G, LICENSED_CREDIT_G, LINK_NOTICES_G } from './normal-texts-g.ts';
 import { Random } from './random.ts';
 import { fill } from './slots.ts';
 import type { CallParts, Channel, CorpusText, NormalSource, ScriptSource } from './types.ts';
@@ -128,6 +129,9 @@ export const NORMALS: readonly NormalSource[] = [
   SERVICE_NOTICES_F,
   HOUSEHOLD_MONEY_F,
   SERVICE_COMPLAINT_CALLS_F,
+  LINK_NOTICES_G,
+  LICENSED_CREDIT_G,
+  CONGRATS_G,
 ];
 
 export interface ComposeOptions {
