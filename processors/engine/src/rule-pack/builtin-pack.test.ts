@@ -216,6 +216,15 @@ describe('built-in rule pack', () => {
     ).toBe(false);
   });
 
+  it('reads the fake-refund script by its pretext (a cancelled flight, a tax refund, a subsidy), not by the verb every coupon uses (written for this test)', () => {
+    const c = compileRuleSet(builtinRuleSet);
+    const coupon = classifyText(c, '【某平台】新用户福利：注册即可领取188元礼包，点击链接验证领取。');
+    expect(coupon.rules).not.toContain('refund-text-sms');
+    const refund = classifyText(c, '【某航空】您的航班延误，可申领300元补偿，请点击链接验证银行卡号办理。');
+    expect(refund.rules).toContain('refund-text-sms');
+    expect(refund.fraud).toBe(true);
+  });
+
   it('does not raise an alert on the model alone: a text with no fraud act and no keyword evidence stays below notice', () => {
     const c = compileRuleSet(builtinRuleSet);
     const high = c.rules.filter(
