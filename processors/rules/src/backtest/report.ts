@@ -281,7 +281,14 @@ function unmatched(
     );
     if (!overlapping) out.push(a);
   }
-  out.sort((x, y) => rank(y.level) - rank(x.level) || y.score - x.score || x.raisedAtMs - y.raisedAtMs);
+  // Ties by alert id: the same order however the streams were interleaved.
+  out.sort(
+    (x, y) =>
+      rank(y.level) - rank(x.level) ||
+      y.score - x.score ||
+      x.raisedAtMs - y.raisedAtMs ||
+      (x.alertId < y.alertId ? -1 : x.alertId > y.alertId ? 1 : 0),
+  );
   const list = out.slice(0, MAX_CHANGES).map((a) => {
     const why: string[] = [`${otherName} raised no alert for this resident then`];
     const rules = a.rulesFired.filter((id) => changed.has(id)).map((id) => `${id} (${changed.get(id)})`);

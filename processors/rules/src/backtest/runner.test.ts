@@ -1,5 +1,5 @@
-import type { FraudIndicator, FraudRuleSet, OutcomeLabel } from '@fenghuo/contracts';
-import { compileRuleSet, createScorer, MemoryStateStore } from '@fenghuo/engine';
+import type { Alert, BacktestReport, FraudIndicator, FraudRuleSet, OutcomeLabel } from '@fenghuo/contracts';
+import { compileRuleSet, createScorer, type FraudScorer, MemoryStateStore } from '@fenghuo/engine';
 import { app, at, call, ruleSet, sms, transfer } from '@fenghuo/engine/test-support';
 import { describe, expect, it } from 'vitest';
 import { BacktestRun, oneEachRounds, type RecordedIndicator } from './runner.ts';
@@ -42,8 +42,32 @@ function day(n: number, d: number): FraudIndicator[] {
   return out;
 }
 
+/** Recorded as Kafka records them: keyed by resident, so each resident's on one of 3 partitions. */
 const recorded = (events: readonly FraudIndicator[]): RecordedIndicator[] =>
-  events.map((event, i) => ({ event, position: { stream: String(i % 3), seq: i } }));
+  events.map((event, i) => ({
+    event,
+    position: { stream: String(Number(event.subjectId.replace(/\D/g, '') || 0) % 3), seq: i },
+  }));
+
+/**
+ * The records as Kafka hands them over: batches of up to `size` records of one stream (partition),
+ * the streams taken in turn (`rotate` shifts which stream goes first).
+ */
+function batches(records: readonly RecordedIndicator[], size = 50, rotate = 0): RecordedIndicator[][] {
+  const streams = new Map<string, RecordedIndicator[]>();
+  for (const r of records) {
+    const list = streams.get(r.position.stream) ?? [];
+    streams.set(r.position.stream, list);
+    list.push(r);
+  }
+  const lists = [...streams.values()];
+  for (let i = 0; i < rotate; i++) lists.push(lists.shift() as RecordedIndicator[]);
+  const out: RecordedIndicator[][] = [];
+  for (let off = 0; lists.some((l) => l.length > off); off += size) {
+    for (const l of lists) if (l.length > off) out.push(l.slice(off, off + size));
+  }
+  return out;
+}
 
 async function run(
   candidate: FraudRuleSet,
@@ -57,8 +81,7 @@ async function run(
     labels,
     keepRevisions: true,
   });
-  const rec = recorded(events);
-  for (let i = 0; i < rec.length; i += 50) await r.score(rec.slice(i, i + 50));
+  for (const batch of batches(recorded(events))) await r.score(batch);
   return { run: r, report: await r.finish() };
 }
 
@@ -71,21 +94,29 @@ describe('oneEachRounds', () => {
 
 /**
  * Each version scored alone, as live scores it: the engine on the JSON memory store (what live reads
- * back from Redis), the same rounds and event-time clock as the run.
+ * back from Redis), the same batches and rounds as the run, and its clock: per stream (one engine and
+ * store each), the latest event time of the stream's rounds.
  */
 async function alone(rs: FraudRuleSet, events: readonly RecordedIndicator[]): Promise<unknown[]> {
   const rules = compileRuleSet(rs);
-  let clockMs = Number.NEGATIVE_INFINITY;
-  const engine = createScorer({
-    rules: () => rules,
-    store: new MemoryStateStore(),
-    clock: () => (Number.isFinite(clockMs) ? clockMs : 0),
-  });
+  const streams = new Map<string, { engine: FraudScorer; clockMs: number }>();
   const alerts: unknown[] = [];
-  for (let i = 0; i < events.length; i += 50) {
-    for (const round of oneEachRounds(events.slice(i, i + 50))) {
-      for (const r of round) clockMs = Math.max(clockMs, Date.parse(r.event.occurredAt));
-      alerts.push(...(await engine.scoreIndicators(round)).revisions.map((r) => r.alert));
+  for (const batch of batches(events)) {
+    const name = batch[0]?.position.stream ?? '';
+    let stream = streams.get(name);
+    if (stream === undefined) {
+      const s: { engine?: FraudScorer; clockMs: number } = { clockMs: Number.NEGATIVE_INFINITY };
+      s.engine = createScorer({
+        rules: () => rules,
+        store: new MemoryStateStore(),
+        clock: () => (Number.isFinite(s.clockMs) ? s.clockMs : 0),
+      });
+      stream = s as { engine: FraudScorer; clockMs: number };
+      streams.set(name, stream);
+    }
+    for (const round of oneEachRounds(batch)) {
+      for (const r of round) stream.clockMs = Math.max(stream.clockMs, Date.parse(r.event.occurredAt));
+      alerts.push(...(await stream.engine.scoreIndicators(round)).revisions.map((r) => r.alert));
     }
   }
   return alerts;
@@ -203,5 +234,74 @@ describe('BacktestRun', () => {
     expect(w.busiest.reduce((n, l) => n + l.alerts, 0)).toBe(report.baseline.alerts);
     expect(w.maxPerCellDay).toBe(w.busiest[0]?.alerts);
     expect(w.busiest.every((l) => l.day === '2026-11-27' && /^g-[01]$/.test(l.gridCellId))).toBe(true);
+  });
+});
+
+/** Each resident's revisions in order, residents sorted: what must not depend on the interleaving. */
+function perResident(alerts: readonly Alert[]): [string, Alert[]][] {
+  const m = new Map<string, Alert[]>();
+  for (const a of alerts) {
+    const list = m.get(a.subjectId) ?? [];
+    m.set(a.subjectId, list);
+    list.push(a);
+  }
+  return [...m].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+}
+
+const stable = (r: BacktestReport) => {
+  const { elapsedMs: _e, eventsPerSec: _r, ...rest } = r;
+  return rest;
+};
+
+/** Labels on a few of the baseline's alerts of a first run (as officers would label them). */
+async function someLabels(events: FraudIndicator[]): Promise<OutcomeLabel[]> {
+  const rs = ruleSet();
+  const first = await run(rs, rs, events);
+  const raised = [...new Map(first.run.baselineAlerts.map((a) => [a.alertId, a])).values()];
+  return raised
+    .filter((_, i) => i % 7 === 0)
+    .slice(0, 12)
+    .map((a, i) => ({
+      version: 1,
+      eventId: `out-${i}`,
+      alertId: a.alertId,
+      subjectId: a.subjectId,
+      outcome: i % 3 === 0 ? 'false_alarm' : 'loss_prevented',
+      ...(i % 3 === 0 ? {} : { amountSaved: 1_000 * (i + 1) }),
+      labelledBy: 'off-1',
+      labelledAt: new Date(Date.parse(a.raisedAt) + 30 * 60_000).toISOString(),
+    }));
+}
+
+describe('BacktestRun streams', () => {
+  it('gives the same alerts and report whatever order the streams come in', async () => {
+    const events = history(120, 4);
+    const labels = await someLabels(events);
+    expect(labels.length).toBeGreaterThan(5);
+    const live = ruleSet();
+    const draft: FraudRuleSet = {
+      ...live,
+      ruleSetVersion: 2,
+      levels: { notice: 50, warning: 80, urgent: 110 },
+    };
+    const runs = [];
+    for (const rotate of [0, 1, 2]) {
+      const r = new BacktestRun({
+        candidate: { rules: compileRuleSet(draft), label: 'draft' },
+        baseline: { rules: compileRuleSet(live), label: 'live' },
+        labels,
+        keepRevisions: true,
+      });
+      for (const batch of batches(recorded(events), 40, rotate)) await r.score(batch);
+      runs.push({ report: stable(await r.finish()), base: r.baselineAlerts, cand: r.candidateAlerts });
+    }
+    const [first, ...others] = runs;
+    expect(first?.report.baseline.outcomes.labelled).toBeGreaterThan(0);
+    expect(first?.base.some((a) => a.status === 'closed')).toBe(true);
+    for (const o of others) {
+      expect(o.report).toEqual(first?.report);
+      expect(perResident(o.base)).toEqual(perResident(first?.base ?? []));
+      expect(perResident(o.cand)).toEqual(perResident(first?.cand ?? []));
+    }
   });
 });

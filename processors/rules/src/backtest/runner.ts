@@ -17,6 +17,12 @@
  * alert on its own, as it does live when a resident's indicators arrive apart (which is how they
  * arrive). Positions are the records' own (partition and offset), so a redelivered record in the
  * recording is recognised as the live scorer recognised it.
+ *
+ * The clock is kept per stream (a partition, or the uploaded file): the latest event time of the
+ * stream's rounds so far. A resident's indicators are all on one partition, so its state expires, and
+ * outcome labels about it apply, by the clock of its own stream, whatever order the broker serves the
+ * partitions in: the same records give the same alerts however the streams are interleaved (and a run
+ * split by stream would give what one run gives).
  */
 import type { Alert, BacktestReport, FraudIndicator, OutcomeLabel } from '@fenghuo/contracts';
 import {
@@ -83,14 +89,27 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
  * run's clock, as in Redis.
  */
 type Entry =
-  | { readonly kind: 'shared'; readonly state: PairedState; readonly expiresAt: number }
+  | {
+      readonly kind: 'shared';
+      readonly state: PairedState;
+      readonly expiresAt: number;
+      /** The stream whose clock dates the expiry. */
+      readonly stream: string;
+    }
   | {
       readonly kind: 'split';
+      stream: string;
       base: SubjectState | undefined;
       baseExpiresAt: number;
       cand: SubjectState | undefined;
       candExpiresAt: number;
     };
+
+/** One stream's clock (the latest event time of its rounds) and its place in the sorted labels. */
+interface StreamClock {
+  clockMs: number;
+  nextLabel: number;
+}
 
 export class BacktestRun {
   private readonly candidate: VersionAlerts;
@@ -104,8 +123,9 @@ export class BacktestRun {
   /** Insertion order = order of last write: the oldest writes are at the head. */
   private readonly states = new Map<string, Entry>();
   private readonly labels: OutcomeLabel[];
-  private nextLabel = 0;
-  private clockMs = Number.NEGATIVE_INFINITY;
+  private readonly streams = new Map<string, StreamClock>();
+  /** The stream each resident's indicators came on (kept only when there are labels to apply). */
+  private readonly subjectStream = new Map<string, string>();
   private firstMs = Number.POSITIVE_INFINITY;
   private lastMs = Number.NEGATIVE_INFINITY;
   private started = performance.now();
@@ -132,9 +152,19 @@ export class BacktestRun {
     return this.baseline.kept ?? [];
   }
 
-  /** The run's clock: the events' own time (the latest of the rounds scored so far). */
-  private now(): number {
-    return Number.isFinite(this.clockMs) ? this.clockMs : 0;
+  private stream(name: string): StreamClock {
+    let s = this.streams.get(name);
+    if (s === undefined) {
+      s = { clockMs: Number.NEGATIVE_INFINITY, nextLabel: 0 };
+      this.streams.set(name, s);
+    }
+    return s;
+  }
+
+  /** A stream's clock: the events' own time (the latest of its rounds scored so far). */
+  private now(stream: string): number {
+    const ms = this.streams.get(stream)?.clockMs ?? Number.NEGATIVE_INFINITY;
+    return Number.isFinite(ms) ? ms : 0;
   }
 
   /** The subject's entry, without what has expired by `now` (undefined when nothing is left). */
@@ -153,14 +183,18 @@ export class BacktestRun {
   }
 
   /** The subject's entry with one state per version (a shared one copied for the candidate). */
-  private split(subjectId: string, now: number): Entry & { kind: 'split' } {
+  private split(subjectId: string, stream: string, now: number): Entry & { kind: 'split' } {
     const e = this.entry(subjectId, now);
-    if (e?.kind === 'split') return e;
+    if (e?.kind === 'split') {
+      e.stream = stream;
+      return e;
+    }
     const s: Entry & { kind: 'split' } =
       e === undefined
-        ? { kind: 'split', base: undefined, baseExpiresAt: 0, cand: undefined, candExpiresAt: 0 }
+        ? { kind: 'split', stream, base: undefined, baseExpiresAt: 0, cand: undefined, candExpiresAt: 0 }
         : {
             kind: 'split',
+            stream,
             cand: withAlertPart(e.state.shared, e.state.b, true),
             candExpiresAt: e.expiresAt,
             base: withAlertPart(e.state.shared, e.state.a, false),
@@ -176,11 +210,14 @@ export class BacktestRun {
     this.states.set(subjectId, e);
   }
 
-  /** Forgets the states that expired by `now`, oldest writes first. */
-  private sweep(now: number): void {
+  /**
+   * Forgets the states that expired by their stream's clock, oldest writes first, up to the first
+   * that has not (memory only: `entry` checks the expiry of what it reads).
+   */
+  private sweep(): void {
     for (const [id, e] of this.states) {
       const until = e.kind === 'shared' ? e.expiresAt : Math.max(e.baseExpiresAt, e.candExpiresAt);
-      if (until > now) break;
+      if (until > this.now(e.stream)) break;
       this.states.delete(id);
     }
   }
@@ -188,13 +225,16 @@ export class BacktestRun {
   /** One indicator, both versions, on the states as of `now`. */
   private scoreOne(r: RecordedIndicator, now: number): void {
     const id = r.event.subjectId;
+    const stream = r.position.stream;
+    if (this.labels.length > 0) this.subjectStream.set(id, stream);
     const e = this.entry(id, now);
     if (this.paired && e?.kind !== 'split') {
       const p = scorePaired(this.baseRules, this.candRules, id, e?.state, r.event, r.position);
       if (p.kind === 'shared') {
         for (const a of p.alertsA) this.baseline.add(a);
         for (const a of p.alertsB) this.candidate.add(a);
-        if (p.changed) this.put(id, { kind: 'shared', state: p.state, expiresAt: now + this.baseTtlMs });
+        if (p.changed)
+          this.put(id, { kind: 'shared', state: p.state, expiresAt: now + this.baseTtlMs, stream });
         return;
       }
       for (const a of p.a.alerts) this.baseline.add(a);
@@ -202,6 +242,7 @@ export class BacktestRun {
       const was = e?.expiresAt ?? 0;
       this.put(id, {
         kind: 'split',
+        stream,
         base: p.a.state,
         baseExpiresAt: p.a.changed ? now + this.baseTtlMs : was,
         cand: p.b.state,
@@ -209,7 +250,8 @@ export class BacktestRun {
       });
       return;
     }
-    const s = e?.kind === 'split' ? e : this.split(id, now);
+    const s = e?.kind === 'split' ? e : this.split(id, stream, now);
+    s.stream = stream;
     const events = [r.event];
     const positions = [r.position];
     const rb = scoreSubject(this.baseRules, id, s.base, events, positions);
@@ -227,17 +269,21 @@ export class BacktestRun {
     if (rb.changed || rc.changed) this.put(id, s);
   }
 
-  /** Applies the labels whose time has come (at or before `untilMs`) to both versions. */
-  private async applyLabels(untilMs: number): Promise<void> {
+  /**
+   * Applies the labels whose time has come by the stream's clock (at or before `untilMs`) to both
+   * versions, those about the stream's residents only.
+   */
+  private applyLabels(streamName: string, untilMs: number): void {
+    const stream = this.stream(streamName);
     const due: OutcomeLabel[] = [];
-    while (this.nextLabel < this.labels.length) {
-      const label = this.labels[this.nextLabel] as OutcomeLabel;
+    while (stream.nextLabel < this.labels.length) {
+      const label = this.labels[stream.nextLabel] as OutcomeLabel;
       if (Date.parse(label.labelledAt) > untilMs) break;
-      due.push(label);
-      this.nextLabel++;
+      if (this.subjectStream.get(label.subjectId) === streamName) due.push(label);
+      stream.nextLabel++;
     }
     if (due.length === 0) return;
-    const now = this.now();
+    const now = this.now(streamName);
     for (const [alerts, rules, base] of [
       [this.baseline, this.baseRules, true],
       [this.candidate, this.candRules, false],
@@ -254,7 +300,7 @@ export class BacktestRun {
         else list.push(input);
       }
       for (const [id, labels] of bySubject) {
-        const s = this.split(id, now);
+        const s = this.split(id, streamName, now);
         let state = base ? s.base : s.cand;
         let duplicates = 0;
         for (const label of labels) {
@@ -282,31 +328,55 @@ export class BacktestRun {
     if (batch.length === 0) return;
     let slice = performance.now();
     for (const round of oneEachRounds(batch)) {
-      let roundMax = this.clockMs;
+      // Each stream's clock moves to the latest event time of its part of the round (a Kafka batch
+      // is one partition's: one stream).
+      const roundMax = new Map<string, number>();
+      let last: string | undefined;
+      let lastMax = Number.NEGATIVE_INFINITY;
       for (const r of round) {
         const t = Date.parse(r.event.occurredAt);
-        if (t > roundMax) roundMax = t;
         if (t < this.firstMs) this.firstMs = t;
         if (t > this.lastMs) this.lastMs = t;
+        const name = r.position.stream;
+        if (name !== last) {
+          if (last !== undefined) roundMax.set(last, lastMax);
+          last = name;
+          lastMax = roundMax.get(name) ?? this.stream(name).clockMs;
+        }
+        if (t > lastMax) lastMax = t;
       }
-      await this.applyLabels(roundMax);
-      this.clockMs = roundMax;
-      const now = this.now();
+      if (last !== undefined) roundMax.set(last, lastMax);
+      for (const [name, max] of roundMax) {
+        this.applyLabels(name, max);
+        this.stream(name).clockMs = max;
+      }
+      let name: string | undefined;
+      let now = 0;
       for (let i = 0; i < round.length; i++) {
-        this.scoreOne(round[i] as RecordedIndicator, now);
+        const r = round[i] as RecordedIndicator;
+        if (r.position.stream !== name) {
+          name = r.position.stream;
+          now = this.now(name);
+        }
+        this.scoreOne(r, now);
         if ((i & 63) === 63 && performance.now() - slice > YIELD_AFTER_MS) {
           await yieldToEventLoop();
           slice = performance.now();
         }
       }
-      this.sweep(now);
+      this.sweep();
     }
     this.events += batch.length;
   }
 
+  /** Applies the labels still to come, each stream's. */
+  private applyRemainingLabels(): void {
+    for (const name of this.streams.keys()) this.applyLabels(name, Number.POSITIVE_INFINITY);
+  }
+
   /** Applies the remaining labels and builds the report. */
   async finish(): Promise<BacktestReport> {
-    await this.applyLabels(Number.POSITIVE_INFINITY);
+    this.applyRemainingLabels();
     const elapsedMs = performance.now() - this.started;
     const labels = this.labels;
     const comparison = compareVersions(this.candidate, this.baseline, labels);
