@@ -5,20 +5,25 @@
  * in per-partition batches of BENCH_BATCH records (default 4,000, about a 4 MiB fetch), partitions
  * taken in turn, as the Kafka reader hands them over. Measures the engine side of a backtest alone.
  *
- * Prints events/s (per wall second and per second of the process's CPU time) and a digest of the
- * report and of every alert revision of both versions: two builds that score alike print the same.
+ * Prints events/s (per wall second and per second of the process's CPU time, every thread) and a
+ * digest of the report and of every alert revision of both versions (each resident's in order,
+ * residents sorted): two builds that score alike print the same. BENCH_WORKERS=n (default 0) scores
+ * in a pool of n worker threads instead, which must print the same digest (a check, not a speed: the
+ * decoded indicators are posted to the workers, which costs more than scoring them).
  * For a CPU profile:
  *   node --cpu-prof --cpu-prof-dir=.local/prof --import tsx processors/rules/bench/backtest-profile.ts
  */
 import { createHash } from 'node:crypto';
-import type { FraudIndicator, FraudRuleSet } from '@fenghuo/contracts';
+import type { Alert, FraudIndicator, FraudRuleSet } from '@fenghuo/contracts';
 import { builtinRuleSet, compileRuleSet } from '@fenghuo/engine';
 import { app, call, sms, transfer } from '@fenghuo/engine/test-support';
+import { BacktestPool } from '../src/backtest/pool.ts';
 import { BacktestRun, type RecordedIndicator } from '../src/backtest/runner.ts';
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 200_000);
 const SUBJECTS = Number(process.env.BENCH_SUBJECTS ?? 20_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 4_000);
+const WORKERS = Number(process.env.BENCH_WORKERS ?? 0);
 const PARTITIONS = 12;
 const DAYS = 30;
 
@@ -58,14 +63,15 @@ async function main() {
     ruleSetVersion: builtinRuleSet.ruleSetVersion + 1,
     levels: { notice: 50, warning: 80, urgent: 110 },
   };
-  const run = new BacktestRun({
+  const versions = {
     candidate: { rules: compileRuleSet(stricter), label: 'stricter draft' },
     baseline: { rules: compileRuleSet(builtinRuleSet), label: 'built-in (live)' },
     labels: [],
     keepRevisions: true,
-  });
+  };
   const started = performance.now();
   const cpu0 = process.cpuUsage();
+  const run = WORKERS > 0 ? new BacktestPool({ ...versions, workers: WORKERS }) : new BacktestRun(versions);
   for (let off = 0; partitions.some((p) => p.length > off); off += BATCH) {
     for (const p of partitions) if (p.length > off) await run.score(p.slice(off, off + BATCH));
   }
@@ -76,8 +82,10 @@ async function main() {
   const digest = createHash('sha256');
   const { elapsedMs: _e, eventsPerSec: _r, ...stable } = report;
   digest.update(JSON.stringify(stable));
-  for (const a of run.baselineAlerts) digest.update(JSON.stringify(a));
-  for (const a of run.candidateAlerts) digest.update(JSON.stringify(a));
+  const byResident = (alerts: readonly Alert[]) =>
+    [...alerts].sort((a, b) => (a.subjectId < b.subjectId ? -1 : a.subjectId > b.subjectId ? 1 : 0));
+  for (const a of byResident(run.baselineAlerts)) digest.update(JSON.stringify(a));
+  for (const a of byResident(run.candidateAlerts)) digest.update(JSON.stringify(a));
   console.log(
     JSON.stringify({
       bench: 'backtest-profile',
@@ -88,6 +96,7 @@ async function main() {
       liveAlerts: report.baseline.alerts,
       draftAlerts: report.candidate.alerts,
       revisions: run.baselineAlerts.length + run.candidateAlerts.length,
+      workers: WORKERS,
       digest: digest.digest('hex').slice(0, 16),
     }),
   );

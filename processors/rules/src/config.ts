@@ -51,6 +51,13 @@ export const rulesConfigSpec = {
     min: 1,
     max: 16,
   }),
+  backtestWorkers: field.int({
+    env: 'RULES_BACKTEST_WORKERS',
+    doc: 'Worker threads one backtest of recorded indicators decodes and scores in, its records split by partition (0 = in the service thread; uploads always are)',
+    default: 2,
+    min: 0,
+    max: 32,
+  }),
   uploadLimitBytes: field.int({
     env: 'RULES_UPLOAD_LIMIT_BYTES',
     doc: 'Largest NDJSON file of indicators a backtest accepts',

@@ -103,6 +103,7 @@ export async function startRules(components: RulesComponents): Promise<RunningRu
       store: new RedisBacktestStore(redis, config.backtestKeepDays),
       logger,
       maxRunning: config.backtestsAtOnce,
+      workers: config.backtestWorkers,
       now,
     });
     shutdown.add('backtests', () => jobs.stop());

@@ -40,6 +40,13 @@ const MAX_CHANGES = 1_000;
 const MAX_BUSIEST = 200;
 const NO_CELL = '(none)';
 
+/** What one run of a pool hands back of a version's alerts. */
+export interface VersionPart {
+  readonly alerts: readonly AlertSummary[];
+  readonly revisions: number;
+  readonly kept: readonly Alert[] | undefined;
+}
+
 /** Every alert one version raised in a backtest. */
 export class VersionAlerts {
   readonly alerts = new Map<string, AlertSummary>();
@@ -54,6 +61,31 @@ export class VersionAlerts {
     keepRevisions = false,
   ) {
     this.kept = keepRevisions ? [] : undefined;
+  }
+
+  /** The alerts of several runs over disjoint residents (a pool's workers), in the order given. */
+  static merged(
+    rules: CompiledRuleSet,
+    label: string,
+    parts: readonly VersionPart[],
+    keep: boolean,
+  ): VersionAlerts {
+    const v = new VersionAlerts(rules, label, keep);
+    for (const p of parts) {
+      v.revisions += p.revisions;
+      if (p.kept !== undefined && v.kept !== undefined) for (const a of p.kept) v.kept.push(a);
+      for (const s of p.alerts) {
+        v.alerts.set(s.alertId, s);
+        const list = v.bySubject.get(s.subjectId);
+        if (list === undefined) v.bySubject.set(s.subjectId, [s]);
+        else list.push(s);
+      }
+    }
+    return v;
+  }
+
+  part(): VersionPart {
+    return { alerts: [...this.alerts.values()], revisions: this.revisions, kept: this.kept };
   }
 
   add(alert: Alert): void {
@@ -281,7 +313,7 @@ function unmatched(
     );
     if (!overlapping) out.push(a);
   }
-  // Ties by alert id: the same order however the streams were interleaved.
+  // Ties by alert id: the same order however the alerts were gathered (one run, or a pool's).
   out.sort(
     (x, y) =>
       rank(y.level) - rank(x.level) ||

@@ -2,6 +2,8 @@ import type { Alert, BacktestReport, FraudIndicator, FraudRuleSet, OutcomeLabel 
 import { compileRuleSet, createScorer, type FraudScorer, MemoryStateStore } from '@fenghuo/engine';
 import { app, at, call, ruleSet, sms, transfer } from '@fenghuo/engine/test-support';
 import { describe, expect, it } from 'vitest';
+import type { RangeRecord } from './kafka-range.ts';
+import { BacktestPool } from './pool.ts';
 import { BacktestRun, oneEachRounds, type RecordedIndicator } from './runner.ts';
 
 /**
@@ -303,5 +305,75 @@ describe('BacktestRun streams', () => {
       expect(perResident(o.base)).toEqual(perResident(first?.base ?? []));
       expect(perResident(o.cand)).toEqual(perResident(first?.cand ?? []));
     }
+  });
+});
+
+describe('BacktestPool', () => {
+  it('gives what one run gives, over raw records and decoded ones, whatever the workers', async () => {
+    const events = history(120, 4);
+    const labels = await someLabels(events);
+    const live = ruleSet();
+    const draft: FraudRuleSet = {
+      ...live,
+      ruleSetVersion: 2,
+      levels: { notice: 50, warning: 80, urgent: 110 },
+    };
+    const versions = {
+      candidate: { rules: compileRuleSet(draft), label: 'draft' },
+      baseline: { rules: compileRuleSet(live), label: 'live' },
+      labels,
+      keepRevisions: true,
+    };
+    const one = new BacktestRun(versions);
+    for (const batch of batches(recorded(events))) await one.score(batch);
+    const expected = stable(await one.finish());
+    expect(expected.baseline.alerts).toBeGreaterThan(10);
+
+    for (const workers of [1, 3]) {
+      const pool = new BacktestPool({ ...versions, workers });
+      await pool.ready();
+      for (const batch of batches(recorded(events))) {
+        // As the Kafka source hands them over: partition, offset and the value's bytes; one record
+        // that is not an indicator (live sent it to the dead-letter topic) and one without a value.
+        const records: RangeRecord[] = batch.map((r) => ({
+          partition: Number(r.position.stream),
+          offset: String(r.position.seq),
+          timestamp: Date.parse(r.event.occurredAt),
+          value: Buffer.from(JSON.stringify(r.event)),
+        }));
+        records.push(
+          {
+            partition: records[0]?.partition ?? 0,
+            offset: '900000',
+            timestamp: 0,
+            value: Buffer.from('{"kind":'),
+          },
+          { partition: records[0]?.partition ?? 0, offset: '900001', timestamp: 0, value: null },
+        );
+        await pool.scoreRecords(records);
+      }
+      const report = stable(await pool.finish());
+      expect(report).toEqual(expected);
+      expect(perResident(pool.baselineAlerts)).toEqual(perResident(one.baselineAlerts));
+      expect(perResident(pool.candidateAlerts)).toEqual(perResident(one.candidateAlerts));
+    }
+
+    // Decoded indicators (an upload), the streams mixed in the batches.
+    const pool = new BacktestPool({ ...versions, workers: 2 });
+    for (const batch of batches(recorded(events))) await pool.score(batch);
+    expect(stable(await pool.finish())).toEqual(expected);
+    expect(perResident(pool.candidateAlerts)).toEqual(perResident(one.candidateAlerts));
+  });
+
+  it('fails the run when a worker fails', async () => {
+    const rs = ruleSet();
+    const pool = new BacktestPool({
+      candidate: { rules: compileRuleSet(rs), label: 'a' },
+      baseline: { rules: compileRuleSet(rs), label: 'b' },
+      workers: 1,
+    });
+    // A record without an indicator makes the worker's run throw.
+    await pool.score([{ event: null as unknown as FraudIndicator, position: { stream: 'x', seq: 1 } }]);
+    await expect(pool.finish()).rejects.toThrow(/backtest worker/);
   });
 });

@@ -21,8 +21,8 @@
  * The clock is kept per stream (a partition, or the uploaded file): the latest event time of the
  * stream's rounds so far. A resident's indicators are all on one partition, so its state expires, and
  * outcome labels about it apply, by the clock of its own stream, whatever order the broker serves the
- * partitions in: the same records give the same alerts however the streams are interleaved (and a run
- * split by stream would give what one run gives).
+ * partitions in: the same records give the same alerts however the streams are interleaved, and a run
+ * split by stream (over worker threads, `pool.ts`) gives what one run gives.
  */
 import type { Alert, BacktestReport, FraudIndicator, OutcomeLabel } from '@fenghuo/contracts';
 import {
@@ -37,7 +37,7 @@ import {
   stateTtlMs,
   withAlertPart,
 } from '@fenghuo/engine';
-import { compareVersions, VersionAlerts, versionFigures } from './report.ts';
+import { compareVersions, VersionAlerts, type VersionPart, versionFigures } from './report.ts';
 
 export interface RecordedIndicator {
   readonly event: FraudIndicator;
@@ -109,6 +109,15 @@ type Entry =
 interface StreamClock {
   clockMs: number;
   nextLabel: number;
+}
+
+/** What one run hands back for a report: its figures and each version's alerts (see `reportOf`). */
+export interface RunPart {
+  readonly events: number;
+  readonly firstMs: number;
+  readonly lastMs: number;
+  readonly candidate: VersionPart;
+  readonly baseline: VersionPart;
 }
 
 export class BacktestRun {
@@ -374,27 +383,63 @@ export class BacktestRun {
     for (const name of this.streams.keys()) this.applyLabels(name, Number.POSITIVE_INFINITY);
   }
 
+  /** Applies the remaining labels and hands back what a report is made of (a pool's worker). */
+  finishPart(): RunPart {
+    this.applyRemainingLabels();
+    return {
+      events: this.events,
+      firstMs: this.firstMs,
+      lastMs: this.lastMs,
+      candidate: this.candidate.part(),
+      baseline: this.baseline.part(),
+    };
+  }
+
   /** Applies the remaining labels and builds the report. */
   async finish(): Promise<BacktestReport> {
     this.applyRemainingLabels();
-    const elapsedMs = performance.now() - this.started;
-    const labels = this.labels;
-    const comparison = compareVersions(this.candidate, this.baseline, labels);
-    return {
-      events: this.events,
-      labels: labels.length,
-      ...(Number.isFinite(this.firstMs) ? { firstEventAt: new Date(this.firstMs).toISOString() } : {}),
-      ...(Number.isFinite(this.lastMs) ? { lastEventAt: new Date(this.lastMs).toISOString() } : {}),
-      elapsedMs: Math.round(elapsedMs),
-      eventsPerSec: elapsedMs > 0 ? Math.round((this.events / elapsedMs) * 1000) : 0,
-      candidate: versionFigures(this.candidate, labels),
-      baseline: versionFigures(this.baseline, labels),
-      ...comparison,
-    };
+    return reportOf(
+      {
+        events: this.events,
+        firstMs: this.firstMs,
+        lastMs: this.lastMs,
+        elapsedMs: performance.now() - this.started,
+      },
+      this.candidate,
+      this.baseline,
+      this.labels,
+    );
   }
 
   /** Restarts the clock of `elapsedMs` (a run that waited before its first event). */
   markStart(): void {
     this.started = performance.now();
   }
+}
+
+/** The report of a run (or of the runs of a pool, their alerts merged). */
+export function reportOf(
+  run: {
+    readonly events: number;
+    readonly firstMs: number;
+    readonly lastMs: number;
+    readonly elapsedMs: number;
+  },
+  candidate: VersionAlerts,
+  baseline: VersionAlerts,
+  labels: readonly OutcomeLabel[],
+): BacktestReport {
+  const { events, firstMs, lastMs, elapsedMs } = run;
+  const comparison = compareVersions(candidate, baseline, labels);
+  return {
+    events,
+    labels: labels.length,
+    ...(Number.isFinite(firstMs) ? { firstEventAt: new Date(firstMs).toISOString() } : {}),
+    ...(Number.isFinite(lastMs) ? { lastEventAt: new Date(lastMs).toISOString() } : {}),
+    elapsedMs: Math.round(elapsedMs),
+    eventsPerSec: elapsedMs > 0 ? Math.round((events / elapsedMs) * 1000) : 0,
+    candidate: versionFigures(candidate, labels),
+    baseline: versionFigures(baseline, labels),
+    ...comparison,
+  };
 }

@@ -8,13 +8,18 @@ import { Codecs, type FieldError, type FraudIndicator, type OutcomeLabel, Topic 
 import { type Logger, prefixedTopic } from '@fenghuo/kit';
 import type { Kafka } from 'kafkajs';
 import { invalid } from '../rules-error.ts';
-import { readRange } from './kafka-range.ts';
+import { type RangeRecord, readRange } from './kafka-range.ts';
 import type { RecordedIndicator } from './runner.ts';
 
 /** What a source feeds: the size of the run once known, then batches in recording order. */
 export interface IndicatorSink {
   onPlan(total: number): void;
   onBatch(batch: readonly RecordedIndicator[]): Promise<void>;
+  /**
+   * Raw records of `fraud.indicators`, undecoded (a pool decodes them in its workers). When given, a
+   * Kafka source hands its records here instead of decoding them for `onBatch`.
+   */
+  onRecords?(records: readonly RangeRecord[]): Promise<void>;
   isCancelled(): boolean;
 }
 
@@ -39,6 +44,10 @@ export function kafkaIndicators(opts: KafkaSourceOptions, fromMs: number, toMs: 
       onPlan: (n) => sink.onPlan(n),
       isCancelled: () => sink.isCancelled(),
       onBatch: async (records) => {
+        if (sink.onRecords !== undefined) {
+          await sink.onRecords(records);
+          return;
+        }
         const batch: RecordedIndicator[] = [];
         for (const r of records) {
           if (r.value === null) continue;
