@@ -117,6 +117,12 @@ export const routerConfigSpec = {
     default: 15,
     min: 1,
   }),
+  rosterCheckSec: field.int({
+    env: 'ROUTER_ROSTER_CHECK_SEC',
+    doc: 'How often each instance checks that every unit of the city pack is in Redis and puts back, available at its post, any that are missing (a Redis emptied or restored from an old copy); 0 = only at start',
+    default: 30,
+    min: 0,
+  }),
   summaryWindowSec: field.int({
     env: 'ROUTER_SUMMARY_WINDOW_SEC',
     doc: 'Window of GET /v1/summary',

@@ -413,6 +413,31 @@ export async function startRouter(
     poller.start();
     shutdown.add('job poller', () => poller.stop());
 
+    // Units missing from Redis (emptied, or restored from an old copy) would leave every new matter
+    // waiting for a unit: put them back from the city pack, available at their post, and say so.
+    if (config.rosterCheckSec > 0) {
+      let checking = false;
+      const rosterCheck = setInterval(() => {
+        if (checking) return;
+        checking = true;
+        void (async () => {
+          const added = await store.seed(view.roster());
+          if (added === 0) return;
+          const said = await announceRoster(store, producer, view, clock.now());
+          logger.warn(
+            { added, announced: said },
+            `${added} units of the city pack were missing from Redis (emptied or restored?): put back available at their posts`,
+          );
+        })()
+          .catch((err: unknown) => logger.warn({ err }, 'roster check failed; trying again at the next one'))
+          .finally(() => {
+            checking = false;
+          });
+      }, config.rosterCheckSec * 1000);
+      rosterCheck.unref();
+      shutdown.add('roster check', () => clearInterval(rosterCheck));
+    }
+
     let opsServer: Server | undefined;
     if (config.opsPort >= 0) {
       const app = createOpsApp({

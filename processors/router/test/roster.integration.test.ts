@@ -8,7 +8,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../../../test/setup/helpers.ts';
 import { cityView } from '../src/city-view.ts';
 import { type RunningRouter, startRouter } from '../src/service.ts';
-import { defaultCity, offDuty, type RouterTestBed, routerTestBed, testLog } from './support/harness.ts';
+import { NS } from '../src/store.ts';
+import {
+  defaultCity,
+  offDuty,
+  type RouterTestBed,
+  routerTestBed,
+  testLog,
+  testRedis,
+} from './support/harness.ts';
 
 describe('the roster on units.status', () => {
   let bed: RouterTestBed;
@@ -64,4 +72,40 @@ describe('the roster on units.status', () => {
     const firstIds = new Map(first.map((s) => [s.unitId, s.eventId]));
     expect(second.every((s) => firstIds.get(s.unitId) === s.eventId)).toBe(true);
   }, 120_000);
+
+  it('puts back units that went missing from Redis, and leaves the others as they are', async () => {
+    await router?.stop();
+    router = await startRouter(bed.config({ ROUTER_ROSTER_CHECK_SEC: '1' }), testLog, { city });
+    // Patrol cars still at their posts (the test above took one off duty).
+    const patrols = roster.filter((u) => u.kind === 'patrol_car').map((u) => u.id);
+    const unmoved = await router.store.neverMoved(patrols);
+    expect(unmoved.length).toBeGreaterThanOrEqual(4);
+    const lost = unmoved.slice(0, 3);
+    const offDutyUnit = unmoved[3]!;
+    await bed.producer.send(Topic.UnitsStatus, [offDuty(offDutyUnit)]);
+    await waitFor(async () => (await router!.store.neverMoved([offDutyUnit])).length === 0, {
+      timeoutMs: 20_000,
+      message: 'the off-duty status applied',
+    });
+    expect(await router.store.neverMoved(lost)).toEqual(lost);
+
+    // Three units' keys gone, as after a Redis emptied or restored from an old copy.
+    const redis = testRedis(bed.prefix);
+    try {
+      const deleted = await redis.del(...lost.flatMap((id) => [`${NS}us:${id}`, `${NS}up:${id}`]));
+      expect(deleted).toBe(6);
+      expect(await redis.zrem(`${NS}geo`, ...lost)).toBe(lost.length);
+      expect(await router.store.neverMoved(lost)).toEqual([]);
+      await waitFor(async () => (await router!.store.neverMoved(lost)).length === lost.length, {
+        timeoutMs: 20_000,
+        message: 'the missing units put back by the roster check',
+      });
+      // Back in the geo index the ranking reads, and the off-duty unit was not reset to available.
+      const geo = await redis.geopos(`${NS}geo`, ...lost);
+      expect(geo.every((p) => p !== null)).toBe(true);
+      expect(await router.store.neverMoved([offDutyUnit])).toEqual([]);
+    } finally {
+      redis.disconnect();
+    }
+  }, 90_000);
 });

@@ -66,7 +66,7 @@ export interface RouterTestBed {
  * A client on the test's Redis: the shared one, or the one `redisEnv` names (e.g. a private
  * cluster's REDIS_CLUSTER_NODES), with `keyPrefix`.
  */
-function testRedis(keyPrefix: string, redisEnv: Record<string, string> = {}): RedisClient {
+export function testRedis(keyPrefix: string, redisEnv: Record<string, string> = {}): RedisClient {
   const settings = parseConfig(redisConfig, { REDIS_URL: inject('redisUrl'), ...redisEnv });
   return createRedis({ ...settings, redisKeyPrefix: keyPrefix }, testLog);
 }
