@@ -88,7 +88,11 @@ export function launchedRenderer(): string {
   return launched;
 }
 
-export async function launch(): Promise<Browser> {
+/**
+ * Launches headless Chromium with the renderer above; `extraArgs` go after the renderer's flags
+ * (bench:console passes the unthrottled-frame flags with BENCH_VSYNC=off).
+ */
+export async function launch(extraArgs: readonly string[] = []): Promise<Browser> {
   if (!existsSync(CHROMIUM)) {
     throw new Error(`${CHROMIUM} not found: run infra/scripts/ensure-chromium.sh (npm run test:e2e does)`);
   }
@@ -99,7 +103,7 @@ export async function launch(): Promise<Browser> {
       throw new Error('FENGHUO_WEBGL=lavapipe but no lvp_icd*.json: apt-get install mesa-vulkan-drivers');
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: LAVAPIPE_ARGS,
+      args: [...LAVAPIPE_ARGS, ...extraArgs],
       headless: true,
       env: { ...process.env, VK_ICD_FILENAMES: icd },
     });
@@ -111,7 +115,11 @@ export async function launch(): Promise<Browser> {
     await browser.close();
     console.warn(`[browser] lavapipe gave no WebGL2 context (${renderer ?? 'none'}); using SwiftShader`);
   }
-  const browser = await chromium.launch({ executablePath: CHROMIUM, args: SWIFTSHADER_ARGS, headless: true });
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [...SWIFTSHADER_ARGS, ...extraArgs],
+    headless: true,
+  });
   launched = (await webgl2Renderer(browser)) ?? 'no WebGL2';
   return browser;
 }
