@@ -136,11 +136,51 @@ describe('built-in rule pack', () => {
       const v = classifyText(c, text, channel);
       expect(v.fraud, text).toBe(true);
       expect(v.fraudType, text).toBe(type);
-      expect(v.rules, text).toContain(`model-act-${type}-${channel}`);
+      expect(v.rules, text).toContain(`model-act-${channel}`);
     }
     // The same classmate with a new number and no ask is no fraud act.
     const reunion = classifyText(c, '小周，我是你高中同学小刘，换了新号码，下个月同学聚会你来吗？');
     expect(reunion.rules.filter((r) => r.startsWith('model-act-'))).toEqual([]);
+  });
+
+  it("counts a fraud act towards the score but not towards the alert's type (written for this test)", () => {
+    // Every script asks for a transfer, a fee, a link or a code: an act says the text is a scam, not
+    // which one. The act rules hold whatever type the model reads and name no type.
+    const actRules = builtinRuleSet.rules.filter(
+      (r) => r.kind === 'match' && r.when.where.some((w) => w.op === 'keywords' && w.set === 'fraud_act'),
+    );
+    expect(actRules.map((r) => r.id).sort()).toEqual([
+      'model-act-call',
+      'model-act-report',
+      'model-act-sms',
+      'model-act2-call',
+      'model-act2-report',
+      'model-act2-sms',
+    ]);
+    for (const r of actRules) {
+      expect(r.fraudType, r.id).toBe('other');
+      expect(r.kind === 'match' ? r.when.where : [], r.id).not.toContainEqual(
+        expect.objectContaining({ op: 'textModel', types: expect.anything() }),
+      );
+    }
+    // A fake shop customer-service refund: the keyword rules read the customer-service script
+    // (30 + 15), the model leans to the refund-subsidy script (30). The two acts (link, card number
+    // and code) add 25 to the score; they used to add it to the model's type too (55 against 45).
+    const c = compileRuleSet(builtinRuleSet);
+    const v = classifyText(
+      c,
+      '我是淘宝客服，您购买的商品退款失败，请点击链接输入银行卡号和验证码重新办理退款。',
+    );
+    expect(v.rules).toEqual(
+      expect.arrayContaining([
+        'service-text-sms',
+        'model-fake_refund-sms',
+        'model-act-sms',
+        'model-act2-sms',
+      ]),
+    );
+    expect(v.score).toBe(100);
+    expect(v.fraudType).toBe('fake_customer_service');
   });
 
   it('leaves ordinary texts on the topics scams borrow unflagged (hard negatives written for this test)', () => {

@@ -515,31 +515,6 @@ function modelRules(): FraudRule[] {
             en: `${type.replaceAll('_', ' ')} script: text model fraud probability {modelScore}, strongest n-grams {modelNgrams}. ${guide.en}`,
           },
         },
-        ...(
-          [
-            ['act', 1, MODEL_WEIGHTS.act],
-            ['act2', 2, MODEL_WEIGHTS.actMulti],
-          ] as const
-        ).map(
-          ([name, minMatches, weight]): FraudRule => ({
-            id: `model-${name}-${type}-${f.kind}`,
-            name: `Text model: ${type} script (probability >= ${MODEL_THRESHOLDS.mid}) asking for ${minMatches === 1 ? 'a fraud act' : 'several fraud acts'} (${f.kind})`,
-            fraudType: type,
-            weight,
-            kind: 'match',
-            when: {
-              kind: f.kind,
-              where: [
-                { op: 'keywords', field: f.field, set: 'fraud_act', minMatches },
-                { op: 'textModel', field: f.field, model, minScore: MODEL_THRESHOLDS.mid, types: [type] },
-              ],
-            },
-            explain: {
-              zh: `要求转账、先交费用、点链接、报验证码、下载软件或保密等诈骗动作，文本模型判断为{modelTypeZh}话术（概率 {modelScore}）`,
-              en: `asks for a fraud act (transfer, fee first, link, code, app, secrecy); text model: ${type.replaceAll('_', ' ')} script (probability {modelScore})`,
-            },
-          }),
-        ),
         {
           id: `model-mid-${type}-${f.kind}`,
           name: `Text model: ${type} script, fraud probability ${MODEL_THRESHOLDS.mid}–${MODEL_THRESHOLDS.high} (${f.kind})`,
@@ -566,6 +541,37 @@ function modelRules(): FraudRule[] {
         },
       ];
     }),
+    // A fraud act is evidence that the text is a scam, not of which scam: every script asks for a
+    // transfer, a fee, a link or a code. So the act rules hold whatever type the model reads (>= mid)
+    // and name no type (`other`): they add to the score, and the alert's type is chosen by the
+    // evidence of a script (the model's type band, keyword rules of a type), not by how many acts
+    // were asked. Until the fifth pass they were one rule per type, which gave the model's type 25
+    // more in the type vote than a keyword type with the same evidence.
+    ...(
+      [
+        ['act', 1, MODEL_WEIGHTS.act],
+        ['act2', 2, MODEL_WEIGHTS.actMulti],
+      ] as const
+    ).map(
+      ([name, minMatches, weight]): FraudRule => ({
+        id: `model-${name}-${f.kind}`,
+        name: `Text model: a fraud script (probability >= ${MODEL_THRESHOLDS.mid}) asking for ${minMatches === 1 ? 'a fraud act' : 'several fraud acts'} (${f.kind})`,
+        fraudType: 'other',
+        weight,
+        kind: 'match',
+        when: {
+          kind: f.kind,
+          where: [
+            { op: 'keywords', field: f.field, set: 'fraud_act', minMatches },
+            { op: 'textModel', field: f.field, model, minScore: MODEL_THRESHOLDS.mid },
+          ],
+        },
+        explain: {
+          zh: '要求转账、先交费用、点链接、报验证码、下载软件或保密等诈骗动作，文本模型判断为{modelTypeZh}话术（概率 {modelScore}）',
+          en: 'asks for a fraud act (transfer, fee first, link, code, app, secrecy); text model: {modelType} script (probability {modelScore})',
+        },
+      }),
+    ),
     {
       id: `model-low-${f.kind}`,
       name: `Text model: ordinary text, fraud probability below ${MODEL_THRESHOLDS.low} (${f.kind})`,
