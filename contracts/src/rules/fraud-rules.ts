@@ -136,6 +136,14 @@ export const FieldCondition = Type.Union([
           description: "The model's most likely fraud type for the text must be one of these.",
         }),
       ),
+      minTypeShare: Type.Optional(
+        Type.Number({
+          minimum: 0,
+          maximum: 1,
+          description:
+            'Least share of the fraud probability the model gives its most likely type (how sure it is of the type, not of fraud).',
+        }),
+      ),
     },
     { additionalProperties: false },
   ),
@@ -176,6 +184,14 @@ const ruleFields = {
   name: Type.String({ minLength: 1, maxLength: 200 }),
   fraudType: FraudType,
   weight: Type.Number({ minimum: -1000, maximum: 1000, description: 'Score added when the rule fires.' }),
+  typeWeight: Type.Optional(
+    Type.Number({
+      minimum: 0,
+      maximum: 1000,
+      description:
+        "Weight the rule gives its fraudType when the alert's type is chosen (the type with the most weight among the rules fired); default: weight when positive, else 0.",
+    }),
+  ),
   enabled: Type.Optional(Type.Boolean({ default: true })),
   explain: Type.Optional(
     Type.Object(BilingualText.properties, {

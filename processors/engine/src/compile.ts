@@ -324,6 +324,7 @@ function compileFieldCondition(c: FieldCondition, scope: CompileScope, ruleId: s
       const max = c.maxScore ?? Number.POSITIVE_INFINITY;
       if (max <= min) throw new RuleCompileError(`maxScore ${max} is not above minScore ${min}`, ruleId);
       const types = c.types === undefined ? undefined : new Set<string>(c.types);
+      const minShare = c.minTypeShare ?? 0;
       const field = c.field;
       return (ctx) => {
         const v = get(ctx.indicator);
@@ -331,6 +332,7 @@ function compileFieldCondition(c: FieldCondition, scope: CompileScope, ruleId: s
         const s = ctx.modelScore(model, field, v);
         if (s.fraud < min || s.fraud >= max) return false;
         if (types !== undefined && !types.has(s.type)) return false;
+        if (s.typeShare < minShare) return false;
         ctx.recordModelHit(model, field, v);
         return true;
       };
@@ -399,6 +401,8 @@ interface CompiledRuleBase {
   readonly name: string;
   readonly fraudType: FraudType;
   readonly weight: number;
+  /** Weight in the vote for the alert's type (`typeWeight`, else the weight when positive). */
+  readonly typeWeight: number;
   readonly explain: BilingualText | undefined;
   /** `explain` compiled (placeholders found once). */
   readonly fill: CompiledTemplate | undefined;
@@ -514,6 +518,7 @@ function compileRule(rule: FraudRule, order: number, scope: CompileScope): Compi
     name: rule.name,
     fraudType: rule.fraudType,
     weight: rule.weight,
+    typeWeight: rule.typeWeight ?? Math.max(0, rule.weight),
     explain: rule.explain,
     fill: rule.explain === undefined ? undefined : compileTemplate(rule.explain),
     order,

@@ -1,4 +1,4 @@
-import { Codecs, type FraudIndicator } from '@fenghuo/contracts';
+import { Codecs, type FraudIndicator, type FraudRuleSet } from '@fenghuo/contracts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { app, at, call, ruleSet, sms, transfer, windowCount } from '../test/support/index.ts';
 import { type CompiledRuleSet, compileRuleSet } from './compile.ts';
@@ -121,6 +121,54 @@ describe('keyword match rules', () => {
       ['公安局', '安全账户', '洗钱'].sort(),
     );
     expect(JSON.stringify(alerts[0])).not.toContain('13800001111');
+  });
+});
+
+describe("the alert's fraud type", () => {
+  const text = '这里是公安局，你涉嫌洗钱，请转入安全账户';
+  const withRules = (...extra: FraudRuleSet['rules']) => {
+    const base = ruleSet();
+    c = compileRuleSet({
+      ...base,
+      keywordSets: { ...base.keywordSets, service: ['安全账户'] },
+      rules: [...base.rules, ...extra],
+    });
+  };
+  const serviceRule = (over: Partial<FraudRuleSet['rules'][number]>) =>
+    ({
+      id: 'service-sms',
+      name: 'service',
+      fraudType: 'fake_customer_service',
+      weight: 0,
+      kind: 'match',
+      when: { kind: 'sms', where: [{ op: 'keywords', field: 'text', set: 'service', minMatches: 1 }] },
+      ...over,
+    }) as FraudRuleSet['rules'][number];
+
+  it('is the type with the most weight; a rule of weight 0 or below has no vote', () => {
+    withRules(serviceRule({ weight: 0 }), serviceRule({ id: 'service-neg', weight: -5 }));
+    const { state } = run('s1', [sms('s1', 0, text)]);
+    expect(Object.keys(state.fired).sort()).toEqual(['authority-sms', 'service-neg', 'service-sms']);
+    const a = assess(c, state);
+    expect(a.score).toBe(25);
+    expect(a.fraudType).toBe('impersonation_authority');
+  });
+
+  it("follows a rule's typeWeight, which changes the type and not the score, and survives the state store", () => {
+    withRules(serviceRule({ weight: 0, typeWeight: 100 }));
+    const { alerts, state } = run('s1', [sms('s1', 0, text)]);
+    expect(alerts[0]?.score).toBe(30);
+    expect(alerts[0]?.level).toBe('notice');
+    expect(alerts[0]?.fraudType).toBe('fake_customer_service');
+    expect(state.fired['service-sms']?.tw).toBe(100);
+    expect(assess(c, state).fraudType).toBe('fake_customer_service');
+    // A typeWeight below the other type's weight does not win; 0 takes a positive rule's vote away.
+    withRules(serviceRule({ weight: 0, typeWeight: 20 }));
+    expect(run('s2', [sms('s2', 0, text)]).alerts[0]?.fraudType).toBe('impersonation_authority');
+    withRules(serviceRule({ weight: 40, typeWeight: 0 }));
+    const r = run('s3', [sms('s3', 0, text)]).alerts[0];
+    expect(r?.score).toBe(70);
+    expect(r?.fraudType).toBe('impersonation_authority');
   });
 });
 

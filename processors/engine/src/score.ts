@@ -94,7 +94,14 @@ export function levelFor(score: number, levels: CompiledRuleSet['levels']): Aler
 
 function fire(
   state: SubjectState,
-  rule: { id: string; name: string; fraudType: FraudType; weight: number; order: number },
+  rule: {
+    id: string;
+    name: string;
+    fraudType: FraudType;
+    weight: number;
+    typeWeight?: number;
+    order: number;
+  },
   t: number,
   phrase: BilingualText,
   ev: Evidence[],
@@ -111,6 +118,8 @@ function fire(
     order: rule.order,
     ev: kept,
   };
+  if (rule.typeWeight !== undefined && rule.typeWeight !== Math.max(0, rule.weight))
+    fired.tw = rule.typeWeight;
   // Most phrases are the last evidence's summary: stored once, not twice.
   if (last === undefined || last.zh !== phrase.zh || last.en !== phrase.en) fired.phrase = phrase;
   state.fired[rule.id] = fired;
@@ -391,8 +400,11 @@ export function assess(c: CompiledRuleSet, state: SubjectState): Assessment {
   const byType = new Map<FraudType, number>();
   for (const [id, f] of fired) {
     raw += f.weight;
-    if (id !== DENY_RULE_ID && f.weight > 0 && f.fraudType !== 'other')
-      byType.set(f.fraudType, (byType.get(f.fraudType) ?? 0) + f.weight);
+    // The type vote: a rule's typeWeight when it has one (e.g. the model sure of the script, weight
+    // 0), else its weight when positive.
+    const vote = f.tw ?? Math.max(0, f.weight);
+    if (id !== DENY_RULE_ID && vote > 0 && f.fraudType !== 'other')
+      byType.set(f.fraudType, (byType.get(f.fraudType) ?? 0) + vote);
   }
   const score = Math.max(0, raw);
   let level = levelFor(score, c.levels);

@@ -24,6 +24,8 @@ export interface FiredState {
   /** Latest firing, epoch ms. */
   at: number;
   weight: number;
+  /** Weight in the vote for the alert's type, when it is not max(0, weight) (see `typeWeight`). */
+  tw?: number;
   name: string;
   fraudType: FraudType;
   order: number;

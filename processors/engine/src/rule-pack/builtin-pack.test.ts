@@ -166,11 +166,14 @@ describe('built-in rule pack', () => {
     // A fake shop customer-service refund: the keyword rules read the customer-service script
     // (30 + 15), the model leans to the refund-subsidy script (30). The two acts (link, card number
     // and code) add 25 to the score; they used to add it to the model's type too (55 against 45).
-    const c = compileRuleSet(builtinRuleSet);
-    const v = classifyText(
-      c,
-      '我是淘宝客服，您购买的商品退款失败，请点击链接输入银行卡号和验证码重新办理退款。',
-    );
+    // Shown without the model-sure rules (next test), which let the model name the type when it
+    // gives one type 0.3 of the fraud probability or more, as it does here (about 0.42).
+    const text = '我是淘宝客服，您购买的商品退款失败，请点击链接输入银行卡号和验证码重新办理退款。';
+    const noSure = compileRuleSet({
+      ...builtinRuleSet,
+      rules: builtinRuleSet.rules.filter((r) => !r.id.startsWith('model-sure-')),
+    });
+    const v = classifyText(noSure, text);
     expect(v.rules).toEqual(
       expect.arrayContaining([
         'service-text-sms',
@@ -181,6 +184,38 @@ describe('built-in rule pack', () => {
     );
     expect(v.score).toBe(100);
     expect(v.fraudType).toBe('fake_customer_service');
+    const sure = classifyText(compileRuleSet(builtinRuleSet), text);
+    expect(sure.rules).toContain('model-sure-fake_refund-sms');
+    expect(sure.score).toBe(100);
+    expect(sure.fraudType).toBe('fake_refund');
+  });
+
+  it("lets the model name the alert's type when it is sure of the script, without changing the score (written for this test)", () => {
+    const c = compileRuleSet(builtinRuleSet);
+    // A pig-butchering call at its withdrawal-fee stage: the "platform customer service" and the
+    // unfreezing fee fire the customer-service keyword rules (30 + 15); the model reads the romance
+    // script (30) and gives that type over 0.3 of the fraud probability.
+    const text =
+      '亲爱的你别担心，我问过平台客服了，你的账户是因为操作异常被冻结了，要先交一笔解冻金验证一下，验证完本金和收益都会退回来，我们说好的一起买房的。';
+    const v = classifyText(c, text, 'call');
+    expect(v.rules).toEqual(
+      expect.arrayContaining([
+        'service-text-call',
+        'service-text-strong-call',
+        'model-pig_butchering-call',
+        'model-sure-pig_butchering-call',
+      ]),
+    );
+    expect(v.fraudType).toBe('pig_butchering');
+    expect(v.score).toBe(100);
+    // The rule has no weight: it never makes an alert, only names its type.
+    for (const r of builtinRuleSet.rules.filter((x) => x.id.startsWith('model-sure-'))) {
+      expect(r.weight, r.id).toBe(0);
+      expect(r.typeWeight ?? 0, r.id).toBeGreaterThan(0);
+      expect(r.kind === 'match' ? r.when.where : [], r.id).toContainEqual(
+        expect.objectContaining({ op: 'textModel', minScore: 0.5, minTypeShare: 0.3, types: [r.fraudType] }),
+      );
+    }
   });
 
   it('leaves ordinary texts on the topics scams borrow unflagged (hard negatives written for this test)', () => {

@@ -74,6 +74,13 @@ export const MODEL_THRESHOLDS = {
   low: 0.1,
   /** Keyword rules hold only at or above this. */
   floor: 0.05,
+  /**
+   * Share of the fraud probability the model gives its most likely type at or above which that type
+   * names the alert (over four times the share of one of 14 types if the model could not tell them
+   * apart). On the licensed data's tuning rows the model's type is right for 98% of the scams it
+   * reads at this share or more, 63% below 0.2 (development figures, docs/fraud-model.md).
+   */
+  typeSure: 0.3,
 } as const;
 
 function gateCondition(gate: 'floor' | 'mid' | 'notHigh' | 'band', field: string): Condition {
@@ -102,7 +109,16 @@ function gateCondition(gate: 'floor' | 'mid' | 'notHigh' | 'band', field: string
  * the type, so a text on a scam's topic (a bank, a refund, the police) with nothing asked of the
  * reader is not flagged on the model's word alone.
  */
-const MODEL_WEIGHTS = { high: 30, mid: 15, low: -25, act: 15, actMulti: 10, claim: 10 } as const;
+const MODEL_WEIGHTS = {
+  high: 30,
+  mid: 15,
+  low: -25,
+  act: 15,
+  actMulti: 10,
+  claim: 10,
+  /** Type vote of the model sure of the script: more than all the keyword rules of a type add up to. */
+  typeSure: 500,
+} as const;
 
 /** One rule per text-bearing indicator kind (sms, report, call) for a keyword combination. */
 function textRules(spec: TextRuleSpec): FraudRule[] {
@@ -498,6 +514,35 @@ function modelRules(): FraudRule[] {
     ...MODEL_TYPES.flatMap((type): FraudRule[] => {
       const guide = FRAUD_TYPE_GUIDES[type].explanation;
       return [
+        // The model is sure of the script (its type takes at least `typeSure` of the fraud
+        // probability): that type names the alert, whatever keyword rules of other types fired. Weight 0: it changes the
+        // alert's type, never whether there is an alert. Below that share the alert's type is the
+        // type with the most evidence (the model's band, 30 or 15, and keyword rules of a type).
+        {
+          id: `model-sure-${type}-${f.kind}`,
+          name: `Text model: sure of the ${type} script (type share >= ${MODEL_THRESHOLDS.typeSure}, probability >= ${MODEL_THRESHOLDS.mid}) (${f.kind})`,
+          fraudType: type,
+          weight: 0,
+          typeWeight: MODEL_WEIGHTS.typeSure,
+          kind: 'match',
+          when: {
+            kind: f.kind,
+            where: [
+              {
+                op: 'textModel',
+                field: f.field,
+                model,
+                minScore: MODEL_THRESHOLDS.mid,
+                types: [type],
+                minTypeShare: MODEL_THRESHOLDS.typeSure,
+              },
+            ],
+          },
+          explain: {
+            zh: '文本模型确信为{modelTypeZh}话术（概率 {modelScore}，该类型占诈骗概率的三成以上），按此类型处置',
+            en: `text model sure of the ${type.replaceAll('_', ' ')} script (probability {modelScore}, the type holds 30% of it or more): the alert takes this type`,
+          },
+        },
         {
           id: `model-${type}-${f.kind}`,
           name: `Text model: ${type} script, fraud probability >= ${MODEL_THRESHOLDS.high} (${f.kind})`,

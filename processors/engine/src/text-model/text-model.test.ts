@@ -95,6 +95,49 @@ describe('text model', () => {
     expect(ev?.summary.en).toContain('text model: fraud probability');
   });
 
+  it('holds a minTypeShare condition only when the model gives its type that share of the fraud probability', () => {
+    const bytes = serializeModel(trainTextModel(TINY, OPTIONS));
+    const model = TextModel.fromText(bytes);
+    const ref = { id: 'tiny', version: 1, sha256: sha256Hex(bytes) };
+    const text = '恭喜您中了大奖，请先交手续费领奖';
+    const { type, typeShare } = model.score(text);
+    expect(type).toBe('prize_lottery');
+    const fires = (minTypeShare: number) => {
+      const rs = ruleSetWith(ref, 0);
+      const rule = rs.rules[0];
+      if (rule?.kind !== 'match') throw new Error('match rule expected');
+      const c = compileRuleSet(
+        {
+          ...rs,
+          rules: [
+            {
+              ...rule,
+              when: {
+                kind: 'sms',
+                where: [{ op: 'textModel', field: 'text', model: 'tiny', minScore: 0, minTypeShare }],
+              },
+            },
+          ],
+        },
+        { textModels: new TextModelRegistry().add(model) },
+      );
+      const r = scoreSubject(c, 's', undefined, [
+        {
+          version: 1,
+          eventId: 'e1',
+          occurredAt: '2026-11-27T08:00:00.000Z',
+          subjectId: 's',
+          kind: 'sms',
+          senderNumber: '10659000123',
+          text,
+        },
+      ]);
+      return r.alerts.length === 1;
+    };
+    expect(fires(typeShare)).toBe(true);
+    expect(fires(Math.min(1, typeShare + 0.01))).toBe(false);
+  });
+
   it('refuses to compile a rule set whose model file differs or is not listed', () => {
     const bytes = serializeModel(trainTextModel(TINY, OPTIONS));
     const registry = new TextModelRegistry().add(TextModel.fromText(bytes));

@@ -325,7 +325,7 @@ export function fraudSemantics(rs: FraudRuleSet): SemanticReport {
       continue;
     }
     if (!enabled) continue;
-    if (rule.weight === 0)
+    if (rule.weight === 0 && (rule.typeWeight ?? 0) === 0)
       warnings.push({ path: `${path}.weight`, reason: 'weight 0: it adds nothing to the score' });
     maxScore += Math.max(0, rule.weight);
   }
