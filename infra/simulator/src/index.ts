@@ -35,6 +35,9 @@ function summary(stats: PlayStats): string {
  * The fleeing vehicles' plates go on the watch list as a supervisor puts them there: a command
  * through the gateway. Without officers (no gateway) their sightings are sent all the same.
  */
+/** How many times the simulator's supervisor asks for a plate before giving up. */
+const WATCHLIST_ATTEMPTS = 4;
+
 async function watchPlates(plates: readonly string[], config: SimConfig, gatewayUrl: string): Promise<void> {
   if (!config.officers) {
     say(`${plates.length} fleeing vehicles not put on the watch list (no gateway with --officers 0)`);
@@ -50,12 +53,29 @@ async function watchPlates(plates: readonly string[], config: SimConfig, gateway
   await link.open();
   try {
     for (const plate of plates) {
-      const res = await link.command({
+      const req = {
         commandId: randomUUID(),
         command: { type: 'watchlist_add', plate, reason: 'reported stolen (simulated)' },
-      });
-      if (!res.ok)
-        throw new FenghuoError(`watch list refused ${plate}: ${res.error.message}`, { code: 'SIM_REFUSED' });
+      } as const;
+      // A busy gateway may answer after the ack time-out: ask again with the same command id (adding
+      // a plate twice leaves it on the list once). A refusal is final.
+      for (let attempt = 1; ; attempt++) {
+        try {
+          const res = await link.command(req);
+          if (!res.ok)
+            throw new FenghuoError(`watch list refused ${plate}: ${res.error.message}`, {
+              code: 'SIM_REFUSED',
+            });
+          break;
+        } catch (err) {
+          if ((err instanceof FenghuoError && err.code === 'SIM_REFUSED') || attempt >= WATCHLIST_ATTEMPTS)
+            throw err;
+          say(
+            `watch list: ${plate} not answered (${(err as Error).message}); asking again (${attempt + 1}/${WATCHLIST_ATTEMPTS})`,
+          );
+          await new Promise((ok) => setTimeout(ok, 2_000));
+        }
+      }
     }
   } finally {
     link.close();
