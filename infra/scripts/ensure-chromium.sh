@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure headless Chromium is there for the browser tests and bench:console: Debian's `chromium`
 # package, a CJK font (so Chinese text renders in screenshots) and Mesa's Vulkan drivers (lavapipe:
-# software WebGL about four times faster than Chromium's SwiftShader, see test/e2e/browser.ts),
+# software WebGL faster than Chromium's SwiftShader, see test/e2e/browser.ts),
 # installed with apt-get when missing. Safe to re-run; does nothing when both are present. The tests drive
 # it with playwright-core (executablePath /usr/bin/chromium); no browser build is downloaded.
 set -euo pipefail

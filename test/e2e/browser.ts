@@ -6,8 +6,9 @@
  *
  * WebGL is rendered in software. Two renderers, picked by `FENGHUO_WEBGL`:
  * - `lavapipe` (the default when Mesa's Vulkan driver is installed: Debian `mesa-vulkan-drivers`,
- *   which ensure-chromium.sh installs): ANGLE on Vulkan on Mesa's llvmpipe. About four times
- *   faster than SwiftShader on the console's map (see dispatch-ui/console/README.md). Chromium
+ *   which ensure-chromium.sh installs): ANGLE on Vulkan on Mesa's llvmpipe. Faster than
+ *   SwiftShader (four times on maplibre drawing points alone, a little on the whole console: see
+ *   dispatch-ui/console/README.md). Chromium
  *   refuses a WebGL2 context on it unless its driver-bug workarounds are off, hence
  *   `--disable-gpu-driver-bug-workarounds`.
  * - `swiftshader`: Chromium's own software Vulkan, which recent versions enable only with
