@@ -194,11 +194,23 @@ async function waitReady(name: string, url: string, child: ChildProcess): Promis
         { code: 'SERVICE_EXITED' },
       );
     }
+    let answer: { status: number; service?: unknown } | undefined;
     try {
-      if ((await fetch(url, { signal: AbortSignal.timeout(2_000) })).status === 200) return;
+      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      const body = (await res.json().catch(() => ({}))) as { service?: unknown };
+      answer = { status: res.status, service: body.service };
     } catch {
       // not listening yet
     }
+    // Another process on the port (another stack, a test's server) may answer /readyz too: only
+    // this service's own answer counts, and a stranger's is an error, not "ready".
+    if (answer !== undefined && answer.service !== name) {
+      throw new FenghuoError(
+        `${name}: ${url} is answered by ${typeof answer.service === 'string' ? `"${answer.service}"` : 'something else'}, not ${name}: another process holds the port`,
+        { code: 'SERVICE_PORT_TAKEN' },
+      );
+    }
+    if (answer?.status === 200) return;
     if (Date.now() > deadline) {
       throw new FenghuoError(`${name} not ready at ${url} within ${READY_TIMEOUT_MS / 1000} s`, {
         code: 'SERVICE_NOT_READY',
