@@ -111,6 +111,12 @@ export const routerConfigSpec = {
     default: 30,
     min: 1,
   }),
+  ackReadWaitSec: field.int({
+    env: 'ROUTER_ACK_READ_WAIT_SEC',
+    doc: "A due acknowledgement deadline escalates only once the router group has read dispatch.acks through it (an officer's answer given in time but still unread, after an outage or a backlog, is not overtaken); when the group cannot get there for this long, deadlines escalate without waiting, with a warning; 0 = never wait",
+    default: 60,
+    min: 0,
+  }),
   queueRetrySec: field.int({
     env: 'ROUTER_QUEUE_RETRY_SEC',
     doc: 'An incident no unit could take is tried again after this long',

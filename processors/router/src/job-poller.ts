@@ -2,12 +2,15 @@
  * Every instance polls Redis for due jobs (acknowledgement deadlines, matters waiting for a unit)
  * and claims each one with a lease before deciding on it, so two instances never act on the same
  * job, and a job whose instance died comes back when the lease runs out. Deadlines therefore
- * survive a restart: they live in Redis, not in memory.
+ * survive a restart: they live in Redis, not in memory. A deadline waits for the group to have read
+ * `dispatch.acks` through it (the {@link AckFence}), so an answer given in time is never overtaken.
  */
 import type { Clock, Logger } from '@fenghuo/kit';
+import type { AckFence } from './ack-fence.ts';
+import type { AcksRead } from './decide/job.ts';
 import type { BatchStats, Decider } from './decider.ts';
 import type { RouterStore } from './store.ts';
-import { jobTask } from './tasks.ts';
+import { isDeadlineJob, jobTask } from './tasks.ts';
 
 export interface JobPollerOptions {
   /** @defaultValue 500 */
@@ -17,6 +20,11 @@ export interface JobPollerOptions {
   /** Jobs claimed per poll. @defaultValue 200 */
   readonly batch?: number;
   readonly onBatch?: (claimed: number, stats: BatchStats) => void;
+  /**
+   * How far `dispatch.acks` has been read: a due deadline escalates for a missing answer only when
+   * it is read through the deadline, else it is claimed again at the next poll. Omitted = always.
+   */
+  readonly ackFence?: Pick<AckFence, 'readThrough'>;
 }
 
 export class JobPoller {
@@ -57,7 +65,16 @@ export class JobPoller {
     const leaseMs = this.opts.leaseMs ?? 30_000;
     const claimed = await this.store.claimJobs(now, leaseMs, this.opts.batch ?? 200);
     if (claimed.length === 0) return 0;
-    const jobs = claimed.map((j) => jobTask(j.member, j.dueAt));
+    const deadlines = claimed.filter((j) => isDeadlineJob(j.member));
+    const fence = this.opts.ackFence;
+    const acks: AcksRead | undefined =
+      fence && deadlines.length > 0
+        ? {
+            readThrough: await fence.readThrough(Math.max(...deadlines.map((j) => j.dueAt))),
+            retryAt: now + (this.opts.intervalMs ?? 500),
+          }
+        : undefined;
+    const jobs = claimed.map((j) => jobTask(j.member, j.dueAt, acks));
     const stats = await this.decider.run(jobs.map((j) => j.task));
     // Every claim finished in one round trip: back to the job's real time, or away.
     await this.store.finishJobs(

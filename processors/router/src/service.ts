@@ -33,6 +33,7 @@ import {
   ValidationFailedError,
 } from '@fenghuo/kit';
 import type { Message } from 'kafkajs';
+import { AckFence, kafkaAckOffsets } from './ack-fence.ts';
 import { BatchGroup } from './batch-group.ts';
 import { type CityView, cityView } from './city-view.ts';
 import { isResolvedIncident, judgeResolved } from './complaint/assess-resolved.ts';
@@ -402,9 +403,16 @@ export async function startRouter(
     });
     shutdown.add('complaint-risk consumer', () => riskConsumer.stop());
 
+    const ackOffsets = kafkaAckOffsets(
+      kafka,
+      config.groupId,
+      prefixedTopic(config.kafkaTopicPrefix, Topic.DispatchAcks),
+    );
+    shutdown.add('dispatch.acks offsets', () => ackOffsets.close());
     const poller = new JobPoller(store, decider, clock, logger, {
       intervalMs: config.deadlinePollMs,
       leaseMs: config.deadlineLeaseSec * 1000,
+      ackFence: new AckFence(ackOffsets, clock, logger, { maxWaitMs: config.ackReadWaitSec * 1000 }),
       onBatch: (claimed, stats) => {
         metrics.jobs.inc(claimed);
         countStats(metrics, stats);

@@ -22,7 +22,7 @@ import {
   incidentFromCommand,
   incidentFromReport,
 } from './decide/incident.ts';
-import { decideDeadline, decideRetry } from './decide/job.ts';
+import { type AcksRead, decideDeadline, decideRetry } from './decide/job.ts';
 import { decideOutcome, outcomeDecisionId, outcomeOnlyMatter } from './decide/outcome.ts';
 import { decidePlan, planDecisionId } from './decide/plan.ts';
 import type { Task } from './decider.ts';
@@ -159,9 +159,14 @@ export interface JobTask {
   rearmAt(): number | null;
 }
 
-export function jobTask(member: string, dueAt: number): JobTask {
+/** Whether a claimed job is an order's acknowledgement deadline (else a matter waiting for a unit). */
+export function isDeadlineJob(member: string): boolean {
+  return member.startsWith('d|');
+}
+
+export function jobTask(member: string, dueAt: number, acks?: AcksRead): JobTask {
   let rearmAt: number | null = null;
-  if (member.startsWith('d|')) {
+  if (isDeadlineJob(member)) {
     const orderId = member.slice(2);
     return {
       task: {
@@ -170,7 +175,7 @@ export function jobTask(member: string, dueAt: number): JobTask {
         prefetch: jobNeeds,
         decide: (ctx, matter) => {
           if (!matter) return undefined;
-          const r = decideDeadline(ctx, matter, orderId);
+          const r = decideDeadline(ctx, matter, orderId, acks);
           rearmAt = r.rearmAt;
           return r.decision;
         },

@@ -2,9 +2,11 @@
  * Escalation on the real broker and Redis, with short deadlines from a published escalation ladder
  * (hot-reloaded from `rules.sets`): a missed acknowledgement escalates at its deadline, also when
  * the router that dispatched is stopped and another one starts, and with two routers running
- * every order escalates exactly once.
+ * every order escalates exactly once; an acceptance given in time but read late (no router was
+ * running) is not overtaken by the deadline.
  */
 import {
+  type DispatchAck,
   type EscalationLadderSet,
   escalationLadderExample,
   type TimelineEvent,
@@ -45,8 +47,8 @@ describe('escalation of missed acknowledgements', () => {
   const routers: RunningRouter[] = [];
   const city = defaultCity();
 
-  const start = async (clock?: Clock) => {
-    const r = await startRouter(bed.config(), testLog, { city, ...(clock ? { clock } : {}) });
+  const start = async (clock?: Clock, env?: Record<string, string>) => {
+    const r = await startRouter(bed.config(env), testLog, { city, ...(clock ? { clock } : {}) });
     routers.push(r);
     await waitFor(() => r.ladder.current().ruleSetVersion === 1, { message: 'the published ladder applied' });
     return r;
@@ -159,6 +161,90 @@ describe('escalation of missed acknowledgements', () => {
       );
       expect(new Set(replacing.map((o) => o.orderId)).size, `inc-two-${i}`).toBe(1);
       expect(new Set(escalatedOf(first.orderId).map((e) => e.eventId)).size).toBe(1);
+    }
+  });
+
+  it('an acceptance given in time but unread at the deadline is not overtaken by it', async () => {
+    // The running router's clock stands still until the answer is on the topic, so it escalates
+    // nothing early. Another member of the router group hangs (a plain consumer that never
+    // finishes its batch and never commits) on the partition that holds the officer's acceptance:
+    // the deadline comes due while the answer is on Kafka but unread, until the hung member's
+    // session runs out and its partitions come to the router.
+    let frozen = true;
+    const frozenAt = Date.now();
+    const r = await start({ now: () => (frozen ? frozenAt : Date.now()) });
+    const answered = await dispatch(6, 'inc-late-1', ['unit-041', 'unit-042']);
+    const unanswered = await dispatch(7, 'inc-late-2', ['unit-043', 'unit-044']);
+
+    const acks = `${bed.prefix}${Topic.DispatchAcks}`;
+    const hung = bed.kafka.consumer({
+      groupId: `${bed.prefix}router`,
+      sessionTimeout: 6_000,
+      heartbeatInterval: 1_000,
+    });
+    const raw = bed.kafka.producer();
+    let release = () => {};
+    const released = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    let held: number[] | undefined;
+    let holding = false;
+    hung.on(hung.events.GROUP_JOIN, (e) => {
+      held = e.payload.memberAssignment[acks];
+    });
+    try {
+      await hung.connect();
+      await hung.subscribe({ topics: [acks], fromBeginning: true });
+      await hung.run({
+        autoCommit: false,
+        eachBatchAutoResolve: false,
+        eachBatch: async ({ batch }) => {
+          if (batch.messages.some((m) => m.value?.toString().includes(answered.orderId))) holding = true;
+          await released;
+        },
+      });
+      const [partition] = await waitFor(() => (held?.length ? held : undefined), {
+        timeoutMs: 30_000,
+        message: 'the hung member holds a partition of dispatch.acks',
+      });
+      const accepted: DispatchAck = {
+        version: 1,
+        eventId: `ack-${answered.orderId}-accepted`,
+        orderId: answered.orderId,
+        unitId: answered.unitId,
+        status: 'accepted',
+        at: new Date(Date.parse(answered.ackDeadline) - 1_000).toISOString(),
+        actor: { username: 'li.na', role: 'officer', unitId: answered.unitId },
+      };
+      await raw.connect();
+      await raw.send({
+        topic: acks,
+        messages: [{ key: answered.unitId, value: JSON.stringify(accepted), partition }],
+      });
+      await waitFor(() => holding, { timeoutMs: 30_000, message: 'the hung member holds the acceptance' });
+      const lastDeadline = Math.max(Date.parse(answered.ackDeadline), Date.parse(unanswered.ackDeadline));
+      await waitFor(() => Date.now() > lastDeadline, { message: 'both deadlines passed' });
+      frozen = false;
+
+      // The unanswered order escalates once every answer up to its deadline, on every partition of
+      // dispatch.acks, has been read: the acceptance among them, which stops the other.
+      const next = await escalationOf('inc-late-2', unanswered.orderId);
+      await waitFor(
+        () => bed.written.timeline.find((e) => e.type === 'acknowledged' && e.orderId === answered.orderId),
+        { timeoutMs: 30_000, message: 'the late-read acceptance on the timeline' },
+      );
+      // Anything decided with the first escalation has been read once its successor escalated too.
+      await waitFor(() => escalatedOf(next.orderId).length > 0, {
+        timeoutMs: 30_000,
+        message: `escalation of ${next.orderId}`,
+      });
+      expect(escalatedOf(answered.orderId)).toEqual([]);
+      expect(ordersOf('inc-late-1').filter((o) => o.supersedes === answered.orderId)).toEqual([]);
+      expect((await r.metrics.escalations.get()).values[0]?.value).toBeGreaterThanOrEqual(2);
+    } finally {
+      release();
+      await hung.disconnect().catch(() => undefined);
+      await raw.disconnect().catch(() => undefined);
     }
   });
 });

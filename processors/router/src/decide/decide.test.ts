@@ -288,6 +288,40 @@ describe('acknowledgements and escalation', () => {
     expect(decideDeadline(w.ctx(), m, 'ord-inc-1-u5').decision).toBeUndefined();
   });
 
+  it('a due deadline waits until dispatch.acks is read through it; an answer read meanwhile stops it', () => {
+    const w = new FakeWorld();
+    let m = dispatched(w);
+    const deadline = T0 + 120_000;
+    w.now = deadline + 5_000;
+    // Read only up to a second before the deadline: an acceptance may still be unread.
+    const behind = { readThrough: deadline - 1_000, retryAt: w.now + 500 };
+    expect(decideDeadline(w.ctx(), m, 'ord-inc-1-u5', behind)).toEqual({
+      decision: undefined,
+      rearmAt: w.now + 500,
+    });
+    // Read through the deadline: nothing came, it escalates.
+    const read = { readThrough: deadline, retryAt: w.now + 500 };
+    expect(types(decideDeadline(w.ctx(), m, 'ord-inc-1-u5', read).decision)).toEqual([
+      'escalated',
+      'dispatched',
+    ]);
+    // The acceptance, given in time, read late: the deadline then changes nothing.
+    m = w.apply(decideAck(w.ctx(), m, ack('ord-inc-1-u5', 'u5', 'accepted', deadline - 2_000), undefined));
+    expect(decideDeadline(w.ctx(), m, 'ord-inc-1-u5', read)).toEqual({ decision: undefined, rearmAt: null });
+  });
+
+  it('a unit gone off duty escalates at once, whatever is unread on dispatch.acks', () => {
+    const w = new FakeWorld();
+    const m = dispatched(w);
+    w.now += 10_000;
+    w.set('u5', { status: 'off_duty' });
+    const { decision } = decideDeadline(w.ctx(), m, 'ord-inc-1-u5', {
+      readThrough: Number.NEGATIVE_INFINITY,
+      retryAt: w.now + 500,
+    });
+    expect(decision?.outputs.timeline[0]).toMatchObject({ type: 'escalated', reason: 'unavailable' });
+  });
+
   it('acceptance stops the clock; en route and on scene move the unit; completion resolves', () => {
     const w = new FakeWorld();
     let m = dispatched(w);

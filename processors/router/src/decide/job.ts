@@ -19,8 +19,26 @@ export interface JobOutcome {
   readonly rearmAt: number | null;
 }
 
-/** The deadline of `orderId` came (or its unit went away): escalate it if it still waits for an answer. */
-export function decideDeadline(ctx: DecideContext, matter: Matter, orderId: string): JobOutcome {
+/**
+ * How far `dispatch.acks` has been read ({@link AckFence}): a deadline after `readThrough` waits for
+ * the answers that may still be unread, and its job comes back at `retryAt`.
+ */
+export interface AcksRead {
+  readonly readThrough: number;
+  readonly retryAt: number;
+}
+
+/**
+ * The deadline of `orderId` came (or its unit went away): escalate it if it still waits for an
+ * answer. A missing answer counts only once `dispatch.acks` is read through the deadline (`acks`;
+ * omitted = read): an officer's `accepted` appended in time but not yet read stops it.
+ */
+export function decideDeadline(
+  ctx: DecideContext,
+  matter: Matter,
+  orderId: string,
+  acks?: AcksRead,
+): JobOutcome {
   const slot = matter.orders.find((s) => s.order.orderId === orderId);
   if (slot?.order.status !== 'active' || slot.acceptedAt !== undefined || matter.closed) {
     return { decision: undefined, rearmAt: null };
@@ -29,6 +47,7 @@ export function decideDeadline(ctx: DecideContext, matter: Matter, orderId: stri
   const unit = ctx.unit(slot.order.unitId);
   const gone = !unit || unit.status === 'off_duty' || unit.status === 'busy' || !ctx.offered(unit);
   if (deadline > ctx.now && !gone) return { decision: undefined, rearmAt: deadline };
+  if (!gone && acks && deadline > acks.readThrough) return { decision: undefined, rearmAt: acks.retryAt };
   // One decision per deadline of the order: a second claim of the same job finds it seen.
   const d = new Draft(ctx, matter, `deadline:${orderId}:${deadline}`, matter.correlationId);
   const s = d.slot(orderId);
