@@ -29,6 +29,7 @@ import { errorMessage, recordLastError } from './last-errors.ts';
 import { localInfraConfig, type UpResult, upLocal } from './local-infra.ts';
 import { nextRestart } from './restart-policy.ts';
 import { SERVICES, type ServiceDefinition } from './services.ts';
+import { waitServiceReady } from './wait-ready.ts';
 
 const STOP_TIMEOUT_MS = 15_000;
 const READY_TIMEOUT_MS = 120_000;
@@ -179,45 +180,15 @@ function hasExited(child: ChildProcess): boolean {
   return child.exitCode !== null || child.signalCode !== null;
 }
 
+/** How the child ended (`SIGKILL`, `code 1`), or undefined while it runs. */
+function exitOf(child: ChildProcess): string | undefined {
+  if (!hasExited(child)) return undefined;
+  return child.signalCode ?? `code ${child.exitCode}`;
+}
+
 function exited(child: ChildProcess): Promise<void> {
   if (hasExited(child)) return Promise.resolve();
   return new Promise((resolve) => child.once('exit', () => resolve()));
-}
-
-/** Polls `url` until it answers 200; fails when the child exits first or the time-out passes. */
-async function waitReady(name: string, url: string, child: ChildProcess): Promise<void> {
-  const deadline = Date.now() + READY_TIMEOUT_MS;
-  for (;;) {
-    if (hasExited(child)) {
-      throw new FenghuoError(
-        `${name} exited before it was ready (${child.signalCode ?? `code ${child.exitCode}`})`,
-        { code: 'SERVICE_EXITED' },
-      );
-    }
-    let answer: { status: number; service?: unknown } | undefined;
-    try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(2_000) });
-      const body = (await res.json().catch(() => ({}))) as { service?: unknown };
-      answer = { status: res.status, service: body.service };
-    } catch {
-      // not listening yet
-    }
-    // Another process on the port (another stack, a test's server) may answer /readyz too: only
-    // this service's own answer counts, and a stranger's is an error, not "ready".
-    if (answer !== undefined && answer.service !== name) {
-      throw new FenghuoError(
-        `${name}: ${url} is answered by ${typeof answer.service === 'string' ? `"${answer.service}"` : 'something else'}, not ${name}: another process holds the port`,
-        { code: 'SERVICE_PORT_TAKEN' },
-      );
-    }
-    if (answer?.status === 200) return;
-    if (Date.now() > deadline) {
-      throw new FenghuoError(`${name} not ready at ${url} within ${READY_TIMEOUT_MS / 1000} s`, {
-        code: 'SERVICE_NOT_READY',
-      });
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
 }
 
 async function stopService(name: string, child: ChildProcess): Promise<void> {
@@ -275,7 +246,7 @@ class Supervised {
       this.child = this.spawn(false);
       const child = this.child;
       void step(
-        () => waitReady(this.def.name, this.url, child),
+        () => waitServiceReady(this.def.name, this.url, () => exitOf(child), READY_TIMEOUT_MS),
         () => `${this.def.name} ready again after a restart (pid ${child.pid})`,
       ).catch(() => {
         // its exit is logged and handled by onExit
@@ -288,7 +259,7 @@ class Supervised {
     try {
       const child = this.child;
       await step(
-        () => waitReady(this.def.name, this.url, child),
+        () => waitServiceReady(this.def.name, this.url, () => exitOf(child), READY_TIMEOUT_MS),
         () => `${this.def.name} ready (${this.url}, pid ${child.pid})`,
       );
       return true;
