@@ -106,11 +106,17 @@ describe('AckFence', () => {
   });
 
   it('a broker that cannot answer holds deadlines back for maxWaitMs, then lets them go', async () => {
-    const { clock, src, fence } = setUp(10_000);
+    const clock = new ManualClock(1_000_000);
+    const src = new FakeOffsets();
+    let givenUp = 0;
+    const fence = new AckFence(src, clock, logger, { maxWaitMs: 10_000, onGiveUp: () => givenUp++ });
     src.failing = true;
     expect(await fence.readThrough(clock.now())).toBe(Number.NEGATIVE_INFINITY);
     clock.advance(10_000);
     expect(await fence.readThrough(clock.now())).toBe(clock.now());
+    clock.advance(500);
+    expect(await fence.readThrough(clock.now())).toBe(clock.now());
+    expect(givenUp).toBe(1);
   });
 
   it('maxWaitMs 0 never waits', async () => {

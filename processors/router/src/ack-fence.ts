@@ -35,6 +35,8 @@ export interface AckFenceOptions {
    * 0 = never wait (a deadline escalates when due, whatever is unread).
    */
   readonly maxWaitMs: number;
+  /** Called each time deadlines start escalating without waiting (a metric). */
+  readonly onGiveUp?: () => void;
 }
 
 interface Target {
@@ -87,6 +89,7 @@ export class AckFence {
     if (now - since < this.opts.maxWaitMs) return this.through;
     if (!this.forcing) {
       this.forcing = true;
+      this.opts.onGiveUp?.();
       this.logger.warn(
         { waitedMs: now - since, target: this.target?.highs },
         'the group has not read dispatch.acks up to the deadlines for too long: escalating without waiting',

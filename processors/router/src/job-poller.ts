@@ -19,7 +19,8 @@ export interface JobPollerOptions {
   readonly leaseMs?: number;
   /** Jobs claimed per poll. @defaultValue 200 */
   readonly batch?: number;
-  readonly onBatch?: (claimed: number, stats: BatchStats) => void;
+  /** After each poll that claimed jobs: how many, the batch's stats, how many deadlines waited for dispatch.acks. */
+  readonly onBatch?: (claimed: number, stats: BatchStats, heldForAcks: number) => void;
   /**
    * How far `dispatch.acks` has been read: a due deadline escalates for a missing answer only when
    * it is read through the deadline, else it is claimed again at the next poll. Omitted = always.
@@ -84,7 +85,11 @@ export class JobPoller {
         at: jobs[i]?.rearmAt() ?? null,
       })),
     );
-    this.opts.onBatch?.(claimed.length, stats);
+    this.opts.onBatch?.(
+      claimed.length,
+      stats,
+      jobs.reduce((n, j) => n + (j.heldForAcks() ? 1 : 0), 0),
+    );
     return claimed.length;
   }
 

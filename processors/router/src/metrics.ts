@@ -17,6 +17,8 @@ export interface RouterMetrics {
   readonly followUps: Counter;
   readonly unknownUnits: Counter;
   readonly jobs: Counter;
+  readonly deadlinesHeld: Counter;
+  readonly ackWaitsGivenUp: Counter;
   readonly batchSeconds: Histogram<'topic'>;
   observe(samples: readonly Sample[]): void;
 }
@@ -50,6 +52,14 @@ export function createRouterMetrics(registry: Registry): RouterMetrics {
     ),
     unknownUnits: counter('router_unknown_units_total', 'Positions or statuses of units not on the roster'),
     jobs: counter('router_jobs_total', 'Due deadlines and waiting matters claimed'),
+    deadlinesHeld: counter(
+      'router_deadlines_held_for_acks_total',
+      'Claims of a due deadline that waited for dispatch.acks to be read through it (claimed again at the next poll)',
+    ),
+    ackWaitsGivenUp: counter(
+      'router_ack_waits_given_up_total',
+      'Times deadlines escalated without waiting because the group had not read dispatch.acks up to them for ROUTER_ACK_READ_WAIT_SEC',
+    ),
     batchSeconds: new Histogram({
       name: 'router_batch_seconds',
       help: 'Time to decide, commit and publish one batch',

@@ -412,9 +412,13 @@ export async function startRouter(
     const poller = new JobPoller(store, decider, clock, logger, {
       intervalMs: config.deadlinePollMs,
       leaseMs: config.deadlineLeaseSec * 1000,
-      ackFence: new AckFence(ackOffsets, clock, logger, { maxWaitMs: config.ackReadWaitSec * 1000 }),
-      onBatch: (claimed, stats) => {
+      ackFence: new AckFence(ackOffsets, clock, logger, {
+        maxWaitMs: config.ackReadWaitSec * 1000,
+        onGiveUp: () => metrics.ackWaitsGivenUp.inc(),
+      }),
+      onBatch: (claimed, stats, held) => {
         metrics.jobs.inc(claimed);
+        metrics.deadlinesHeld.inc(held);
         countStats(metrics, stats);
       },
     });

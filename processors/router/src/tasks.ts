@@ -157,6 +157,8 @@ function jobNeeds(matter: Matter, city: CityView): { units: string[]; pools: Geo
 export interface JobTask {
   readonly task: Task;
   rearmAt(): number | null;
+  /** A due deadline that waits for `dispatch.acks` to be read through it. */
+  heldForAcks(): boolean;
 }
 
 /** Whether a claimed job is an order's acknowledgement deadline (else a matter waiting for a unit). */
@@ -166,6 +168,7 @@ export function isDeadlineJob(member: string): boolean {
 
 export function jobTask(member: string, dueAt: number, acks?: AcksRead): JobTask {
   let rearmAt: number | null = null;
+  let held = false;
   if (isDeadlineJob(member)) {
     const orderId = member.slice(2);
     return {
@@ -177,10 +180,12 @@ export function jobTask(member: string, dueAt: number, acks?: AcksRead): JobTask
           if (!matter) return undefined;
           const r = decideDeadline(ctx, matter, orderId, acks);
           rearmAt = r.rearmAt;
+          held = r.heldForAcks === true;
           return r.decision;
         },
       },
       rearmAt: () => rearmAt,
+      heldForAcks: () => held,
     };
   }
   return {
@@ -196,5 +201,6 @@ export function jobTask(member: string, dueAt: number, acks?: AcksRead): JobTask
       },
     },
     rearmAt: () => rearmAt,
+    heldForAcks: () => false,
   };
 }

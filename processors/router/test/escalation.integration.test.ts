@@ -241,6 +241,9 @@ describe('escalation of missed acknowledgements', () => {
       expect(escalatedOf(answered.orderId)).toEqual([]);
       expect(ordersOf('inc-late-1').filter((o) => o.supersedes === answered.orderId)).toEqual([]);
       expect((await r.metrics.escalations.get()).values[0]?.value).toBeGreaterThanOrEqual(2);
+      // It waited (the hung member held the partition for seconds) and did not give up waiting.
+      expect((await r.metrics.deadlinesHeld.get()).values[0]?.value).toBeGreaterThan(0);
+      expect((await r.metrics.ackWaitsGivenUp.get()).values[0]?.value ?? 0).toBe(0);
     } finally {
       release();
       await hung.disconnect().catch(() => undefined);

@@ -298,6 +298,7 @@ describe('acknowledgements and escalation', () => {
     expect(decideDeadline(w.ctx(), m, 'ord-inc-1-u5', behind)).toEqual({
       decision: undefined,
       rearmAt: w.now + 500,
+      heldForAcks: true,
     });
     // Read through the deadline: nothing came, it escalates.
     const read = { readThrough: deadline, retryAt: w.now + 500 };

@@ -17,6 +17,8 @@ export interface JobOutcome {
    * early because its unit went off duty, or it is not yet due), or away (`null`).
    */
   readonly rearmAt: number | null;
+  /** The deadline is due but waits for `dispatch.acks` to be read through it. */
+  readonly heldForAcks?: true;
 }
 
 /**
@@ -47,7 +49,8 @@ export function decideDeadline(
   const unit = ctx.unit(slot.order.unitId);
   const gone = !unit || unit.status === 'off_duty' || unit.status === 'busy' || !ctx.offered(unit);
   if (deadline > ctx.now && !gone) return { decision: undefined, rearmAt: deadline };
-  if (!gone && acks && deadline > acks.readThrough) return { decision: undefined, rearmAt: acks.retryAt };
+  if (!gone && acks && deadline > acks.readThrough)
+    return { decision: undefined, rearmAt: acks.retryAt, heldForAcks: true };
   // One decision per deadline of the order: a second claim of the same job finds it seen.
   const d = new Draft(ctx, matter, `deadline:${orderId}:${deadline}`, matter.correlationId);
   const s = d.slot(orderId);
