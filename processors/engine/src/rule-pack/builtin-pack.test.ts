@@ -218,6 +218,36 @@ describe('built-in rule pack', () => {
     }
   });
 
+  it('names loan and customer-service scripts by their pretext, without changing the score (written for this test)', () => {
+    const c = compileRuleSet(builtinRuleSet);
+    const noPretext = compileRuleSet({
+      ...builtinRuleSet,
+      rules: builtinRuleSet.rules.filter((r) => !/^(loan|service)-pretext-/.test(r.id)),
+    });
+    // Closing a credit product the victim already has, or their credit suffers: both keyword sets
+    // fire (额度, 利率, 征信, 客服), the model leans to the 虚假征信 script; the pretext is a
+    // customer-service one (关闭 + 白条).
+    const close =
+      '【京东金融】尊敬的客户，您的白条额度利率过高，按监管要求需在今日关闭，逾期将影响征信，请联系客服办理。';
+    const before = classifyText(noPretext, close);
+    const after = classifyText(c, close);
+    expect(before.fraudType).toBe('credit_repair');
+    expect(after.rules).toContain('service-pretext-sms');
+    expect(after.fraudType).toBe('fake_customer_service');
+    expect(after.score).toBe(before.score);
+    // A loan applied for, held back for an unfreezing fee: a loan scam whatever customer-service
+    // words it has.
+    const release =
+      '您好，您在我司申请的借款已审核通过，但账户信息有误被冻结，请联系客服缴纳解冻费用后放款。';
+    const loan = classifyText(c, release);
+    expect(loan.rules).toEqual(expect.arrayContaining(['loan-pretext-sms', 'service-text-sms']));
+    expect(loan.fraudType).toBe('loan_scam');
+    for (const r of builtinRuleSet.rules.filter((x) => /^(loan|service)-pretext-/.test(x.id))) {
+      expect(r.weight, r.id).toBe(0);
+      expect(r.typeWeight, r.id).toBe(40);
+    }
+  });
+
   it('leaves ordinary texts on the topics scams borrow unflagged (hard negatives written for this test)', () => {
     const c = compileRuleSet(builtinRuleSet);
     const cases: ['sms' | 'call', string][] = [

@@ -401,6 +401,55 @@ const textPack: FraudRule[] = [
   }),
 ];
 
+/** Type vote of a script's distinctive pretext (weight 0: it names the alert's type, never makes one). */
+const PRETEXT_TYPE_WEIGHT = 40;
+
+/**
+ * The pretexts that tell a loan scam from a fake customer-service call (keywords.ts: `loan_release`,
+ * `cancel_verb` + `service_product`; public police notices). Both scripts speak of 客服, 额度, 利率,
+ * 冻结 and 征信, so both keyword rules fire and the type went to whichever set had one more word. A
+ * loan scam's pretext is a loan the victim applies for or is offered, held back until a fee is paid;
+ * a fake customer-service call's is an account or paid service the victim already has (京东金条/白条,
+ * 花呗, 百万保障, a membership) that must be closed or cancelled, or they will be charged or their
+ * credit will suffer: it is typed fake_customer_service, as police notices on 冒充客服 file "关闭金条/
+ * 白条、取消会员" calls. A student-loan account to cancel (注销校园贷) is left to the model and the
+ * 虚假征信 keywords (credit_repair, as the project's corpus types it). Weight 0: they name the alert's
+ * type, never make or remove an alert. `typeWeight` 40: more than a keyword rule of the other type,
+ * far less than the model sure of a script (500).
+ */
+function pretextRules(): FraudRule[] {
+  const specs: { id: string; name: string; type: FraudType; sets: KeywordSetName[] }[] = [
+    {
+      id: 'loan-pretext',
+      name: '贷款诈骗 pretext: a loan applied for or offered, held back before release',
+      type: 'loan_scam',
+      sets: ['loan_release'],
+    },
+    {
+      id: 'service-pretext',
+      name: '冒充客服 pretext: an account or paid service the victim has, to be closed or cancelled',
+      type: 'fake_customer_service',
+      sets: ['cancel_verb', 'service_product'],
+    },
+  ];
+  return specs.flatMap((s) =>
+    TEXT_FIELDS.map(
+      (f): FraudRule => ({
+        id: `${s.id}-${f.kind}`,
+        name: `${s.name} (${f.kind})`,
+        fraudType: s.type,
+        weight: 0,
+        typeWeight: PRETEXT_TYPE_WEIGHT,
+        kind: 'match',
+        when: {
+          kind: f.kind,
+          where: s.sets.map((set) => ({ op: 'keywords' as const, field: f.field, set, minMatches: 1 })),
+        },
+      }),
+    ),
+  );
+}
+
 /** Every fraud type the built-in model knows (all but `other`). */
 const MODEL_TYPES = (Object.keys(FRAUD_TYPE_GUIDES) as FraudType[]).filter((t) => t !== 'other');
 
@@ -804,5 +853,5 @@ export const builtinRuleSet: FraudRuleSet = {
   },
   textModels: [BUILTIN_TEXT_MODEL],
   scripts: { ...DEFAULT_SCRIPTS },
-  rules: [...behaviourPack, ...textPack, ...modelRules()],
+  rules: [...behaviourPack, ...textPack, ...pretextRules(), ...modelRules()],
 };

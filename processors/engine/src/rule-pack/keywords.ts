@@ -51,6 +51,18 @@ export const KEYWORD_SETS = {
       '退还 返还 核实 验证码 包裹 退费 学费 冻结 解冻 投屏 云会议 安全验证 ' +
       '变更 降低利率 利率 利息 问题 泄露 处理',
   ),
+  // What tells the two neighbouring scripts apart (public police notices; the keyword sets above
+  // share words such as 客服, 额度, 利率, 冻结, 金条): a loan scam is about a loan the victim applies
+  // for or is offered, held back until a fee is paid (放款、下款、审核通过、无抵押、申请贷款); a fake
+  // customer-service call is about an account or paid service the victim already has, which must be
+  // closed or cancelled or they will be charged or their credit will suffer (关闭金条/白条、取消会员/
+  // 百万保障、自动扣费). These only name the alert's type (rules `loan-pretext`, `service-pretext`).
+  loan_release: words(
+    '放款 下款 放贷 审核通过 审批通过 无抵押 免抵押 无需抵押 申请贷款 贷款申请 借款申请 申请借款 ' +
+      '申请的贷款 申请了贷款',
+  ),
+  cancel_verb: words('关闭 注销 取消 解除 停用 退订'),
+  service_product: words('金条 白条 花呗 借呗 微粒贷 备用金 会员 百万保障 扣费 续费'),
   // 冒充领导、熟人
   acquaintance_identity: words(
     '我是你 听出来我是谁 猜猜我是谁 听不出来 我是谁 老师 领导 主任 老板 ' +
