@@ -27,7 +27,7 @@ import { type TrainingText, trainTextModel } from '../src/text-model/train.ts';
 
 const BUILTIN_ID = 'fraud-text-zh';
 /** Bump when the built-in corpus or settings change the model. */
-const BUILTIN_VERSION = 4;
+const BUILTIN_VERSION = 5;
 const here = dirname(fileURLToPath(import.meta.url));
 const modelsDir = resolve(here, '../src/text-model/models');
 

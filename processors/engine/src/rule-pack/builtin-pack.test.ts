@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { app, call, transfer } from '../../test/support/fixtures.ts';
 import { compileRuleSet } from '../compile.ts';
 import { scoreSubject } from '../score.ts';
-import { builtinRuleSet } from './builtin-pack.ts';
+import { withoutTextModels } from '../without-text-models.ts';
+import { builtinRuleSet, MODEL_RULE_IDS } from './builtin-pack.ts';
 import { classifyText } from './classify-text.ts';
 
 describe('built-in rule pack', () => {
@@ -219,29 +220,35 @@ describe('built-in rule pack', () => {
   });
 
   it('names loan and customer-service scripts by their pretext, without changing the score (written for this test)', () => {
-    const c = compileRuleSet(builtinRuleSet);
-    const noPretext = compileRuleSet({
-      ...builtinRuleSet,
-      rules: builtinRuleSet.rules.filter((r) => !/^(loan|service)-pretext-/.test(r.id)),
-    });
-    // Closing a credit product the victim already has, or their credit suffers: both keyword sets
-    // fire (额度, 利率, 征信, 客服), the model leans to the 虚假征信 script; the pretext is a
-    // customer-service one (关闭 + 白条).
+    // The vote among the keyword rules alone (the model's rules out, as the eval's "rules alone"), with
+    // and without the pretext rules: both keyword sets fire on these texts (额度, 利率, 征信, 客服…).
+    const keywordRules = builtinRuleSet.rules.filter((r) => !MODEL_RULE_IDS.has(r.id));
+    const withPretext = compileRuleSet(withoutTextModels({ ...builtinRuleSet, rules: keywordRules }));
+    const noPretext = compileRuleSet(
+      withoutTextModels({
+        ...builtinRuleSet,
+        rules: keywordRules.filter((r) => !/^(loan|service)-pretext-/.test(r.id)),
+      }),
+    );
+    const full = compileRuleSet(builtinRuleSet);
+    // Closing a credit product the victim already has, or their credit suffers: a customer-service
+    // pretext (关闭 + 白条).
     const close =
       '【京东金融】尊敬的客户，您的白条额度利率过高，按监管要求需在今日关闭，逾期将影响征信，请联系客服办理。';
-    const before = classifyText(noPretext, close);
-    const after = classifyText(c, close);
-    expect(before.fraudType).toBe('credit_repair');
-    expect(after.rules).toContain('service-pretext-sms');
-    expect(after.fraudType).toBe('fake_customer_service');
-    expect(after.score).toBe(before.score);
-    // A loan applied for, held back for an unfreezing fee: a loan scam whatever customer-service
-    // words it has.
-    const release =
-      '您好，您在我司申请的借款已审核通过，但账户信息有误被冻结，请联系客服缴纳解冻费用后放款。';
-    const loan = classifyText(c, release);
-    expect(loan.rules).toEqual(expect.arrayContaining(['loan-pretext-sms', 'service-text-sms']));
-    expect(loan.fraudType).toBe('loan_scam');
+    // A loan applied for and held back: a loan scam whatever platform's customer service sends it.
+    const release = '淘宝客服：您申请的备用金已审核通过，因银行卡异常无法放款，请联系客服处理。';
+    for (const [text, rule, type, other] of [
+      [close, 'service-pretext-sms', 'fake_customer_service', 'loan_scam'],
+      [release, 'loan-pretext-sms', 'loan_scam', 'fake_customer_service'],
+    ] as const) {
+      const before = classifyText(noPretext, text);
+      const after = classifyText(withPretext, text);
+      expect(before.fraudType, text).toBe(other);
+      expect(after.rules, text).toContain(rule);
+      expect(after.fraudType, text).toBe(type);
+      expect(after.score, text).toBe(before.score);
+      expect(classifyText(full, text).fraudType, text).toBe(type);
+    }
     for (const r of builtinRuleSet.rules.filter((x) => /^(loan|service)-pretext-/.test(x.id))) {
       expect(r.weight, r.id).toBe(0);
       expect(r.typeWeight, r.id).toBe(40);

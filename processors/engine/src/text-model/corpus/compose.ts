@@ -29,6 +29,7 @@ import {
 } from './fraud-scripts-b.ts';
 import { SCRIPTS_C } from './fraud-scripts-c.ts';
 import { FAMILY_D, FRIEND_D, LEADER_D } from './fraud-scripts-d.ts';
+import { SCRIPTS_E } from './fraud-scripts-e.ts';
 import { BANK_NOTICE, BOOKING, CUSTOMER_SERVICE, PARCEL, PAYMENT_NOTICE } from './normal-texts-a.ts';
 import {
   EVERYDAY,
@@ -89,6 +90,7 @@ export const SCRIPTS: readonly ScriptSource[] = [
   LEADER_D,
   FAMILY_D,
   FRIEND_D,
+  ...SCRIPTS_E,
 ];
 
 export const NORMALS: readonly NormalSource[] = [
