@@ -237,8 +237,11 @@ function readCorpusFile(name: string): CorpusText[] {
  * normal-texts-e: 冒充熟人/领导 SMS and calls, and bank, code, delivery, utility, marketing, family
  * and work hard negatives) and corpus/dev4.ndjson (76 texts written during the fourth pass, after
  * its pack and corpus changes were made and never used to set them: 36 scams of 14 types, SMS and
- * calls, and 40 hard negatives). The pack's weights are set on these and on the licensed data's
- * tuning rows, never on its held-out rows.
+ * calls, and 40 hard negatives) and corpus/dev6.ndjson (30 texts written during the sixth pass, before its
+ * corpus change was measured on them: fake loans, fake customer service and credit repair, SMS and
+ * calls, and 11 hard negatives such as lenders' own notices, genuine renewals, parcel claims and
+ * refunds, and a police reminder on these scripts). The pack's weights are set on these and on the
+ * licensed data's tuning rows, never on its held-out rows.
  */
 export function projectEvalTexts(): CorpusText[] {
   return [
@@ -246,5 +249,6 @@ export function projectEvalTexts(): CorpusText[] {
     ...readCorpusFile('dev.ndjson'),
     ...readCorpusFile('dev3.ndjson'),
     ...readCorpusFile('dev4.ndjson'),
+    ...readCorpusFile('dev6.ndjson'),
   ];
 }
