@@ -10,11 +10,14 @@
  * residents sorted): two builds that score alike print the same. BENCH_WORKERS=n (default 0) scores
  * in a pool of n worker threads instead, which must print the same digest (a check, not a speed: the
  * decoded indicators are posted to the workers, which costs more than scoring them).
+ * BENCH_DECODE=1 (default 0) stores each indicator as its JSON bytes, as Kafka holds it, and decodes
+ * it with the contract's codec inside the measured part, as a backtest over Kafka does (the in-memory
+ * indicators skip that cost). `cpuUsPerEvent` is the CPU time per indicator, every thread.
  * For a CPU profile:
  *   node --cpu-prof --cpu-prof-dir=.local/prof --import tsx processors/rules/bench/backtest-profile.ts
  */
 import { createHash } from 'node:crypto';
-import type { Alert, FraudIndicator, FraudRuleSet } from '@fenghuo/contracts';
+import { type Alert, Codecs, type FraudIndicator, type FraudRuleSet } from '@fenghuo/contracts';
 import { builtinRuleSet, compileRuleSet } from '@fenghuo/engine';
 import { app, call, sms, transfer } from '@fenghuo/engine/test-support';
 import { BacktestPool } from '../src/backtest/pool.ts';
@@ -24,6 +27,7 @@ const TOTAL = Number(process.env.BENCH_EVENTS ?? 200_000);
 const SUBJECTS = Number(process.env.BENCH_SUBJECTS ?? 20_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 4_000);
 const WORKERS = Number(process.env.BENCH_WORKERS ?? 0);
+const DECODE = process.env.BENCH_DECODE === '1';
 const PARTITIONS = 12;
 const DAYS = 30;
 
@@ -53,11 +57,26 @@ function indicator(i: number): FraudIndicator {
 
 async function main() {
   const partitions: RecordedIndicator[][] = Array.from({ length: PARTITIONS }, () => []);
+  const values: Buffer[][] = Array.from({ length: PARTITIONS }, () => []);
   for (let i = 0; i < TOTAL; i++) {
     const p = (i % SUBJECTS) % PARTITIONS;
     const list = partitions[p] as RecordedIndicator[];
-    list.push({ event: indicator(i), position: { stream: String(p), seq: String(list.length) } });
+    const event = indicator(i);
+    list.push({ event, position: { stream: String(p), seq: String(list.length) } });
+    if (DECODE) (values[p] as Buffer[]).push(Codecs.FraudIndicator.encode(event));
   }
+  /** The batch of partition `p` from `off`: the indicators, or decoded from their bytes. */
+  const batchOf = (p: number, off: number): RecordedIndicator[] => {
+    const list = partitions[p] as RecordedIndicator[];
+    if (!DECODE) return list.slice(off, off + BATCH);
+    const out: RecordedIndicator[] = [];
+    const bytes = values[p] as Buffer[];
+    for (let i = off; i < Math.min(off + BATCH, bytes.length); i++) {
+      const d = Codecs.FraudIndicator.decode(bytes[i] as Buffer);
+      if (d.ok) out.push({ event: d.value, position: { stream: String(p), seq: String(i) } });
+    }
+    return out;
+  };
   const stricter: FraudRuleSet = {
     ...builtinRuleSet,
     ruleSetVersion: builtinRuleSet.ruleSetVersion + 1,
@@ -73,7 +92,8 @@ async function main() {
   const cpu0 = process.cpuUsage();
   const run = WORKERS > 0 ? new BacktestPool({ ...versions, workers: WORKERS }) : new BacktestRun(versions);
   for (let off = 0; partitions.some((p) => p.length > off); off += BATCH) {
-    for (const p of partitions) if (p.length > off) await run.score(p.slice(off, off + BATCH));
+    for (let p = 0; p < PARTITIONS; p++)
+      if ((partitions[p] as RecordedIndicator[]).length > off) await run.score(batchOf(p, off));
   }
   const report = await run.finish();
   const ms = performance.now() - started;
@@ -93,6 +113,8 @@ async function main() {
       subjects: SUBJECTS,
       perSec: Math.round((TOTAL / ms) * 1000),
       perCpuSec: Math.round((TOTAL / cpuMs) * 1000),
+      cpuUsPerEvent: Number(((cpuMs * 1000) / TOTAL).toFixed(2)),
+      decode: DECODE,
       liveAlerts: report.baseline.alerts,
       draftAlerts: report.candidate.alerts,
       revisions: run.baselineAlerts.length + run.candidateAlerts.length,
