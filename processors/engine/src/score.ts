@@ -157,7 +157,18 @@ function explanationOf(ctx: EvalContext): Explanation {
 function evidenceOf(ctx: EvalContext, ruleId: string): Evidence {
   const x = explanationOf(ctx);
   x.evidence ??= indicatorEvidence(ctx.indicator, x.keywords, undefined, x.hits);
-  return { ...x.evidence, ruleId };
+  const e = x.evidence;
+  // As `{ ...e, ruleId }` (same keys, same order), without the generic object spread: an SMS copies
+  // its evidence for each of the few rules it fires.
+  if (e.values === undefined || e.ruleId !== undefined) return { ...e, ruleId };
+  return {
+    eventId: e.eventId,
+    kind: e.kind,
+    occurredAt: e.occurredAt,
+    summary: e.summary,
+    values: e.values,
+    ruleId,
+  };
 }
 
 /** The values an explain template can use (as `templateValues` with the matches so far); not to be changed. */
