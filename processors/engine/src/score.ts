@@ -402,20 +402,44 @@ export interface Assessment {
   readonly fired: readonly [string, FiredState][];
 }
 
+function byFirstFiring(a: [string, FiredState], b: [string, FiredState]): number {
+  return a[1].first - b[1].first || a[1].order - b[1].order;
+}
+
 /** Score, level and fraud type from the rules fired in the current episode. */
 export function assess(c: CompiledRuleSet, state: SubjectState): Assessment {
-  const fired = Object.entries(state.fired).sort(
-    (a, b) => a[1].first - b[1].first || a[1].order - b[1].order,
-  );
+  // Object.entries sorted (stably) by first firing: for-in lists a plain object's own keys in the
+  // same order, and an insertion sort of the few fired rules gives the same order as a stable sort
+  // without the sort's temporary arrays (this runs twice per indicator in a backtest).
+  const fired: [string, FiredState][] = [];
+  for (const id in state.fired) {
+    const entry: [string, FiredState] = [id, state.fired[id] as FiredState];
+    let j = fired.length;
+    while (j > 0 && byFirstFiring(fired[j - 1] as [string, FiredState], entry) > 0) {
+      fired[j] = fired[j - 1] as [string, FiredState];
+      j--;
+    }
+    fired[j] = entry;
+  }
   let raw = 0;
-  const byType = new Map<FraudType, number>();
-  for (const [id, f] of fired) {
+  // The type votes, in the order the types first vote (as a Map would keep them).
+  let types: FraudType[] | undefined;
+  let votes: number[] | undefined;
+  for (let i = 0; i < fired.length; i++) {
+    const [id, f] = fired[i] as [string, FiredState];
     raw += f.weight;
     // The type vote: a rule's typeWeight when it has one (e.g. the model sure of the script, weight
     // 0), else its weight when positive.
     const vote = f.tw ?? Math.max(0, f.weight);
-    if (id !== DENY_RULE_ID && vote > 0 && f.fraudType !== 'other')
-      byType.set(f.fraudType, (byType.get(f.fraudType) ?? 0) + vote);
+    if (id !== DENY_RULE_ID && vote > 0 && f.fraudType !== 'other') {
+      types ??= [];
+      votes ??= [];
+      const k = types.indexOf(f.fraudType);
+      if (k < 0) {
+        types.push(f.fraudType);
+        votes.push(vote);
+      } else votes[k] = (votes[k] as number) + vote;
+    }
   }
   const score = Math.max(0, raw);
   let level = levelFor(score, c.levels);
@@ -427,10 +451,13 @@ export function assess(c: CompiledRuleSet, state: SubjectState): Assessment {
   }
   let fraudType: FraudType = 'other';
   let best = 0;
-  for (const [type, w] of byType) {
-    if (w > best) {
-      best = w;
-      fraudType = type;
+  if (types !== undefined && votes !== undefined) {
+    for (let k = 0; k < types.length; k++) {
+      const w = votes[k] as number;
+      if (w > best) {
+        best = w;
+        fraudType = types[k] as FraudType;
+      }
     }
   }
   return { score, level, fraudType, fired };
@@ -766,7 +793,19 @@ function takeAlertPart(state: SubjectState): AlertPart {
   return part;
 }
 
-const isOpen = (p: AlertPart) => p.alert?.status === 'open';
+function isOpen(p: AlertPart): boolean {
+  return p.alert?.status === 'open';
+}
+
+/** The revision a redelivered indicator caused under a version, to send again (none when none). */
+function resendOf(p: AlertPart, eventId: string): Alert[] {
+  return p.alert?.causedBy.includes(eventId) ? [p.alert.last] : [];
+}
+
+/** Whether the version's open alert expires at `t` (not upgraded for its alert TTL). */
+function expiresAt(p: AlertPart, c: CompiledRuleSet, t: number): boolean {
+  return p.alert !== undefined && p.alert.status === 'open' && t - p.alert.updatedAt > c.alertTtlMs;
+}
 
 /**
  * One indicator scored by two versions with the same rule state (see {@link sameRuleState}) at the
@@ -775,7 +814,8 @@ const isOpen = (p: AlertPart) => p.alert?.status === 'open';
  * the versions' alerts do not act on the rule state differently: when one version's open alert
  * expires (which forgets the firings) and the other's does not, or when pruning would forget old
  * firings for one version only (its alert is not open), the result is `split`, each version scored by
- * `scoreSubject` on its own copy. `prev` is taken over, as by `scoreSubject`.
+ * `scoreSubject` on its own copy. `prev` is taken over, as by `scoreSubject`. `occurredMs`: the
+ * indicator's `Date.parse(occurredAt)` when the caller has it already.
  */
 export function scorePaired(
   a: CompiledRuleSet,
@@ -784,27 +824,24 @@ export function scorePaired(
   prev: PairedState | undefined,
   ind: FraudIndicator,
   position: StreamPosition | undefined,
+  occurredMs: number = Date.parse(ind.occurredAt),
 ): PairedResult {
   const shared = prev?.shared ?? emptyState();
   let pa: AlertPart = prev?.a ?? { alert: undefined, cooldownUntil: undefined };
   let pb: AlertPart = prev?.b ?? { alert: undefined, cooldownUntil: undefined };
   if (atOrBelowPosition(shared, position) || wasSeen(shared, ind.eventId)) {
     // A redelivery: nothing changes; each version re-sends the revision it caused, if any.
-    const resend = (p: AlertPart) => (p.alert?.causedBy.includes(ind.eventId) ? [p.alert.last] : []);
     return {
       kind: 'shared',
       state: { shared, a: pa, b: pb },
-      alertsA: resend(pa),
-      alertsB: resend(pb),
+      alertsA: resendOf(pa, ind.eventId),
+      alertsB: resendOf(pb, ind.eventId),
       changed: false,
     };
   }
-  const parsed = Date.parse(ind.occurredAt);
-  const t = Number.isNaN(parsed) ? shared.lastT : parsed;
-  const expires = (p: AlertPart, c: CompiledRuleSet) =>
-    p.alert !== undefined && p.alert.status === 'open' && t - p.alert.updatedAt > c.alertTtlMs;
-  const expA = expires(pa, a);
-  const expB = expires(pb, b);
+  const t = Number.isNaN(occurredMs) ? shared.lastT : occurredMs;
+  const expA = expiresAt(pa, a, t);
+  const expB = expiresAt(pb, b, t);
   if (expA !== expB) {
     // One version's episode ends here (its firings are forgotten), the other's goes on.
     const sa = withAlertPart(shared, pa, true);

@@ -231,14 +231,14 @@ export class BacktestRun {
     }
   }
 
-  /** One indicator, both versions, on the states as of `now`. */
-  private scoreOne(r: RecordedIndicator, now: number): void {
+  /** One indicator (occurred at `t`, `Date.parse` of its time), both versions, on the states as of `now`. */
+  private scoreOne(r: RecordedIndicator, t: number, now: number): void {
     const id = r.event.subjectId;
     const stream = r.position.stream;
     if (this.labels.length > 0) this.subjectStream.set(id, stream);
     const e = this.entry(id, now);
     if (this.paired && e?.kind !== 'split') {
-      const p = scorePaired(this.baseRules, this.candRules, id, e?.state, r.event, r.position);
+      const p = scorePaired(this.baseRules, this.candRules, id, e?.state, r.event, r.position, t);
       if (p.kind === 'shared') {
         for (const a of p.alertsA) this.baseline.add(a);
         for (const a of p.alertsB) this.candidate.add(a);
@@ -342,8 +342,11 @@ export class BacktestRun {
       const roundMax = new Map<string, number>();
       let last: string | undefined;
       let lastMax = Number.NEGATIVE_INFINITY;
-      for (const r of round) {
+      const times: number[] = new Array(round.length);
+      for (let i = 0; i < round.length; i++) {
+        const r = round[i] as RecordedIndicator;
         const t = Date.parse(r.event.occurredAt);
+        times[i] = t;
         if (t < this.firstMs) this.firstMs = t;
         if (t > this.lastMs) this.lastMs = t;
         const name = r.position.stream;
@@ -367,7 +370,7 @@ export class BacktestRun {
           name = r.position.stream;
           now = this.now(name);
         }
-        this.scoreOne(r, now);
+        this.scoreOne(r, times[i] as number, now);
         if ((i & 63) === 63 && performance.now() - slice > YIELD_AFTER_MS) {
           await yieldToEventLoop();
           slice = performance.now();
