@@ -107,7 +107,8 @@ function fire(
   ev: Evidence[],
 ): void {
   const prev = state.fired[rule.id];
-  const kept = ev.slice(-MAX_EVIDENCE_PER_RULE);
+  // `ev` is the caller's own new array: kept as is when short enough.
+  const kept = ev.length > MAX_EVIDENCE_PER_RULE ? ev.slice(-MAX_EVIDENCE_PER_RULE) : ev;
   const last = kept.at(-1)?.summary;
   const fired: FiredState = {
     first: prev?.first ?? t,
@@ -786,11 +787,16 @@ export function withAlertPart(shared: SubjectState, part: AlertPart, copy: boole
   return s;
 }
 
-function takeAlertPart(state: SubjectState): AlertPart {
-  const part = { alert: state.alert, cooldownUntil: state.cooldownUntil };
+/** No alert and no cooldown (parts are never changed in place, so one object serves). */
+const NO_ALERT_PART: AlertPart = { alert: undefined, cooldownUntil: undefined };
+
+/** Takes the version's alert part back out of the state: `was` itself when it did not change. */
+function takeAlertPart(state: SubjectState, was: AlertPart): AlertPart {
+  const alert = state.alert;
+  const cooldownUntil = state.cooldownUntil;
   delete state.alert;
   delete state.cooldownUntil;
-  return part;
+  return alert === was.alert && cooldownUntil === was.cooldownUntil ? was : { alert, cooldownUntil };
 }
 
 function isOpen(p: AlertPart): boolean {
@@ -827,8 +833,8 @@ export function scorePaired(
   occurredMs: number = Date.parse(ind.occurredAt),
 ): PairedResult {
   const shared = prev?.shared ?? emptyState();
-  let pa: AlertPart = prev?.a ?? { alert: undefined, cooldownUntil: undefined };
-  let pb: AlertPart = prev?.b ?? { alert: undefined, cooldownUntil: undefined };
+  let pa: AlertPart = prev?.a ?? NO_ALERT_PART;
+  let pb: AlertPart = prev?.b ?? NO_ALERT_PART;
   if (atOrBelowPosition(shared, position) || wasSeen(shared, ind.eventId)) {
     // A redelivery: nothing changes; each version re-sends the revision it caused, if any.
     return {
@@ -893,15 +899,16 @@ export function scorePaired(
   }
   withAlertPart(shared, pa, false);
   const revA = scoreEpisode(a, subjectId, shared, fresh, alertsA, causesA);
-  pa = takeAlertPart(shared);
+  pa = takeAlertPart(shared, pa);
   withAlertPart(shared, pb, false);
   const revB = scoreEpisode(b, subjectId, shared, fresh, alertsB, causesB);
-  pb = takeAlertPart(shared);
+  pb = takeAlertPart(shared, pb);
   // A version raises an alert only on firings, which a subject without a state gets from this very
   // indicator (then `changed` is already true): both versions save, or neither.
   return {
     kind: 'shared',
-    state: { shared, a: pa, b: pb },
+    // The previous paired state when neither alert part changed (it holds `shared` already).
+    state: prev !== undefined && prev.a === pa && prev.b === pb ? prev : { shared, a: pa, b: pb },
     alertsA,
     alertsB,
     changed: changed || revA || revB || prev !== undefined,

@@ -91,10 +91,10 @@ const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resol
 type Entry =
   | {
       readonly kind: 'shared';
-      readonly state: PairedState;
-      readonly expiresAt: number;
+      state: PairedState;
+      expiresAt: number;
       /** The stream whose clock dates the expiry. */
-      readonly stream: string;
+      stream: string;
     }
   | {
       readonly kind: 'split';
@@ -242,8 +242,17 @@ export class BacktestRun {
       if (p.kind === 'shared') {
         for (const a of p.alertsA) this.baseline.add(a);
         for (const a of p.alertsB) this.candidate.add(a);
-        if (p.changed)
-          this.put(id, { kind: 'shared', state: p.state, expiresAt: now + this.baseTtlMs, stream });
+        if (p.changed) {
+          if (e === undefined) {
+            this.put(id, { kind: 'shared', state: p.state, expiresAt: now + this.baseTtlMs, stream });
+          } else {
+            // The entry is this subject's alone: updated in place, moved to the tail.
+            e.state = p.state;
+            e.expiresAt = now + this.baseTtlMs;
+            e.stream = stream;
+            this.put(id, e);
+          }
+        }
         return;
       }
       for (const a of p.a.alerts) this.baseline.add(a);
