@@ -232,6 +232,8 @@ interface CompileScope {
   readonly lists: { allow: ListSets; deny: ListSets };
   /** The rule set's text models, by id. */
   readonly models: ReadonlyMap<string, TextModel>;
+  /** The rule set's keyword sets, compiled (shared with the compiled rule set). */
+  readonly keywordSets: KeywordSets;
 }
 
 function compileFieldCondition(c: FieldCondition, scope: CompileScope, ruleId: string): Predicate {
@@ -367,6 +369,43 @@ export interface CompiledPredicate {
    * list), which is false with no side effect when the field is not a string.
    */
   readonly needs: string | undefined;
+  /**
+   * When the first condition is a `keywords` or `textModel` condition (on the field {@link needs}):
+   * whether it is false for a text, a pure function of the text (no side effect: the condition only
+   * records its matches when it holds).
+   */
+  readonly cannotHold: ((text: string) => boolean) | undefined;
+}
+
+/** Whether a `keywords` or `textModel` condition is false on `text` (see `CompiledPredicate.cannotHold`). */
+function cannotHoldOf(c: Condition | undefined, scope: CompileScope, keywordSets: KeywordSets) {
+  if (c === undefined) return undefined;
+  if (c.op === 'keywords') {
+    const { set } = c;
+    const min = c.minMatches ?? 1;
+    const max = c.maxMatches ?? Number.POSITIVE_INFINITY;
+    return (text: string) => {
+      const n = (keywordSets.hits(text).get(set) ?? NO_KEYWORDS).length;
+      return n < min || n > max;
+    };
+  }
+  if (c.op === 'textModel') {
+    const model = scope.models.get(c.model) as TextModel;
+    const min = c.minScore;
+    const max = c.maxScore ?? Number.POSITIVE_INFINITY;
+    const types = c.types === undefined ? undefined : new Set<string>(c.types);
+    const minShare = c.minTypeShare ?? 0;
+    return (text: string) => {
+      const s = analyseText(model, text).score;
+      return (
+        s.fraud < min ||
+        s.fraud >= max ||
+        (types !== undefined && !types.has(s.type)) ||
+        s.typeShare < minShare
+      );
+    };
+  }
+  return undefined;
 }
 
 const TEXT_OPS: ReadonlySet<string> = new Set(['keywords', 'textModel', 'regex', 'listed']);
@@ -384,6 +423,7 @@ function textFieldOf(c: Condition | undefined): string | undefined {
 
 function compilePredicate(p: IndicatorPredicate, scope: CompileScope, ruleId: string): CompiledPredicate {
   const conds = (p.where ?? []).map((c) => compileCondition(c, scope, ruleId));
+  const needs = textFieldOf(p.where?.[0]);
   const test: Predicate =
     conds.length === 0
       ? () => true
@@ -393,7 +433,13 @@ function compilePredicate(p: IndicatorPredicate, scope: CompileScope, ruleId: st
             for (const c of conds) if (!c(ctx)) return false;
             return true;
           };
-  return { kind: p.kind, test, source: p, needs: textFieldOf(p.where?.[0]) };
+  return {
+    kind: p.kind,
+    test,
+    source: p,
+    needs,
+    cannotHold: needs === undefined ? undefined : cannotHoldOf(p.where?.[0], scope, scope.keywordSets),
+  };
 }
 
 interface CompiledRuleBase {
@@ -467,6 +513,10 @@ export interface TextGuard {
   readonly fields: readonly Getter[];
   /** `masks[i]`: the bit in `fields` that `byKind`'s i-th rule needs to hold a string, or 0. */
   readonly masks: readonly number[];
+  /** `gates[i]`: the i-th rule's `when.cannotHold` (on the text of the field of `masks[i]`). */
+  readonly gates: readonly (((text: string) => boolean) | undefined)[];
+  /** Per field of `fields`: for recently seen texts, which rules' first condition cannot hold. */
+  readonly skips: readonly TextMemo<Uint8Array>[];
 }
 
 /** The bits of the guard's fields that do not hold a string in the indicator. */
@@ -475,6 +525,36 @@ export function missingText(guard: TextGuard, ind: FraudIndicator): number {
   for (let f = 0; f < guard.fields.length; f++)
     if (typeof (guard.fields[f] as Getter)(ind) !== 'string') missing |= 1 << f;
   return missing;
+}
+
+/**
+ * Per rule of `byKind` (1 = skip), the rules whose first condition cannot hold on the indicator's
+ * text (`gates`), for an indicator with exactly one of the guard's text fields (an SMS's text); the
+ * check is made once per text and remembered (texts recur). Undefined when nothing is known: no
+ * gated rule, several or no text fields present, or a text too long to remember (a call transcript,
+ * whose analysis is not remembered either).
+ */
+export function skippedRules(guard: TextGuard, ind: FraudIndicator, missing: number): Uint8Array | undefined {
+  const n = guard.fields.length;
+  if (n === 0 || n > 31) return undefined;
+  const present = ~missing & ((1 << n) - 1);
+  // Exactly one field present: its bit.
+  if (present === 0 || (present & (present - 1)) !== 0) return undefined;
+  const f = 31 - Math.clz32(present);
+  const text = (guard.fields[f] as Getter)(ind) as string;
+  if (text.length > MEMO_MAX_CHARS) return undefined;
+  const memo = guard.skips[f] as TextMemo<Uint8Array>;
+  let skip = memo.get(text);
+  if (skip === undefined) {
+    skip = new Uint8Array(guard.masks.length);
+    const bit = 1 << f;
+    for (let i = 0; i < skip.length; i++) {
+      const gate = guard.gates[i];
+      if (gate !== undefined && guard.masks[i] === bit && gate(text)) skip[i] = 1;
+    }
+    memo.set(text, skip);
+  }
+  return skip;
 }
 
 function textGuard(rules: readonly CompiledRule[]): TextGuard {
@@ -486,7 +566,15 @@ function textGuard(rules: readonly CompiledRule[]): TextGuard {
     if (f < 0 && fields.length < 31) f = fields.push(needs) - 1;
     return f < 0 ? 0 : 1 << f;
   });
-  return { fields: fields.map(getter), masks };
+  const gates = rules.map((r, i) =>
+    r.kind === 'sequence' || masks[i] === 0 ? undefined : r.when.cannotHold,
+  );
+  return {
+    fields: fields.map(getter),
+    masks,
+    gates,
+    skips: fields.map(() => new TextMemo<Uint8Array>(MEMO_TEXTS, MEMO_MAX_CHARS)),
+  };
 }
 
 export interface CompileOptions {
@@ -576,7 +664,8 @@ export function compileRuleSet(ruleSet: FraudRuleSet, options: CompileOptions = 
   }
   const lists = { allow: listSets(ruleSet.lists.allow), deny: listSets(ruleSet.lists.deny) };
   const models = resolveModels(ruleSet, options.textModels ?? builtinTextModels);
-  const scope: CompileScope = { ruleSet, lists, models };
+  const keywordSets = new KeywordSets(ruleSet.keywordSets);
+  const scope: CompileScope = { ruleSet, lists, models, keywordSets };
   const rules = ruleSet.rules.filter((r) => r.enabled !== false).map((r, i) => compileRule(r, i, scope));
   const byKind = new Map<FraudIndicatorKind, CompiledRule[]>();
   const add = (kind: FraudIndicatorKind, r: CompiledRule) => {
@@ -607,7 +696,7 @@ export function compileRuleSet(ruleSet: FraudRuleSet, options: CompileOptions = 
     cooldownMs: ruleSet.cooldownMin * MINUTE_MS,
     alertTtlMs: ruleSet.alertTtlMin * MINUTE_MS,
     horizonMs,
-    keywordSets: new KeywordSets(ruleSet.keywordSets),
+    keywordSets,
     allow: lists.allow,
     deny: lists.deny,
     rules,

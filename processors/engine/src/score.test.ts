@@ -1,7 +1,13 @@
 import { Codecs, type FraudIndicator, type FraudRuleSet } from '@fenghuo/contracts';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { app, at, call, ruleSet, sms, transfer, windowCount } from '../test/support/index.ts';
-import { type CompiledRuleSet, compileRuleSet } from './compile.ts';
+import {
+  type CompiledRuleSet,
+  compileRuleSet,
+  missingText,
+  skippedRules,
+  type TextGuard,
+} from './compile.ts';
 import { RuleCompileError } from './errors.ts';
 import { applyOutcome, assess, type PairedState, sameRuleState, scorePaired, scoreSubject } from './score.ts';
 import { decodeState, encodeState, MAX_SEEN, type SubjectState } from './state.ts';
@@ -121,6 +127,22 @@ describe('keyword match rules', () => {
       ['公安局', '安全账户', '洗钱'].sort(),
     );
     expect(JSON.stringify(alerts[0])).not.toContain('13800001111');
+  });
+
+  it('skips, per text, a rule whose first condition cannot hold, with the same alerts', () => {
+    const guard = c.textGuards.get('sms') as TextGuard;
+    const i = (c.byKind.get('sms') ?? []).findIndex((r) => r.id === 'authority-sms');
+    const one = sms('s1', 0, '公安局通知'); // one keyword of the two the rule asks for
+    const two = sms('s2', 0, '这里是公安局，你涉嫌洗钱');
+    expect(skippedRules(guard, one, missingText(guard, one))?.[i]).toBe(1);
+    expect(skippedRules(guard, two, missingText(guard, two))?.[i]).toBe(0);
+    // Remembered per text, whoever sends it.
+    const again = sms('s3', 5, '公安局通知');
+    expect(skippedRules(guard, again, 0)).toBe(skippedRules(guard, one, 0));
+    // A text too long to remember is not judged in advance: its rules are evaluated.
+    expect(skippedRules(guard, sms('s4', 0, '公安局'.repeat(1_000)), 0)).toBeUndefined();
+    expect(run('s1', [one]).alerts).toEqual([]);
+    expect(run('s2', [two, sms('s2', 1, '请转入安全账户')]).alerts).toHaveLength(1);
   });
 });
 

@@ -23,6 +23,7 @@ import {
   listStatus,
   type ModelHit,
   missingText,
+  skippedRules,
 } from './compile.ts';
 import { UnreachableError } from './errors.ts';
 import {
@@ -368,10 +369,13 @@ function applyIndicator(c: CompiledRuleSet, state: SubjectState, ind: FraudIndic
   const ctx = new EvalContext(ind, c.keywordSets);
   const guard = c.textGuards.get(ind.kind);
   const missing = guard === undefined ? 0 : missingText(guard, ind);
+  // Rules whose first condition cannot hold on the indicator's text, known per text.
+  const skip = guard === undefined ? undefined : skippedRules(guard, ind, missing);
   for (let i = 0; i < rules.length; i++) {
     const rule = rules[i] as CompiledRule;
     // A rule whose first condition reads a text the indicator lacks cannot hold.
     if (missing !== 0 && ((guard?.masks[i] ?? 0) & missing) !== 0) continue;
+    if (skip !== undefined && skip[i] === 1) continue;
     switch (rule.kind) {
       case 'match':
         if (rule.when.test(ctx)) {
