@@ -8,6 +8,7 @@ import { maskAccount, maskNumber } from '@fenghuo/kit/mask';
 import type { ModelHit } from './compile.ts';
 import { UnreachableError } from './errors.ts';
 import { FRAUD_TYPE_GUIDES } from './fraud-type-guide.ts';
+import { TextMemo } from './memo.ts';
 
 export function formatCny(amount: number): string {
   return Math.round(amount).toLocaleString('en-US');
@@ -75,20 +76,88 @@ const REPORTER_ZH: Record<string, string> = {
 };
 
 /** One indicator as evidence: a summary in both languages and masked values. */
+/**
+ * What an explanation says of an indicator's matches (its first 6 keywords and its strongest model
+ * hit), the same for every indicator with those matches: made once per matches and remembered.
+ */
+interface MatchWords {
+  /** The keywords (at most 6) and the hit's model these words are of. */
+  readonly kw: readonly string[];
+  readonly model: string | undefined;
+  /** The tail of the evidence summary (keywords, the model's phrase). */
+  readonly kwZh: string;
+  readonly kwEn: string;
+  /** `values.keywords` of the evidence (absent without keywords). */
+  readonly keywords: string | undefined;
+  /** `keywords` of the template values. */
+  readonly templateKeywords: string;
+  readonly hit: ModelHit | undefined;
+  /** The hit's figures as the evidence's values and the template's give them. */
+  readonly modelScore: number;
+  readonly modelNgrams: string | undefined;
+  readonly templateScore: string;
+  readonly templateNgrams: string;
+}
+
+/** Match words without a model hit by keywords; with one, per hit score (scores are shared objects). */
+const wordsNoHit = new TextMemo<MatchWords>(4_096, 2_048);
+const wordsByScore = new WeakMap<ModelHit['score'], TextMemo<MatchWords>>();
+
+function makeMatchWords(kw: readonly string[], hit: ModelHit | undefined): MatchWords {
+  const model = hit === undefined ? undefined : modelPhrase(hit);
+  return {
+    kw: [...kw],
+    model: hit?.model,
+    kwZh:
+      (kw.length > 0 ? `，含关键词“${kw.join('”“')}”` : '') + (model === undefined ? '' : `；${model.zh}`),
+    kwEn:
+      (kw.length > 0 ? ` with keywords ${kw.map((k) => `"${k}"`).join(', ')}` : '') +
+      (model === undefined ? '' : `; ${model.en}`),
+    keywords: kw.length > 0 ? kw.join(',') : undefined,
+    templateKeywords: kw.join(', '),
+    hit,
+    modelScore: hit === undefined ? 0 : Math.round(hit.score.fraud * 1000) / 1000,
+    modelNgrams: hit !== undefined && hit.score.ngrams.length > 0 ? hit.score.ngrams.join(',') : undefined,
+    templateScore: hit === undefined ? '' : hit.score.fraud.toFixed(2),
+    templateNgrams: hit === undefined ? '' : hit.score.ngrams.join('、'),
+  };
+}
+
+function matchWords(keywords: readonly string[], models: readonly ModelHit[]): MatchWords {
+  const kw = keywords.length > 6 ? keywords.slice(0, 6) : keywords;
+  const hit = strongestHit(models);
+  let memo = wordsNoHit;
+  if (hit !== undefined) {
+    const known = wordsByScore.get(hit.score);
+    if (known === undefined) {
+      memo = new TextMemo<MatchWords>(256, 2_048);
+      wordsByScore.set(hit.score, memo);
+    } else memo = known;
+  }
+  const key = hit === undefined ? kw.join('\u0000') : `${hit.model}\u0001${kw.join('\u0000')}`;
+  let w = memo.get(key);
+  if (w === undefined || !sameWords(w, kw, hit)) {
+    w = makeMatchWords(kw, hit);
+    memo.set(key, w);
+  }
+  return w;
+}
+
+/** Whether remembered words are of these keywords and this hit's model (a key could be ambiguous). */
+function sameWords(w: MatchWords, kw: readonly string[], hit: ModelHit | undefined): boolean {
+  if (w.model !== hit?.model || w.kw.length !== kw.length) return false;
+  for (let i = 0; i < kw.length; i++) if (w.kw[i] !== kw[i]) return false;
+  return true;
+}
+
 export function indicatorEvidence(
   ind: FraudIndicator,
   keywords: readonly string[],
   ruleId?: string,
   models: readonly ModelHit[] = [],
 ): Evidence {
-  const kw = keywords.slice(0, 6);
-  const hit = strongestHit(models);
-  const model = hit === undefined ? undefined : modelPhrase(hit);
-  const kwZh =
-    (kw.length > 0 ? `，含关键词“${kw.join('”“')}”` : '') + (model === undefined ? '' : `；${model.zh}`);
-  const kwEn =
-    (kw.length > 0 ? ` with keywords ${kw.map((k) => `"${k}"`).join(', ')}` : '') +
-    (model === undefined ? '' : `; ${model.en}`);
+  const words = matchWords(keywords, models);
+  const { kwZh, kwEn, hit } = words;
   let summary: BilingualText;
   let values: Record<string, string | number | boolean>;
   switch (ind.kind) {
@@ -143,12 +212,12 @@ export function indicatorEvidence(
       throw new UnreachableError('indicator kind', never);
     }
   }
-  if (kw.length > 0) values.keywords = kw.join(',');
+  if (words.keywords !== undefined) values.keywords = words.keywords;
   if (hit !== undefined) {
     values.model = hit.model;
-    values.modelScore = Math.round(hit.score.fraud * 1000) / 1000;
+    values.modelScore = words.modelScore;
     values.modelType = hit.score.type;
-    if (hit.score.ngrams.length > 0) values.modelNgrams = hit.score.ngrams.join(',');
+    if (words.modelNgrams !== undefined) values.modelNgrams = words.modelNgrams;
   }
   const ev: Evidence = { eventId: ind.eventId, kind: ind.kind, occurredAt: ind.occurredAt, summary, values };
   if (ruleId !== undefined) ev.ruleId = ruleId;
@@ -236,13 +305,14 @@ export function templateValues(
   keywords: readonly string[],
   models: readonly ModelHit[] = [],
 ): Record<string, string | number> {
-  const v: Record<string, string | number> = { keywords: keywords.slice(0, 6).join(', ') };
-  const hit = strongestHit(models);
+  const words = matchWords(keywords, models);
+  const v: Record<string, string | number> = { keywords: words.templateKeywords };
+  const hit = words.hit;
   if (hit !== undefined) {
-    v.modelScore = hit.score.fraud.toFixed(2);
+    v.modelScore = words.templateScore;
     v.modelType = hit.score.type;
     v.modelTypeZh = fraudTypeZh(hit.score.type);
-    v.modelNgrams = hit.score.ngrams.join('、');
+    v.modelNgrams = words.templateNgrams;
   }
   switch (ind.kind) {
     case 'call':
