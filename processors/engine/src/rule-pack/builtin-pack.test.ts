@@ -306,6 +306,43 @@ describe('built-in rule pack', () => {
     expect(classifyText(c, '演唱会门票低价转让，内场前排，不走平台，微信直接付款。', 'sms').fraud).toBe(true);
   });
 
+  it("on calls, the claim, haste and second-ask rules of the 冒充熟人/领导 script hold from the model's mid band, also when it reads the relative-in-trouble call as 虚构绑架 (written for this test)", () => {
+    const c = compileRuleSet(builtinRuleSet);
+    const v = classifyText(
+      c,
+      '喂，是我，你表哥，我这边出了点事，跟人起了冲突，对方要私了，你先帮我垫付一下，越快越好。',
+      'call',
+    );
+    expect(v.fraud).toBe(true);
+    expect(v.rules).toEqual(
+      expect.arrayContaining([
+        'model-claim-impersonation_acquaintance-call',
+        'model-urgent-impersonation_acquaintance-call',
+        'model-trap-impersonation_acquaintance-call',
+        'model-trap2-impersonation_acquaintance-call',
+      ]),
+    );
+    for (const id of [
+      'model-claim-impersonation_acquaintance-call',
+      'model-urgent-impersonation_acquaintance-call',
+      'model-trap2-impersonation_acquaintance-call',
+    ]) {
+      const rule = builtinRuleSet.rules.find((r) => r.id === id);
+      expect(rule?.kind === 'match' ? rule.when.where : undefined, id).toContainEqual(
+        expect.objectContaining({
+          op: 'textModel',
+          minScore: 0.5,
+          types: ['impersonation_acquaintance', 'fake_kidnapping'],
+        }),
+      );
+      expect(builtinRuleSet.rules.some((r) => r.id === id.replace(/-call$/, '-sms'))).toBe(false);
+    }
+    const trap2 = builtinRuleSet.rules.find((r) => r.id === 'model-trap2-impersonation_acquaintance-call');
+    expect(trap2?.kind === 'match' ? trap2.when.where : undefined).toContainEqual(
+      expect.objectContaining({ op: 'keywords', set: 'acquaintance_ask', minMatches: 2 }),
+    );
+  });
+
   it("flags a call the model reads as a fake acquaintance's when the caller asks one favour, with no name claimed and no money named yet (written for this test)", () => {
     const c = compileRuleSet(builtinRuleSet);
     const text =
@@ -317,7 +354,11 @@ describe('built-in rule pack', () => {
     // It holds from the model's mid band, on calls only (SMS keyword rules ask for one word already).
     const rule = builtinRuleSet.rules.find((r) => r.id === 'model-trap-impersonation_acquaintance-call');
     expect(rule?.kind === 'match' ? rule.when.where : undefined).toContainEqual(
-      expect.objectContaining({ op: 'textModel', minScore: 0.5, types: ['impersonation_acquaintance'] }),
+      expect.objectContaining({
+        op: 'textModel',
+        minScore: 0.5,
+        types: ['impersonation_acquaintance', 'fake_kidnapping'],
+      }),
     );
     expect(builtinRuleSet.rules.some((r) => r.id === 'model-trap-impersonation_acquaintance-sms')).toBe(
       false,

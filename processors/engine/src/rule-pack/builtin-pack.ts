@@ -454,16 +454,25 @@ function pretextRules(): FraudRule[] {
 const MODEL_TYPES = (Object.keys(FRAUD_TYPE_GUIDES) as FraudType[]).filter((t) => t !== 'other');
 
 /**
- * On call transcripts: the model is sure it reads a 冒充熟人/领导 script and the caller introduces
- * themself as a boss, relative, friend or teacher ("我是你们王总", "是我，你舅舅"). The caller's first
- * call often only sets up the new number or a private contact, with no money asked yet, so no fraud
- * act is said; the claim stands in for it. Not on SMS, where the keyword rules already hold.
+ * The scripts a 冒充熟人/领导 call is read as (seventh pass): the model splits a "relative in trouble"
+ * call (a fight, a hospital bill, held by the police) between 冒充熟人 and 虚构绑架/亲友出事, the same
+ * story told by a fake relative, so the call rules below hold when either is the model's type.
+ */
+const ACQUAINTANCE_CALL_TYPES: readonly FraudType[] = ['impersonation_acquaintance', 'fake_kidnapping'];
+
+/**
+ * On call transcripts: the model reads a 冒充熟人/领导 script (probability >= mid since the seventh
+ * pass; >= high before) and the caller introduces themself as a boss, relative, friend or teacher
+ * ("我是你们王总", "是我，你舅舅"). The caller's first call often only sets up the new number or a
+ * private contact, with no money asked yet, so no fraud act is said; the claim stands in for it. From
+ * the mid band a claim needs more (an ask, haste or an act: 15 + 10 + 10 + 10); when the model is sure
+ * one more is enough (30 + 10). Not on SMS, where the keyword rules already hold.
  */
 function acquaintanceClaimRule(f: (typeof TEXT_FIELDS)[number]): FraudRule {
   const model = BUILTIN_TEXT_MODEL.id;
   return {
     id: `model-claim-impersonation_acquaintance-${f.kind}`,
-    name: `Text model: impersonation_acquaintance script (probability >= ${MODEL_THRESHOLDS.high}) in which the speaker claims to be a boss, relative, friend or teacher (${f.kind})`,
+    name: `Text model: impersonation_acquaintance script (probability >= ${MODEL_THRESHOLDS.mid}) in which the speaker claims to be a boss, relative, friend or teacher (${f.kind})`,
     fraudType: 'impersonation_acquaintance',
     weight: MODEL_WEIGHTS.claim,
     kind: 'match',
@@ -476,8 +485,8 @@ function acquaintanceClaimRule(f: (typeof TEXT_FIELDS)[number]): FraudRule {
           op: 'textModel',
           field: f.field,
           model,
-          minScore: MODEL_THRESHOLDS.high,
-          types: ['impersonation_acquaintance'],
+          minScore: MODEL_THRESHOLDS.mid,
+          types: [...ACQUAINTANCE_CALL_TYPES],
         },
       ],
     },
@@ -489,15 +498,15 @@ function acquaintanceClaimRule(f: (typeof TEXT_FIELDS)[number]): FraudRule {
 }
 
 /**
- * On call transcripts: the model is sure it reads a 冒充熟人/领导 script and the caller presses for
- * haste (尽快, 紧急, 马上…), which public notices name as that script's mark; like the claim above,
- * it stands in for an act the first call may not ask yet.
+ * On call transcripts: the model reads a 冒充熟人/领导 script (>= mid since the seventh pass) and the
+ * caller presses for haste (尽快, 紧急, 马上…), which public notices name as that script's mark; like
+ * the claim above, it stands in for an act the first call may not ask yet.
  */
 function acquaintanceUrgencyRule(f: (typeof TEXT_FIELDS)[number]): FraudRule {
   const model = BUILTIN_TEXT_MODEL.id;
   return {
     id: `model-urgent-impersonation_acquaintance-${f.kind}`,
-    name: `Text model: impersonation_acquaintance script (probability >= ${MODEL_THRESHOLDS.high}) pressing for haste (${f.kind})`,
+    name: `Text model: impersonation_acquaintance script (probability >= ${MODEL_THRESHOLDS.mid}) pressing for haste (${f.kind})`,
     fraudType: 'impersonation_acquaintance',
     weight: MODEL_WEIGHTS.claim,
     kind: 'match',
@@ -509,8 +518,8 @@ function acquaintanceUrgencyRule(f: (typeof TEXT_FIELDS)[number]): FraudRule {
           op: 'textModel',
           field: f.field,
           model,
-          minScore: MODEL_THRESHOLDS.high,
-          types: ['impersonation_acquaintance'],
+          minScore: MODEL_THRESHOLDS.mid,
+          types: [...ACQUAINTANCE_CALL_TYPES],
         },
       ],
     },
@@ -526,21 +535,29 @@ function acquaintanceUrgencyRule(f: (typeof TEXT_FIELDS)[number]): FraudRule {
  * one word of that script's trap (the money or favour asked, the threat, the fee…). A long transcript
  * meets trap words by chance, so the keyword rules on calls ask for two; when the model already names
  * the script, one is evidence. From the mid band, an ask and a fraud act make an alert (15 + 10 + 15);
- * a caller who asks nothing the act list knows needs the model to be sure (30 + 10).
+ * a caller who asks nothing the act list knows needs the model to be sure (30 + 10). A second word
+ * of the trap (`asks` 2, `model-trap2-…`, seventh pass) is a second ask and adds 10 more, as the
+ * keyword rules' `-strong` twins do. For the 冒充熟人/领导 script the model's type may also be
+ * 虚构绑架/亲友出事 (`ACQUAINTANCE_CALL_TYPES`).
  */
-function modelTrapRule(t: (typeof TYPE_SETS)[number], f: (typeof TEXT_FIELDS)[number]): FraudRule {
+function modelTrapRule(
+  t: (typeof TYPE_SETS)[number],
+  f: (typeof TEXT_FIELDS)[number],
+  asks: 1 | 2 = 1,
+): FraudRule {
   const model = BUILTIN_TEXT_MODEL.id;
+  const types = t.type === 'impersonation_acquaintance' ? [...ACQUAINTANCE_CALL_TYPES] : [t.type];
   return {
-    id: `model-trap-${t.type}-${f.kind}`,
-    name: `Text model: ${t.type} script (probability >= ${MODEL_THRESHOLDS.mid}) with a ${t.trap} keyword (${f.kind})`,
+    id: `model-trap${asks === 1 ? '' : asks}-${t.type}-${f.kind}`,
+    name: `Text model: ${t.type} script (probability >= ${MODEL_THRESHOLDS.mid}) with ${asks === 1 ? 'a' : `${asks}+`} ${t.trap} keyword${asks === 1 ? '' : 's'} (${f.kind})`,
     fraudType: t.type,
     weight: MODEL_WEIGHTS.claim,
     kind: 'match',
     when: {
       kind: f.kind,
       where: [
-        { op: 'keywords', field: f.field, set: t.trap, minMatches: 1 },
-        { op: 'textModel', field: f.field, model, minScore: MODEL_THRESHOLDS.mid, types: [t.type] },
+        { op: 'keywords', field: f.field, set: t.trap, minMatches: asks },
+        { op: 'textModel', field: f.field, model, minScore: MODEL_THRESHOLDS.mid, types },
       ],
     },
     explain: {
@@ -558,7 +575,10 @@ function modelRules(): FraudRule[] {
     // Only for the acquaintance script: for the other types the model's confidence on ordinary texts
     // (promotions read as prize or investment scripts) made one trap word too cheap.
     ...(f.long
-      ? TYPE_SETS.filter((t) => t.type === 'impersonation_acquaintance').map((t) => modelTrapRule(t, f))
+      ? TYPE_SETS.filter((t) => t.type === 'impersonation_acquaintance').flatMap((t) => [
+          modelTrapRule(t, f),
+          modelTrapRule(t, f, 2),
+        ])
       : []),
     ...MODEL_TYPES.flatMap((type): FraudRule[] => {
       const guide = FRAUD_TYPE_GUIDES[type].explanation;
