@@ -98,10 +98,12 @@ export const KEYWORD_SETS = {
   ),
   // The urgency the 冒充熟人/领导 caller presses with (public notices: 频繁使用"尽快""马上""立即").
   acquaintance_urgency: words('尽快 紧急 急事 马上 立刻 立即 抓紧 越快越好 赶紧 等着 来不及 今天之内 现在就'),
-  // 冒充单位领导采购/订餐: an order that comes with a "designated supplier" the victim must pay first.
+  // 冒充单位领导采购/订餐: an order that comes with a "designated supplier" the victim must pay first
+  // (public police notices on the "big order" a fake army buyer or teacher gives a shop: the item is
+  // bought first from his 供货商, 代理商 or 厂家, 垫付货款; seventh pass).
   purchase_errand: words(
     '供应商 经销商 进货 代购 代为购买 帮忙购买 帮我们购买 订餐 酒水 红酒 白酒 名酒 香烟 名烟 ' +
-      '物资 货到付款 先打钱 先付款 订一批 采购 演习 演练',
+      '物资 货到付款 先打钱 先付款 订一批 采购 演习 演练 供货商 代理商 厂家 垫付货款',
   ),
   // 冒充老师/学校: a report on the child, a fee or a refund, sent to the parent.
   parent: words('家长 孩子 儿子 女儿 同学'),
