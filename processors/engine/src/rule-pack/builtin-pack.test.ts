@@ -343,6 +343,39 @@ describe('built-in rule pack', () => {
     );
   });
 
+  it('on calls, a caller who introduces themself and asks a personal favour adds 10 when the model is sure of a scam of any type (written for this test)', () => {
+    const c = compileRuleSet(builtinRuleSet);
+    const v = classifyText(
+      c,
+      '喂，我是你表弟，我在外面跟人打架被派出所扣了，要交钱才能出来，你帮我一下。',
+      'call',
+    );
+    expect(v.fraud).toBe(true);
+    expect(v.rules).toContain('model-plea-impersonation_acquaintance-call');
+    const rule = builtinRuleSet.rules.find((r) => r.id === 'model-plea-impersonation_acquaintance-call');
+    const where = rule?.kind === 'match' ? rule.when.where : [];
+    expect(where).toContainEqual(
+      expect.objectContaining({ op: 'keywords', set: 'self_intro', minMatches: 1 }),
+    );
+    expect(where).toContainEqual(
+      expect.objectContaining({ op: 'keywords', set: 'acquaintance_ask', minMatches: 1 }),
+    );
+    const model = where.find((w) => w.op === 'textModel');
+    expect(model).toEqual(expect.objectContaining({ minScore: 0.9 }));
+    expect(model !== undefined && 'types' in model ? model.types : undefined).toBeUndefined();
+    expect(builtinRuleSet.rules.some((r) => r.id === 'model-plea-impersonation_acquaintance-sms')).toBe(
+      false,
+    );
+    // An ordinary call that introduces the caller and asks a favour, which the model does not read as a scam.
+    const ordinary = classifyText(
+      c,
+      '喂，我是三楼的邻居，明天我家装修可能有点吵，麻烦你帮忙多担待一下。',
+      'call',
+    );
+    expect(ordinary.rules).not.toContain('model-plea-impersonation_acquaintance-call');
+    expect(ordinary.fraud).toBe(false);
+  });
+
   it("flags a call the model reads as a fake acquaintance's when the caller asks one favour, with no name claimed and no money named yet (written for this test)", () => {
     const c = compileRuleSet(builtinRuleSet);
     const text =

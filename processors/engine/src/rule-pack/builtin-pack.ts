@@ -531,6 +531,36 @@ function acquaintanceUrgencyRule(f: (typeof TEXT_FIELDS)[number]): FraudRule {
 }
 
 /**
+ * On call transcripts (seventh pass): the model is sure the call is a scam (>= high) but names
+ * another script, and the caller introduces themself (我是, 是我) and asks one of the 冒充熟人/领导
+ * script's favours (`acquaintance_ask`: 帮忙, 转账, 借钱, 垫付…). A fake boss or relative whose story
+ * the model reads as a kidnapping, an official's call or a purchase is still asking as that script
+ * asks; the self-introduction and the ask stand in for the act the list does not know (30 + 10).
+ * It votes impersonation_acquaintance, but a model sure of its type still names the alert.
+ */
+function acquaintancePleaRule(f: (typeof TEXT_FIELDS)[number]): FraudRule {
+  return {
+    id: `model-plea-impersonation_acquaintance-${f.kind}`,
+    name: `Text model: a scam (probability >= ${MODEL_THRESHOLDS.high}, any type) in which the caller introduces themself and asks a personal favour (${f.kind})`,
+    fraudType: 'impersonation_acquaintance',
+    weight: MODEL_WEIGHTS.claim,
+    kind: 'match',
+    when: {
+      kind: f.kind,
+      where: [
+        { op: 'keywords', field: f.field, set: 'self_intro', minMatches: 1 },
+        { op: 'keywords', field: f.field, set: 'acquaintance_ask', minMatches: 1 },
+        { op: 'textModel', field: f.field, model: BUILTIN_TEXT_MODEL.id, minScore: MODEL_THRESHOLDS.high },
+      ],
+    },
+    explain: {
+      zh: '来电者自报身份并请求帮忙或转账，文本模型判断为诈骗（概率 {modelScore}）',
+      en: 'the caller introduces themself and asks a favour or a transfer; text model: a scam (probability {modelScore})',
+    },
+  };
+}
+
+/**
  * On call transcripts: the model reads a script of type T (probability >= mid) and the caller says
  * one word of that script's trap (the money or favour asked, the threat, the fee…). A long transcript
  * meets trap words by chance, so the keyword rules on calls ask for two; when the model already names
@@ -572,6 +602,7 @@ function modelRules(): FraudRule[] {
   const model = BUILTIN_TEXT_MODEL.id;
   return TEXT_FIELDS.flatMap((f) => [
     ...(f.long ? [acquaintanceClaimRule(f), acquaintanceUrgencyRule(f)] : []),
+    ...(f.long ? [acquaintancePleaRule(f)] : []),
     // Only for the acquaintance script: for the other types the model's confidence on ordinary texts
     // (promotions read as prize or investment scripts) made one trap word too cheap.
     ...(f.long
