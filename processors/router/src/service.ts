@@ -49,6 +49,7 @@ import { builtinLadder, LadderSource } from './ladder.ts';
 import { createRouterMetrics, type RouterMetrics, summarize } from './metrics.ts';
 import type { Outputs } from './model.ts';
 import { createOpsApp, listen } from './ops-app.ts';
+import { recordJson } from './record-json.ts';
 import { NS, RouterStore } from './store.ts';
 import { ackTask, alertTask, commandTask, followUpTask, outcomeTask, planTask, reportTask } from './tasks.ts';
 
@@ -145,7 +146,8 @@ function publisher(producer: EventProducer, prefix: string) {
             if (!r.ok) throw new ValidationFailedError(binding.codec.name, r.errors);
           }
           const key = (binding.key as (e: unknown) => string | null)(event);
-          const value = binding.codec.encode(event as never);
+          // The codec's encoding (JSON), with the text the commit made for the outbox.
+          const value = Buffer.from(recordJson(event as object));
           size += value.length + (key === null ? 0 : Buffer.byteLength(key)) + RECORD_OVERHEAD;
           if (item.correlationId !== undefined) size += 64 + item.correlationId.length;
           return { key, value, ...(headers ? { headers } : {}) };

@@ -10,6 +10,7 @@ import type { ChainableCommander } from 'ioredis';
 import type { RosterUnit } from './city-view.ts';
 import { CLAIM_JOBS, COMMIT, FINISH_JOB, PERSON_STATUS, POOL, POSITIONS, SEED_UNITS } from './lua.ts';
 import type { Decision, Matter, Outputs, Sample, SampleMetric, UnitView } from './model.ts';
+import { outboxJson } from './record-json.ts';
 
 /**
  * Namespace of the router's keys under the client's key prefix. The hash tag keeps every router
@@ -313,20 +314,13 @@ export class RouterStore {
             ? {}
             : { q: String(Math.round(d.retryAt)) }),
       };
-      const outbox: OutboxEntry = {
-        // Wall-clock time: an entry is an orphan when the process that wrote it is gone, whatever
-        // clock the decisions run on.
-        at: Date.now(),
-        ...(d.correlationId === undefined ? {} : { cid: d.correlationId }),
-        o: { ...published, statuses: [] },
-      };
-      this.queue(
-        p,
-        'rtCommit',
-        JSON.stringify(header),
-        JSON.stringify(d.matter),
-        hasRecords ? JSON.stringify(outbox) : '',
-      );
+      // The outbox entry ({@link OutboxEntry}) as JSON, each record's text made once for the outbox
+      // and the publish. Wall-clock time: an entry is an orphan when the process that wrote it is
+      // gone, whatever clock the decisions run on.
+      const outbox = hasRecords
+        ? outboxJson(Date.now(), d.correlationId, { ...published, statuses: [] })
+        : '';
+      this.queue(p, 'rtCommit', JSON.stringify(header), JSON.stringify(d.matter), outbox);
     }
     const r = replies(await p.exec());
     return r.map((x) => {
