@@ -120,6 +120,67 @@ return out
 `;
 
 /**
+ * Reads matters with their outboxes, in one call for a batch (read-only). ARGV[2…]: matter keys.
+ * Returns, per key, {version or nil, JSON or nil, {decision, entry, …} of its outbox}.
+ */
+export const LOAD_MATTERS = `
+local P = ARGV[1]
+local out = {}
+for i = 2, #ARGV do
+  local h = redis.call('HMGET', P .. 'm:' .. ARGV[i], 'v', 'j')
+  out[#out + 1] = h[1]
+  out[#out + 1] = h[2]
+  out[#out + 1] = redis.call('HGETALL', P .. 'ob:' .. ARGV[i])
+end
+return out
+`;
+
+/**
+ * Reads units' states and last positions, in one call for a batch (read-only). ARGV[2…]: unit ids.
+ * Returns, per unit, {s, o, kind, st, lon, lat, t}, each nil when not set.
+ */
+export const LOAD_UNITS = `
+local P = ARGV[1]
+local out = {}
+for i = 2, #ARGV do
+  local s = redis.call('HMGET', P .. 'us:' .. ARGV[i], 's', 'o', 'kind', 'st')
+  local p = redis.call('HMGET', P .. 'up:' .. ARGV[i], 'lon', 'lat', 't')
+  for j = 1, 4 do out[#out + 1] = s[j] end
+  for j = 1, 3 do out[#out + 1] = p[j] end
+end
+return out
+`;
+
+/**
+ * After a publish, in one call: drops the published outbox entries and keeps the response-time
+ * samples of the summary window. ARGV[2]: n; then n pairs (matter key, decision id); then the
+ * window's start (ms, older samples are dropped) and the samples keys' expiry (ms); then triples
+ * (`<metric>:<priority>`, score ms, member).
+ */
+export const AFTER_PUBLISH = `
+local P = ARGV[1]
+local i = 3
+for _ = 1, tonumber(ARGV[2]) do
+  redis.call('HDEL', P .. 'ob:' .. ARGV[i], ARGV[i + 1], ARGV[i + 1] .. '#st')
+  i = i + 2
+end
+local since, ttl = ARGV[i], ARGV[i + 1]
+i = i + 2
+local keys = {}
+while i + 2 <= #ARGV do
+  local k = P .. 'stats:' .. ARGV[i]
+  redis.call('ZADD', k, ARGV[i + 1], ARGV[i + 2])
+  keys[k] = true
+  i = i + 3
+end
+for k in pairs(keys) do
+  redis.call('ZREMRANGEBYSCORE', k, '-inf', since)
+  redis.call('PEXPIRE', k, ttl)
+end
+return 1
+`;
+
+/**
  * Available patrol units around a place, nearest by air first (the pool that is then ranked by
  * drive time), leaving out those whose last report is older than `fresh since` (and, unless
  * `unseen` is 1, those that never reported). The search looks within `near` metres first and
