@@ -120,6 +120,23 @@ return out
 `;
 
 /**
+ * {@link COMMIT} for several decisions in one call (one command for the client to make and read
+ * instead of one per decision): ARGV[2…] are (header, matter, outbox) triples, each committed, in
+ * order, exactly as COMMIT commits one; returns COMMIT's reply for each.
+ */
+export const COMMIT_MANY = `
+local function commit(P, arg2, arg3, arg4)
+${COMMIT.replace('\nlocal P = ARGV[1]\n', '\n')
+  .replaceAll('ARGV[2]', 'arg2')
+  .replaceAll('ARGV[3]', 'arg3')
+  .replaceAll('ARGV[4]', 'arg4')}
+end
+local out = {}
+for i = 2, #ARGV, 3 do out[#out + 1] = commit(ARGV[1], ARGV[i], ARGV[i + 1], ARGV[i + 2]) end
+return out
+`;
+
+/**
  * Reads matters with their outboxes, in one call for a batch (read-only). ARGV[2…]: matter keys.
  * Returns, per key, {version or nil, JSON or nil, {decision, entry, …} of its outbox}.
  */

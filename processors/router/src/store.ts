@@ -2,7 +2,8 @@
  * The router's state in Redis: matters (compare-and-set JSON), units (versioned state, last
  * position, a GEO set of the available patrol units), the order index, each matter's outbox, the
  * jobs (acknowledgement deadlines and waiting matters, claimed with a lease) and the response-time
- * samples of the last hour. Reads are pipelined per batch; a commit is one script per decision.
+ * samples of the last hour. A batch reads with one script call per kind of data and commits up to
+ * 64 decisions per script call, each decision atomically.
  */
 import type { UnitKind, UnitState, UnitStatus } from '@fenghuo/contracts';
 import { type RedisClient, renameKeyPrefix } from '@fenghuo/kit';
@@ -11,7 +12,7 @@ import type { RosterUnit } from './city-view.ts';
 import {
   AFTER_PUBLISH,
   CLAIM_JOBS,
-  COMMIT,
+  COMMIT_MANY,
   FINISH_JOB,
   LOAD_MATTERS,
   LOAD_UNITS,
@@ -38,7 +39,7 @@ export const LEGACY_NS = 'rt:';
 const ANCHOR = `${NS}jobs`;
 
 const SCRIPTS = {
-  rtCommit: COMMIT,
+  rtCommitMany: COMMIT_MANY,
   rtAfterPublish: AFTER_PUBLISH,
   rtLoadMatters: LOAD_MATTERS,
   rtLoadUnits: LOAD_UNITS,
@@ -51,6 +52,12 @@ const SCRIPTS = {
 } as const;
 type ScriptName = keyof typeof SCRIPTS;
 type ScriptCaller = (...args: (string | number)[]) => Promise<unknown>;
+
+/**
+ * Decisions committed per script call: one command instead of one per decision, while a call
+ * holds Redis only a few milliseconds (other clients' commands wait for a running script).
+ */
+const COMMIT_CHUNK = 64;
 
 /** A record waiting to be published, kept with the matter until the broker acknowledged it. */
 export interface OutboxEntry {
@@ -303,7 +310,8 @@ export class RouterStore {
     entries: readonly { decision: Decision; matterKey: string; expectedV: string; now: number }[],
   ): Promise<CommitResult[]> {
     if (entries.length === 0) return [];
-    const p = this.redis.pipeline();
+    // Up to COMMIT_CHUNK decisions per script call (each still committed on its own, in order).
+    const calls: string[][] = [];
     for (const { decision: d, matterKey, expectedV, now } of entries) {
       const { statuses: _expected, ...published } = d.outputs;
       const hasRecords = Object.values(published).some((list) => list.length > 0) || d.unitOps.length > 0;
@@ -332,9 +340,16 @@ export class RouterStore {
       const outbox = hasRecords
         ? outboxJson(Date.now(), d.correlationId, { ...published, statuses: [] })
         : '';
-      this.queue(p, 'rtCommit', JSON.stringify(header), JSON.stringify(d.matter), outbox);
+      let call = calls[calls.length - 1];
+      if (call === undefined || call.length >= COMMIT_CHUNK * 3) {
+        call = [];
+        calls.push(call);
+      }
+      call.push(JSON.stringify(header), JSON.stringify(d.matter), outbox);
     }
-    const r = replies(await p.exec());
+    const p = this.redis.pipeline();
+    for (const call of calls) this.queue(p, 'rtCommitMany', ...call);
+    const r = replies(await p.exec()).flat(1);
     return r.map((x) => {
       const [ok, ...rest] = x as [number, ...string[]];
       if (ok !== 1) return { ok: false, conflict: rest[0] ?? '' };
