@@ -132,7 +132,11 @@ describe('complaint follow-ups and legal clocks', () => {
       kind: 'incident',
     });
     expect(first.instructions).toContain('unresolved');
-    const [raised] = entries(fu, 'raised');
+    // The order and its timeline entries are read from two topics: the entry may come a moment later.
+    const raised = await waitFor(() => entries(fu, 'raised')[0], {
+      timeoutMs: 30_000,
+      message: "the follow-up's raised entry",
+    });
     expect(raised).toMatchObject({ followUpOf: 'inc-cr-1', riskLevel: 'high', riskScore: 120 });
     expect(raised?.reasons).toEqual([
       '2 earlier calls from this address in 30 days',
