@@ -245,6 +245,12 @@ async function main() {
         `${kind}: send → order appended p50 ${pct(lat, 50).toFixed(0)} ms, p99 ${pct(lat, 99).toFixed(0)} ms (${lat.length}); last order ${((last - wall0) / 1000).toFixed(1)} s after the first send`,
       );
     }
+    const count = async (c: { get(): Promise<{ values: { value: number }[] }> }) =>
+      (await c.get()).values.reduce((a, v) => a + v.value, 0);
+    const m = router.metrics;
+    say(
+      `decisions ${await count(m.decisions)}, duplicates ${await count(m.duplicates)}, conflicts (decided again) ${await count(m.conflicts)}, jobs claimed ${await count(m.jobs)}`,
+    );
     say('stage                              n      mean     p50     p99    total s');
     for (const [stage, xs] of samples) {
       const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
