@@ -1,6 +1,7 @@
 import { createLogger, ManualClock } from '@fenghuo/kit';
+import type { Kafka } from 'kafkajs';
 import { describe, expect, it } from 'vitest';
-import { AckFence, type AckOffsetsSource, type PartitionWatermark } from './ack-fence.ts';
+import { AckFence, type AckOffsetsSource, kafkaAckOffsets, type PartitionWatermark } from './ack-fence.ts';
 
 /** A topic of two partitions whose high watermarks and group commits the test moves by hand. */
 class FakeOffsets implements AckOffsetsSource {
@@ -124,5 +125,32 @@ describe('AckFence', () => {
     src.highs = [3, 3];
     expect(await fence.readThrough(clock.now())).toBe(clock.now());
     expect(src.asked).toBe(0);
+  });
+
+  it("the broker's source gives up on a request that gets no answer, and connects afresh next time", async () => {
+    let admins = 0;
+    let disconnects = 0;
+    const kafka = {
+      admin: () => {
+        admins += 1;
+        return {
+          connect: async () => {},
+          disconnect: async () => {
+            disconnects += 1;
+          },
+          // The first admin's broker never answers; the next one does.
+          fetchTopicOffsets: () =>
+            admins === 1
+              ? new Promise(() => {})
+              : Promise.resolve([{ partition: 0, offset: '3', high: '3', low: '0' }]),
+        };
+      },
+    } as unknown as Kafka;
+    const src = kafkaAckOffsets(kafka, 'g', 'dispatch.acks', 50);
+    await expect(src.watermarks()).rejects.toThrow('no answer about dispatch.acks within 50 ms');
+    expect(disconnects).toBe(1);
+    expect(await src.watermarks()).toEqual([{ partition: 0, low: '0', high: '3' }]);
+    expect(admins).toBe(2);
+    await src.close();
   });
 });

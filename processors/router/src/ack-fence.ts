@@ -117,6 +117,8 @@ export function kafkaAckOffsets(
   kafka: Kafka,
   groupId: string,
   topic: string,
+  /** A request not answered within this fails (the poller must not hang on a broker that is gone). */
+  timeoutMs = 5_000,
 ): AckOffsetsSource & { close(): Promise<void> } {
   let admin: Admin | undefined;
   let connecting: Promise<Admin> | undefined;
@@ -135,14 +137,26 @@ export function kafkaAckOffsets(
     return connecting;
   };
   const ask = async <T>(fn: (a: Admin) => Promise<T>): Promise<T> => {
-    const a = await connected();
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () => reject(new Error(`no answer about ${topic} within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
+    });
+    const a = await Promise.race([connected(), timeout]).catch((err: unknown) => {
+      clearTimeout(timer);
+      throw err;
+    });
     try {
-      return await fn(a);
+      return await Promise.race([fn(a), timeout]);
     } catch (err) {
       // Connect afresh next time: the broker may have moved or restarted.
       if (admin === a) admin = undefined;
       await a.disconnect().catch(() => undefined);
       throw err;
+    } finally {
+      clearTimeout(timer);
     }
   };
   return {
