@@ -75,6 +75,12 @@ export const FieldCondition = Type.Union([
       field: Field,
       pattern: Type.String({ minLength: 1, maxLength: 1000 }),
       flags: Type.Optional(Type.String({ pattern: '^[imsu]*$' })),
+      negate: Type.Optional(
+        Type.Boolean({
+          description:
+            'Holds when the text does NOT match (the field must still be text), e.g. a marketing rule that does not apply to a text with a look-alike link.',
+        }),
+      ),
     },
     { additionalProperties: false },
   ),

@@ -287,9 +287,10 @@ function compileFieldCondition(c: FieldCondition, scope: CompileScope, ruleId: s
           cause: err,
         });
       }
+      const want = c.negate !== true;
       return (ctx) => {
         const v = get(ctx.indicator);
-        return typeof v === 'string' && re.test(v);
+        return typeof v === 'string' && re.test(v) === want;
       };
     }
     case 'keywords': {

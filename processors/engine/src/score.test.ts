@@ -452,6 +452,31 @@ describe('levels and compilation', () => {
     const none = scoreSubject(cc, 's2', undefined, [call('s2', 0, { callerListed: false })]);
     expect(none.alerts).toEqual([]);
   });
+
+  it('holds a negated regex only on text that does not match, and never on a missing field', () => {
+    const rs = ruleSet({
+      rules: [
+        {
+          id: 'no-transfer',
+          name: 'a transcript that asks for no transfer',
+          fraudType: 'other',
+          weight: 40,
+          kind: 'match',
+          when: {
+            kind: 'call',
+            where: [{ op: 'regex', field: 'transcript', pattern: '转账|汇款', negate: true }],
+          },
+        },
+      ],
+    });
+    const cc = compileRuleSet(rs);
+    const plain = scoreSubject(cc, 'p', undefined, [call('p', 0, { transcript: '您好，您的快递明天到。' })]);
+    expect(plain.alerts).toHaveLength(1);
+    const asks = scoreSubject(cc, 'a', undefined, [call('a', 0, { transcript: '请马上转账到这个账户。' })]);
+    expect(asks.alerts).toEqual([]);
+    const noText = scoreSubject(cc, 'n', undefined, [call('n', 0)]);
+    expect(noText.alerts).toEqual([]);
+  });
 });
 
 describe('scorePaired', () => {

@@ -82,7 +82,11 @@ function fieldCondition(c: FieldCondition, rs: FraudRuleSet): JreCondition {
     case 'lte':
       return { fact, operator: 'lessThanInclusive', value: c.value };
     case 'regex':
-      return { fact, operator: 'matchesRegex', value: { pattern: c.pattern, flags: c.flags ?? '' } };
+      return {
+        fact,
+        operator: 'matchesRegex',
+        value: { pattern: c.pattern, flags: c.flags ?? '', negate: c.negate === true },
+      };
     case 'keywords': {
       const words = [...new Set((rs.keywordSets[c.set] ?? []).map(normalizeText))].filter(
         (w) => w.length > 0,
@@ -139,8 +143,8 @@ export function jsonRulesEngine(rs: FraudRuleSet): Engine {
   engine.addOperator('noneIn', (a: unknown, b: unknown[]) =>
     a === undefined ? false : Array.isArray(a) ? !a.some((x) => b.includes(x)) : !b.includes(a),
   );
-  engine.addOperator('matchesRegex', (a: unknown, b: { pattern: string; flags: string }) =>
-    typeof a === 'string' ? new RegExp(b.pattern, b.flags).test(a) : false,
+  engine.addOperator('matchesRegex', (a: unknown, b: { pattern: string; flags: string; negate: boolean }) =>
+    typeof a === 'string' ? new RegExp(b.pattern, b.flags).test(a) !== b.negate : false,
   );
   engine.addOperator('isDefined', (a: unknown) => a !== undefined);
   engine.addOperator(
