@@ -17,12 +17,14 @@
  *
  *   npm run eval:fraud-text                          # held-out rows + project texts
  *   npm run eval:fraud-text -- --split tune          # the tuning rows instead (development)
- *   npm run eval:fraud-text -- --file mine.ndjson [--as sms|call]
+ *   npm run eval:fraud-text -- --file mine.ndjson [--as sms|call] [--errors]
  *
  * `--file` scores any NDJSON of {"text", "label": "fraud"|"normal", "type"?, "channel"?} lines with the
  * built-in pack and model, on the `--as` channel (default: each line's `channel`, else sms), and
- * reports `normalFlagRate` (and `hardNegativeFlagRate` for lines with "hard": true).
- * Prints no text. Ends with one JSON line; `precision` and `recall` are the combined pack's on SMS.
+ * reports `normalFlagRate` (and `hardNegativeFlagRate` for lines with "hard": true). A "type" that
+ * is not a FraudType counts as `other`, with a warning. `--errors` (with `--file` only) also lists the
+ * pack's mistakes on that file, one per line: where, the label and type, what the pack said, and
+ * the start of the text. Without `--file` it prints no text: the licensed rows are never shown. Ends with one JSON line; `precision` and `recall` are the combined pack's on SMS.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
@@ -58,6 +60,7 @@ const { values } = parseArgs({
     file: { type: 'string' },
     as: { type: 'string' },
     split: { type: 'string', default: 'heldout' },
+    errors: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h', default: false },
   },
 });
@@ -67,6 +70,10 @@ if (values.help) {
 }
 if (values.as !== undefined && values.as !== 'sms' && values.as !== 'call') {
   console.error('--as must be sms or call');
+  process.exit(2);
+}
+if (values.errors && values.file === undefined) {
+  console.error('--errors lists the texts the pack gets wrong and works only with --file');
   process.exit(2);
 }
 if (values.split !== 'heldout' && values.split !== 'tune') {
@@ -118,27 +125,27 @@ const pick = (r: Record<string, Record<string, Metrics>>, channel: string, syste
 
 if (values.file !== undefined) {
   const rows: EvalText[] = [];
+  const lines: number[] = [];
   readFileSync(values.file, 'utf8')
     .split('\n')
     .forEach((line, i) => {
       if (line.trim().length === 0) return;
       const where = `${values.file}:${i + 1}`;
-      const r = JSON.parse(line) as {
-        text?: unknown;
-        label?: unknown;
-        type?: unknown;
-        channel?: unknown;
-        hard?: unknown;
-      };
+      let r: { text?: unknown; label?: unknown; type?: unknown; channel?: unknown; hard?: unknown };
+      try {
+        r = JSON.parse(line);
+      } catch (e) {
+        throw new Error(`${where}: not a JSON line (${(e as Error).message})`);
+      }
       if (typeof r.text !== 'string' || (r.label !== 'fraud' && r.label !== 'normal')) {
         throw new Error(`${where}: needs "text" and "label": "fraud" | "normal"`);
       }
-      const type =
-        r.label === 'normal'
-          ? 'normal'
-          : (FRAUD_TYPES as readonly unknown[]).includes(r.type)
-            ? (r.type as FraudType)
-            : 'other';
+      const known = (FRAUD_TYPES as readonly unknown[]).includes(r.type);
+      if (r.label === 'fraud' && r.type !== undefined && !known) {
+        console.warn(`${where}: type ${JSON.stringify(r.type)} is not a FraudType; counted as other`);
+      }
+      const type = r.label === 'normal' ? 'normal' : known ? (r.type as FraudType) : 'other';
+      lines.push(i + 1);
       rows.push({
         label: type,
         text: r.text,
@@ -152,6 +159,7 @@ if (values.file !== undefined) {
   );
   const r = runAll(rows, [channel]);
   const c = pick(r, channel, 'combined (the pack)');
+  if (values.errors) printErrors(rows, lines, channel);
   console.log(
     JSON.stringify({
       eval: 'fraud-text',
@@ -164,6 +172,30 @@ if (values.file !== undefined) {
     }),
   );
   process.exit(0);
+}
+
+/** The pack's mistakes on the user's own file: missed frauds, flagged normals, wrong types. */
+function printErrors(rows: readonly EvalText[], lines: readonly number[], channel: TextChannel | 'own') {
+  const classify = ruleClassifier(combined);
+  const out: string[] = [];
+  rows.forEach((row, i) => {
+    const ch = channel === 'own' ? (row.channel ?? 'sms') : channel;
+    const v = classify(row.text, ch);
+    const isFraud = row.label !== 'normal';
+    const what =
+      isFraud && !v.fraud
+        ? 'missed'
+        : !isFraud && v.fraud
+          ? `flagged as ${v.fraudType}`
+          : isFraud && v.fraudType !== row.label
+            ? `typed ${v.fraudType}`
+            : undefined;
+    if (what === undefined) return;
+    const text = row.text.length > 80 ? `${row.text.slice(0, 80)}…` : row.text;
+    out.push(`  ${values.file}:${lines[i]} ${ch} ${row.label}: ${what}  ${text}`);
+  });
+  console.log(`the pack's mistakes (${out.length}):`);
+  for (const line of out) console.log(line);
 }
 
 function perTypeJson(m: Metrics) {
