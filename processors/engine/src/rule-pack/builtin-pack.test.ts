@@ -113,6 +113,40 @@ describe('built-in rule pack', () => {
     }
   });
 
+  it('flags bait with a look-alike link even when the SMS reads like a points promotion, and not the genuine notices (written for this test)', () => {
+    const c = compileRuleSet(builtinRuleSet);
+    for (const text of [
+      '【工商银行】尊敬的用户，您的账户积分6200分将于本周日作废，请登录 icbc-jfdh.com 兑换现金礼品。',
+      '【交通银行】您的手机银行存在安全隐患，已被限制登录，请尽快访问 bocom-yz.top 进行身份核验。',
+    ]) {
+      const v = classifyText(c, text, 'sms');
+      expect(v.fraud, text).toBe(true);
+      expect(v.fraudType, text).toBe('phishing_link');
+      expect(v.rules, text).toContain('phishing-lookalike-sms');
+    }
+    for (const text of [
+      '【中国移动】您的积分可兑换话费，发送JF到10086查询，或登录中国移动APP兑换，回TD退订。',
+      '【京东】您的优惠券即将过期，打开京东APP即可使用 https://3.cn/aB9x 回TD退订',
+      '【招商银行】您的信用卡积分将于12月31日过期作废，请登录掌上生活APP兑换，详询95555。',
+    ]) {
+      expect(classifyText(c, text, 'sms').fraud, text).toBe(false);
+    }
+  });
+
+  it('lets a relative borrow money in person, but not an impostor who only promises to explain in person (written for this test)', () => {
+    const c = compileRuleSet(builtinRuleSet);
+    const genuine =
+      '喂，三舅，是我，小峰。我这边买房首付还差两万，想先跟您借一下，我周末开车去您家拿，当面给您写个欠条，明年年底前还清。';
+    const v = classifyText(c, genuine, 'call');
+    expect(v.rules).toContain('in-person-call');
+    expect(v.fraud).toBe(false);
+    const impostor =
+      '舅舅，我是小峰，我换了新号码，我在外面出了点事，急需两万块，你先转到这个账户，千万别告诉我妈，当面再跟你解释。';
+    const w = classifyText(c, impostor, 'call');
+    expect(w.fraud).toBe(true);
+    expect(w.fraudType).toBe('impersonation_acquaintance');
+  });
+
   it("counts a fake boss's first contact (save my new number, come to my office) and a deal moved off the platform as fraud acts (written for this test)", () => {
     const c = compileRuleSet(builtinRuleSet);
     const cases: [string, 'sms' | 'call', string][] = [

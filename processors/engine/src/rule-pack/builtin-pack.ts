@@ -39,6 +39,8 @@ interface TextRuleSpec {
   readonly all: readonly (readonly [KeywordSetName, number])[];
   /** Keyword sets none of whose keywords may occur. */
   readonly none?: readonly KeywordSetName[];
+  /** Regular expressions (case-insensitive) the text must match, or with `negate` must not match. */
+  readonly patterns?: readonly { readonly pattern: string; readonly negate?: boolean }[];
   readonly explain?: BilingualText;
   /**
    * On call transcripts: `stricter` asks for one more keyword of the last set of `all`, `same` keeps
@@ -152,6 +154,13 @@ function textRules(spec: TextRuleSpec): FraudRule[] {
             minMatches: 0,
             maxMatches: 0,
           })),
+          ...(spec.patterns ?? []).map((p) => ({
+            op: 'regex' as const,
+            field: f.field,
+            pattern: p.pattern,
+            flags: 'i',
+            ...(p.negate === true ? { negate: true } : {}),
+          })),
           ...(gate === 'none' ? [] : [gateCondition(gate, f.field)]),
         ],
       },
@@ -159,6 +168,18 @@ function textRules(spec: TextRuleSpec): FraudRule[] {
     };
   });
 }
+
+/**
+ * A link that imitates an institution's or a brand's web address, as police anti-fraud notices
+ * describe phishing SMS (积分兑换、ETC 认证、账户异常 "请登录 xxx-xx.top"): a host whose name is
+ * joined with a hyphen (cmb-aq.com, etc-rz.cc), a host under a cheap generic top-level domain
+ * (.top, .xyz, .vip…), or a bare IP address. Banks, operators and government services send their
+ * own short domains (95588.cn, 10086.cn, 12123 in its app) or no link at all.
+ */
+export const LOOKALIKE_LINK =
+  '[a-z0-9]+-[a-z0-9-]*\\.(?:com|cn|net|org|cc|co|me|top|xyz|vip|icu|club|shop|site|work|buzz|live|ink|fun|wang|ltd|info|pw|tk)(?![a-z0-9])' +
+  '|[a-z0-9]\\.(?:top|xyz|vip|cc|icu|club|shop|site|work|buzz|live|ink|fun|wang|ltd|pw|tk)(?![a-z0-9])' +
+  '|https?://\\d{1,3}(?:\\.\\d{1,3}){3}';
 
 /** Per fraud type: identity words and the trap it sets; both together are the signal. */
 const TYPE_SETS: readonly {
@@ -253,6 +274,29 @@ const textPack: FraudRule[] = [
       shortGate: 'band',
     }),
   ]),
+  ...textRules({
+    id: 'phishing-lookalike',
+    name: '钓鱼链接 script: bait (points, certification, account) and a look-alike link',
+    fraudType: 'phishing_link',
+    weight: 40,
+    all: [['phishing_bait', 1]],
+    patterns: [{ pattern: LOOKALIKE_LINK }],
+    // A caller's speech does not carry a web address as text.
+    call: 'skip',
+    explain: {
+      zh: '以积分兑换、认证失效或账户异常为由，附仿冒官方的网址',
+      en: 'points, an expired certification or an account problem as the bait, with a link that imitates an official address',
+    },
+  }),
+  ...textRules({
+    id: 'lookalike-link',
+    name: 'A look-alike link, whatever the bait',
+    fraudType: 'phishing_link',
+    weight: 30,
+    all: [],
+    patterns: [{ pattern: LOOKALIKE_LINK }],
+    call: 'skip',
+  }),
   ...textRules({
     id: 'acquaintance-intro',
     name: '冒充熟人领导 script: self-introduction and a request for money or a favour',
@@ -363,6 +407,8 @@ const textPack: FraudRule[] = [
     fraudType: 'other',
     weight: -30,
     all: [['marketing', 1]],
+    // A genuine promotion never sends the reader to a look-alike address.
+    patterns: [{ pattern: LOOKALIKE_LINK, negate: true }],
     call: 'same',
   }),
   ...textRules({
@@ -379,6 +425,8 @@ const textPack: FraudRule[] = [
     fraudType: 'other',
     weight: -30,
     all: [['marketing', 2]],
+    // A genuine promotion never sends the reader to a look-alike address.
+    patterns: [{ pattern: LOOKALIKE_LINK, negate: true }],
     call: 'same',
   }),
   ...textRules({
@@ -387,6 +435,15 @@ const textPack: FraudRule[] = [
     fraudType: 'other',
     weight: -20,
     all: [['safe_notice', 1]],
+    call: 'same',
+    gate: 'none',
+  }),
+  ...textRules({
+    id: 'in-person',
+    name: 'A money request made to be checked: collected in person, an IOU, "ask X if you doubt me"',
+    fraudType: 'other',
+    weight: -20,
+    all: [['in_person', 1]],
     call: 'same',
     gate: 'none',
   }),

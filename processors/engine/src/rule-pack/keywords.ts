@@ -184,7 +184,9 @@ export const KEYWORD_SETS = {
   // 银行积分、ETC 等钓鱼链接: the bait of the SMS (a link is the other half, see `link`).
   phishing_bait: words(
     '积分清零 即将清零 将于 清零 兑换现金 积分兑换 兑换礼品 认证失效 认证已失效 重新认证 验签 证书过期 已过期 ' +
-      '已失效 被冻结 将被冻结 已被停用 停用 账户异常 信息异常 身份验证 实名认证 提额 补贴 退税 违章 罚款 逾期作废 过期作废',
+      '已失效 被冻结 将被冻结 已被停用 停用 账户异常 信息异常 身份验证 实名认证 提额 补贴 退税 违章 罚款 逾期作废 过期作废 ' +
+      // account lock-outs and points that "expire this month" (public notices on 银行积分/账户异常 SMS)
+      '作废 兑换积分 限制登录 安全隐患 身份核验 核验身份',
   ),
   // 虚假退款、退改签理赔、退税补贴.
   refund_identity: words(
@@ -235,6 +237,13 @@ export const KEYWORD_SETS = {
   ),
   // What genuine notices and calls say instead (官方渠道、不会索要验证码、原路退回无需操作): negative
   // evidence that lowers the score whatever the model says.
+  // A money request made to be checked: collected in person, with an IOU, or "ask X if you doubt
+  // me". Police notices on 冒充熟人 calls say the impostor can do none of these: he cannot come in
+  // person and keeps the victim from checking (eighth pass).
+  in_person: words(
+    '当面 到你家去拿 去你家拿 来你家拿 去你店里拿 上门去拿 过去拿 拿现金 写个欠条 写欠条 打个欠条 打欠条 ' +
+      '你什么时候方便 不放心就给 不放心的话给 开车来 来接我',
+  ),
   safe_notice: words(
     '不会索要 不会向您索要 不会索取 不会向您索取 不会要您 不会要你 切勿告知 切勿告诉 请勿告知 请勿告诉 ' +
       '勿告诉他人 不要告诉他人 请勿泄露 切勿泄露 如非本人操作 非本人操作请 无需提供 不需要您提供 不用提供 ' +
