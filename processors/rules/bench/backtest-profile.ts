@@ -22,6 +22,7 @@ import { builtinRuleSet, compileRuleSet } from '@fenghuo/engine';
 import { app, call, sms, transfer } from '@fenghuo/engine/test-support';
 import { BacktestPool } from '../src/backtest/pool.ts';
 import { BacktestRun, type RecordedIndicator } from '../src/backtest/runner.ts';
+import { backtestWorkerEntry } from '../src/backtest/worker-entry.ts';
 
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 200_000);
 const SUBJECTS = Number(process.env.BENCH_SUBJECTS ?? 20_000);
@@ -90,7 +91,10 @@ async function main() {
   };
   const started = performance.now();
   const cpu0 = process.cpuUsage();
-  const run = WORKERS > 0 ? new BacktestPool({ ...versions, workers: WORKERS }) : new BacktestRun(versions);
+  const run =
+    WORKERS > 0
+      ? new BacktestPool({ ...versions, workers: WORKERS, entry: await backtestWorkerEntry() })
+      : new BacktestRun(versions);
   for (let off = 0; partitions.some((p) => p.length > off); off += BATCH) {
     for (let p = 0; p < PARTITIONS; p++)
       if ((partitions[p] as RecordedIndicator[]).length > off) await run.score(batchOf(p, off));

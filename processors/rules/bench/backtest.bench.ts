@@ -30,6 +30,7 @@ import { Kafka, logLevel, type Message, Partitioners } from 'kafkajs';
 import { BacktestPool } from '../src/backtest/pool.ts';
 import { BacktestRun } from '../src/backtest/runner.ts';
 import { kafkaIndicators } from '../src/backtest/sources.ts';
+import { backtestWorkerEntry } from '../src/backtest/worker-entry.ts';
 
 const BROKERS = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 const TOTAL = Number(process.env.BENCH_EVENTS ?? 1_000_000);
@@ -151,8 +152,10 @@ async function backtest(fromMs: number, toMs: number) {
   };
   const started = Date.now();
   const cpu0 = process.cpuUsage();
-  // As the service's jobs: the workers start (and compile the versions) within the timed run.
-  const pool = WORKERS > 0 ? new BacktestPool({ ...versions, workers: WORKERS }) : undefined;
+  // As the service's first backtest: the workers' bundle is built (the service keeps it for the
+  // next ones), the workers start and compile the versions, all within the timed run.
+  const entry = WORKERS > 0 ? await backtestWorkerEntry() : undefined;
+  const pool = entry === undefined ? undefined : new BacktestPool({ ...versions, workers: WORKERS, entry });
   const run = pool ?? new BacktestRun(versions);
   await pool?.ready();
   let planned = 0;
@@ -169,7 +172,7 @@ async function backtest(fromMs: number, toMs: number) {
     isCancelled: () => false,
   });
   const report = await run.finish();
-  return { ms: Date.now() - started, cpuMs: cpuMsSince(cpu0), planned, report };
+  return { ms: Date.now() - started, cpuMs: cpuMsSince(cpu0), planned, report, entry: entry?.kind };
 }
 
 async function main() {
@@ -231,6 +234,7 @@ async function main() {
         liveAlerts: r.baseline.alerts,
         draftAlerts: r.candidate.alerts,
         workers: WORKERS,
+        workerEntry: bt.entry ?? 'none',
         cpus: cpus().length,
         loadAvg: load,
       }),

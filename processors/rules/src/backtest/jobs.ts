@@ -3,7 +3,8 @@
  * with progress (events scored of those planned) saved every second, a cancel that any instance can
  * ask for (checked between batches), and the report kept in the store when done. At most
  * `maxRunning` run at once on one instance; more are refused with 429. With `workers`, a backtest over
- * Kafka is decoded and scored in worker threads (`pool.ts`).
+ * Kafka is decoded and scored in worker threads (`pool.ts`), which run the bundle of
+ * `worker-entry.ts`, built once when the jobs are made (tsx's loader if it cannot be built).
  */
 import { randomBytes } from 'node:crypto';
 import type { Actor, Backtest, OutcomeLabel } from '@fenghuo/contracts';
@@ -14,6 +15,7 @@ import type { RangeRecord } from './kafka-range.ts';
 import { BacktestPool } from './pool.ts';
 import { BacktestRun, type RunVersion } from './runner.ts';
 import type { IndicatorSource } from './sources.ts';
+import { backtestWorkerEntry, type WorkerEntry } from './worker-entry.ts';
 
 export interface BacktestSpec {
   readonly createdBy: Actor;
@@ -43,6 +45,11 @@ export interface BacktestJobsOptions {
    * @defaultValue 0
    */
   readonly workers?: number;
+  /**
+   * How the workers load their code.
+   * @defaultValue {@link backtestWorkerEntry} (the bundle, built once per process)
+   */
+  readonly workerEntry?: () => Promise<WorkerEntry>;
 }
 
 interface Running {
@@ -55,8 +62,22 @@ export class BacktestJobs {
   private readonly running = new Map<string, Running>();
   private readonly now: () => number;
 
+  private readonly workerEntry: () => Promise<WorkerEntry>;
+
   constructor(private readonly opts: BacktestJobsOptions) {
     this.now = opts.now ?? Date.now;
+    const entry = opts.workerEntry ?? backtestWorkerEntry;
+    let logged = false;
+    this.workerEntry = () =>
+      entry().then((e) => {
+        if (e.kind === 'tsx' && e.reason !== undefined && !logged) {
+          logged = true;
+          opts.logger.warn({ reason: e.reason }, "backtest workers load the sources through tsx's loader");
+        }
+        return e;
+      });
+    // The bundle is built now, not when the first backtest waits for it.
+    if ((opts.workers ?? 0) > 0) void this.workerEntry();
   }
 
   /** Starts a backtest; resolves with its first state (status `running`) once saved. */
@@ -108,7 +129,8 @@ export class BacktestJobs {
       // them here (bench backtest-profile: 28,676/s here, 14,390/s over 2 workers).
       const workers = spec.source.kind === 'kafka' ? (this.opts.workers ?? 0) : 0;
       const versions = { candidate: spec.candidate, baseline: spec.baseline, labels };
-      pool = workers > 0 ? new BacktestPool({ ...versions, workers }) : undefined;
+      pool =
+        workers > 0 ? new BacktestPool({ ...versions, workers, entry: await this.workerEntry() }) : undefined;
       const run = pool ?? new BacktestRun(versions);
       await pool?.ready();
       let total: number | undefined;

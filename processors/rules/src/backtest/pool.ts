@@ -10,8 +10,9 @@
  * once, unless that worker already has `maxInFlight` batches waiting (back-pressure).
  *
  * The workers compile the versions' rule sets (`rules.source`) with the engine's default options,
- * as the rules service compiles them. They load TypeScript through tsx's loader, registered in each
- * worker (the service and the benches run under tsx).
+ * as the rules service compiles them. They run the bundle of `backtestWorkerEntry` when given it
+ * (`entry`), else they load the TypeScript sources through tsx's loader, registered in each worker
+ * (the service and the benches run under tsx); see `worker-entry.ts`.
  */
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
@@ -20,6 +21,7 @@ import type { Alert, BacktestReport, OutcomeLabel } from '@fenghuo/contracts';
 import type { RangeRecord } from './kafka-range.ts';
 import { VersionAlerts } from './report.ts';
 import { type BacktestRunOptions, type RecordedIndicator, type RunPart, reportOf } from './runner.ts';
+import { TSX_ENTRY, type WorkerEntry } from './worker-entry.ts';
 import type { ToPool, ToWorker, WorkerInit } from './worker-protocol.ts';
 
 export interface BacktestPoolOptions extends BacktestRunOptions {
@@ -30,6 +32,11 @@ export interface BacktestPoolOptions extends BacktestRunOptions {
    * @defaultValue 4
    */
   readonly maxInFlight?: number;
+  /**
+   * How the workers load their code (`backtestWorkerEntry()` gives the bundle).
+   * @defaultValue tsx's loader ({@link TSX_ENTRY})
+   */
+  readonly entry?: WorkerEntry;
 }
 
 /**
@@ -62,9 +69,12 @@ class PoolWorker {
   private waiters: (() => void)[] = [];
   failed: Error | undefined;
 
-  constructor(code: URL, init: WorkerInit, onScored: (events: number) => void) {
+  constructor(entry: WorkerEntry, init: WorkerInit, onScored: (events: number) => void) {
     // Not the parent's flags: under the tsx CLI they would load tsx a second time.
-    this.worker = new Worker(code, { workerData: init, execArgv: [] });
+    this.worker =
+      entry.kind === 'bundle'
+        ? new Worker(entry.code, { eval: true, workerData: init, execArgv: [] })
+        : new Worker(bootstrap(), { workerData: init, execArgv: [] });
     let readied: () => void = () => undefined;
     this.ready = new Promise<void>((resolve) => {
       readied = resolve;
@@ -154,11 +164,11 @@ export class BacktestPool {
       labels: this.labels,
       keepRevisions: opts.keepRevisions ?? false,
     };
-    const code = bootstrap();
+    const entry = opts.entry ?? TSX_ENTRY;
     const onScored = (events: number) => {
       this.events += events;
     };
-    this.workers = Array.from({ length: n }, () => new PoolWorker(code, init, onScored));
+    this.workers = Array.from({ length: n }, () => new PoolWorker(entry, init, onScored));
   }
 
   /** Resolves once every worker has compiled the rule sets (or rejects with a worker's failure). */

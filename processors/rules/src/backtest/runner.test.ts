@@ -5,6 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { RangeRecord } from './kafka-range.ts';
 import { BacktestPool } from './pool.ts';
 import { BacktestRun, oneEachRounds, type RecordedIndicator } from './runner.ts';
+import { backtestWorkerEntry, TSX_ENTRY } from './worker-entry.ts';
 
 /**
  * A day of indicators about `n` residents: some victims (calls, an app, a transfer), the rest noise;
@@ -309,7 +310,7 @@ describe('BacktestRun streams', () => {
 });
 
 describe('BacktestPool', () => {
-  it('gives what one run gives, over raw records and decoded ones, whatever the workers', async () => {
+  it('gives what one run gives, over raw records and decoded ones, whatever the workers and their entry', async () => {
     const events = history(120, 4);
     const labels = await someLabels(events);
     const live = ruleSet();
@@ -329,8 +330,14 @@ describe('BacktestPool', () => {
     const expected = stable(await one.finish());
     expect(expected.baseline.alerts).toBeGreaterThan(10);
 
-    for (const workers of [1, 3]) {
-      const pool = new BacktestPool({ ...versions, workers });
+    const bundle = await backtestWorkerEntry();
+    expect(bundle.kind).toBe('bundle');
+    for (const [workers, entry] of [
+      [1, bundle],
+      [3, bundle],
+      [2, TSX_ENTRY],
+    ] as const) {
+      const pool = new BacktestPool({ ...versions, workers, entry });
       await pool.ready();
       for (const batch of batches(recorded(events))) {
         // As the Kafka source hands them over: partition, offset and the value's bytes; one record
@@ -359,7 +366,7 @@ describe('BacktestPool', () => {
     }
 
     // Decoded indicators (an upload), the streams mixed in the batches.
-    const pool = new BacktestPool({ ...versions, workers: 2 });
+    const pool = new BacktestPool({ ...versions, workers: 2, entry: bundle });
     for (const batch of batches(recorded(events))) await pool.score(batch);
     expect(stable(await pool.finish())).toEqual(expected);
     expect(perResident(pool.candidateAlerts)).toEqual(perResident(one.candidateAlerts));
