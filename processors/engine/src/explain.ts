@@ -9,6 +9,7 @@ import type { ModelHit } from './compile.ts';
 import { UnreachableError } from './errors.ts';
 import { FRAUD_TYPE_GUIDES } from './fraud-type-guide.ts';
 import { TextMemo } from './memo.ts';
+import type { CompiledTemplate } from './template.ts';
 
 export function formatCny(amount: number): string {
   return Math.round(amount).toLocaleString('en-US');
@@ -75,7 +76,6 @@ const REPORTER_ZH: Record<string, string> = {
   app: '反诈APP',
 };
 
-/** One indicator as evidence: a summary in both languages and masked values. */
 /**
  * What an explanation says of an indicator's matches (its first 6 keywords and its strongest model
  * hit), the same for every indicator with those matches: made once per matches and remembered.
@@ -150,13 +150,98 @@ function sameWords(w: MatchWords, kw: readonly string[], hit: ModelHit | undefin
   return true;
 }
 
-export function indicatorEvidence(
+/**
+ * What an explanation shows of an indicator besides its id and time: the evidence's summary and
+ * values, the explain template's values and the phrases of the templates filled with them. The same
+ * for every indicator of one shape (its kind and the fields shown) with the same match words, so
+ * made once per shape and words and shared (an ordinary SMS from one sender, seen again and again,
+ * no longer makes its summary, values and phrases anew). Shared: never to be changed.
+ */
+export class ShownIndicator {
+  private template: Readonly<Record<string, string | number>> | undefined;
+  /** Filled templates, `[template, phrase]` (the few rules that fire on one indicator). */
+  private filled: [CompiledTemplate, BilingualText][] | undefined;
+
+  constructor(
+    private readonly ind: FraudIndicator,
+    private readonly words: MatchWords,
+    readonly summary: BilingualText,
+    readonly values: Readonly<Record<string, string | number | boolean>>,
+  ) {}
+
+  /** The explain template's values (see {@link templateValues}). */
+  templateValues(): Readonly<Record<string, string | number>> {
+    this.template ??= makeTemplateValues(this.ind, this.words);
+    return this.template;
+  }
+
+  /** A rule's explain template filled with {@link templateValues}. */
+  phrase(fill: CompiledTemplate): BilingualText {
+    const filled = this.filled;
+    if (filled !== undefined) {
+      for (let i = 0; i < filled.length; i++) {
+        const f = filled[i] as [CompiledTemplate, BilingualText];
+        if (f[0] === fill) return f[1];
+      }
+    }
+    const phrase = fill(this.templateValues());
+    if (filled === undefined) this.filled = [[fill, phrase]];
+    else if (filled.length < 16) filled.push([fill, phrase]);
+    return phrase;
+  }
+}
+
+/**
+ * The indicator's shape: every field its summary, values and template values read but its id and
+ * time, numbers and booleans first, free strings length-prefixed (so no two shapes share a key).
+ * Undefined for a transfer, whose amount seldom repeats (made each time, as before).
+ */
+function shapeKey(ind: FraudIndicator): string | undefined {
+  switch (ind.kind) {
+    case 'sms':
+      return `s${ind.urls?.length ?? 0}\u0000${ind.senderNumber}`;
+    case 'call': {
+      const tags = ind.callerTags === undefined ? '' : ind.callerTags.join(',');
+      return `c${ind.durationSec}\u0000${ind.callerListed === true}\u0000${ind.direction}\u0000${ind.transcript?.length ?? -1}\u0000${tags.length}:${tags}${ind.callerNumber}`;
+    }
+    case 'app_install':
+      return `a${ind.category === undefined ? '' : `${ind.category.length}:${ind.category}`}\u0000${ind.appId.length}:${ind.appId}${ind.appName}`;
+    case 'report':
+      return `r${ind.reportedBy}`;
+    case 'transfer':
+      return undefined;
+    default: {
+      const never: never = ind;
+      throw new UnreachableError('indicator kind', never);
+    }
+  }
+}
+
+/** Shown indicators per match words (the words are remembered objects), by shape. */
+const shownByWords = new WeakMap<MatchWords, TextMemo<ShownIndicator>>();
+
+export function shownIndicator(
   ind: FraudIndicator,
   keywords: readonly string[],
-  ruleId?: string,
-  models: readonly ModelHit[] = [],
-): Evidence {
+  models: readonly ModelHit[],
+): ShownIndicator {
   const words = matchWords(keywords, models);
+  const key = shapeKey(ind);
+  if (key === undefined) return makeShown(ind, words);
+  let memo = shownByWords.get(words);
+  if (memo === undefined) {
+    memo = new TextMemo<ShownIndicator>(4_096, 2_048);
+    shownByWords.set(words, memo);
+  }
+  let shown = memo.get(key);
+  if (shown === undefined) {
+    shown = makeShown(ind, words);
+    memo.set(key, shown);
+  }
+  return shown;
+}
+
+function makeShown(ind: FraudIndicator, words: MatchWords): ShownIndicator {
   const { kwZh, kwEn, hit } = words;
   let summary: BilingualText;
   let values: Record<string, string | number | boolean>;
@@ -219,7 +304,32 @@ export function indicatorEvidence(
     values.modelType = hit.score.type;
     if (words.modelNgrams !== undefined) values.modelNgrams = words.modelNgrams;
   }
-  const ev: Evidence = { eventId: ind.eventId, kind: ind.kind, occurredAt: ind.occurredAt, summary, values };
+  return new ShownIndicator(ind, words, summary, values);
+}
+
+/**
+ * The indicator as evidence (of `ruleId`): its own id and time, with the summary and values of its
+ * shape and matches, which are shared (see {@link ShownIndicator}).
+ */
+export function indicatorEvidence(
+  ind: FraudIndicator,
+  keywords: readonly string[],
+  ruleId?: string,
+  models: readonly ModelHit[] = [],
+): Evidence {
+  return shownEvidence(ind, shownIndicator(ind, keywords, models), ruleId);
+}
+
+/** The indicator as evidence, shown as `shown` (what {@link shownIndicator} gave for it). */
+export function shownEvidence(ind: FraudIndicator, shown: ShownIndicator, ruleId?: string): Evidence {
+  const { summary, values } = shown;
+  const ev: Evidence = {
+    eventId: ind.eventId,
+    kind: ind.kind,
+    occurredAt: ind.occurredAt,
+    summary,
+    values: values as Record<string, string | number | boolean>,
+  };
   if (ruleId !== undefined) ev.ruleId = ruleId;
   return ev;
 }
@@ -299,13 +409,16 @@ export function fillTemplate(
   return { zh: fill(template.zh), en: fill(template.en) };
 }
 
-/** Values an explain template can use, from one indicator. */
+/** Values an explain template can use, from one indicator (shared: not to be changed). */
 export function templateValues(
   ind: FraudIndicator,
   keywords: readonly string[],
   models: readonly ModelHit[] = [],
-): Record<string, string | number> {
-  const words = matchWords(keywords, models);
+): Readonly<Record<string, string | number>> {
+  return shownIndicator(ind, keywords, models).templateValues();
+}
+
+function makeTemplateValues(ind: FraudIndicator, words: MatchWords): Record<string, string | number> {
   const v: Record<string, string | number> = { keywords: words.templateKeywords };
   const hit = words.hit;
   if (hit !== undefined) {

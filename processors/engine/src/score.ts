@@ -30,7 +30,9 @@ import {
   DEFAULT_SCRIPTS,
   indicatorEvidence,
   indicatorLabel,
-  templateValues,
+  type ShownIndicator,
+  shownEvidence,
+  shownIndicator,
   windowPhrase,
 } from './explain.ts';
 import {
@@ -48,6 +50,7 @@ import {
   type SubjectState,
   wasSeen,
 } from './state.ts';
+import type { CompiledTemplate } from './template.ts';
 import {
   addToWindow,
   emptyWindow,
@@ -136,9 +139,10 @@ interface Explanation {
   readonly version: number;
   readonly keywords: readonly string[];
   readonly hits: readonly ModelHit[];
+  /** What is shown of the indicator with these matches (shared by indicators of its shape). */
+  shown: ShownIndicator | undefined;
   /** The indicator's evidence without a rule id. */
   evidence: Evidence | undefined;
-  template: Record<string, string | number> | undefined;
 }
 
 function explanationOf(ctx: EvalContext): Explanation {
@@ -148,8 +152,8 @@ function explanationOf(ctx: EvalContext): Explanation {
     version: ctx.version,
     keywords: [...ctx.matchedKeywords],
     hits: [...ctx.modelHits.values()],
+    shown: undefined,
     evidence: undefined,
-    template: undefined,
   };
   ctx.explanation = next;
   return next;
@@ -158,7 +162,7 @@ function explanationOf(ctx: EvalContext): Explanation {
 /** The indicator as evidence of a rule (as `indicatorEvidence` with the matches so far). */
 function evidenceOf(ctx: EvalContext, ruleId: string): Evidence {
   const x = explanationOf(ctx);
-  x.evidence ??= indicatorEvidence(ctx.indicator, x.keywords, undefined, x.hits);
+  x.evidence ??= shownEvidence(ctx.indicator, shownOf(ctx, x));
   const e = x.evidence;
   // As `{ ...e, ruleId }` (same keys, same order), without the generic object spread: an SMS copies
   // its evidence for each of the few rules it fires.
@@ -173,11 +177,20 @@ function evidenceOf(ctx: EvalContext, ruleId: string): Evidence {
   };
 }
 
+function shownOf(ctx: EvalContext, x: Explanation): ShownIndicator {
+  x.shown ??= shownIndicator(ctx.indicator, x.keywords, x.hits);
+  return x.shown;
+}
+
 /** The values an explain template can use (as `templateValues` with the matches so far); not to be changed. */
 function templateOf(ctx: EvalContext): Readonly<Record<string, string | number>> {
   const x = explanationOf(ctx);
-  x.template ??= templateValues(ctx.indicator, x.keywords, x.hits);
-  return x.template;
+  return shownOf(ctx, x).templateValues();
+}
+
+/** A match rule's explain template filled with the values of {@link templateOf} (shared). */
+function filledPhrase(ctx: EvalContext, fill: CompiledTemplate): BilingualText {
+  return shownOf(ctx, explanationOf(ctx)).phrase(fill);
 }
 
 /** Counts the indicator in the window and fires the rule when over; false when it was not counted. */
@@ -380,7 +393,7 @@ function applyIndicator(c: CompiledRuleSet, state: SubjectState, ind: FraudIndic
       case 'match':
         if (rule.when.test(ctx)) {
           const ev = evidenceOf(ctx, rule.id);
-          const phrase = rule.fill !== undefined ? rule.fill(templateOf(ctx)) : ev.summary;
+          const phrase = rule.fill !== undefined ? filledPhrase(ctx, rule.fill) : ev.summary;
           fire(state, rule, t, phrase, [...(state.fired[rule.id]?.ev ?? []), ev]);
           changed = true;
         }
