@@ -518,6 +518,56 @@ export interface TextGuard {
   readonly gates: readonly (((text: string) => boolean) | undefined)[];
   /** Per field of `fields`: for recently seen texts, which rules' first condition cannot hold. */
   readonly skips: readonly TextMemo<Uint8Array>[];
+  /** Per field of `fields`: for recently seen texts, the rules to evaluate (see {@link rulesToRun}). */
+  readonly runs: readonly TextMemo<Int32Array>[];
+  /** Per set of missing fields (bits of `fields`), the rules to evaluate when no text says more. */
+  readonly byMissing: Map<number, Int32Array>;
+}
+
+/** The indexes of the rules of `byKind` whose mask has no bit of `missing` and that `skip` keeps. */
+function runList(guard: TextGuard, missing: number, skip: Uint8Array | undefined): Int32Array {
+  const out: number[] = [];
+  for (let i = 0; i < guard.masks.length; i++) {
+    if (((guard.masks[i] ?? 0) & missing) !== 0) continue;
+    if (skip !== undefined && skip[i] === 1) continue;
+    out.push(i);
+  }
+  return Int32Array.from(out);
+}
+
+/**
+ * The indexes (in `byKind` order) of the rules an indicator must be evaluated against: all but those
+ * whose first condition reads a text the indicator lacks (`missingText`) and those whose first
+ * condition cannot hold on its text (`skippedRules`). Made once per text (for an indicator with one
+ * text field) or per set of missing fields, and remembered: an ordinary call or SMS meets the 4 or 5
+ * rules that can hold instead of looping over a hundred.
+ */
+export function rulesToRun(guard: TextGuard, ind: FraudIndicator): Int32Array {
+  const missing = missingText(guard, ind);
+  const n = guard.fields.length;
+  if (n > 0 && n <= 31) {
+    const present = ~missing & ((1 << n) - 1);
+    if (present !== 0 && (present & (present - 1)) === 0) {
+      const f = 31 - Math.clz32(present);
+      const text = (guard.fields[f] as Getter)(ind) as string;
+      if (text.length <= MEMO_MAX_CHARS) {
+        const memo = guard.runs[f] as TextMemo<Int32Array>;
+        let run = memo.get(text);
+        if (run === undefined) {
+          run = runList(guard, missing, skippedRules(guard, ind, missing));
+          memo.set(text, run);
+        }
+        return run;
+      }
+    }
+  }
+  let run = guard.byMissing.get(missing);
+  if (run === undefined) {
+    run = runList(guard, missing, undefined);
+    // Sets of missing fields are few (each field is there or not); bounded all the same.
+    if (guard.byMissing.size < 1_024) guard.byMissing.set(missing, run);
+  }
+  return run;
 }
 
 /** The bits of the guard's fields that do not hold a string in the indicator. */
@@ -575,6 +625,8 @@ function textGuard(rules: readonly CompiledRule[]): TextGuard {
     masks,
     gates,
     skips: fields.map(() => new TextMemo<Uint8Array>(MEMO_TEXTS, MEMO_MAX_CHARS)),
+    runs: fields.map(() => new TextMemo<Int32Array>(MEMO_TEXTS, MEMO_MAX_CHARS)),
+    byMissing: new Map(),
   };
 }
 

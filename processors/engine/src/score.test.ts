@@ -5,6 +5,7 @@ import {
   type CompiledRuleSet,
   compileRuleSet,
   missingText,
+  rulesToRun,
   skippedRules,
   type TextGuard,
 } from './compile.ts';
@@ -143,6 +144,33 @@ describe('keyword match rules', () => {
     expect(skippedRules(guard, sms('s4', 0, '公安局'.repeat(1_000)), 0)).toBeUndefined();
     expect(run('s1', [one]).alerts).toEqual([]);
     expect(run('s2', [two, sms('s2', 1, '请转入安全账户')]).alerts).toHaveLength(1);
+  });
+
+  it('evaluates, in order, only the rules the text and the missing fields leave', () => {
+    const expected = (guard: TextGuard, ind: FraudIndicator) => {
+      const missing = missingText(guard, ind);
+      const skip = skippedRules(guard, ind, missing);
+      return guard.masks.flatMap((m, i) => ((m & missing) !== 0 || skip?.[i] === 1 ? [] : [i]));
+    };
+    const smsGuard = c.textGuards.get('sms') as TextGuard;
+    const callGuard = c.textGuards.get('call') as TextGuard;
+    const cases: [TextGuard, FraudIndicator][] = [
+      [smsGuard, sms('s1', 0, '公安局通知')],
+      [smsGuard, sms('s1', 0, '这里是公安局，你涉嫌洗钱')],
+      [smsGuard, sms('s1', 0, '公安局'.repeat(1_000))],
+      [callGuard, call('s1', 0)],
+      [callGuard, call('s1', 0, { transcript: '我是公安局的，你涉嫌洗钱' })],
+    ];
+    for (const [guard, ind] of cases) {
+      const list = [...rulesToRun(guard, ind)];
+      expect(list).toEqual(expected(guard, ind));
+      // Remembered: the same list again.
+      expect([...rulesToRun(guard, ind)]).toEqual(list);
+    }
+    expect(rulesToRun(callGuard, call('s1', 0)).length).toBeLessThan(10);
+    expect(rulesToRun(smsGuard, sms('s9', 3, '公安局通知'))).toBe(
+      rulesToRun(smsGuard, sms('s1', 0, '公安局通知')),
+    );
   });
 });
 

@@ -22,8 +22,7 @@ import {
   EvalContext,
   listStatus,
   type ModelHit,
-  missingText,
-  skippedRules,
+  rulesToRun,
 } from './compile.ts';
 import { UnreachableError } from './errors.ts';
 import {
@@ -381,14 +380,12 @@ function applyIndicator(c: CompiledRuleSet, state: SubjectState, ind: FraudIndic
   if (rules === undefined) return changed;
   const ctx = new EvalContext(ind, c.keywordSets);
   const guard = c.textGuards.get(ind.kind);
-  const missing = guard === undefined ? 0 : missingText(guard, ind);
-  // Rules whose first condition cannot hold on the indicator's text, known per text.
-  const skip = guard === undefined ? undefined : skippedRules(guard, ind, missing);
-  for (let i = 0; i < rules.length; i++) {
-    const rule = rules[i] as CompiledRule;
-    // A rule whose first condition reads a text the indicator lacks cannot hold.
-    if (missing !== 0 && ((guard?.masks[i] ?? 0) & missing) !== 0) continue;
-    if (skip !== undefined && skip[i] === 1) continue;
+  // Only the rules that can hold, in order: not those whose first condition reads a text the
+  // indicator lacks, nor those whose first condition cannot hold on its text (known per text).
+  const run = guard === undefined ? undefined : rulesToRun(guard, ind);
+  const count = run === undefined ? rules.length : run.length;
+  for (let k = 0; k < count; k++) {
+    const rule = rules[run === undefined ? k : (run[k] as number)] as CompiledRule;
     switch (rule.kind) {
       case 'match':
         if (rule.when.test(ctx)) {
