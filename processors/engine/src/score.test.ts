@@ -174,6 +174,42 @@ describe('keyword match rules', () => {
   });
 });
 
+describe('a level reached by the sum of the weights', () => {
+  it('is found alike whatever the weights (integers summed at once, others through assess)', () => {
+    const rule = (id: string, weight: number, word: string) => ({
+      id,
+      name: id,
+      fraudType: 'impersonation_authority' as const,
+      weight,
+      kind: 'match' as const,
+      when: {
+        kind: 'sms' as const,
+        where: [{ op: 'keywords' as const, field: 'text', set: word, minMatches: 1 }],
+      },
+    });
+    for (const [w1, w2, notice, raised] of [
+      [0.1, 0.2, 0.3, true], // 0.30000000000000004
+      [0.2, 0.1, 0.3, true],
+      [10, 19, 30, false],
+      [10, 20, 30, true],
+      [20, -15, 30, false],
+      [25, 5, 30, true],
+    ] as const) {
+      const rs = compileRuleSet(
+        ruleSet({
+          levels: { notice, warning: 1_000, urgent: 2_000 },
+          keywordSets: { a: ['甲'], b: ['乙'] },
+          rules: [rule('r1', w1, 'a'), rule('r2', w2, 'b')],
+        }),
+      );
+      const first = scoreSubject(rs, 's1', undefined, [sms('s1', 0, '甲')]);
+      const both = scoreSubject(rs, 's1', first.state, [sms('s1', 1, '乙')]);
+      expect([...first.alerts, ...both.alerts].map((a) => a.level)).toEqual(raised ? ['notice'] : []);
+      expect(assess(rs, both.state).level).toBe(raised ? 'notice' : undefined);
+    }
+  });
+});
+
 describe("the alert's fraud type", () => {
   const text = '这里是公安局，你涉嫌洗钱，请转入安全账户';
   const withRules = (...extra: FraudRuleSet['rules']) => {

@@ -645,6 +645,25 @@ export function scoreSubject(
   return { state, alerts, causes, duplicates, changed: changed || (prev !== undefined && fresh.length > 0) };
 }
 
+/** Largest weight summed without `assess`'s order: sums of such integers are exact in any order. */
+const EXACT_WEIGHT = 2 ** 40;
+
+/**
+ * Whether the firings reach no level, as `assess` would find (its score is the sum of the weights,
+ * taken in the order of first firing): true only when sure, i.e. no deny-listed firing and every
+ * weight an integer small enough that the sum is the same in any order.
+ */
+function reachesNoLevel(c: CompiledRuleSet, state: SubjectState): boolean {
+  if (state.fired[DENY_RULE_ID] !== undefined) return false;
+  let raw = 0;
+  for (const id in state.fired) {
+    const w = (state.fired[id] as FiredState).weight;
+    if (!Number.isInteger(w) || Math.abs(w) > EXACT_WEIGHT) return false;
+    raw += w;
+  }
+  return levelFor(Math.max(0, raw), c.levels) === undefined;
+}
+
 /**
  * After fresh indicators: prunes, assesses, and raises or upgrades the subject's alert. Returns
  * whether it made a revision.
@@ -658,6 +677,9 @@ function scoreEpisode(
   causes: string[],
 ): boolean {
   prune(c, state);
+  // Without an open alert, only firings that reach a level raise one: most indicators' (the score
+  // of an ordinary resident's few firings) do not, which the weights' sum tells without `assess`.
+  if (state.alert?.status !== 'open' && reachesNoLevel(c, state)) return false;
   const assessment = assess(c, state);
   const now = state.lastT;
   const a = state.alert;
