@@ -174,6 +174,43 @@ describe('keyword match rules', () => {
   });
 });
 
+describe('a rule firing again in an episode', () => {
+  it('keeps its first time and its last 8 pieces of evidence, as a state read back from JSON does', () => {
+    const rs = compileRuleSet(
+      ruleSet({
+        levels: { notice: 1_000, warning: 2_000, urgent: 3_000 },
+        rules: [
+          {
+            id: 'r1',
+            name: 'r1',
+            fraudType: 'impersonation_authority',
+            weight: 5,
+            kind: 'match',
+            when: {
+              kind: 'sms',
+              where: [{ op: 'keywords', field: 'text', set: 'authority', minMatches: 1 }],
+            },
+            explain: { zh: '{number} 提到 {keywords}', en: '{number} said {keywords}' },
+          },
+        ],
+      }),
+    );
+    let kept: SubjectState | undefined;
+    let json: string | undefined;
+    for (let i = 0; i < 12; i++) {
+      const ind = sms('s1', i, i % 2 === 0 ? '公安局' : '洗钱', { senderNumber: `1065900${1000 + (i % 3)}` });
+      kept = scoreSubject(rs, 's1', kept, [ind]).state;
+      json = encodeState(
+        scoreSubject(rs, 's1', json === undefined ? undefined : decodeState(json), [ind]).state,
+      );
+    }
+    expect(decodeState(encodeState(kept as SubjectState))).toEqual(decodeState(json as string));
+    const f = kept?.fired.r1;
+    expect(f?.ev.map((e) => e.occurredAt)).toEqual(Array.from({ length: 8 }, (_, i) => at(i + 4)));
+    expect([f?.first, f?.at]).toEqual([Date.parse(at(0)), Date.parse(at(11))]);
+  });
+});
+
 describe('a level reached by the sum of the weights', () => {
   it('is found alike whatever the weights (integers summed at once, others through assess)', () => {
     const rule = (id: string, weight: number, word: string) => ({

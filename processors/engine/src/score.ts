@@ -130,6 +130,40 @@ function fire(
 }
 
 /**
+ * As `fire(state, rule, t, phrase, [...previous evidence, ev])`, updating the rule's firing of this
+ * episode in place when there is one (the state is the caller's own: `scoreSubject` takes it over)
+ * instead of a new firing and a new copy of its evidence each time: a resident's ordinary SMS fires
+ * the same few rules again and again, and each new object would be kept until the next one.
+ */
+function fireAgain(
+  state: SubjectState,
+  rule: CompiledRule,
+  t: number,
+  phrase: BilingualText,
+  ev: Evidence,
+): void {
+  const f = state.fired[rule.id];
+  if (f === undefined) {
+    fire(state, rule, t, phrase, [ev]);
+    return;
+  }
+  const kept = f.ev;
+  kept.push(ev);
+  if (kept.length > MAX_EVIDENCE_PER_RULE) kept.splice(0, kept.length - MAX_EVIDENCE_PER_RULE);
+  f.at = t;
+  f.weight = rule.weight;
+  f.name = rule.name;
+  f.fraudType = rule.fraudType;
+  f.order = rule.order;
+  // As `fire` sets them (unset: undefined, which the JSON form leaves out as it leaves out a key).
+  if (rule.typeWeight !== undefined && rule.typeWeight !== Math.max(0, rule.weight)) f.tw = rule.typeWeight;
+  else if (f.tw !== undefined) f.tw = undefined;
+  const last = ev.summary;
+  if (last.zh !== phrase.zh || last.en !== phrase.en) f.phrase = phrase;
+  else if (f.phrase !== undefined) f.phrase = undefined;
+}
+
+/**
  * What the explanations of one indicator are made of, for its matches so far: every rule that fires
  * on the indicator with the same matches shows the same evidence (but for its rule id) and fills its
  * template with the same values, made once.
@@ -391,7 +425,7 @@ function applyIndicator(c: CompiledRuleSet, state: SubjectState, ind: FraudIndic
         if (rule.when.test(ctx)) {
           const ev = evidenceOf(ctx, rule.id);
           const phrase = rule.fill !== undefined ? filledPhrase(ctx, rule.fill) : ev.summary;
-          fire(state, rule, t, phrase, [...(state.fired[rule.id]?.ev ?? []), ev]);
+          fireAgain(state, rule, t, phrase, ev);
           changed = true;
         }
         break;
