@@ -30,6 +30,8 @@ interface Esbuild {
     outputFiles?: { text: string }[];
     warnings: { text: string }[];
   }>;
+  /** Ends esbuild's service process (a later build starts another). */
+  stop?(): Promise<void> | void;
 }
 
 interface OnLoadArgs {
@@ -75,20 +77,26 @@ const ownFileUrls = {
 /** Bundles `score-worker.ts` and everything it imports into one script. */
 export async function bundleWorker(): Promise<string> {
   const esbuild = await loadEsbuild();
-  const result = await esbuild.build({
-    entryPoints: [fileURLToPath(new URL('./score-worker.ts', import.meta.url))],
-    bundle: true,
-    platform: 'node',
-    // A function around the whole: a worker evaluates the script at its global scope, where the
-    // bundle's top-level names (TypeBox's `Function`) would replace the globals.
-    format: 'iife',
-    target: 'node20',
-    // As tsx runs the sources (class and function names kept).
-    keepNames: true,
-    write: false,
-    logLevel: 'silent',
-    plugins: [ownFileUrls],
-  });
+  let result: Awaited<ReturnType<Esbuild['build']>>;
+  try {
+    result = await esbuild.build({
+      entryPoints: [fileURLToPath(new URL('./score-worker.ts', import.meta.url))],
+      bundle: true,
+      platform: 'node',
+      // A function around the whole: a worker evaluates the script at its global scope, where the
+      // bundle's top-level names (TypeBox's `Function`) would replace the globals.
+      format: 'iife',
+      target: 'node20',
+      // As tsx runs the sources (class and function names kept).
+      keepNames: true,
+      write: false,
+      logLevel: 'silent',
+      plugins: [ownFileUrls],
+    });
+  } finally {
+    // Built once per process: esbuild's service process is not kept for nothing.
+    await esbuild.stop?.();
+  }
   const code = result.outputFiles?.[0]?.text;
   if (code === undefined) throw new Error('esbuild wrote no bundle');
   const importMeta = result.warnings.find((w) => w.text.includes('import.meta'));
