@@ -29,7 +29,7 @@ import {
 import { FenghuoError, ValidationFailedError } from '@fenghuo/kit';
 import type { CityView } from './city-view.ts';
 import { type DecideContext, NeedData } from './draft.ts';
-import type { Ranker } from './eta.ts';
+import { type Ranker, RankMemo } from './eta.ts';
 import {
   type Decision,
   isExclusive,
@@ -275,6 +275,8 @@ export class Decider {
     const republish: { matterKey: string; decisionId: string; entry: OutboxEntry }[] = [];
     const decided: { task: Task; decision: Decision; matterKey: string; expectedV: string }[] = [];
     const claims: string[] = [];
+    // The round's last ranking, reused when a decision asks again at the same place (see RankMemo).
+    const ranks = new RankMemo();
     const unitOf = (id: string): UnitView | undefined => {
       const o = unitOverlay.get(id);
       if (o) return o;
@@ -289,8 +291,9 @@ export class Decider {
       queueRetryMs: options.queueRetryMs,
       unit: unitOf,
       offered: (u) => this.offered(u, now),
-      rank: (to, exclude, k) => {
-        const pool = poolOf.get(poolKey(to));
+      rank: (to, exclude, k, ahead = 0) => {
+        const place = poolKey(to);
+        const pool = poolOf.get(place);
         if (!pool) throw new NeedData([], [to]);
         const free = pool.filter((p) => {
           if (exclude.has(p.id)) return false;
@@ -301,11 +304,13 @@ export class Decider {
             u.status === 'available' && u.orders.length === 0 && isExclusive(u.kind) && this.offered(u, now)
           );
         });
-        return this.deps.ranker.rank(
-          to,
-          free.map((u) => ({ id: u.id, lon: u.lon as number, lat: u.lat as number })),
-          k,
-          now,
+        return ranks.rank(place, free, k, ahead, (asked) =>
+          this.deps.ranker.rank(
+            to,
+            free.map((u) => ({ id: u.id, lon: u.lon as number, lat: u.lat as number })),
+            asked,
+            now,
+          ),
         );
       },
     };

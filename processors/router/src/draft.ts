@@ -67,9 +67,11 @@ export interface DecideContext {
   /**
    * Available patrol units by drive time to `to`, fastest first, at most `k`, leaving out
    * `exclude` and units taken by earlier decisions of the batch. Throws {@link NeedData} when the
-   * units around `to` are not loaded.
+   * units around `to` are not loaded. `ahead`: how many more units the decision will ask for at
+   * the same place right after this (leaving out the one it picks), worth ranking in the same
+   * search. @defaultValue 0
    */
-  rank(to: GeoPoint, exclude: ReadonlySet<string>, k: number): DispatchCandidate[];
+  rank(to: GeoPoint, exclude: ReadonlySet<string>, k: number, ahead?: number): DispatchCandidate[];
 }
 
 export interface IssueSpec {
@@ -379,8 +381,11 @@ export class Draft {
     return m.gridCellId ? this.ctx.city.cellCentre(m.gridCellId) : undefined;
   }
 
-  /** Who answers at a rung, leaving out `exclude`; `undefined` when nobody can. */
-  targetFor(rung: EscalationRung, to: GeoPoint, exclude: ReadonlySet<string>): Target | undefined {
+  /**
+   * Who answers at a rung, leaving out `exclude`; `undefined` when nobody can. `ahead`: how many
+   * more units this decision will want at the same place after this one (a two-unit incident).
+   */
+  targetFor(rung: EscalationRung, to: GeoPoint, exclude: ReadonlySet<string>, ahead = 0): Target | undefined {
     const m = this.matter;
     const pick = (id: string | undefined) =>
       id !== undefined && !exclude.has(id) && this.canTake(id) ? { unitId: id } : undefined;
@@ -392,10 +397,16 @@ export class Draft {
       case 'patrol':
       case 'district':
       case 'city': {
-        // Two spare candidates in case one was taken by this decision already.
-        const ranked = this.ctx.rank(to, exclude, this.ctx.recommend + 2);
-        const candidates = ranked.slice(0, this.ctx.recommend);
-        const first = ranked.find((c) => this.canTake(c.unitId));
+        // The recommendation is the fastest few; the order goes to the first of them this decision
+        // can still give work to, else to the first of two more (ranked only then: the search
+        // stops once no other unit can beat the k-th, so asking for fewer settles fewer roads).
+        const { recommend } = this.ctx;
+        const candidates = this.ctx.rank(to, exclude, recommend, ahead);
+        const first =
+          candidates.find((c) => this.canTake(c.unitId)) ??
+          (candidates.length < recommend
+            ? undefined
+            : this.ctx.rank(to, exclude, recommend + 2).find((c) => this.canTake(c.unitId)));
         return first ? { unitId: first.unitId, etaSec: first.etaSec, candidates } : undefined;
       }
       default: {
@@ -415,12 +426,13 @@ export class Draft {
       readonly destination?: GeoPoint;
     },
     exclude: ReadonlySet<string> = this.tried(),
+    ahead = 0,
   ): OrderSlot | undefined {
     const to = spec.destination ?? this.destination();
     if (!to) return undefined;
     const rungs = rungsOf(this.ctx.ladder, this.matter.category);
     for (let i = fromRung; i < rungs.length; i++) {
-      const target = this.targetFor((rungs[i] as { rung: EscalationRung }).rung, to, exclude);
+      const target = this.targetFor((rungs[i] as { rung: EscalationRung }).rung, to, exclude, ahead);
       if (!target) continue;
       const slot = this.issue({
         ...spec,

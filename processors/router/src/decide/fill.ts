@@ -26,11 +26,13 @@ export function fill(d: Draft, kind: OrderKind, instructions: string | undefined
   const held = m.orders.filter((s) => s.order.status === 'active' || s.order.status === 'completed').length;
   let missing = m.needed - held;
   while (missing > 0) {
-    const slot = d.dispatchFrom(0, {
-      kind,
-      escalationLevel: 0,
-      ...(instructions === undefined ? {} : { instructions }),
-    });
+    // A matter that needs more than one unit ranks the next ones in the same search.
+    const slot = d.dispatchFrom(
+      0,
+      { kind, escalationLevel: 0, ...(instructions === undefined ? {} : { instructions }) },
+      undefined,
+      missing - 1,
+    );
     if (!slot) break;
     missing--;
   }
