@@ -225,6 +225,49 @@ describe('EventProducer and runEventConsumer on the real broker', () => {
     expect(second.events.map((e) => e.event.eventId)).toEqual(['commit-4']);
   });
 
+  it('passes over the records `accept` refuses: not handled, not dead-lettered, committed', async () => {
+    const topic = Topic.UnitsPositions;
+    await fresh('accept', [topic]);
+    const realTopic = `${prefix}${topic}`;
+    const seen: string[] = [];
+    const start = () =>
+      runEventConsumer({
+        kafka,
+        logger,
+        producer,
+        topic,
+        topicPrefix: prefix,
+        groupId: `${prefix}accept`,
+        consumer: { maxWaitTimeInMs: 100 },
+        accept: (m) => m.value?.includes('"keep-') === true,
+        handleBatch: async (batch) => {
+          seen.push(...batch.map((e) => e.event.eventId));
+        },
+      });
+    const first = await start();
+    running.push(first);
+    // One unit, so one partition: delivery order is the order written.
+    const position = (eventId: string) => ({ ...examples[topic], eventId, unitId: 'u-accept' });
+    await producer.send(topic, [position('skip-1'), position('keep-1'), position('skip-2')]);
+    // Invalid but refused: never decoded, so never dead-lettered.
+    await producer.sendRaw([{ topic: realTopic, messages: [{ key: 'u-accept', value: '{not json' }] }]);
+    await producer.send(topic, [position('keep-2'), position('skip-3')]);
+    await waitFor(() => seen.includes('keep-2'), { message: 'the accepted positions' });
+    expect(seen).toEqual(['keep-1', 'keep-2']);
+    await first.stop();
+
+    // The refused records were committed with their batches: a restarted group starts after them.
+    const second = await start();
+    running.push(second);
+    await producer.send(topic, [position('skip-4'), position('keep-3')]);
+    await waitFor(() => seen.includes('keep-3'), { message: 'the position after the restart' });
+    expect(seen).toEqual(['keep-1', 'keep-2', 'keep-3']);
+    await withAdmin(kafka, async (admin) => {
+      const dlq = await admin.fetchTopicOffsets(`${realTopic}.dlq`);
+      expect(dlq.reduce((n, p) => n + Number(p.high), 0)).toBe(0);
+    });
+  });
+
   it('retries a retriable failure and dead-letters an unexpected error (a bug) instead of stalling', async () => {
     const topic = Topic.IncidentsReported;
     await fresh('failure-rule', [topic]);

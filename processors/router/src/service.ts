@@ -55,6 +55,9 @@ import { ackTask, alertTask, commandTask, followUpTask, outcomeTask, planTask, r
 
 export const SERVICE = 'router';
 
+/** The type of the timeline entries the complaint-risk consumer judges, as it appears in the record's JSON. */
+const RESOLVED_TYPE = Buffer.from('"incident.resolved"');
+
 /** The topics the router decides on (one consumer group). */
 export const INPUT_TOPICS = [
   Topic.AlertsRaised,
@@ -388,6 +391,12 @@ export async function startRouter(
       topicPrefix: config.kafkaTopicPrefix,
       // A new group judges every resolved incident still on the topic (a follow-up opens once anyway).
       fromBeginning: true,
+      // The topic carries every entry of every matter (two or three per decision); only resolved
+      // incidents matter here. Looking for the type's name in the raw record passes the others over
+      // undecoded (decoding and checking each cost more than the rest of this consumer), and taking
+      // the partitions of a fetch at once sends their offsets in one commit instead of one each.
+      accept: (m) => m.value?.includes(RESOLVED_TYPE) === true,
+      partitionsConsumedConcurrently: config.partitionsConcurrently,
       handleBatch: async (events) => {
         const resolved = events.filter((e) => isResolvedIncident(e.event));
         if (resolved.length === 0) return;

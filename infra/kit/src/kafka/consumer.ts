@@ -80,6 +80,16 @@ interface CommonConsumerOptions {
    * @defaultValue {@link DEFAULT_SESSION_TIMEOUT_MS}
    */
   readonly sessionTimeoutMs?: number;
+  /**
+   * A cheap test on each raw record, before it is decoded: records it refuses are passed over —
+   * neither decoded, nor handled, nor dead-lettered — and their offsets are committed with their
+   * batch. For a consumer that wants a few records of a busy topic (the router reads its own
+   * `timeline.events` for the resolved incidents only): decoding and checking every record against
+   * its contract would cost more than the work. It must accept every record the handler wants (a
+   * record it accepts is decoded and handled as usual, so it may accept more).
+   * @defaultValue every record
+   */
+  readonly accept?: (message: KafkaMessage) => boolean;
   /** Overrides for the kafkajs consumer (fetch sizes; these win over `sessionTimeoutMs`). */
   readonly consumer?: Partial<ConsumerConfig>;
   /**
@@ -207,6 +217,7 @@ export async function runMultiTopicConsumer<K extends TopicName>(
   const groupLog = opts.logger.child({ component: 'consumer', groupId: opts.groupId });
   const config = consumerConfig(opts.groupId, opts.sessionTimeoutMs, opts.consumer);
   const heartbeatMs = config.heartbeatInterval ?? 3_000;
+  const accept = opts.accept;
   const consumer = opts.kafka.consumer(config);
 
   const deadLetter = async (
@@ -268,6 +279,7 @@ export async function runMultiTopicConsumer<K extends TopicName>(
     const messageOf = new Map<ConsumedEvent<unknown>, KafkaMessage>();
     const invalid: { message: KafkaMessage; reason: DeadLetterReason }[] = [];
     for (const message of batch.messages) {
+      if (accept !== undefined && !accept(message)) continue;
       const key = message.key?.toString() ?? null;
       if (message.value === null) {
         invalid.push({
