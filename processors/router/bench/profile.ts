@@ -2,7 +2,8 @@
  * Where a batch's time goes: the router in this process on fresh topics and Redis keys, the bench's
  * inputs (warning revisions and incidents) written at PROFILE_RATE inputs/s (0: all at once), and
  * per batch the time of each stage — the fetch, the Redis reads, deciding, the commit script
- * pipeline, the publish (acks -1), the offset commit — printed as mean / p50 / p99 per stage.
+ * pipeline, the publish (acks -1), the offset commit — printed as mean / p50 / p99 per stage, and
+ * the router's Kafka requests by client and API (each costs the process a socket write and more).
  *
  *   taskset -c 1 npx tsx processors/router/bench/profile.ts            # all at once (capacity)
  *   PROFILE_RATE=20 taskset -c 1 npx tsx processors/router/bench/profile.ts
@@ -44,11 +45,30 @@ function timed<A extends unknown[], R>(stage: string, fn: (...a: A) => Promise<R
   };
 }
 
+// The router's Kafka requests by client and API (every request costs a socket write and more).
+const requests = new Map<string, number>();
+const countRequests = (client: string, e: { payload: { apiName: string } }) => {
+  const k = `${client} ${e.payload.apiName}`;
+  requests.set(k, (requests.get(k) ?? 0) + 1);
+};
+/** True while the router starts: the producers made then are its own. */
+let routerStarting = false;
+
 // Every kafkajs consumer made in this process reports its fetches and offset commits.
 const proto = (kafkajs.Kafka as unknown as { prototype: Record<string, unknown> }).prototype;
+const makeProducer = proto.producer as (this: unknown, cfg: unknown) => kafkajs.Producer;
+proto.producer = function (this: unknown, cfg: unknown) {
+  const p = makeProducer.call(this, cfg);
+  if (routerStarting) p.on(p.events.REQUEST, (e) => countRequests('producer', e));
+  return p;
+};
 const makeConsumer = proto.consumer as (this: unknown, cfg: { groupId: string }) => kafkajs.Consumer;
 proto.consumer = function (this: unknown, cfg: { groupId: string }) {
   const c = makeConsumer.call(this, cfg);
+  // The router's groups: <group>, <group>-rules-<instance>, <group>-complaint-risk.
+  const own = /-main(-rules-[0-9a-f]+|-complaint-risk)?$/.exec(cfg.groupId);
+  if (own)
+    c.on(c.events.REQUEST, (e) => countRequests(`group ${own[1]?.replace(/-[0-9a-f]+$/, '') || 'main'}`, e));
   if (!cfg.groupId.endsWith('-main')) return c;
   say(`consumer ${cfg.groupId}: ${JSON.stringify(cfg)}`);
   c.on(c.events.FETCH, (e) => note('kafka fetch (request)', e.payload.duration));
@@ -90,7 +110,10 @@ async function main() {
       ROUTER_QUEUE_RETRY_SEC: '1',
       ROUTER_ACK_DEADLINES_SEC: 'p1=3600,p2=3600,p3=3600,p4=3600,urgent=3600,warning=3600,notice=3600',
     });
-    const router = await startRouter(config, logger, { city });
+    routerStarting = true;
+    const router = await startRouter(config, logger, { city }).finally(() => {
+      routerStarting = false;
+    });
     stops.push(() => router.stop());
     // The store's round trips and the publish, timed where the decider calls them.
     const store = router.store as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>;
@@ -262,6 +285,13 @@ async function main() {
         `${stage.padEnd(32)} ${String(xs.length).padStart(5)} ${mean.toFixed(1).padStart(8)} ${pct(xs, 50).toFixed(1).padStart(7)} ${pct(xs, 99).toFixed(1).padStart(7)} ${total.padStart(9)}`,
       );
     }
+    say(
+      `the router's Kafka requests: ${[...requests]
+        .filter(([, n]) => n >= 10)
+        .sort((a, b) => b[1] - a[1])
+        .map(([k, n]) => `${k} ${n}`)
+        .join(', ')}`,
+    );
     const r = router.store.redis;
     for (const k of ['alert:al-0', 'alert:al-100', 'incident:inc-4', 'incident:inc-9']) {
       const j = await r.hget(`{rt}:m:${k}`, 'j');
