@@ -66,6 +66,11 @@ interface PartitionRange {
   readonly end: bigint;
 }
 
+/** Offsets (non-negative decimal integers without leading zeros, as kafkajs gives them) compared as numbers. */
+export function compareOffsets(a: string, b: string): number {
+  return a.length !== b.length ? a.length - b.length : a < b ? -1 : a > b ? 1 : 0;
+}
+
 /** The offsets of each partition that hold [fromMs, toMs). */
 export async function planRange(
   kafka: Kafka,
@@ -186,21 +191,25 @@ export async function readRange(opts: RangeReadOptions): Promise<RangeReadResult
         }
         const out: RangeRecord[] = [];
         let done = false;
-        let passed = start;
+        // Offsets compared as their decimal strings (no BigInt per record); the last one handed
+        // over or skipped moves `next` once per batch.
+        const startText = String(start);
+        const endText = String(end);
+        let lastPassed: string | undefined;
         for (const m of batch.messages) {
-          const offset = BigInt(m.offset);
-          if (offset < start) continue;
-          if (offset >= end) {
+          const offset = m.offset;
+          if (compareOffsets(offset, startText) < 0) continue;
+          if (compareOffsets(offset, endText) >= 0) {
             done = true;
             break;
           }
-          passed = offset + 1n;
+          lastPassed = offset;
           const ts = Number(m.timestamp);
           if (ts < fromMs || ts >= toMs) continue;
-          out.push({ partition: batch.partition, offset: m.offset, timestamp: ts, value: m.value });
+          out.push({ partition: batch.partition, offset, timestamp: ts, value: m.value });
         }
         if (!done && BigInt(batch.lastOffset()) + 1n >= end) done = true;
-        next.set(batch.partition, passed);
+        if (lastPassed !== undefined) next.set(batch.partition, BigInt(lastPassed) + 1n);
         if (out.length > 0) {
           const size = out.length;
           queued += size;

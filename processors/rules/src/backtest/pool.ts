@@ -196,10 +196,17 @@ export class BacktestPool {
     }
     for (const [partition, list] of byPartition) {
       let size = 0;
-      for (const r of list) size += r.value?.length ?? 0;
+      // Offsets of up to 15 digits are exact as doubles, which cost less to make than BigInts.
+      let small = true;
+      for (const r of list) {
+        size += r.value?.length ?? 0;
+        if (r.offset.length > 15) small = false;
+      }
       const data = new Uint8Array(size);
       const ends = new Uint32Array(list.length);
-      const offsets = new BigInt64Array(list.length);
+      const offsetsBuffer = new ArrayBuffer(list.length * 8);
+      const doubles = small ? new Float64Array(offsetsBuffer) : undefined;
+      const bigs = small ? undefined : new BigInt64Array(offsetsBuffer);
       let at = 0;
       for (let i = 0; i < list.length; i++) {
         const r = list[i] as RangeRecord;
@@ -208,14 +215,16 @@ export class BacktestPool {
           at += r.value.length;
         }
         ends[i] = at;
-        offsets[i] = BigInt(r.offset);
+        if (doubles !== undefined) doubles[i] = Number(r.offset);
+        else (bigs as BigInt64Array)[i] = BigInt(r.offset);
       }
+      const offsets = doubles ?? (bigs as BigInt64Array);
       const stream = String(partition);
       const w = this.workers[workerOf(stream, this.workers.length)] as PoolWorker;
       await w.post({ type: 'records', id: this.nextId++, stream, data, ends, offsets }, this.maxInFlight, [
         data.buffer,
         ends.buffer,
-        offsets.buffer,
+        offsetsBuffer,
       ]);
     }
   }

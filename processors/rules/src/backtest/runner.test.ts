@@ -372,6 +372,38 @@ describe('BacktestPool', () => {
     expect(perResident(pool.candidateAlerts)).toEqual(perResident(one.candidateAlerts));
   });
 
+  it('keeps Kafka offsets beyond 2^53 exact on their way to the workers', async () => {
+    // One partition whose offsets start at 2^53: as doubles, 2^53 + 1 would read as 2^53 and its
+    // record as a redelivery of the one before.
+    const events = history(6);
+    const first = 2n ** 53n;
+    const inOrder: RecordedIndicator[] = events.map((event, i) => ({
+      event,
+      position: { stream: '0', seq: String(first + BigInt(i)) },
+    }));
+    const rs = ruleSet();
+    const versions = {
+      candidate: { rules: compileRuleSet(rs), label: 'a' },
+      baseline: { rules: compileRuleSet(rs), label: 'b' },
+      keepRevisions: true,
+    };
+    const one = new BacktestRun(versions);
+    await one.score(inOrder);
+    await one.finish();
+    expect(one.baselineAlerts.length).toBeGreaterThan(0);
+    const pool = new BacktestPool({ ...versions, workers: 1, entry: await backtestWorkerEntry() });
+    await pool.scoreRecords(
+      inOrder.map((r) => ({
+        partition: 0,
+        offset: String(r.position.seq),
+        timestamp: Date.parse(r.event.occurredAt),
+        value: Buffer.from(JSON.stringify(r.event)),
+      })),
+    );
+    await pool.finish();
+    expect(perResident(pool.baselineAlerts)).toEqual(perResident(one.baselineAlerts));
+  });
+
   it('fails the run when a worker fails', async () => {
     const rs = ruleSet();
     const pool = new BacktestPool({

@@ -21,7 +21,8 @@ export type ToWorker =
       readonly data: Uint8Array;
       /** `ends[i]`: where record i's value ends in `data` (a record without a value: length 0). */
       readonly ends: Uint32Array;
-      readonly offsets: BigInt64Array;
+      /** Record i's offset (as a double when every offset of the batch has at most 15 digits). */
+      readonly offsets: Float64Array | BigInt64Array;
     }
   | { readonly type: 'events'; readonly id: number; readonly batch: readonly RecordedIndicator[] }
   | { readonly type: 'finish'; readonly id: number };
