@@ -168,7 +168,9 @@ async function backtest(fromMs: number, toMs: number) {
       planned = n;
     },
     onBatch: (batch) => run.score(batch),
-    ...(pool === undefined ? {} : { onRecords: (records) => pool.scoreRecords(records) }),
+    ...(pool === undefined
+      ? {}
+      : { onRecords: (records) => pool.scoreRecords(records), onPacked: (batch) => pool.scorePacked(batch) }),
     isCancelled: () => false,
   });
   const report = await run.finish();

@@ -11,7 +11,7 @@ import type { Actor, Backtest, OutcomeLabel } from '@fenghuo/contracts';
 import type { Logger } from '@fenghuo/kit';
 import { RulesError } from '../rules-error.ts';
 import { type BacktestListing, type BacktestStore, listing } from './backtest-store.ts';
-import type { RangeRecord } from './kafka-range.ts';
+import type { PackedRecords, RangeRecord } from './kafka-range.ts';
 import { BacktestPool } from './pool.ts';
 import { BacktestRun, type RunVersion } from './runner.ts';
 import type { IndicatorSource } from './sources.ts';
@@ -148,6 +148,10 @@ export class BacktestJobs {
           : {
               onRecords: async (records: readonly RangeRecord[]) => {
                 await pool?.scoreRecords(records);
+                await progress();
+              },
+              onPacked: async (batch: PackedRecords) => {
+                await pool?.scorePacked(batch);
                 await progress();
               },
             };

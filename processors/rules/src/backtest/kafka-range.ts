@@ -8,11 +8,15 @@
  *
  * The read runs ahead of `onBatch`: a fetched batch is queued and the consumer fetches the next while
  * the queue is worked off (a backtest scores while the broker reads the next fetch), up to
- * `maxRecordsAhead` queued records; beyond that the consumer waits for the oldest batches.
+ * `maxRecordsAhead` queued records; beyond that the consumer waits for the oldest batches. With
+ * `onPacked`, each batch is queued packed (values end to end in one buffer, see {@link PackedRecords})
+ * rather than as an object per record: a backtest's queue is full most of the time (the read is
+ * faster than the scoring), and its records, kept across many young-generation collections, were
+ * each copied and promoted by the garbage collector of the reading thread.
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from '@fenghuo/kit';
-import type { Kafka } from 'kafkajs';
+import type { Kafka, KafkaMessage } from 'kafkajs';
 
 /** How often a consumer waiting for its queue to be worked down heartbeats (kafkajs's interval). */
 const HEARTBEAT_MS = 3_000;
@@ -25,6 +29,48 @@ export interface RangeRecord {
   readonly value: Buffer | null;
 }
 
+/**
+ * One partition's records of one fetch packed for a worker thread: their values end to end in
+ * `data` (`ends[i]`: where record i's value ends; a record without a value has length 0) and their
+ * offsets (as doubles when every one has at most 15 digits, exact; else as BigInts). Queued read-ahead
+ * records packed so hold no object per record for the garbage collector to copy.
+ */
+export interface PackedRecords {
+  readonly partition: number;
+  readonly data: Uint8Array<ArrayBuffer>;
+  readonly ends: Uint32Array<ArrayBuffer>;
+  readonly offsets: Float64Array<ArrayBuffer> | BigInt64Array<ArrayBuffer>;
+}
+
+/** Packs records of one partition (see {@link PackedRecords}). */
+export function packRecords(
+  partition: number,
+  records: readonly { readonly offset: string; readonly value: Buffer | null }[],
+): PackedRecords {
+  let size = 0;
+  let small = true;
+  for (const r of records) {
+    size += r.value?.length ?? 0;
+    if (r.offset.length > 15) small = false;
+  }
+  const data = new Uint8Array(size);
+  const ends = new Uint32Array(records.length);
+  const doubles = small ? new Float64Array(records.length) : undefined;
+  const bigs = small ? undefined : new BigInt64Array(records.length);
+  let at = 0;
+  for (let i = 0; i < records.length; i++) {
+    const r = records[i] as { readonly offset: string; readonly value: Buffer | null };
+    if (r.value !== null) {
+      data.set(r.value, at);
+      at += r.value.length;
+    }
+    ends[i] = at;
+    if (doubles !== undefined) doubles[i] = Number(r.offset);
+    else (bigs as BigInt64Array<ArrayBuffer>)[i] = BigInt(r.offset);
+  }
+  return { partition, data, ends, offsets: doubles ?? (bigs as BigInt64Array<ArrayBuffer>) };
+}
+
 export interface RangeReadOptions {
   readonly kafka: Kafka;
   /** The real (prefixed) topic name. */
@@ -33,6 +79,8 @@ export interface RangeReadOptions {
   /** Exclusive. */
   readonly toMs: number;
   readonly onBatch: (records: readonly RangeRecord[]) => Promise<void>;
+  /** When given, each batch is packed as it is fetched and handed here instead of to `onBatch`. */
+  readonly onPacked?: (batch: PackedRecords) => Promise<void>;
   /** The number of records in the range, once known (before the first batch). */
   readonly onPlan?: (total: number) => void;
   /** Checked between batches: true stops the read. */
@@ -129,7 +177,7 @@ export async function readRange(opts: RangeReadOptions): Promise<RangeReadResult
   let queued = 0;
   let wake: (() => void) | undefined;
   const maxAhead = Math.max(1, opts.maxRecordsAhead ?? 100_000);
-  const handOver = async (out: RangeRecord[]): Promise<void> => {
+  const handOver = async (out: RangeRecord[] | PackedRecords): Promise<void> => {
     if (failed !== undefined || cancelled) return;
     if (opts.isCancelled?.()) {
       cancelled = true;
@@ -138,8 +186,13 @@ export async function readRange(opts: RangeReadOptions): Promise<RangeReadResult
       return;
     }
     try {
-      await opts.onBatch(out);
-      records += out.length;
+      if (Array.isArray(out)) {
+        await opts.onBatch(out);
+        records += out.length;
+      } else {
+        await opts.onPacked?.(out);
+        records += out.ends.length;
+      }
     } catch (err) {
       failed = err;
       finish();
@@ -190,6 +243,8 @@ export async function readRange(opts: RangeReadOptions): Promise<RangeReadResult
           return;
         }
         const out: RangeRecord[] = [];
+        const kept: KafkaMessage[] = [];
+        const packed = opts.onPacked !== undefined;
         let done = false;
         // Offsets compared as their decimal strings (no BigInt per record); the last one handed
         // over or skipped moves `next` once per batch.
@@ -206,15 +261,17 @@ export async function readRange(opts: RangeReadOptions): Promise<RangeReadResult
           lastPassed = offset;
           const ts = Number(m.timestamp);
           if (ts < fromMs || ts >= toMs) continue;
-          out.push({ partition: batch.partition, offset, timestamp: ts, value: m.value });
+          if (packed) kept.push(m);
+          else out.push({ partition: batch.partition, offset, timestamp: ts, value: m.value });
         }
         if (!done && BigInt(batch.lastOffset()) + 1n >= end) done = true;
         if (lastPassed !== undefined) next.set(batch.partition, BigInt(lastPassed) + 1n);
-        if (out.length > 0) {
-          const size = out.length;
+        const size = packed ? kept.length : out.length;
+        if (size > 0) {
+          const batchOut = packed ? packRecords(batch.partition, kept) : out;
           queued += size;
           tail = tail
-            .then(() => handOver(out))
+            .then(() => handOver(batchOut))
             .finally(() => {
               queued -= size;
               if (wake !== undefined && queued <= maxAhead) {

@@ -18,7 +18,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Alert, BacktestReport, OutcomeLabel } from '@fenghuo/contracts';
-import type { RangeRecord } from './kafka-range.ts';
+import { type PackedRecords, packRecords, type RangeRecord } from './kafka-range.ts';
 import { VersionAlerts } from './report.ts';
 import { type BacktestRunOptions, type RecordedIndicator, type RunPart, reportOf } from './runner.ts';
 import { TSX_ENTRY, type WorkerEntry } from './worker-entry.ts';
@@ -194,39 +194,19 @@ export class BacktestPool {
       if (list === undefined) byPartition.set(r.partition, [r]);
       else list.push(r);
     }
-    for (const [partition, list] of byPartition) {
-      let size = 0;
-      // Offsets of up to 15 digits are exact as doubles, which cost less to make than BigInts.
-      let small = true;
-      for (const r of list) {
-        size += r.value?.length ?? 0;
-        if (r.offset.length > 15) small = false;
-      }
-      const data = new Uint8Array(size);
-      const ends = new Uint32Array(list.length);
-      const offsetsBuffer = new ArrayBuffer(list.length * 8);
-      const doubles = small ? new Float64Array(offsetsBuffer) : undefined;
-      const bigs = small ? undefined : new BigInt64Array(offsetsBuffer);
-      let at = 0;
-      for (let i = 0; i < list.length; i++) {
-        const r = list[i] as RangeRecord;
-        if (r.value !== null) {
-          data.set(r.value, at);
-          at += r.value.length;
-        }
-        ends[i] = at;
-        if (doubles !== undefined) doubles[i] = Number(r.offset);
-        else (bigs as BigInt64Array)[i] = BigInt(r.offset);
-      }
-      const offsets = doubles ?? (bigs as BigInt64Array);
-      const stream = String(partition);
-      const w = this.workers[workerOf(stream, this.workers.length)] as PoolWorker;
-      await w.post({ type: 'records', id: this.nextId++, stream, data, ends, offsets }, this.maxInFlight, [
-        data.buffer,
-        ends.buffer,
-        offsetsBuffer,
-      ]);
-    }
+    for (const [partition, list] of byPartition) await this.scorePacked(packRecords(partition, list));
+  }
+
+  /** One partition's raw records, packed, decoded and scored in the partition's worker. */
+  async scorePacked(batch: PackedRecords): Promise<void> {
+    const { data, ends, offsets } = batch;
+    const stream = String(batch.partition);
+    const w = this.workers[workerOf(stream, this.workers.length)] as PoolWorker;
+    await w.post({ type: 'records', id: this.nextId++, stream, data, ends, offsets }, this.maxInFlight, [
+      data.buffer,
+      ends.buffer,
+      offsets.buffer,
+    ]);
   }
 
   /** Decoded indicators (an uploaded file), each stream's to its worker. */

@@ -8,7 +8,7 @@ import { Codecs, type FieldError, type FraudIndicator, type OutcomeLabel, Topic 
 import { type Logger, prefixedTopic } from '@fenghuo/kit';
 import type { Kafka } from 'kafkajs';
 import { invalid } from '../rules-error.ts';
-import { type RangeRecord, readRange } from './kafka-range.ts';
+import { type PackedRecords, type RangeRecord, readRange } from './kafka-range.ts';
 import type { RecordedIndicator } from './runner.ts';
 
 /** What a source feeds: the size of the run once known, then batches in recording order. */
@@ -20,6 +20,8 @@ export interface IndicatorSink {
    * Kafka source hands its records here instead of decoding them for `onBatch`.
    */
   onRecords?(records: readonly RangeRecord[]): Promise<void>;
+  /** As `onRecords`, one partition's records packed as fetched (preferred by a Kafka source). */
+  onPacked?(batch: PackedRecords): Promise<void>;
   isCancelled(): boolean;
 }
 
@@ -43,6 +45,9 @@ export function kafkaIndicators(opts: KafkaSourceOptions, fromMs: number, toMs: 
       ...(opts.logger === undefined ? {} : { logger: opts.logger }),
       onPlan: (n) => sink.onPlan(n),
       isCancelled: () => sink.isCancelled(),
+      ...(sink.onPacked === undefined
+        ? {}
+        : { onPacked: (batch: PackedRecords) => sink.onPacked?.(batch) ?? Promise.resolve() }),
       onBatch: async (records) => {
         if (sink.onRecords !== undefined) {
           await sink.onRecords(records);
