@@ -235,8 +235,6 @@ export const KEYWORD_SETS = {
       // a deal moved off the platform (虚假购物、游戏交易: "不走平台，微信直接付款", "加Q详谈")
       '不走平台 绕开平台 脱离平台 平台外交易 微信直接付 直接微信付 直接转给我',
   ),
-  // What genuine notices and calls say instead (官方渠道、不会索要验证码、原路退回无需操作): negative
-  // evidence that lowers the score whatever the model says.
   // A money request made to be checked: collected in person, with an IOU, or "ask X if you doubt
   // me". Police notices on 冒充熟人 calls say the impostor can do none of these: he cannot come in
   // person and keeps the victim from checking (eighth pass).
@@ -244,6 +242,8 @@ export const KEYWORD_SETS = {
     '当面 到你家去拿 去你家拿 来你家拿 去你店里拿 上门去拿 过去拿 拿现金 写个欠条 写欠条 打个欠条 打欠条 ' +
       '你什么时候方便 不放心就给 不放心的话给 开车来 来接我',
   ),
+  // What genuine notices and calls say instead (官方渠道、不会索要验证码、原路退回无需操作): negative
+  // evidence that lowers the score whatever the model says.
   safe_notice: words(
     '不会索要 不会向您索要 不会索取 不会向您索取 不会要您 不会要你 切勿告知 切勿告诉 请勿告知 请勿告诉 ' +
       '勿告诉他人 不要告诉他人 请勿泄露 切勿泄露 如非本人操作 非本人操作请 无需提供 不需要您提供 不用提供 ' +
