@@ -107,7 +107,10 @@ export async function ensureTopics(
           // metadata caught up): then it is ours, and asking again would only be refused (and
           // logged) as a duplicate. Give the metadata a moment to show it first.
           if (attempted && (await listedWithin(admin, topic.topic, 3_000))) return true;
-          const didCreate = await admin.createTopics({ topics: [topic], waitForLeaders: true });
+          // Not kafkajs's own wait for leaders: it gives up after a fixed 5 s with a non-retriable
+          // KafkaJSTimeout (a test's topics on a pinned, busy core took longer), and
+          // waitForTopicsReady below checks more, within `timeoutMs`.
+          const didCreate = await admin.createTopics({ topics: [topic], waitForLeaders: false });
           return didCreate || attempted;
         },
         timeoutMs,
