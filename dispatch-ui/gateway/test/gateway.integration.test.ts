@@ -289,9 +289,12 @@ describe('fan-out by authority, across instances', () => {
     const answer = await c.offU3!.socket.emitWithAck('snapshot:request', {});
     expect(answer.ok).toBe(true);
     if (answer.ok) expect(answer.data.alerts ?? []).toEqual([]);
-    await cluster.produce(Topic.AlertsRaised, [alertAt(`al-${randomUUID()}`, at1)]);
-    const before = c.sup!.of('alert:upserted').length;
-    await receivedCount(c.sup!, 'alert:upserted', before + 1);
+    // The supervisor sees this alert by its id: a count read after the send could already hold it.
+    const probe = alertAt(`al-${randomUUID()}`, at1);
+    await cluster.produce(Topic.AlertsRaised, [probe]);
+    await waitFor(() => c.sup!.of<Alert>('alert:upserted').some((a) => a.alertId === probe.alertId), {
+      message: 'the probe alert at the supervisor',
+    });
     const barrier = orderFor(`ord-${randomUUID()}`, U3, S2, at2);
     await cluster.produce(Topic.DispatchOrders, [barrier]);
     await receivedCount(c.offU3!, 'order:upserted', 1);
@@ -472,8 +475,11 @@ describe('nothing missed', () => {
 
     const missed = [1, 2, 3].map(() => alertAt(`al-${randomUUID()}`, at1));
     await cluster.produce(Topic.AlertsRaised, missed);
-    const supBefore = c.sup!.of('alert:upserted').length;
-    await receivedCount(c.sup!, 'alert:upserted', supBefore + 3);
+    // The supervisor has them all (by id: a count read after the send could already hold some).
+    await waitFor(
+      () => missed.every((m) => c.sup!.of<Alert>('alert:upserted').some((a) => a.alertId === m.alertId)),
+      { message: 'the missed alerts at the supervisor' },
+    );
 
     const back = await cluster.connect(0, { token }, { resume: { pid, offset } });
     expect(back.socket.recovered).toBe(true);
