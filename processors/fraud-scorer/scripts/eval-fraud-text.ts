@@ -8,7 +8,8 @@
  * fraud-act rules that back them dropped,
  * model gates taken out of the keyword rules), the model alone
  * (calibrated probability >= 0.5) and the two combined (the pack as it ships). Per type where the
- * data has the type. Also the project's own development texts (processors/engine/src/text-model/
+ * data has the type, then, for the pack, where each label's flagged texts went ("flagged as": the
+ * alert types it named, so a typed-precision miss shows which neighbouring script took it). Also the project's own development texts (processors/engine/src/text-model/
  * corpus/eval.ndjson, dev.ndjson, dev3.ndjson, dev4.ndjson, dev6.ndjson and dev7.ndjson: every fraud type and hard negatives, SMS and calls, written
  * separately from the training texts and never trained on; the pack's weights were set on them and on the tuning rows),
  * whose hard negatives give `hardNegativeFlagRate`.
@@ -47,6 +48,7 @@ import {
   jsonFigures,
   type Metrics,
   modelClassifier,
+  printFlaggedAs,
   printTypes,
   round3,
   ruleClassifier,
@@ -116,6 +118,7 @@ function runAll(rows: readonly EvalText[], channels: readonly (TextChannel | 'ow
     }
     const c = (out[channel] as Record<string, Metrics>)['combined (the pack)'] as Metrics;
     printTypes(c);
+    printFlaggedAs(c);
   }
   return out;
 }

@@ -61,6 +61,8 @@ export interface Metrics {
   /** Flagged hard negatives ÷ hard negatives (NaN without any). */
   readonly hardNegativeFlagRate: number;
   readonly perType: Readonly<Record<string, TypeFigures>>;
+  /** Per labelled type (and `normal`): how many of its texts were flagged as each type. */
+  readonly flaggedAs: Readonly<Record<string, Readonly<Record<string, number>>>>;
 }
 
 const ratio = (a: number, b: number) => (b === 0 ? Number.NaN : a / b);
@@ -91,6 +93,13 @@ export function evaluate(
     }
   }
   const normals = verdicts.filter((x) => x.row.label === 'normal').length;
+  const flaggedAs: Record<string, Record<string, number>> = {};
+  for (const { row, v } of verdicts) {
+    if (!v.fraud) continue;
+    const to = flaggedAs[row.label] ?? {};
+    to[v.fraudType] = (to[v.fraudType] ?? 0) + 1;
+    flaggedAs[row.label] = to;
+  }
   const types = [...new Set(rows.map((r) => r.label))].filter((l): l is FraudType => l !== 'normal');
   const perType: Record<string, TypeFigures> = {};
   for (const t of types) {
@@ -118,6 +127,7 @@ export function evaluate(
     hardNegatives: hard,
     hardNegativeFlagRate: ratio(hardFlagged, hard),
     perType,
+    flaggedAs,
   };
 }
 
@@ -135,6 +145,21 @@ export function printTypes(m: Metrics, log: (line: string) => void = console.log
     log(
       `  ${t.padEnd(27)} ${String(x.n).padStart(4)}  ${f3(x.detectionPrecision)}  ${f3(x.detectionRecall)}  ${f3(x.typedPrecision)}   ${f3(x.typedRecall)}`,
     );
+  }
+}
+
+/**
+ * Where each labelled type's flagged texts went: the type the alert named, most often first. The
+ * off-diagonal counts are the typed-precision misses, e.g. which neighbouring script a label's
+ * texts are taken for.
+ */
+export function printFlaggedAs(m: Metrics, log: (line: string) => void = console.log): void {
+  log('  flagged as (label → alert type: count)');
+  for (const [label, to] of Object.entries(m.flaggedAs)) {
+    const parts = Object.entries(to)
+      .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
+      .map(([t, n]) => `${t === label ? '=' : ''}${t} ${n}`);
+    log(`  ${label.padEnd(27)} ${parts.join(', ')}`);
   }
 }
 
