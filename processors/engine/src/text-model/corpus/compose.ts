@@ -244,7 +244,10 @@ function readCorpusFile(name: string): CorpusText[] {
  * 2026-12-05 by a writer who had not read the pack, the model or its corpus, from public police
  * descriptions: 116 scams of 14 types, SMS and calls, weighted to bank-points and other phishing
  * links, lottery, kidnapping, investment and customer-service calls, and 91 hard negatives; scored
- * once blind before the eighth pass, then used to develop it). The pack's weights are set on these
+ * once blind before the eighth pass, then used to develop it) and corpus/dev8.ndjson (248 texts
+ * written on 2026-12-05 the same blind way for the ninth pass: 156 scams of 14 types, weighted to
+ * lottery, kidnapping and investment calls and phishing SMS, in spoken and filter-dodging styles, and
+ * 92 hard negatives; scored once blind, then used to develop the ninth pass). The pack's weights are set on these
  * and on the licensed data's tuning rows, never on its held-out rows.
  */
 export function projectEvalTexts(): CorpusText[] {
@@ -255,5 +258,6 @@ export function projectEvalTexts(): CorpusText[] {
     ...readCorpusFile('dev4.ndjson'),
     ...readCorpusFile('dev6.ndjson'),
     ...readCorpusFile('dev7.ndjson'),
+    ...readCorpusFile('dev8.ndjson'),
   ];
 }
