@@ -147,6 +147,23 @@ describe('built-in rule pack', () => {
     expect(w.fraudType).toBe('impersonation_acquaintance');
   });
 
+  it('lets a hospital call the family to come and pay at its own counter, but not a "doctor" who wants the deposit transferred (written for this test)', () => {
+    const c = compileRuleSet(builtinRuleSet);
+    const genuine =
+      '喂您好，是李强的家属吗？我这里是县人民医院急诊科，李强刚才骑车摔伤了，右手可能骨折，现在人是清醒的。麻烦您尽快到医院急诊科来一趟，需要家属签字。' +
+      '费用到一楼收费窗口交就可以，不用提前转账给任何人，您不放心可以打医院总机核实。';
+    const v = classifyText(c, genuine, 'call');
+    expect(v.rules).toEqual(
+      expect.arrayContaining(['genuine-practice-call', 'genuine-practice-strong-call']),
+    );
+    expect(v.fraud).toBe(false);
+    const impostor =
+      '喂，是李强的家属吗？我是县医院急诊科的医生，李强出车祸了，现在在抢救，马上要手术，手术费押金三万，你人在外地赶不过来，先把钱转到我这个账户上，我这边好安排手术，晚了就来不及了。';
+    const w = classifyText(c, impostor, 'call');
+    expect(w.rules.filter((r) => r.startsWith('genuine-practice'))).toEqual([]);
+    expect(w.fraud).toBe(true);
+  });
+
   it("counts a fake boss's first contact (save my new number, come to my office) and a deal moved off the platform as fraud acts (written for this test)", () => {
     const c = compileRuleSet(builtinRuleSet);
     const cases: [string, 'sms' | 'call', string][] = [

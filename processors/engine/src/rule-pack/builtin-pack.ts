@@ -447,6 +447,28 @@ const textPack: FraudRule[] = [
     call: 'same',
     gate: 'none',
   }),
+  // Two or three phrases of genuine practice (ninth pass): pay at the hospital's own counter and
+  // transfer to no one, call the switchboard to check; an IOU and cash in person. The single-phrase
+  // rules above stay at -20 each; a caller who says two or three such things is doing what the scam
+  // cannot, and on calls the script's own rules stack high.
+  ...textRules({
+    id: 'genuine-practice',
+    name: 'Says two things genuine callers say and scams cannot (official counter, no transfer to anyone, an IOU in person)',
+    fraudType: 'other',
+    weight: -40,
+    all: [['genuine_practice', 2]],
+    call: 'same',
+    gate: 'none',
+  }),
+  ...textRules({
+    id: 'genuine-practice-strong',
+    name: 'Says three or more things genuine callers say and scams cannot',
+    fraudType: 'other',
+    weight: -40,
+    all: [['genuine_practice', 3]],
+    call: 'same',
+    gate: 'none',
+  }),
   ...textRules({
     id: 'police-reminder',
     name: "The police's own anti-fraud reminder or warning",

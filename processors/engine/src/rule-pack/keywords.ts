@@ -9,6 +9,31 @@ function words(list: string): string[] {
   return list.split(/\s+/).filter((w) => w.length > 0);
 }
 
+// A money request made to be checked: collected in person, with an IOU, or "ask X if you doubt
+// me". Police notices on 冒充熟人 calls say the impostor can do none of these: he cannot come in
+// person and keeps the victim from checking (eighth pass).
+const IN_PERSON = words(
+  '当面 到你家去拿 去你家拿 来你家拿 去你店里拿 上门去拿 过去拿 拿现金 写个欠条 写欠条 打个欠条 打欠条 ' +
+    '你什么时候方便 不放心就给 不放心的话给 开车来 来接我 ' +
+    // an IOU or cash handed over (ninth pass)
+    '借条 给我现金 现金给我',
+);
+
+// What genuine notices and calls say instead (官方渠道、不会索要验证码、原路退回无需操作): negative
+// evidence that lowers the score whatever the model says.
+const SAFE_NOTICE = words(
+  '不会索要 不会向您索要 不会索取 不会向您索取 不会要您 不会要你 切勿告知 切勿告诉 请勿告知 请勿告诉 ' +
+    '勿告诉他人 不要告诉他人 请勿泄露 切勿泄露 如非本人操作 非本人操作请 无需提供 不需要您提供 不用提供 ' +
+    '无需缴纳 不需要缴纳 不需要您做 无需额外操作 不需要您另外 无需您 原支付账户 原支付方式 卡片背面 ' +
+    '卡背面 官方客服电话 拨打官方 本人携带 到网点 到营业厅 营业厅app 到窗口 严禁私下 一律走 不会推荐 ' +
+    '不会让您 不会要求您 ' +
+    // the ninth pass (public notices: hospitals, banks and couriers take money at their own counter or
+    // app and never ask for a transfer to a person; "call the switchboard to check")
+    '不用提前转账 不需要提前转账 不用转账给 不需要转账给 无需转账 不要转给个人 不要转给任何人 不用转给任何人 ' +
+    '不需要进行任何操作 不需要您进行任何操作 不用进行任何操作 不需要您告诉 不能替您操作 收费窗口 住院处 ' +
+    '总机核实 打医院总机 官方电话核实',
+);
+
 export const KEYWORD_SETS = {
   // 冒充公检法及政府机关
   authority_identity: words(
@@ -201,7 +226,9 @@ export const KEYWORD_SETS = {
       '都是骗局 均为骗局 是骗局 那是骗子 是骗子 诈骗高发 诈骗手法 诈骗套路 常见诈骗 防骗 反诈中心 反诈民警 ' +
       '请勿转账 不要转账 不转账 千万别转 不轻信 不透露 96110 国家反诈中心app 全民反诈 立即报警 拨打110 ' +
       '务必核实 当面核实 电话核实 官方渠道 不会要求 不会向您 不会让您 不会通过电话 有骗子 骗子打电话 骗子会 ' +
-      '骗子冒充 千万别急着 别急着转',
+      '骗子冒充 千万别急着 别急着转 ' +
+      // a police officer's warning call to a resident already caught up in a scam (劝阻电话, ninth pass)
+      '诈骗平台 不要再充 不要再转 千万不要再 派出所报案 到派出所报案',
   ),
   // Remote screen viewing: the step every refund, loan and "safe account" script needs.
   screen_share: words(
@@ -235,22 +262,12 @@ export const KEYWORD_SETS = {
       // a deal moved off the platform (虚假购物、游戏交易: "不走平台，微信直接付款", "加Q详谈")
       '不走平台 绕开平台 脱离平台 平台外交易 微信直接付 直接微信付 直接转给我',
   ),
-  // A money request made to be checked: collected in person, with an IOU, or "ask X if you doubt
-  // me". Police notices on 冒充熟人 calls say the impostor can do none of these: he cannot come in
-  // person and keeps the victim from checking (eighth pass).
-  in_person: words(
-    '当面 到你家去拿 去你家拿 来你家拿 去你店里拿 上门去拿 过去拿 拿现金 写个欠条 写欠条 打个欠条 打欠条 ' +
-      '你什么时候方便 不放心就给 不放心的话给 开车来 来接我',
-  ),
-  // What genuine notices and calls say instead (官方渠道、不会索要验证码、原路退回无需操作): negative
-  // evidence that lowers the score whatever the model says.
-  safe_notice: words(
-    '不会索要 不会向您索要 不会索取 不会向您索取 不会要您 不会要你 切勿告知 切勿告诉 请勿告知 请勿告诉 ' +
-      '勿告诉他人 不要告诉他人 请勿泄露 切勿泄露 如非本人操作 非本人操作请 无需提供 不需要您提供 不用提供 ' +
-      '无需缴纳 不需要缴纳 不需要您做 无需额外操作 不需要您另外 无需您 原支付账户 原支付方式 卡片背面 ' +
-      '卡背面 官方客服电话 拨打官方 本人携带 到网点 到营业厅 营业厅app 到窗口 严禁私下 一律走 不会推荐 ' +
-      '不会让您 不会要求您',
-  ),
+  in_person: IN_PERSON,
+  safe_notice: SAFE_NOTICE,
+  // Two or more of the two sets above (ninth pass): a caller who both sends the family to pay at an
+  // official counter and says to transfer to no one, or lends against an IOU in person, is doing what
+  // the scam cannot. One phrase of each overlapping pair is left out so one phrase counts once.
+  genuine_practice: [...IN_PERSON, ...SAFE_NOTICE.filter((w) => w !== '非本人操作请')],
   // Marketing and service notices (normal SMS), which lower the score.
   marketing: words(
     '退订 回td 回t 回复td 回复t 拒收 促销 特价 折起 满减 钜惠 大促 ' +
