@@ -21,6 +21,8 @@ describe('KeywordAutomaton', () => {
 describe('KeywordSets', () => {
   it('normalises width, case and inserted spaces', () => {
     expect(normalizeText('ＡＰＰ 下 载')).toBe('app下载');
+    // Spellings that dodge filters fold to the word they stand for.
+    expect(normalizeText('加薇 信 ab12，或➕扣扣，转帐到 VX')).toBe('加微信ab12,或加qq,转账到微信');
     const sets = new KeywordSets({ apps: ['ZOOM', '屏幕共享'] });
     expect(sets.match('请下载 Ｚｏｏｍ 并开启屏 幕 共 享').get('apps')?.sort()).toEqual(
       ['ZOOM', '屏幕共享'].sort(),

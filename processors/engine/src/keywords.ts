@@ -1,8 +1,9 @@
 /**
  * Multi-pattern keyword matching (Aho-Corasick): every keyword of every keyword set of a rule set is
  * compiled into one automaton, so a text is scanned once, whatever the number of keywords and sets.
- * Text and keywords are normalised the same way (NFKC, lower case, whitespace removed) so full-width
- * letters, case and spaces inserted to dodge filters do not matter.
+ * Text and keywords are normalised the same way (NFKC, lower case, whitespace removed, filter-dodging
+ * spellings such as 薇信 or 扣扣 folded) so full-width letters, case, spaces and such spellings
+ * inserted to dodge filters do not matter.
  */
 
 import { TextMemo } from './memo.ts';
@@ -12,12 +13,37 @@ const MEMO_TEXTS = 4_096;
 /** Longest text whose hits are remembered. */
 const MEMO_MAX_CHARS = 2_048;
 
-/** NFKC, lower case, no whitespace or zero-width characters. */
+/**
+ * Spellings that dodge keyword filters, as police and platform notices on scam SMS describe them
+ * (加薇信, V信, vx, 扣扣, ➕, 转帐), folded to the word they stand for after case and width are
+ * folded, so `加微信`, `qq` and `转账` in a keyword set match them too.
+ */
+const VARIANTS: Readonly<Record<string, string>> = {
+  薇信: '微信',
+  威信: '微信',
+  徽信: '微信',
+  维信: '微信',
+  v信: '微信',
+  vx: '微信',
+  wx: '微信',
+  微x: '微信',
+  weixin: '微信',
+  wechat: '微信',
+  扣扣: 'qq',
+  企鹅号: 'qq号',
+  '➕': '加',
+  帐: '账',
+};
+const VARIANT_RE = new RegExp(Object.keys(VARIANTS).join('|'), 'g');
+const unvariant = (v: string) => VARIANTS[v] ?? v;
+
+/** NFKC, lower case, no whitespace or zero-width characters, filter-dodging spellings folded. */
 export function normalizeText(text: string): string {
   return text
     .normalize('NFKC')
     .toLowerCase()
-    .replace(/[\s\u200b-\u200d\ufeff]+/g, '');
+    .replace(/[\s\u200b-\u200d\ufeff]+/g, '')
+    .replace(VARIANT_RE, unvariant);
 }
 
 interface Node {
