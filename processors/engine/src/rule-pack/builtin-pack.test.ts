@@ -164,6 +164,22 @@ describe('built-in rule pack', () => {
     expect(w.fraud).toBe(true);
   });
 
+  it("flags an SMS the model is certain of when it gives a contact, even written to dodge filters, and not a broker's own notice (written for this test)", () => {
+    const c = compileRuleSet(builtinRuleSet);
+    const tip = classifyText(
+      c,
+      '【牛股速递】明日三只涨停金股已出，加助理薇 信 gp 8866 免费领取，名额仅剩10个',
+    );
+    expect(tip.rules).toContain('model-certain-sms');
+    expect(tip.fraud).toBe(true);
+    expect(tip.fraudType).toBe('fake_investment');
+    const broker = classifyText(
+      c,
+      '【华泰证券】尊敬的客户，本周新股申购提醒：xx科技今日可申购，请登录涨乐财富通APP操作。投资有风险，入市需谨慎。回TD退订',
+    );
+    expect(broker.fraud).toBe(false);
+  });
+
   it("counts a fake boss's first contact (save my new number, come to my office) and a deal moved off the platform as fraud acts (written for this test)", () => {
     const c = compileRuleSet(builtinRuleSet);
     const cases: [string, 'sms' | 'call', string][] = [
@@ -219,7 +235,9 @@ describe('built-in rule pack', () => {
     // (30 + 15), the model leans to the refund-subsidy script (30). The two acts (link, card number
     // and code) add 25 to the score; they used to add it to the model's type too (55 against 45).
     // Shown without the model-sure rules (next test), which let the model name the type when it
-    // gives one type 0.3 of the fraud probability or more, as it does here (about 0.42).
+    // gives one type 0.3 of the fraud probability or more, as it does here (about 0.42). The model
+    // is also certain of a scam (>= 0.99) and the text gives a link: `model-certain` adds 10 to the
+    // score (ninth pass), and nothing to any type.
     const text = '我是淘宝客服，您购买的商品退款失败，请点击链接输入银行卡号和验证码重新办理退款。';
     const noSure = compileRuleSet({
       ...builtinRuleSet,
@@ -232,13 +250,14 @@ describe('built-in rule pack', () => {
         'model-fake_refund-sms',
         'model-act-sms',
         'model-act2-sms',
+        'model-certain-sms',
       ]),
     );
-    expect(v.score).toBe(100);
+    expect(v.score).toBe(110);
     expect(v.fraudType).toBe('fake_customer_service');
     const sure = classifyText(compileRuleSet(builtinRuleSet), text);
     expect(sure.rules).toContain('model-sure-fake_refund-sms');
-    expect(sure.score).toBe(100);
+    expect(sure.score).toBe(110);
     expect(sure.fraudType).toBe('fake_refund');
   });
 
