@@ -118,6 +118,8 @@ describe('built-in rule pack', () => {
     for (const text of [
       '【工商银行】尊敬的用户，您的账户积分6200分将于本周日作废，请登录 icbc-jfdh.com 兑换现金礼品。',
       '【交通银行】您的手机银行存在安全隐患，已被限制登录，请尽快访问 bocom-yz.top 进行身份核验。',
+      // Worded like the bank's own marketing, which the model reads as ordinary (ninth pass).
+      '【建设银行】您的信用卡临时额度已提升至30000元，需在今日内激活，激活网址 ccb-ed.vip ，回TD退订',
     ]) {
       const v = classifyText(c, text, 'sms');
       expect(v.fraud, text).toBe(true);

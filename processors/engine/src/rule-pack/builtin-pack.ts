@@ -284,11 +284,15 @@ const textPack: FraudRule[] = [
     id: 'phishing-lookalike',
     name: '钓鱼链接 script: bait (points, certification, account) and a look-alike link',
     fraudType: 'phishing_link',
-    weight: 40,
+    // 65: still a notice when the model reads the SMS as ordinary (-25), as it reads the bank
+    // marketing wording these SMS imitate (ninth pass).
+    weight: 65,
     all: [['phishing_bait', 1]],
     patterns: [{ pattern: LOOKALIKE_LINK }],
     // A caller's speech does not carry a web address as text.
     call: 'skip',
+    // Bait and a look-alike address are the whole script: no model gate (ninth pass).
+    gate: 'none',
     explain: {
       zh: '以积分兑换、认证失效或账户异常为由，附仿冒官方的网址',
       en: 'points, an expired certification or an account problem as the bait, with a link that imitates an official address',

@@ -211,7 +211,9 @@ export const KEYWORD_SETS = {
     '积分清零 即将清零 将于 清零 兑换现金 积分兑换 兑换礼品 认证失效 认证已失效 重新认证 验签 证书过期 已过期 ' +
       '已失效 被冻结 将被冻结 已被停用 停用 账户异常 信息异常 身份验证 实名认证 提额 补贴 退税 违章 罚款 逾期作废 过期作废 ' +
       // account lock-outs and points that "expire this month" (public notices on 银行积分/账户异常 SMS)
-      '作废 兑换积分 限制登录 安全隐患 身份核验 核验身份',
+      '作废 兑换积分 限制登录 安全隐患 身份核验 核验身份 ' +
+      // points "about to expire", a raised limit or a device "to activate today" (ninth pass)
+      '即将过期 即将失效 即将到期 今日内激活 需激活 激活网址 临时额度',
   ),
   // 虚假退款、退改签理赔、退税补贴.
   refund_identity: words(
