@@ -182,6 +182,22 @@ describe('built-in rule pack', () => {
     expect(broker.fraud).toBe(false);
   });
 
+  it("lets a police officer's warning call name every step of a scam, but not a fake officer's call (written for this test)", () => {
+    const c = compileRuleSet(builtinRuleSet);
+    const warning =
+      '喂，您好，我是城东派出所的民警，姓王。我们反诈中心监测到您今天下载了一个叫鑫盛理财的软件，这是一个诈骗平台。' +
+      '对方先让您小额赚钱，再让您充值大额，然后说账户冻结要交解冻费和保证金，都是骗局。您千万不要再充值，也不要再转账，' +
+      '已经转了的话带上转账记录到派出所报案，可以拨打96110咨询。';
+    const v = classifyText(c, warning, 'call');
+    expect(v.rules).toContain('police-reminder-strong-call');
+    expect(v.fraud).toBe(false);
+    const fake =
+      '喂，我是城东派出所的民警，你的银行卡涉嫌一宗洗钱案件，现在要对你的资金进行清查，你马上把钱转到我们的安全账户，这个事情要保密，不要告诉任何人。';
+    const w = classifyText(c, fake, 'call');
+    expect(w.rules.filter((r) => r.startsWith('police-reminder'))).toEqual([]);
+    expect(w.fraud).toBe(true);
+  });
+
   it("counts a fake boss's first contact (save my new number, come to my office) and a deal moved off the platform as fraud acts (written for this test)", () => {
     const c = compileRuleSet(builtinRuleSet);
     const cases: [string, 'sms' | 'call', string][] = [

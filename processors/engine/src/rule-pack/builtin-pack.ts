@@ -488,6 +488,18 @@ const textPack: FraudRule[] = [
     call: 'same',
     gate: 'none',
   }),
+  // Three or more of its phrases (ninth pass): a police officer's warning call to a resident names
+  // the scam, its platform and its every step, so the script's own keyword rules stack high. No scam
+  // of the tuning rows or the project's texts says three of these; 20 ordinary texts do.
+  ...textRules({
+    id: 'police-reminder-strong',
+    name: "The police's own anti-fraud warning, three or more of its phrases",
+    fraudType: 'other',
+    weight: -100,
+    all: [['police_reminder', 3]],
+    call: 'same',
+    gate: 'none',
+  }),
 ];
 
 /** Type vote of a script's distinctive pretext (weight 0: it names the alert's type, never makes one). */
