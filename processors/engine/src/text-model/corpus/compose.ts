@@ -247,7 +247,9 @@ function readCorpusFile(name: string): CorpusText[] {
  * once blind before the eighth pass, then used to develop it) and corpus/dev8.ndjson (248 texts
  * written on 2026-12-05 the same blind way for the ninth pass: 156 scams of 14 types, weighted to
  * lottery, kidnapping and investment calls and phishing SMS, in spoken and filter-dodging styles, and
- * 92 hard negatives; scored once blind, then used to develop the ninth pass). The pack's weights are set on these
+ * 92 hard negatives; scored once blind, then used to develop the ninth pass) and corpus/dev9.ndjson
+ * (208 texts written the same blind way during the ninth pass, scored only when the pass was done:
+ * 126 scams, 82 hard negatives in the scams' own vocabulary without their act). The pack's weights are set on these
  * and on the licensed data's tuning rows, never on its held-out rows.
  */
 export function projectEvalTexts(): CorpusText[] {
@@ -259,5 +261,6 @@ export function projectEvalTexts(): CorpusText[] {
     ...readCorpusFile('dev6.ndjson'),
     ...readCorpusFile('dev7.ndjson'),
     ...readCorpusFile('dev8.ndjson'),
+    ...readCorpusFile('dev9.ndjson'),
   ];
 }
