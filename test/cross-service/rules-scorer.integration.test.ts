@@ -178,8 +178,11 @@ describe('rules service with two scorers on the real broker', () => {
       `publish -> both scorers on v2: ${ms} ms (the publish request, its writes, both scorers applying it)`,
     );
     expect(scorers.map((s) => s.rules.current().levels.notice)).toEqual([41, 41]);
-    expect(seen.audit.some((a) => a.action === 'rule_change' && a.details?.change === 'published')).toBe(
-      true,
+    // The test's own reader of audit.events is not ordered with the scorers' reading of rules.sets:
+    // wait for the audit record rather than expect it to be there already.
+    await waitFor(
+      () => seen.audit.some((a) => a.action === 'rule_change' && a.details?.change === 'published'),
+      { timeoutMs: 10_000, message: 'publish audited' },
     );
   });
 
