@@ -207,9 +207,12 @@ describe('rules service with two scorers on the real broker', () => {
       timeoutMs: 30_000,
       message: 'shadow alert for shadow-only',
     });
+    // Both sides of both subjects: a scorer writes a batch's shadow alerts after its live ones, so a
+    // live alert in the log does not mean its shadow is (the comparison below counts both).
     await waitFor(
       () =>
         seen.raised.some((a) => a.subjectId === 'both') &&
+        seen.shadow.some((a) => a.subjectId === 'both') &&
         seen.raised.some((a) => a.subjectId === 'victim' && a.level === 'urgent') &&
         seen.shadow.some((a) => a.subjectId === 'victim' && a.level === 'urgent'),
       { timeoutMs: 30_000, message: 'live and shadow alerts of both and victim' },
