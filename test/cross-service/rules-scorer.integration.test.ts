@@ -178,8 +178,11 @@ describe('rules service with two scorers on the real broker', () => {
       `publish -> both scorers on v2: ${ms} ms (the publish request, its writes, both scorers applying it)`,
     );
     expect(scorers.map((s) => s.rules.current().levels.notice)).toEqual([41, 41]);
-    expect(seen.audit.some((a) => a.action === 'rule_change' && a.details?.change === 'published')).toBe(
-      true,
+    // The test's own reader of audit.events is not ordered with the scorers' reading of rules.sets:
+    // wait for the audit record rather than expect it to be there already.
+    await waitFor(
+      () => seen.audit.some((a) => a.action === 'rule_change' && a.details?.change === 'published'),
+      { timeoutMs: 10_000, message: 'publish audited' },
     );
   });
 
@@ -204,9 +207,12 @@ describe('rules service with two scorers on the real broker', () => {
       timeoutMs: 30_000,
       message: 'shadow alert for shadow-only',
     });
+    // Both sides of both subjects: a scorer writes a batch's shadow alerts after its live ones, so a
+    // live alert in the log does not mean its shadow is (the comparison below counts both).
     await waitFor(
       () =>
         seen.raised.some((a) => a.subjectId === 'both') &&
+        seen.shadow.some((a) => a.subjectId === 'both') &&
         seen.raised.some((a) => a.subjectId === 'victim' && a.level === 'urgent') &&
         seen.shadow.some((a) => a.subjectId === 'victim' && a.level === 'urgent'),
       { timeoutMs: 30_000, message: 'live and shadow alerts of both and victim' },

@@ -166,6 +166,44 @@ export async function consumeMessages(kafka: Kafka, opts: ConsumeOptions): Promi
   }
 }
 
+/**
+ * Waits until consumer group `groupId` has committed, on every partition of `topic`, the end offset
+ * the topic had when this was called: the group has handled everything sent before the call (our
+ * services commit an input only after what they wrote for it is in the log, or in the same
+ * transaction). The barrier for "nothing more will come from these inputs" that a fixed sleep only
+ * guesses at, and on a slow machine guesses short.
+ * @param opts.timeoutMs @defaultValue 60000
+ */
+export async function groupCommittedToEnd(
+  kafka: Kafka,
+  groupId: string,
+  topic: string,
+  opts: { readonly timeoutMs?: number } = {},
+): Promise<void> {
+  await withAdmin(kafka, async (admin) => {
+    const ends = await admin.fetchTopicOffsets(topic);
+    let behind = '';
+    await waitFor(
+      async () => {
+        const [committed] = await admin.fetchOffsets({ groupId, topics: [topic] });
+        // A partition that never held a record has nothing to commit (the group's offset stays -1).
+        const lagging = ends.filter(
+          (e) =>
+            e.high !== e.low &&
+            committed?.partitions.find((p) => p.partition === e.partition)?.offset !== e.high,
+        );
+        behind = lagging.map((e) => `${e.partition}@${e.high}`).join(', ');
+        return lagging.length === 0;
+      },
+      {
+        timeoutMs: opts.timeoutMs ?? 60_000,
+        intervalMs: 200,
+        message: () => `group ${groupId} committed to the ends of ${topic} (still behind: ${behind})`,
+      },
+    );
+  });
+}
+
 export interface ReadAllOptions {
   /** @defaultValue a unique group id */
   readonly groupId?: string;

@@ -66,12 +66,22 @@ describe('a token that runs out on an open socket', () => {
   }, 90_000);
 
   it('goes on past its end when the socket renews it with auth:renew', async () => {
+    // The new token first (a login hashes a password: slow on a slow machine), so the renewal
+    // comes well within the 4 s of the first.
+    const fresh = await cluster.token(0, 'sup');
     const client = await cluster.connect(0, { token: await tokenEndingIn(4) });
     clients.push(client);
-    const renewed = await emit(client, 'auth:renew', { token: await cluster.token(0, 'sup') });
+    const renewed = await emit(client, 'auth:renew', { token: fresh });
     expect(renewed.ok).toBe(true);
-    // Past the first token's end, its grace and a sweep.
-    await new Promise((r) => setTimeout(r, (4 + GRACE_SEC + 5 + 1) * 1000));
+    // A socket whose token ends no sooner and is not renewed: the sweep that closes it would have
+    // closed the renewing socket too (a barrier, where a fixed sleep could end before a sweep
+    // delayed on a slow machine and so prove nothing).
+    const control = await cluster.connect(0, { token: await tokenEndingIn(4) });
+    clients.push(control);
+    await waitFor(() => control.socket.disconnected, {
+      timeoutMs: (4 + GRACE_SEC + 5) * 1000 + 20_000,
+      message: 'the unrenewed socket closed after the grace',
+    });
     expect(client.socket.connected).toBe(true);
     expect((await emit(client, 'snapshot:request', {})).ok).toBe(true);
   }, 90_000);

@@ -21,7 +21,7 @@ import { DLQ_HEADERS, ensureTopics, partitionBounds, readPartitionRange, withAdm
 import { Partitioners, type Producer } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort } from '../../../test/setup/free-port.ts';
-import { testKafka, uniquePrefix, waitFor } from '../../../test/setup/helpers.ts';
+import { groupCommittedToEnd, testKafka, uniquePrefix, waitFor } from '../../../test/setup/helpers.ts';
 import {
   type ServiceProcess,
   sharedServiceEnv,
@@ -161,9 +161,18 @@ describe('the audit writer', () => {
 
     const entries = await logOf(ids.length);
     expectUnbrokenChain(entries, ids);
-    // Nothing more arrives later (a retried transaction would show up here as a repeat).
-    await new Promise((r) => setTimeout(r, 2_000));
-    expect((await readLog()).length).toBe(ids.length);
+    // Nothing more arrives later (a retried transaction would show up here as a repeat): once the
+    // writers' group has committed every event sent (in the transactions that appended them), all
+    // they will ever append for them is in the log. A fixed 2 s sleep could end before a slow
+    // writer's retried transaction.
+    await groupCommittedToEnd(kafka, `${prefix}audit-writer`, eventsTopic, { timeoutMs: 120_000 });
+    // The offsets can show before the last transaction's marker reaches audit.log (the log's last
+    // stable offset): one more event, appended in a later transaction of the same transactional
+    // producer, is visible only once every earlier one is complete.
+    await send(batch(1));
+    const settled = await logOf(ids.length);
+    expect(settled.length).toBe(ids.length);
+    expect(settled.at(-1)?.event.eventId).toBe(ids.at(-1));
 
     const { low, high } = await partitionBounds(kafka, dlqTopic(eventsTopic));
     const dead = await readPartitionRange(kafka, {

@@ -18,7 +18,13 @@ import {
 } from '@fenghuo/kit';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { type ClusterConfig, roleOf, stopPid } from '../../../infra/scripts/redis-topologies.ts';
-import { testKafka, uniquePrefix, waitFor } from '../../../test/setup/helpers.ts';
+import {
+  groupCommittedToEnd,
+  readAll,
+  testKafka,
+  uniquePrefix,
+  waitFor,
+} from '../../../test/setup/helpers.ts';
 import { type PrivateRedis, startPrivateRedisCluster } from '../../../test/setup/redis-topology.ts';
 import { loadConfig } from '../src/config.ts';
 import { type RunningScorer, startScorer } from '../src/service.ts';
@@ -137,9 +143,17 @@ describe('fraud scorer through a Redis Cluster master failover', () => {
       timeoutMs: 90_000,
       message: `an alert for each of ${sent} victims`,
     });
-    await sleep(2_000);
+    // No second alert still to come: the scorer has committed every indicator, so all it wrote for
+    // them is in the log; count ids over the whole topic, not what the live reader has so far (a
+    // fixed sleep here could end before a late repeat on a slow machine).
+    await groupCommittedToEnd(kafka, `${prefix}fraud-scorer`, `${prefix}${Topic.FraudIndicators}`, {
+      timeoutMs: 90_000,
+    });
+    const all = (await readAll(kafka, `${prefix}${Topic.AlertsRaised}`)).map(
+      (m) => JSON.parse(m.value ?? 'null') as Alert,
+    );
     const idsPer = new Map<string, Set<string>>();
-    for (const { alert } of alerts)
+    for (const alert of all)
       idsPer.set(alert.subjectId, (idsPer.get(alert.subjectId) ?? new Set()).add(alert.alertId));
     const gaps = alerts
       .map((a) => a.at)
@@ -155,7 +169,7 @@ describe('fraud scorer through a Redis Cluster master failover', () => {
     console.log(
       [
         'redis cluster master failover under the scorer (SIGKILL, cluster-node-timeout 2 s):',
-        `  victims ${sent}, alerts ${alerts.length}, victims with more than one alert id ${[...idsPer.values()].filter((s) => s.size > 1).length}`,
+        `  victims ${sent}, alerts ${all.length}, victims with more than one alert id ${[...idsPer.values()].filter((s) => s.size > 1).length}`,
         `  kill → replica promoted: ${promotedAt - killedAt} ms; longest pause between alerts after the kill: ${maxGap} ms (last alert before the kill ${killedAt - lastBefore} ms before it)`,
       ].join('\n'),
     );

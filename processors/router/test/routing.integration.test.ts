@@ -4,9 +4,9 @@
  * core); stale units are skipped; a fraud warning reaches the officer of its cell and an upgraded
  * revision updates that same order; redelivered and replayed input never dispatches twice.
  */
-import { type Alert, Codecs, examples, Topic } from '@fenghuo/contracts';
+import { type Alert, Codecs, type DispatchOrder, examples, Topic } from '@fenghuo/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { waitFor } from '../../../test/setup/helpers.ts';
+import { groupCommittedToEnd, readAll, waitFor } from '../../../test/setup/helpers.ts';
 import { type RunningRouter, startRouter } from '../src/service.ts';
 import {
   defaultCity,
@@ -170,6 +170,17 @@ describe('router decisions on the real broker and Redis', () => {
     // A marker incident after the replay: once its order is out, the replay has been decided.
     await bed.producer.send(Topic.IncidentsReported, [incidentReport('inc-marker', c.target)]);
     await waitFor(() => ordersOf('inc-marker')[0], { timeoutMs: 30_000, message: 'the marker order' });
+    // The marker can sit on another partition than a replayed input, so its order alone does not
+    // mean the replay was decided: wait until the group has committed every replayed input (the
+    // router publishes a decision before it commits its input), then count the orders on the topic
+    // itself, which the live reader may not have caught up with.
+    const replayedTopics = [Topic.IncidentsReported, Topic.AlertsRaised, Topic.UnitsPositions];
+    for (const topic of replayedTopics)
+      await groupCommittedToEnd(bed.kafka, `${bed.prefix}router`, `${bed.prefix}${topic}`);
+    const stored = (await readAll(bed.kafka, `${bed.prefix}${Topic.DispatchOrders}`)).map(
+      (m) => JSON.parse(m.value ?? 'null') as DispatchOrder,
+    );
+    expect(stored.filter((o) => o.refId !== 'inc-marker')).toHaveLength(before);
     const replayed = bed.written.orders.slice(before).filter((o) => o.refId !== 'inc-marker');
     expect(replayed).toEqual([]);
     const dupOrders = ordersOf('inc-dup');
