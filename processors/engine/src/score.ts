@@ -184,7 +184,7 @@ function explanationOf(ctx: EvalContext): Explanation {
   const next: Explanation = {
     version: ctx.version,
     keywords: [...ctx.matchedKeywords],
-    hits: [...ctx.modelHits.values()],
+    hits: [...ctx.modelHits],
     shown: undefined,
     evidence: undefined,
   };
