@@ -89,8 +89,10 @@ export class EvalContext {
   private aField: string | undefined;
   private aResult: TextAnalysis | undefined;
   private aMore: Map<string, TextAnalysis> | undefined;
-  private keywords: Set<string> | undefined;
-  private hits: Map<string, ModelHit> | undefined;
+  /** In the order found, each once (an array: an indicator matches a few keywords at most). */
+  private keywords: string[] | undefined;
+  /** One per model and field, in the order recorded. */
+  private hits: ModelHit[] | undefined;
   private changes = 0;
   /** The scorer's explanation pieces of this indicator, made from the matches at {@link version}. */
   explanation: unknown;
@@ -101,13 +103,13 @@ export class EvalContext {
   ) {}
 
   /** Keywords that made a `keywords` condition hold, for explanations (in the order found). */
-  get matchedKeywords(): ReadonlySet<string> {
-    return this.keywords ?? EMPTY_SET;
+  get matchedKeywords(): readonly string[] {
+    return this.keywords ?? NO_STRINGS;
   }
 
   /** `textModel` conditions that held, by model and field, with the strongest n-grams. */
-  get modelHits(): ReadonlyMap<string, ModelHit> {
-    return this.hits ?? EMPTY_MODEL_HITS;
+  get modelHits(): readonly ModelHit[] {
+    return this.hits ?? NO_MODEL_HITS;
   }
 
   /** Goes up whenever {@link matchedKeywords} or {@link modelHits} grows. */
@@ -118,10 +120,10 @@ export class EvalContext {
   /** Records the keywords of a holding `keywords` condition. */
   addKeywords(found: readonly string[]): void {
     if (found.length === 0) return;
-    this.keywords ??= new Set<string>();
-    const before = this.keywords.size;
-    for (const k of found) this.keywords.add(k);
-    if (this.keywords.size !== before) this.changes++;
+    this.keywords ??= [];
+    const before = this.keywords.length;
+    for (const k of found) if (!this.keywords.includes(k)) this.keywords.push(k);
+    if (this.keywords.length !== before) this.changes++;
   }
 
   keywordHits(field: string, value: string): ReadonlyMap<string, readonly string[]> {
@@ -166,17 +168,18 @@ export class EvalContext {
 
   /** Records a holding `textModel` condition, naming the strongest n-grams (once per model and field). */
   recordModelHit(model: TextModel, field: string, value: string): void {
-    const key = `${model.id}\u0000${field}`;
-    if (this.hits?.has(key) === true) return;
+    if (this.hits !== undefined) {
+      for (const h of this.hits) if (h.model === model.id && h.field === field) return;
+    }
     const score = explainedScore(model, this.modelAnalysis(model, field, value));
-    this.hits ??= new Map();
-    this.hits.set(key, { model: model.id, field, score });
+    this.hits ??= [];
+    this.hits.push({ model: model.id, field, score });
     this.changes++;
   }
 }
 
-const EMPTY_SET: ReadonlySet<string> = new Set();
-const EMPTY_MODEL_HITS: ReadonlyMap<string, ModelHit> = new Map();
+const NO_STRINGS: readonly string[] = [];
+const NO_MODEL_HITS: readonly ModelHit[] = [];
 
 export type Predicate = (ctx: EvalContext) => boolean;
 type Getter = (indicator: FraudIndicator) => unknown;

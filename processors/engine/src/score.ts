@@ -184,7 +184,7 @@ function explanationOf(ctx: EvalContext): Explanation {
   const next: Explanation = {
     version: ctx.version,
     keywords: [...ctx.matchedKeywords],
-    hits: [...ctx.modelHits.values()],
+    hits: [...ctx.modelHits],
     shown: undefined,
     evidence: undefined,
   };
@@ -699,8 +699,8 @@ function reachesNoLevel(c: CompiledRuleSet, state: SubjectState): boolean {
 }
 
 /**
- * After fresh indicators: prunes, assesses, and raises or upgrades the subject's alert. Returns
- * whether it made a revision.
+ * After fresh indicators: prunes (unless `pruned`: the caller knows pruning would change nothing),
+ * assesses, and raises or upgrades the subject's alert. Returns whether it made a revision.
  */
 function scoreEpisode(
   c: CompiledRuleSet,
@@ -709,8 +709,9 @@ function scoreEpisode(
   fresh: readonly string[],
   alerts: Alert[],
   causes: string[],
+  pruned = false,
 ): boolean {
-  prune(c, state);
+  if (!pruned) prune(c, state);
   // Without an open alert, only firings that reach a level raise one: most indicators' (the score
   // of an ordinary resident's few firings) do not, which the weights' sum tells without `assess`.
   if (state.alert?.status !== 'open' && reachesNoLevel(c, state)) return false;
@@ -971,7 +972,10 @@ export function scorePaired(
   const revA = scoreEpisode(a, subjectId, shared, fresh, alertsA, causesA);
   pa = takeAlertPart(shared, pa);
   withAlertPart(shared, pb, false);
-  const revB = scoreEpisode(b, subjectId, shared, fresh, alertsB, causesB);
+  // Pruned already by `a`'s episode, which has the same windows and alert TTL: the windows are
+  // evicted to the same time, and the firings pruning would drop for `b` (its alert not open) were
+  // dropped for `a` too (its alert not open either) or there are none (checked just above).
+  const revB = scoreEpisode(b, subjectId, shared, fresh, alertsB, causesB, true);
   pb = takeAlertPart(shared, pb);
   // A version raises an alert only on firings, which a subject without a state gets from this very
   // indicator (then `changed` is already true): both versions save, or neither.

@@ -78,6 +78,9 @@ export function oneEachRounds<T extends { readonly event: { readonly subjectId: 
   return rounds;
 }
 
+/** Writes between two scans of the states for expired ones, at least (see `sweep`). */
+const SWEEP_MIN_WRITES = 10_000;
+
 /** Lets timers and I/O run between stretches of scoring (heartbeats, the HTTP server). */
 const YIELD_AFTER_MS = 20;
 const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -129,8 +132,9 @@ export class BacktestRun {
   private readonly paired: boolean;
   private readonly baseTtlMs: number;
   private readonly candTtlMs: number;
-  /** Insertion order = order of last write: the oldest writes are at the head. */
   private readonly states = new Map<string, Entry>();
+  /** Entries written since the last {@link sweep} scanned the map. */
+  private writes = 0;
   private readonly labels: OutcomeLabel[];
   private readonly streams = new Map<string, StreamClock>();
   /** The stream each resident's indicators came on (kept only when there are labels to apply). */
@@ -213,21 +217,25 @@ export class BacktestRun {
     return s;
   }
 
-  /** Moves the subject's entry to the tail (its latest write), as `set` alone would not. */
+  /** Writes the subject's entry (in place when it is there already: the map keeps no order). */
   private put(subjectId: string, e: Entry): void {
-    this.states.delete(subjectId);
     this.states.set(subjectId, e);
+    this.writes++;
   }
 
   /**
-   * Forgets the states that expired by their stream's clock, oldest writes first, up to the first
-   * that has not (memory only: `entry` checks the expiry of what it reads).
+   * Forgets the states that expired by their stream's clock (memory only: `entry` checks the expiry
+   * of what it reads, and a stream's clock never goes back). The whole map is scanned, once the
+   * writes since the last scan reach its size (at least {@link SWEEP_MIN_WRITES}): about one entry
+   * looked at per write, without moving each written entry to the map's tail as an order of expiry
+   * would need (a delete and a set per indicator on a map of every resident).
    */
   private sweep(): void {
+    if (this.writes < Math.max(SWEEP_MIN_WRITES, this.states.size)) return;
+    this.writes = 0;
     for (const [id, e] of this.states) {
       const until = e.kind === 'shared' ? e.expiresAt : Math.max(e.baseExpiresAt, e.candExpiresAt);
-      if (until > this.now(e.stream)) break;
-      this.states.delete(id);
+      if (until <= this.now(e.stream)) this.states.delete(id);
     }
   }
 
@@ -246,11 +254,11 @@ export class BacktestRun {
           if (e === undefined) {
             this.put(id, { kind: 'shared', state: p.state, expiresAt: now + this.baseTtlMs, stream });
           } else {
-            // The entry is this subject's alone: updated in place, moved to the tail.
+            // The entry is this subject's alone (and in the map): updated in place.
             e.state = p.state;
             e.expiresAt = now + this.baseTtlMs;
             e.stream = stream;
-            this.put(id, e);
+            this.writes++;
           }
         }
         return;
@@ -284,7 +292,7 @@ export class BacktestRun {
       s.cand = rc.state;
       s.candExpiresAt = now + this.candTtlMs;
     }
-    if (rb.changed || rc.changed) this.put(id, s);
+    if (rb.changed || rc.changed) this.writes++; // `s` is in the map (`entry` or `split` kept it)
   }
 
   /**
