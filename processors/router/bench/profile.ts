@@ -4,6 +4,9 @@
  * per batch the time of each stage — the fetch, the Redis reads, deciding, the commit script
  * pipeline, the publish (acks -1), the offset commit — printed as mean / p50 / p99 per stage, and
  * the router's Kafka requests by client and API (each costs the process a socket write and more).
+ * Also, per warning and incident, where its time went (sent → fetch returned → handed to the
+ * consumer's batch → its run started → run published → offsets committed), the process's GC
+ * pauses and event-loop delay, and its socket writes by remote port (count, bytes, time in write).
  *
  *   taskset -c 1 npx tsx processors/router/bench/profile.ts            # all at once (capacity)
  *   PROFILE_RATE=20 taskset -c 1 npx tsx processors/router/bench/profile.ts
@@ -11,6 +14,8 @@
  * Not a benchmark (no figure to keep): a tool to see which round trip dominates.
  */
 import { randomBytes } from 'node:crypto';
+import { Socket } from 'node:net';
+import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { City, FREE_FLOW_PROFILE, generateCity } from '@fenghuo/city';
 import { Codecs, type DispatchAck, type DispatchOrder, examples, TOPICS, Topic } from '@fenghuo/contracts';
 import { createLogger, ensureTopics, noDelaySocketFactory } from '@fenghuo/kit';
@@ -45,6 +50,23 @@ function timed<A extends unknown[], R>(stage: string, fn: (...a: A) => Promise<R
   };
 }
 
+// An input's path through the main consumer (warnings and incidents), on this process's clocks:
+// sent → fetch returned → handed to eachBatch → its run started → run published (acks -1) → the
+// batch's offsets committed (eachBatch resolved). A batch's run is the first run that started
+// after the batch was handed over (BatchGroup: batches handed over while a run is in flight join
+// the next one).
+interface TracedBatch {
+  created: number[];
+  fetchedAt: number;
+  handedAt: number;
+  doneAt?: number;
+}
+const traced: TracedBatch[] = [];
+const runs: { start: number; published?: number }[] = [];
+let lastFetchAt = 0;
+/** performance.now() − Date.now(), to put CreateTime (epoch ms) on the monotonic clock. */
+const clockSkew = performance.now() - Date.now();
+
 // The router's Kafka requests by client and API (every request costs a socket write and more).
 const requests = new Map<string, number>();
 const countRequests = (client: string, e: { payload: { apiName: string } }) => {
@@ -71,12 +93,69 @@ proto.consumer = function (this: unknown, cfg: { groupId: string }) {
     c.on(c.events.REQUEST, (e) => countRequests(`group ${own[1]?.replace(/-[0-9a-f]+$/, '') || 'main'}`, e));
   if (!cfg.groupId.endsWith('-main')) return c;
   say(`consumer ${cfg.groupId}: ${JSON.stringify(cfg)}`);
-  c.on(c.events.FETCH, (e) => note('kafka fetch (request)', e.payload.duration));
+  c.on(c.events.FETCH, (e) => {
+    note('kafka fetch (request)', e.payload.duration);
+    lastFetchAt = performance.now();
+  });
+  // Where an input's time goes (warnings and incidents): see `trace` below.
+  const run = c.run.bind(c);
+  c.run = (config) => {
+    const eachBatch = config?.eachBatch;
+    if (eachBatch === undefined) return run(config);
+    return run({
+      ...config,
+      eachBatch: async (payload) => {
+        const topic = payload.batch.topic.slice(prefix.length);
+        if (topic !== Topic.AlertsRaised && topic !== Topic.IncidentsReported) return eachBatch(payload);
+        const b: TracedBatch = {
+          // The record's CreateTime: this process's clock when the producer sent it.
+          created: payload.batch.messages.map((m) => Number(m.timestamp)),
+          fetchedAt: lastFetchAt,
+          handedAt: performance.now(),
+        };
+        try {
+          await eachBatch(payload);
+        } finally {
+          b.doneAt = performance.now();
+          traced.push(b);
+        }
+      },
+    });
+  };
   c.on(c.events.START_BATCH_PROCESS, (e) => note('batch size', e.payload.batchSize));
   const commit = c.commitOffsets.bind(c);
   c.commitOffsets = timed('kafka offset commit', commit);
   return c;
 };
+
+// Socket writes of this process by remote port (Kafka, Redis): each is a system call, and on the
+// loopback the sender's call also carries the receiver's side of TCP and its wake-up.
+const writes = new Map<number, { n: number; bytes: number; ms: number }>();
+let countWrites = false;
+const socketWrite = Socket.prototype.write as (this: Socket, ...a: unknown[]) => boolean;
+Socket.prototype.write = function (this: Socket, ...a: unknown[]) {
+  if (!countWrites) return socketWrite.apply(this, a);
+  const t = performance.now();
+  try {
+    return socketWrite.apply(this, a);
+  } finally {
+    const w = writes.get(this.remotePort ?? 0) ?? { n: 0, bytes: 0, ms: 0 };
+    w.n++;
+    const chunk = a[0];
+    w.bytes += typeof chunk === 'string' ? Buffer.byteLength(chunk) : ((chunk as Buffer).length ?? 0);
+    w.ms += performance.now() - t;
+    writes.set(this.remotePort ?? 0, w);
+  }
+} as typeof Socket.prototype.write;
+
+// Garbage collection pauses (they hold every batch of the process).
+const gcPauses: number[] = [];
+new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) gcPauses.push(e.duration);
+}).observe({ entryTypes: ['gc'] });
+// Event-loop delay: how late a timer due every 10 ms fires (other work of this process, or the core
+// taken by other processes).
+const loopDelay = monitorEventLoopDelay({ resolution: 10 });
 
 const say = (s: string) => console.log(s);
 const pct = (xs: number[], p: number) => {
@@ -129,10 +208,18 @@ async function main() {
     }
     const deps = (router.decider as unknown as { deps: { publish: (...a: unknown[]) => Promise<void> } })
       .deps;
-    deps.publish = timed('kafka publish (acks -1)', deps.publish);
+    const publish = timed('kafka publish (acks -1)', deps.publish);
+    let currentRun: { start: number; published?: number } | undefined;
+    deps.publish = async (...a: unknown[]) => {
+      const r = currentRun;
+      await publish(...a);
+      if (r) r.published = performance.now();
+    };
     const run = router.decider.run.bind(router.decider);
     router.decider.run = async (tasks) => {
       note('decider.run tasks', tasks.length);
+      currentRun = { start: performance.now() };
+      runs.push(currentRun);
       return timed('decider.run (whole batch)', run)(tasks);
     };
     const poll = router.poller.pollOnce.bind(router.poller);
@@ -225,6 +312,9 @@ async function main() {
       }
     }
     const sentAt = new Map<string, number>();
+    gcPauses.length = 0;
+    loopDelay.enable();
+    countWrites = true;
     const cpu0 = process.cpuUsage();
     const t0 = performance.now();
     const wall0 = Date.now();
@@ -249,8 +339,22 @@ async function main() {
       await new Promise((r) => setTimeout(r, 100));
     const secs = (performance.now() - t0) / 1000;
     const cpu = process.cpuUsage(cpu0);
+    loopDelay.disable();
+    countWrites = false;
     say(
-      `CPU of this process (router, producer, simulated units): ${((cpu.user + cpu.system) / 1e3 / inputs.length).toFixed(2)} ms per input`,
+      `socket writes of this process (router, producer, simulated units), by port: ${[...writes]
+        .map(
+          ([port, w]) =>
+            `${port}: ${w.n} writes, ${(w.bytes / 1e6).toFixed(1)} MB, ${(w.ms / 1000).toFixed(2)} s in write (${((1000 * w.ms) / w.n).toFixed(0)} µs each)`,
+        )
+        .join('; ')}`,
+    );
+    const gcTotal = gcPauses.reduce((a, b) => a + b, 0);
+    say(
+      `GC: ${gcPauses.length} pauses, ${gcTotal.toFixed(0)} ms in all, p99 ${pct(gcPauses, 99).toFixed(1)} ms, longest ${Math.max(0, ...gcPauses).toFixed(1)} ms; event-loop delay p50 ${(loopDelay.percentile(50) / 1e6).toFixed(1)} ms, p99 ${(loopDelay.percentile(99) / 1e6).toFixed(1)} ms, max ${(loopDelay.max / 1e6).toFixed(1)} ms`,
+    );
+    say(
+      `CPU of this process (router, producer, simulated units): ${((cpu.user + cpu.system) / 1e3 / inputs.length).toFixed(2)} ms per input (system ${(cpu.system / 1e3 / inputs.length).toFixed(2)})`,
     );
     say(
       `${inputs.length} inputs ${RATE > 0 ? `at ${RATE}/s` : 'at once'}: all ordered in ${secs.toFixed(1)} s (${Math.round(inputs.length / secs)}/s); load ${(await import('node:fs')).readFileSync('/proc/loadavg', 'utf8').trim()}`,
@@ -274,6 +378,36 @@ async function main() {
     say(
       `decisions ${await count(m.decisions)}, duplicates ${await count(m.duplicates)}, conflicts (decided again) ${await count(m.conflicts)}, jobs claimed ${await count(m.jobs)}`,
     );
+    // Per input: where its time went (ms), by segment.
+    const segs = new Map<string, number[]>();
+    const add = (k: string, v: number) => {
+      const l = segs.get(k) ?? [];
+      l.push(v);
+      segs.set(k, l);
+    };
+    for (const b of traced) {
+      const r = runs.find((x) => x.start >= b.handedAt);
+      for (const created of b.created) {
+        const sent = created + clockSkew;
+        add('1 sent → fetch returned', b.fetchedAt - sent);
+        add('2 fetch returned → eachBatch', b.handedAt - b.fetchedAt);
+        if (r) {
+          add('3 eachBatch → run start', r.start - b.handedAt);
+          if (r.published !== undefined) {
+            add('4 run start → published (acked)', r.published - r.start);
+            if (b.doneAt !== undefined) add('5 published → offsets committed', b.doneAt - r.published);
+          }
+        }
+        if (b.doneAt !== undefined) add('sent → offsets committed', b.doneAt - sent);
+      }
+    }
+    say('input path (ms, per input)           n      mean     p50     p90     p99');
+    for (const [k, xs] of [...segs].sort((a, b) => a[0].localeCompare(b[0]))) {
+      const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
+      say(
+        `${k.padEnd(34)} ${String(xs.length).padStart(6)} ${mean.toFixed(1).padStart(8)} ${pct(xs, 50).toFixed(1).padStart(7)} ${pct(xs, 90).toFixed(1).padStart(7)} ${pct(xs, 99).toFixed(1).padStart(7)}`,
+      );
+    }
     say('stage                              n      mean     p50     p99    total s');
     for (const [stage, xs] of samples) {
       const mean = xs.reduce((a, b) => a + b, 0) / xs.length;
