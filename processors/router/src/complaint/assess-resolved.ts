@@ -30,12 +30,20 @@ export async function judgeResolved(
   risk: CompiledComplaintRisk,
   history: CallHistory,
 ): Promise<Judged[]> {
-  const out: Judged[] = [];
-  for (const e of entries) {
-    const at = Date.parse(e.at);
+  // The calls from each entry's address, for the whole batch in one round trip.
+  const queries = entries.flatMap((e, i) => {
     const key = addressKey(e.address, e.location);
-    const repeatCalls =
-      key === undefined ? 0 : await history.count(key, at - risk.repeatWindowDays * DAY_MS, at, e.refId);
+    const at = Date.parse(e.at);
+    return key === undefined
+      ? []
+      : [{ i, addr: key, from: at - risk.repeatWindowDays * DAY_MS, to: at, except: e.refId }];
+  });
+  const counts = await history.countMany(queries);
+  const callsOf = new Map(queries.map((q, n) => [q.i, counts[n] ?? 0]));
+  const out: Judged[] = [];
+  for (const [i, e] of entries.entries()) {
+    const at = Date.parse(e.at);
+    const repeatCalls = callsOf.get(i) ?? 0;
     const assessment = risk.assess({
       ...(e.category === undefined ? {} : { category: e.category }),
       ...(e.outcome === undefined ? {} : { outcome: e.outcome }),
