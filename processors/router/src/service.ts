@@ -363,6 +363,10 @@ export async function startRouter(
             const r = await store.personStatus(event.unitId, event.status, clock.now());
             if (!r) metrics.unknownUnits.inc();
           }
+          // Most of these records are the router's own, read back and passed over at once; the
+          // batch then waits for the run of the fetch's other batches (an empty part of it) so its
+          // offsets go in their commit request rather than in one of their own.
+          await group.submit([]);
         },
         [Topic.UnitsPositions]: async (events) => {
           const latest = new Map<string, { unitId: string; lon: number; lat: number; at: number }>();
