@@ -51,7 +51,16 @@ describe('pinoLogCreator', () => {
         error: 'There is no leader for this topic-partition as we are in the middle of a leadership election',
       }),
     });
-    expect(lines.map((l) => l.level)).toEqual(['debug', 'debug', 'debug']);
+    log({
+      namespace: 'Connection',
+      level: logLevel.ERROR,
+      label: 'ERROR',
+      log: entry('Response AddPartitionsToTxn(key: 24, version: 1)', {
+        error:
+          'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing',
+      }),
+    });
+    expect(lines.map((l) => l.level)).toEqual(['debug', 'debug', 'debug', 'debug']);
     expect(lines[0]).toMatchObject({
       namespace: 'Connection',
       error: 'The group coordinator is not available',

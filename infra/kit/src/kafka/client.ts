@@ -32,6 +32,9 @@ export const TRANSIENT_BROKER_ANSWERS: readonly string[] = [
   'The leader epoch in the request is older than the epoch on the broker',
   'The leader epoch in the request is newer than the epoch on the broker',
   'The leader high watermark has not caught up from a recent leader election',
+  // CONCURRENT_TRANSACTIONS: a transactional producer's next transaction asked while the broker still
+  // writes the last one's markers (the audit writer's back-to-back transactions at start).
+  'The producer attempted to update a transaction while another concurrent operation on the same transaction was ongoing',
 ];
 
 /** True when a kafkajs log entry reports one of {@link TRANSIENT_BROKER_ANSWERS}. */
