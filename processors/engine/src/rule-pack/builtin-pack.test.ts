@@ -166,6 +166,37 @@ describe('built-in rule pack', () => {
     expect(w.fraud).toBe(true);
   });
 
+  it("lowers a courier's claims call that promises no fee and no 备用金 by 50 or more, and not a claims scam that asks for them (written for this test)", () => {
+    const c = compileRuleSet(builtinRuleSet);
+    const genuine =
+      '您好，我是圆通速递的理赔专员，您寄的那箱玻璃杯在路上碎了，保价是八百元，我们按保价全额赔给您。' +
+      '赔款三个工作日内退回您下单的支付账户，您不需要先付任何费用，也不用开通备用金或者借呗。';
+    const v = classifyText(c, genuine, 'call');
+    expect(v.rules).toEqual(expect.arrayContaining(['negated-act-call', 'negated-act-twice-call']));
+    expect(v.rules).not.toContain('model-act2-call');
+    // Against the pack without the two rules: 20 + 30 less. The keyword rules still count the act
+    // words a promise negates (备用金, 借呗), so a call like this one can stay at the notice level.
+    const without = compileRuleSet({
+      ...builtinRuleSet,
+      rules: builtinRuleSet.rules.filter((r) => !r.id.startsWith('negated-act')),
+    });
+    expect(classifyText(without, genuine, 'call').score - v.score).toBe(50);
+    const impostor =
+      '您好，我是圆通速递的理赔专员，您的包裹在运输中丢失了，我们要给您双倍赔偿。' +
+      '现在理赔系统需要您先打开支付宝备用金，把备用金借出来转到我们的理赔账户做个验证，验证完了原路退回，您把收到的验证码报给我。';
+    const w = classifyText(c, impostor, 'call');
+    expect(w.rules.filter((r) => r.startsWith('negated-act'))).toEqual([]);
+    expect(w.fraud).toBe(true);
+  });
+
+  it('does not read "do not hang up" or "you cannot transfer from your phone" as a promise not to ask (written for this test)', () => {
+    const c = compileRuleSet(builtinRuleSet);
+    const scam =
+      '你这个账户涉嫌洗钱，现在不能用手机转账，你不要挂电话，马上去银行柜台把钱转到安全账户，我们核查完就退给你。';
+    const v = classifyText(c, scam, 'call');
+    expect(v.rules.filter((r) => r.startsWith('negated-act'))).toEqual([]);
+  });
+
   it("flags an SMS the model is certain of when it gives a contact, even written to dodge filters, and not a broker's own notice (written for this test)", () => {
     const c = compileRuleSet(builtinRuleSet);
     const tip = classifyText(

@@ -187,6 +187,21 @@ export const LOOKALIKE_LINK =
   '|[a-z0-9]\\.(?:top|xyz|vip|cc|icu|club|shop|site|work|buzz|live|ink|fun|wang|ltd|pw|tk)(?![a-z0-9])' +
   '|https?://\\d{1,3}(?:\\.\\d{1,3}){3}';
 
+/**
+ * A promise that the caller will NOT ask for the scam's act (tenth pass): "no fee to pay first", "we
+ * will never ask for your code", "you need not do anything", "no need to open 借呗 or 备用金".
+ * Genuine banks, couriers, insurers and hospitals say this to set the listener at ease; a scam's
+ * script needs the act, so it promises the opposite only of fees it later asks for ("不会要你一分钱").
+ * A promise word, then at most six characters within the same clause, then an act word.
+ */
+const NEGATED_ACT_ONE =
+  '(?:不需要|无需|不用|不必|从不|绝不|决不|不会(?:让|向|索|问|收))[^，。,.!?！？、；;\\s]{0,6}?' +
+  '(?:转账|转钱|汇款|先付|付款|付费|交钱|交费|垫付|手续费|保证金|验证码|密码|下载|共享屏幕|屏幕共享|借呗|备用金|操作|转给)';
+/** One such promise. */
+export const NEGATED_ACT = NEGATED_ACT_ONE;
+/** Two such promises in one text (at most 300 characters apart). */
+export const NEGATED_ACT_TWICE = `${NEGATED_ACT_ONE}[\\s\\S]{1,300}?${NEGATED_ACT_ONE}`;
+
 /** Per fraud type: identity words and the trap it sets; both together are the signal. */
 const TYPE_SETS: readonly {
   type: FraudType;
@@ -491,6 +506,28 @@ const textPack: FraudRule[] = [
   // Three or more of its phrases (ninth pass): a police officer's warning call to a resident names
   // the scam, its platform and its every step, so the script's own keyword rules stack high. No scam
   // of the tuning rows or the project's texts says three of these; 20 ordinary texts do.
+  // A promise not to ask for the act (tenth pass): one -20, two -30 more. No scam of the project's
+  // texts makes one; 8 of the 2,800 scams of the licensed tuning rows do (counts only).
+  ...textRules({
+    id: 'negated-act',
+    name: 'Promises not to ask for the act (no fee first, no code, no transfer, nothing to do)',
+    fraudType: 'other',
+    weight: -20,
+    all: [],
+    patterns: [{ pattern: NEGATED_ACT }],
+    call: 'same',
+    gate: 'none',
+  }),
+  ...textRules({
+    id: 'negated-act-twice',
+    name: 'Promises twice not to ask for the act',
+    fraudType: 'other',
+    weight: -30,
+    all: [],
+    patterns: [{ pattern: NEGATED_ACT_TWICE }],
+    call: 'same',
+    gate: 'none',
+  }),
   ...textRules({
     id: 'police-reminder-strong',
     name: "The police's own anti-fraud warning, three or more of its phrases",
@@ -810,6 +847,9 @@ function modelRules(): FraudRule[] {
           where: [
             { op: 'keywords', field: f.field, set: 'fraud_act', minMatches },
             { op: 'textModel', field: f.field, model, minScore: MODEL_THRESHOLDS.mid },
+            ...(minMatches > 1
+              ? [{ op: 'regex' as const, field: f.field, pattern: NEGATED_ACT, flags: 'i', negate: true }]
+              : []),
           ],
         },
         explain: {
