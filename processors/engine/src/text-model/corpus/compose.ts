@@ -249,7 +249,9 @@ function readCorpusFile(name: string): CorpusText[] {
  * lottery, kidnapping and investment calls and phishing SMS, in spoken and filter-dodging styles, and
  * 92 hard negatives; scored once blind, then used to develop the ninth pass) and corpus/dev9.ndjson
  * (208 texts written the same blind way during the ninth pass, scored only when the pass was done:
- * 126 scams, 82 hard negatives in the scams' own vocabulary without their act). The pack's weights are set on these
+ * 126 scams, 82 hard negatives in the scams' own vocabulary without their act) and corpus/dev10.ndjson
+ * (220 texts written the same blind way on 2026-12-05 for the tenth pass: 120 scams of 14 types, 100
+ * hard negatives; scored once blind, then used to develop the tenth pass). The pack's weights are set on these
  * and on the licensed data's tuning rows, never on its held-out rows.
  */
 export function projectEvalTexts(): CorpusText[] {
@@ -262,5 +264,6 @@ export function projectEvalTexts(): CorpusText[] {
     ...readCorpusFile('dev7.ndjson'),
     ...readCorpusFile('dev8.ndjson'),
     ...readCorpusFile('dev9.ndjson'),
+    ...readCorpusFile('dev10.ndjson'),
   ];
 }
