@@ -23,6 +23,12 @@ describe('KeywordSets', () => {
     expect(normalizeText('ＡＰＰ 下 载')).toBe('app下载');
     // Spellings that dodge filters fold to the word they stand for.
     expect(normalizeText('加薇 信 ab12，或➕扣扣，转帐到 VX')).toBe('加微信ab12,或加qq,转账到微信');
+    // "Add" with a one-character stand-in, and emoji between a word's characters (tenth pass); a
+    // name or word with the same character stays as it is.
+    expect(normalizeText('+威 x h 8 8 6，加薇：jz-77，微❤信 k1，点👍')).toBe(
+      '加微信xh886,加微信:jz-77,微信k1,点',
+    );
+    expect(normalizeText('张薇说对方威胁她')).toBe('张薇说对方威胁她');
     const sets = new KeywordSets({ apps: ['ZOOM', '屏幕共享'] });
     expect(sets.match('请下载 Ｚｏｏｍ 并开启屏 幕 共 享').get('apps')?.sort()).toEqual(
       ['ZOOM', '屏幕共享'].sort(),

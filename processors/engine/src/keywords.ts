@@ -15,7 +15,7 @@ const MEMO_MAX_CHARS = 2_048;
 
 /**
  * Spellings that dodge keyword filters, as police and platform notices on scam SMS describe them
- * (加薇信, V信, vx, 扣扣, ➕, 转帐), folded to the word they stand for after case and width are
+ * (加薇信, V信, vx, 扣扣, 转帐; ➕ and emoji are handled in `normalizeText`), folded to the word they stand for after case and width are
  * folded, so `加微信`, `qq` and `转账` in a keyword set match them too.
  */
 const VARIANTS: Readonly<Record<string, string>> = {
@@ -31,19 +31,31 @@ const VARIANTS: Readonly<Record<string, string>> = {
   wechat: '微信',
   扣扣: 'qq',
   企鹅号: 'qq号',
-  '➕': '加',
   帐: '账',
 };
 const VARIANT_RE = new RegExp(Object.keys(VARIANTS).join('|'), 'g');
+/**
+ * "Add" and a one-character stand-in for 微信 (加薇 jz-7782, +威 xh886712; tenth pass). The single
+ * characters alone are names and words (张薇, 威胁), so only right after "add" and not before 信.
+ */
+const ADD_WECHAT_RE = /[加+](?:薇|威)(?!信)/g;
+/** Emoji, which filter dodgers put between a word's characters (微❤信, 点👍); ➕ is folded to 加 first. */
+const EMOJI_RE = /\p{Extended_Pictographic}|\u{fe0f}/gu;
 const unvariant = (v: string) => VARIANTS[v] ?? v;
 
-/** NFKC, lower case, no whitespace or zero-width characters, filter-dodging spellings folded. */
+/**
+ * NFKC, lower case, no whitespace, zero-width characters or emoji (put between the characters of a
+ * word to dodge filters: 微❤信, 点👍), filter-dodging spellings folded.
+ */
 export function normalizeText(text: string): string {
   return text
     .normalize('NFKC')
     .toLowerCase()
     .replace(/[\s\u200b-\u200d\ufeff]+/g, '')
-    .replace(VARIANT_RE, unvariant);
+    .replaceAll('➕', '加')
+    .replace(EMOJI_RE, '')
+    .replace(VARIANT_RE, unvariant)
+    .replace(ADD_WECHAT_RE, '加微信');
 }
 
 interface Node {
