@@ -197,6 +197,23 @@ describe('built-in rule pack', () => {
     expect(v.rules.filter((r) => r.startsWith('negated-act'))).toEqual([]);
   });
 
+  it('counts an ATM walked through "step by step" and a chained task order as fraud acts (written for this test)', () => {
+    const c = compileRuleSet(builtinRuleSet);
+    const refund = classifyText(
+      c,
+      '喂您好，我是社保中心的，您今年有一笔生育津贴两千四百元还没领，现在要通过银行卡退给您，您带上卡到最近的ATM机，到了给我回电话，我一步一步教您操作，钱就直接到账了。',
+      'call',
+    );
+    expect(refund.rules).toContain('model-act-call');
+    expect(refund.fraud).toBe(true);
+    const task = classifyText(
+      c,
+      '亲，你现在做的是连单任务，第三单金额九千八，做完连本带佣金一起返，不做的话前面的都提不出来。',
+    );
+    expect(task.rules).toContain('model-act-sms');
+    expect(task.fraud).toBe(true);
+  });
+
   it("flags an SMS the model is certain of when it gives a contact, even written to dodge filters, and not a broker's own notice (written for this test)", () => {
     const c = compileRuleSet(builtinRuleSet);
     const tip = classifyText(

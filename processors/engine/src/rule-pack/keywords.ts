@@ -262,7 +262,11 @@ export const KEYWORD_SETS = {
       '存一下 存下我 存好我 保存一下 保存我的 备注一下 改个备注 来我办公室 到我办公室 来我这一趟 通过一下 ' +
       '通过好友 加q ' +
       // a deal moved off the platform (虚假购物、游戏交易: "不走平台，微信直接付款", "加Q详谈")
-      '不走平台 绕开平台 脱离平台 平台外交易 微信直接付 直接微信付 直接转给我',
+      '不走平台 绕开平台 脱离平台 平台外交易 微信直接付 直接微信付 直接转给我 ' +
+      // tenth pass (public notices): a caller who walks the victim through an ATM or an app "step by
+      // step"; a fee for speed; the task scam's chained orders ("连单", "卡单", "第三单" to unlock the
+      // rest); a deposit into a trading platform, in USDT or "入金"
+      '一步一步 教您操作 教你操作 按我说的 加急费 第三单 连单 联单 卡单 纠错单 usdt 入金',
   ),
   in_person: IN_PERSON,
   safe_notice: SAFE_NOTICE,
