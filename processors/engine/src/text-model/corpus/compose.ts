@@ -251,7 +251,10 @@ function readCorpusFile(name: string): CorpusText[] {
  * (208 texts written the same blind way during the ninth pass, scored only when the pass was done:
  * 126 scams, 82 hard negatives in the scams' own vocabulary without their act) and corpus/dev10.ndjson
  * (220 texts written the same blind way on 2026-12-05 for the tenth pass: 120 scams of 14 types, 100
- * hard negatives; scored once blind, then used to develop the tenth pass). The pack's weights are set on these
+ * hard negatives; scored once blind, then used to develop the tenth pass) and corpus/dev11.ndjson (200
+ * texts written the same blind way during the tenth pass, in speech-to-text style with dialect
+ * colouring: 100 scams weighted to investment, lottery, kidnapping, acquaintance, customer-service
+ * and task calls, 100 hard negatives; scored once blind, then used to develop the tenth pass). The pack's weights are set on these
  * and on the licensed data's tuning rows, never on its held-out rows.
  */
 export function projectEvalTexts(): CorpusText[] {
@@ -265,5 +268,6 @@ export function projectEvalTexts(): CorpusText[] {
     ...readCorpusFile('dev8.ndjson'),
     ...readCorpusFile('dev9.ndjson'),
     ...readCorpusFile('dev10.ndjson'),
+    ...readCorpusFile('dev11.ndjson'),
   ];
 }
