@@ -10,7 +10,7 @@
  * (calibrated probability >= 0.5) and the two combined (the pack as it ships). Per type where the
  * data has the type, then, for the pack, where each label's flagged texts went ("flagged as": the
  * alert types it named, so a typed-precision miss shows which neighbouring script took it). Also the project's own development texts (processors/engine/src/text-model/
- * corpus/eval.ndjson, dev.ndjson, dev3.ndjson, dev4.ndjson, dev6.ndjson, dev7.ndjson, dev8.ndjson, dev9.ndjson, dev10.ndjson and dev11.ndjson: every fraud type and hard negatives, SMS and calls, written
+ * corpus/eval.ndjson, dev.ndjson, dev3.ndjson, dev4.ndjson, dev6.ndjson, dev7.ndjson, dev8.ndjson, dev9.ndjson, dev10.ndjson, dev11.ndjson and dev12.ndjson: every fraud type and hard negatives, SMS and calls, written
  * separately from the training texts and never trained on; the pack's weights were set on them and on the tuning rows),
  * whose hard negatives give `hardNegativeFlagRate`.
  * Data labels → FraudType: label01 → impersonation_authority, label02 → loan_scam, label03 →
@@ -240,7 +240,7 @@ if ('missing' in data) {
   );
 }
 console.log(
-  '\n== project development texts (corpus/eval.ndjson + dev.ndjson + dev3.ndjson + dev4.ndjson + dev6.ndjson + dev7.ndjson + dev8.ndjson + dev9.ndjson + dev10.ndjson + dev11.ndjson; written for this project, never trained on), each on its own channel',
+  '\n== project development texts (corpus/eval.ndjson + dev.ndjson + dev3.ndjson + dev4.ndjson + dev6.ndjson + dev7.ndjson + dev8.ndjson + dev9.ndjson + dev10.ndjson + dev11.ndjson + dev12.ndjson; written for this project, never trained on), each on its own channel',
 );
 const own = runAll(project, ['own']);
 const projectHard = pick(own, 'own', 'combined (the pack)');

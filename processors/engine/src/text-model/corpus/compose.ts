@@ -254,7 +254,10 @@ function readCorpusFile(name: string): CorpusText[] {
  * hard negatives; scored once blind, then used to develop the tenth pass) and corpus/dev11.ndjson (200
  * texts written the same blind way during the tenth pass, in speech-to-text style with dialect
  * colouring: 100 scams weighted to investment, lottery, kidnapping, acquaintance, customer-service
- * and task calls, 100 hard negatives; scored once blind, then used to develop the tenth pass). The pack's weights are set on these
+ * and task calls, 100 hard negatives; scored once blind, then used to develop the tenth pass) and
+ * corpus/dev12.ndjson (160 texts written the same blind way at the end of the tenth pass, on the line
+ * between relatives' and acquaintances' calls and the scams that imitate them, and between genuine
+ * and fake customer service: 70 scams, 90 hard negatives; scored once blind). The pack's weights are set on these
  * and on the licensed data's tuning rows, never on its held-out rows.
  */
 export function projectEvalTexts(): CorpusText[] {
@@ -269,5 +272,6 @@ export function projectEvalTexts(): CorpusText[] {
     ...readCorpusFile('dev9.ndjson'),
     ...readCorpusFile('dev10.ndjson'),
     ...readCorpusFile('dev11.ndjson'),
+    ...readCorpusFile('dev12.ndjson'),
   ];
 }
