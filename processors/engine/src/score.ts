@@ -113,6 +113,9 @@ function fire(
   // `ev` is the caller's own new array: kept as is when short enough.
   const kept = ev.length > MAX_EVIDENCE_PER_RULE ? ev.slice(-MAX_EVIDENCE_PER_RULE) : ev;
   const last = kept.at(-1)?.summary;
+  // Every key in the literal, `tw` and `phrase` undefined when unset (the JSON form leaves them out
+  // as it leaves out a missing key, in the same key order): set afterwards they would go to a
+  // separate property store, one more object per firing for the collector to copy.
   const fired: FiredState = {
     first: prev?.first ?? t,
     at: t,
@@ -121,11 +124,13 @@ function fire(
     fraudType: rule.fraudType,
     order: rule.order,
     ev: kept,
+    tw:
+      rule.typeWeight !== undefined && rule.typeWeight !== Math.max(0, rule.weight)
+        ? rule.typeWeight
+        : undefined,
+    // Most phrases are the last evidence's summary: stored once, not twice.
+    phrase: last === undefined || last.zh !== phrase.zh || last.en !== phrase.en ? phrase : undefined,
   };
-  if (rule.typeWeight !== undefined && rule.typeWeight !== Math.max(0, rule.weight))
-    fired.tw = rule.typeWeight;
-  // Most phrases are the last evidence's summary: stored once, not twice.
-  if (last === undefined || last.zh !== phrase.zh || last.en !== phrase.en) fired.phrase = phrase;
   state.fired[rule.id] = fired;
 }
 
