@@ -599,20 +599,46 @@ function closeAlert(a: AlertState, t: number, causedBy: string[]): Alert {
 /** Drops window buckets, runs and firings older than the rule set cares about. */
 function prune(c: CompiledRuleSet, state: SubjectState): void {
   const now = state.lastT;
+  // When every entry of `fired` or `win` goes, the record is replaced by a new empty one instead of
+  // deleting its keys one by one: a deleted key turns the object into a hash table (V8's dictionary
+  // mode), which every later `for…in` copies its keys out of and every new key may grow. Most
+  // residents' firings and windows are all dropped at their next indicator (a day or more later).
   if (state.alert?.status !== 'open') {
-    for (const id in state.fired)
-      if ((state.fired[id] as FiredState).at < now - c.alertTtlMs) delete state.fired[id];
+    const cutoff = now - c.alertTtlMs;
+    let kept = 0;
+    let stale = 0;
+    for (const id in state.fired) {
+      if ((state.fired[id] as FiredState).at < cutoff) stale++;
+      else kept++;
+    }
+    if (stale > 0) {
+      if (kept === 0) state.fired = {};
+      else {
+        for (const id in state.fired) if ((state.fired[id] as FiredState).at < cutoff) delete state.fired[id];
+      }
+    }
   }
+  let kept = 0;
+  let emptied = 0;
   for (const id in state.win) {
     const ws = state.win[id] as WindowState;
     const rule = c.windowRules.get(id);
     if (rule === undefined) {
-      delete state.win[id]; // the rule left the rule set
+      emptied++; // the rule left the rule set
       continue;
     }
     if (ws.g !== rule.bucketMs) fitToRule(ws, rule);
     evictBefore(ws, now - rule.windowMs);
-    if (ws.b.length === 0) delete state.win[id];
+    if (ws.b.length === 0) emptied++;
+    else kept++;
+  }
+  if (emptied > 0) {
+    if (kept === 0) state.win = {};
+    else {
+      for (const id in state.win) {
+        if (!c.windowRules.has(id) || (state.win[id] as WindowState).b.length === 0) delete state.win[id];
+      }
+    }
   }
 }
 
