@@ -56,6 +56,7 @@ import type { Consumer, Kafka } from 'kafkajs';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { killClusterNode, localInfraConfig, upCluster } from '../../infra/scripts/local-infra.ts';
 import { KeyStore } from '../../ingest/src/key-store.ts';
+import { NS as ROUTER_NS } from '../../processors/router/src/store.ts';
 import { freePort } from '../setup/free-port.ts';
 import { testKafka, uniquePrefix, waitFor } from '../setup/helpers.ts';
 import { type ServiceProcess, startService } from '../setup/services.ts';
@@ -619,11 +620,63 @@ describe('chaos: processes, a broker and Redis killed and restarted while source
         { timeoutMs: 180_000, intervalMs: 1_000, message: 'an order for every alert and incident' },
       ),
     );
-    // Every first order's deadline passed, with room for the router to escalate it.
-    const lastDeadline = Math.max(
-      ...orders.filter((o) => o.value.escalationLevel === 0).map((o) => Date.parse(o.value.ackDeadline)),
-    );
-    if (lastDeadline > Date.now() - 15_000) await sleep(lastDeadline - Date.now() + 15_000);
+    // Every first order's deadline has been dealt with, whenever that is (not a fixed time past the
+    // last one, which a slow machine can outlast): its job in the router's Redis (`d|<order>` in
+    // `{rt}:jobs`, docs/redis.md) is gone (escalated, or accepted) or waits for a later deadline of
+    // the order itself (revised to the top rung: the revision is read and shows it), and one not
+    // accepted shows its escalation (a superseding order or a revision a level up) on
+    // dispatch.orders. A deadline claimed or held for unread answers stays pending: its job's
+    // score moved to the lease's end or the next poll, which no order shows; and a job removed by a
+    // decision committed but not yet published stays pending until its orders are read.
+    const jobsKey = `${prefix}${ROUTER_NS}jobs`;
+    /** First order → its first deadline (from its earliest revision read). */
+    const firstDeadline = new Map<string, { revision: number; at: number }>();
+    for (const { value: o } of orders) {
+      const seen = firstDeadline.get(o.orderId);
+      if (o.escalationLevel === 0 && (seen === undefined || o.revision < seen.revision))
+        firstDeadline.set(o.orderId, { revision: o.revision, at: Date.parse(o.ackDeadline) });
+    }
+    const lastDeadline = Math.max(...[...firstDeadline.values()].map((d) => d.at));
+    const firstIds = [...firstDeadline.keys()];
+    let undecided: string[] = [];
+    const jobsClient = new Redis(redis.url);
+    try {
+      await patiently(
+        waitFor(
+          async () => {
+            const scores =
+              firstIds.length === 0
+                ? []
+                : await jobsClient.zmscore(jobsKey, ...firstIds.map((id) => `d|${id}`));
+            const latest = new Map<string, DispatchOrder>();
+            const escalated = new Set<string>();
+            for (const { value: o } of orders) {
+              if (o.supersedes !== undefined) escalated.add(o.supersedes);
+              if (o.escalationLevel > 0) escalated.add(o.orderId);
+              if (o.revision >= (latest.get(o.orderId)?.revision ?? 0)) latest.set(o.orderId, o);
+            }
+            undecided = firstIds.filter((id, i) => {
+              const score = scores[i];
+              if (score !== null && score !== undefined) {
+                const due = Number(score);
+                const shown = latest.get(id)?.ackDeadline;
+                return !(due > lastDeadline && shown !== undefined && due === Date.parse(shown));
+              }
+              return !accepted.has(id) && !escalated.has(id);
+            });
+            return undecided.length === 0;
+          },
+          {
+            timeoutMs: Math.max(0, lastDeadline - Date.now()) + 180_000,
+            intervalMs: 1_000,
+            message: () =>
+              `every first order's deadline dealt with by the router (${undecided.length} of ${firstIds.length} not: ${undecided.slice(0, 10).join(', ')}${undecided.length > 10 ? ', …' : ''})`,
+          },
+        ),
+      );
+    } finally {
+      jobsClient.disconnect();
+    }
     // Settled: the scorers and the router committed everything they read.
     const routerInputs = [
       Topic.AlertsRaised,
@@ -672,7 +725,7 @@ describe('chaos: processes, a broker and Redis killed and restarted while source
 
     // The jobs the router still holds in Redis: deadlines (`d|`) and matters waiting for a unit (`q|`).
     const r = new Redis(redis.url);
-    const jobs = await r.zrange(`${prefix}rt:jobs`, 0, -1, 'WITHSCORES').finally(() => r.disconnect());
+    const jobs = await r.zrange(jobsKey, 0, -1, 'WITHSCORES').finally(() => r.disconnect());
     const jobsLeft: string[] = [];
     for (let i = 0; i < jobs.length; i += 2)
       jobsLeft.push(`${jobs[i]}@${new Date(Number(jobs[i + 1])).toISOString()}`);
