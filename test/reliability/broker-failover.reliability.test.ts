@@ -143,21 +143,21 @@ async function collectAlerts(kafka: Kafka, prefix: string) {
 
 /**
  * What tells a lost or doubled alert's cause: for each lost victim, its indicators on the topic (place,
- * event time), the alerts topic read again from the start (did the scorer publish it and the reader
- * miss it?), and the scorer's state of the victim in Redis (did it raise the alert, and which events
- * caused the last revision?); for the doubled alerts, whether they are one revision written twice.
+ * event time), its records on the alerts topic, what the live reader got beside the topic (did it
+ * miss records?), and the scorer's state of the victim in Redis (did it raise the alert, and which
+ * events caused the last revision?); for the doubled alerts, whether they are one revision written
+ * twice.
  */
 async function diagnose(
-  kafka: Kafka,
   prefix: string,
   indicators: readonly PlacedRecord<CallIndicator>[],
+  alertRecords: readonly PlacedRecord<Alert>[],
+  seen: readonly SeenAlert[],
   lostAlerts: readonly string[],
-  bySubject: ReadonlyMap<string, readonly SeenAlert[]>,
+  bySubject: ReadonlyMap<string, readonly Alert[]>,
 ): Promise<string[]> {
   const lines = ['', 'Diagnosis'];
-  const alertRecords = await readRecords<Alert>(kafka, `${prefix}${Topic.AlertsRaised}`, `${prefix}diagnose`);
   const distinct = new Set(alertRecords.map((r) => `${r.value.alertId}#${r.value.revision}`));
-  const seen = [...bySubject.values()].flat();
   const seenDistinct = new Set(seen.map((s) => `${s.alert.alertId}#${s.alert.revision}`));
   lines.push(
     `  alerts topic: ${alertRecords.length} records, ${distinct.size} distinct (alertId, revision); reader: ${seen.length} records, ${seenDistinct.size} distinct`,
@@ -192,7 +192,7 @@ async function diagnose(
   for (const [subjectId, list] of bySubject) {
     if (list.length < 2) continue;
     lines.push(
-      `  doubled: ${subjectId} ${list.map((s) => `${s.alert.alertId}#${s.alert.revision}@${s.alert.updatedAt}`).join(' ')}`,
+      `  doubled: ${subjectId} ${list.map((a) => `${a.alertId}#${a.revision}@${a.updatedAt}`).join(' ')}`,
     );
   }
   return lines;
@@ -420,18 +420,26 @@ describe('a broker of three SIGKILLed and restarted while sources stream', () =>
       console.log(`[reliability] event ${id} on the topic ${n} times: ${at.join(' ')}`);
     }
 
-    // Alerts: per victim one alert id, its one revision once; nobody else alerted.
+    // Alerts: per victim one alert id, its one revision once; nobody else alerted. Counted from the
+    // alerts topic itself, read to its ends after the scorer committed every indicator above (it
+    // commits an indicator in the transaction that writes its alert), not from the live reader,
+    // which may still be behind: a late duplicate it has not read yet would go uncounted.
+    const alertRecords = await readRecords<Alert>(
+      kafka,
+      `${prefix}${Topic.AlertsRaised}`,
+      `${prefix}reconcile-alerts`,
+    );
     const victimIds = new Set(victims.map((v) => victim(plan, v)));
-    const bySubject = new Map<string, SeenAlert[]>();
-    for (const s of alerts)
-      bySubject.set(s.alert.subjectId, [...(bySubject.get(s.alert.subjectId) ?? []), s]);
+    const bySubject = new Map<string, Alert[]>();
+    for (const { value: a } of alertRecords)
+      bySubject.set(a.subjectId, [...(bySubject.get(a.subjectId) ?? []), a]);
     const lostAlerts = [...victimIds].filter((id) => !bySubject.has(id));
     // "Raised exactly once" is about effects (shared/DESIGN.md: no lost alert, no duplicate dispatch):
     // the router applies a revision only when it is newer than the one it applied and the gateway
     // upserts by alert id and counts an alert once, so a revision written twice (an ambiguous send
     // retried) is one alert to everyone downstream. Those raw records are counted and shown apart.
-    const revisionsOf = (list: readonly SeenAlert[]) => [
-      ...new Set(list.map((s) => `${s.alert.alertId}#${s.alert.revision}`)),
+    const revisionsOf = (list: readonly Alert[]) => [
+      ...new Set(list.map((a) => `${a.alertId}#${a.revision}`)),
     ];
     const duplicatedAlerts = [...bySubject.values()].reduce(
       (sum, list) => sum + revisionsOf(list).length - 1,
@@ -442,7 +450,7 @@ describe('a broker of three SIGKILLed and restarted while sources stream', () =>
       0,
     );
     const unexpected = [...bySubject.keys()].filter((id) => !victimIds.has(id));
-    const diagnosis = await diagnose(kafka, prefix, indicatorRecords, lostAlerts, bySubject);
+    const diagnosis = await diagnose(prefix, indicatorRecords, alertRecords, alerts, lostAlerts, bySubject);
 
     // Recovery per fault: kill → the first acknowledgement of a request first sent after the kill,
     // and kill → the first alert for a victim whose last call was first sent after the kill.
