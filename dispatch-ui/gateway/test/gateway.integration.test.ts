@@ -23,7 +23,7 @@ import {
   Topic,
   type UserIdentity,
 } from '@fenghuo/contracts';
-import { AuthTokens, requireUser } from '@fenghuo/kit';
+import { AuthTokens, requireUser, withAdmin } from '@fenghuo/kit';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumeMessages, waitFor } from '../../../test/setup/helpers.ts';
@@ -80,14 +80,18 @@ function auditEvents(count: number): Promise<AuditEvent[]> {
 
 async function waitForAudit(match: (e: AuditEvent) => boolean, what: string): Promise<AuditEvent> {
   let seen: AuditEvent[] = [];
-  await waitFor(
-    async () => {
-      const offsets = await cluster.kafka.admin().fetchTopicOffsets(`${cluster.prefix}${Topic.AuditEvents}`);
-      const total = offsets.reduce((s, p) => s + Number(p.high), 0);
-      seen = total > 0 ? await auditEvents(total) : [];
-      return seen.some(match);
-    },
-    { timeoutMs: 30_000, intervalMs: 500, message: what },
+  // One admin client for all the polls, disconnected after (a client per poll, never disconnected,
+  // left its broker connections open).
+  await withAdmin(cluster.kafka, (admin) =>
+    waitFor(
+      async () => {
+        const offsets = await admin.fetchTopicOffsets(`${cluster.prefix}${Topic.AuditEvents}`);
+        const total = offsets.reduce((s, p) => s + Number(p.high), 0);
+        seen = total > 0 ? await auditEvents(total) : [];
+        return seen.some(match);
+      },
+      { timeoutMs: 30_000, intervalMs: 500, message: what },
+    ),
   );
   return seen.find(match)!;
 }
