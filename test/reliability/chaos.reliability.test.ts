@@ -971,6 +971,19 @@ describe('chaos: processes, a broker and Redis killed and restarted while source
     show('lost events', lostEvents);
     show('lost alerts', lostAlerts);
     show('lost orders (matters without a first order)', lostOrders);
+    // What tells a lost first order's cause: the matter's order records on the topic, what the live
+    // reader got for it, and its timeline entries.
+    const orderLine = (o: DispatchOrder) => `${o.orderId}#${o.revision} L${o.escalationLevel} ${o.status}`;
+    for (const ref of lostOrders.slice(0, 5)) {
+      const onTopic = orderRecords
+        .filter((r) => r.value.refId === ref)
+        .map((r) => `p${r.partition}@${r.offset} ${orderLine(r.value)}`);
+      const live = orders.filter((o) => o.value.refId === ref).map((o) => orderLine(o.value));
+      const entries = timeline.filter((r) => r.value.refId === ref).map((r) => r.value.type);
+      console.log(
+        `[chaos] lost order of ${ref}: on the topic ${onTopic.join(', ') || 'none'}; read live ${live.join(', ') || 'none'}; timeline ${entries.join(', ') || 'none'}`,
+      );
+    }
     show('conflicting order revisions', conflicting);
     show('stray first orders (matters not in the ground truth)', strayOrders);
     show(
