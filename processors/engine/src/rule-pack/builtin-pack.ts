@@ -191,7 +191,8 @@ export const LOOKALIKE_LINK =
  * A promise that the caller will NOT ask for the scam's act (tenth pass): "no fee to pay first", "we
  * will never ask for your code", "you need not do anything", "no need to open 借呗 or 备用金".
  * Genuine banks, couriers, insurers and hospitals say this to set the listener at ease; a scam's
- * script needs the act, so it promises the opposite only of fees it later asks for ("不会要你一分钱").
+ * script needs the act. The promise scams do make ("不会要你一分钱", "不收任何费用": no fee, then
+ * one) is left out: 不会要 and 不收 are not promise words here.
  * A promise word, then at most six characters within the same clause, then an act word.
  */
 const NEGATED_ACT_ONE =
@@ -503,9 +504,6 @@ const textPack: FraudRule[] = [
     call: 'same',
     gate: 'none',
   }),
-  // Three or more of its phrases (ninth pass): a police officer's warning call to a resident names
-  // the scam, its platform and its every step, so the script's own keyword rules stack high. No scam
-  // of the tuning rows or the project's texts says three of these; 20 ordinary texts do.
   // A promise not to ask for the act (tenth pass): one -20, two -30 more. No scam of the project's
   // texts makes one; 8 of the 2,800 scams of the licensed tuning rows do (counts only).
   ...textRules({
@@ -528,6 +526,9 @@ const textPack: FraudRule[] = [
     call: 'same',
     gate: 'none',
   }),
+  // The police's reminder, three or more of its phrases (ninth pass): an officer's warning call names
+  // the scam, its platform and its every step, so the script's own keyword rules stack high. No scam
+  // of the tuning rows or the project's texts says three of these; 20 ordinary texts do.
   ...textRules({
     id: 'police-reminder-strong',
     name: "The police's own anti-fraud warning, three or more of its phrases",
