@@ -188,16 +188,25 @@ async function main(): Promise<void> {
       `${patrol.length} patrol units, ${community.length} community officers of the residents' cells and their stations' ${desks.length} duty desks: ` +
         `registering their phones with ingest${config.officers ? ' and their officers with the gateway' : ''}…`,
     );
-    const enrolled = await enrolUnits(
-      chosen.map((u) => u.id),
-      {
-        ingestKeyFile: resolve(config.ingestKeyStore),
-        usersFile: resolve(config.gatewayUsersFile),
-        credentialsFile: resolve(config.officersFile),
-        gatewayUrl,
-        officers: config.officers,
-      },
-    );
+    let enrolled: Enrolled[];
+    try {
+      enrolled = await enrolUnits(
+        chosen.map((u) => u.id),
+        {
+          ingestKeyFile: resolve(config.ingestKeyStore),
+          usersFile: resolve(config.gatewayUsersFile),
+          credentialsFile: resolve(config.officersFile),
+          gatewayUrl,
+          officers: config.officers,
+        },
+      );
+    } catch (err) {
+      // Ctrl-C reaches the registration scripts too (one process group): their failure is the stop
+      // asked for, not an error to report.
+      if (!stopping) throw err;
+      say('stopped while registering the units; nothing was played');
+      return;
+    }
     runner = new UnitsRunner({
       units: chosen.map((unit, i) => ({ unit, enrolled: enrolled[i] as Enrolled })),
       router: roads,
