@@ -195,13 +195,11 @@ export const LOOKALIKE_LINK =
  * one) is left out: 不会要 and 不收 are not promise words here.
  * A promise word, then at most six characters within the same clause, then an act word.
  */
-const NEGATED_ACT_ONE =
+export const NEGATED_ACT =
   '(?:不需要|无需|不用|不必|从不|绝不|决不|不会(?:让|向|索|问|收))[^，。,.!?！？、；;\\s]{0,6}?' +
   '(?:转账|转钱|汇款|先付|付款|付费|交钱|交费|垫付|手续费|保证金|验证码|密码|下载|共享屏幕|屏幕共享|借呗|备用金|操作|转给)';
-/** One such promise. */
-export const NEGATED_ACT = NEGATED_ACT_ONE;
 /** Two such promises in one text (at most 300 characters apart). */
-export const NEGATED_ACT_TWICE = `${NEGATED_ACT_ONE}[\\s\\S]{1,300}?${NEGATED_ACT_ONE}`;
+export const NEGATED_ACT_TWICE = `${NEGATED_ACT}[\\s\\S]{1,300}?${NEGATED_ACT}`;
 
 /** Per fraud type: identity words and the trap it sets; both together are the signal. */
 const TYPE_SETS: readonly {
