@@ -19,7 +19,10 @@
  *    `vsRawKafka` = router decisions/s ÷ baseline inputs/s.
  * 3. Latency at half the measured capacity for BENCH_LATENCY_SEC: input offset → order
  *    acknowledged by Kafka, both as the broker's LogAppendTime (the topics are set to it), for every
- *    warning revision and incident; then the same at BENCH_LOW_RATE (20/s), the floor.
+ *    warning revision and incident; then the bare loop at the same rate, timed the same way (its
+ *    first record on `dispatch.orders` for each input names the input: `rawP50Ms`, `rawP99Ms`, the
+ *    latency this machine and broker give with none of our code); then the router at BENCH_LOW_RATE
+ *    (20/s), the floor.
  *
  * Prints the figures and the machine, and ends with one JSON line:
  *   {"bench":"router","decisionsPerSec":…,"p50Ms":…,"p99Ms":…,"vsRawKafka":…,…}
@@ -501,7 +504,12 @@ function ratiosFrom(r: RunResult): Record<string, Record<string, number>> {
 
 /** Latency at `rate` inputs/s: broker append time of the order − of its input. */
 let latencyRuns = 0;
-async function latencyRun(rate: number, pack: string, places: readonly Place[]): Promise<number[]> {
+async function latencyRun(
+  rate: number,
+  pack: string,
+  places: readonly Place[],
+  rawRatios?: Record<string, Record<string, number>>,
+): Promise<number[]> {
   const n = latencyRuns++;
   const prefix = `bench-${runId}-lat${n}.`;
   const group = `bench-${runId}-lat${n}`;
@@ -531,7 +539,17 @@ async function latencyRun(rate: number, pack: string, places: readonly Place[]):
       }
     },
   });
-  const child = startRouter(prefix, group, redisPrefix, pack);
+  const child =
+    rawRatios === undefined
+      ? startRouter(prefix, group, redisPrefix, pack)
+      : spawnQuiet(rawEntry, {
+          KAFKA_BROKERS: BROKERS.join(','),
+          RAW_PREFIX: prefix,
+          RAW_GROUP: group,
+          RAW_CONCURRENCY: CONCURRENCY,
+          RAW_PER_INPUT: JSON.stringify(rawRatios),
+          RAW_ORDER_REF: '1',
+        });
   try {
     await waitForStableGroup(admin, group);
     const inputs = makeInputs('lat', Math.ceil(rate * LATENCY_SEC), places);
@@ -595,10 +613,12 @@ async function main() {
   say('capacity (the process joined first, then the inputs are written as fast as possible):');
   const ours: number[] = [];
   const raw: number[] = [];
+  let rawRatios: Record<string, Record<string, number>> = {};
   for (let run = 0; run < RUNS; run++) {
     const r = await capacityRun('router', run, inputs, packDir);
     ours.push(r.perSec);
-    raw.push((await capacityRun('raw', run, inputs, packDir, ratiosFrom(r))).perSec);
+    rawRatios = ratiosFrom(r);
+    raw.push((await capacityRun('raw', run, inputs, packDir, rawRatios)).perSec);
   }
   const decisionsPerSec = median(ours);
   const rawPerSec = median(raw);
@@ -612,6 +632,14 @@ async function main() {
   const p50 = percentile(lat, 50);
   const p99 = percentile(lat, 99);
   say(`  p50 ${p50.toFixed(1)} ms, p99 ${p99.toFixed(1)} ms, max ${Math.max(...lat).toFixed(0)} ms`);
+  // The same rate through the bare loop: what this machine and broker give with none of our code.
+  say(
+    `the bare loop at the same rate (${Math.round(decisionsPerSec / 2)}/s), input → its first record on dispatch.orders:`,
+  );
+  const rawLat = await latencyRun(decisionsPerSec / 2, packDir, places, rawRatios);
+  const rawP50 = percentile(rawLat, 50);
+  const rawP99 = percentile(rawLat, 99);
+  say(`  p50 ${rawP50.toFixed(1)} ms, p99 ${rawP99.toFixed(1)} ms, max ${Math.max(...rawLat).toFixed(0)} ms`);
   // The floor: one decision at a time, nothing queued behind it.
   say(`latency at ${LOW_RATE}/s (the floor: almost no batching, no queue):`);
   const low = await latencyRun(LOW_RATE, packDir, places);
@@ -627,6 +655,8 @@ async function main() {
       p50Ms: Math.round(p50 * 10) / 10,
       p99Ms: Math.round(p99 * 10) / 10,
       latencyRatePerSec: Math.round(decisionsPerSec / 2),
+      rawP50Ms: Math.round(rawP50 * 10) / 10,
+      rawP99Ms: Math.round(rawP99 * 10) / 10,
       lowRatePerSec: LOW_RATE,
       p50MsLowRate: Math.round(lowP50 * 10) / 10,
       p99MsLowRate: Math.round(lowP99 * 10) / 10,
