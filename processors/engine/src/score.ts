@@ -48,6 +48,7 @@ import {
   type StreamPosition,
   type SubjectState,
   wasSeen,
+  withRuleId,
 } from './state.ts';
 import type { CompiledTemplate } from './template.ts';
 import {
@@ -181,6 +182,8 @@ interface Explanation {
   shown: ShownIndicator | undefined;
   /** The indicator's evidence without a rule id. */
   evidence: Evidence | undefined;
+  /** The evidence made with fewer matches, if any: kept when the new matches show the same. */
+  readonly earlier: Evidence | undefined;
 }
 
 function explanationOf(ctx: EvalContext): Explanation {
@@ -192,27 +195,32 @@ function explanationOf(ctx: EvalContext): Explanation {
     hits: [...ctx.modelHits],
     shown: undefined,
     evidence: undefined,
+    earlier: cur?.evidence ?? cur?.earlier,
   };
   ctx.explanation = next;
   return next;
 }
 
-/** The indicator as evidence of a rule (as `indicatorEvidence` with the matches so far). */
-function evidenceOf(ctx: EvalContext, ruleId: string): Evidence {
+/**
+ * The indicator as evidence of the rules that fire on it with the matches so far (as
+ * `indicatorEvidence` without a rule id): one object shared by those rules' firings and sequence
+ * runs, each of which stands for its own rule id (see `FiredState.ev`); {@link withRuleId} adds it
+ * where an alert shows the evidence. An ordinary SMS fires three rules and keeps their firings until
+ * the resident's next indicator: one kept object instead of a copy per rule.
+ */
+function evidenceOf(ctx: EvalContext): Evidence {
   const x = explanationOf(ctx);
-  x.evidence ??= shownEvidence(ctx.indicator, shownOf(ctx, x));
-  const e = x.evidence;
-  // As `{ ...e, ruleId }` (same keys, same order), without the generic object spread: an SMS copies
-  // its evidence for each of the few rules it fires.
-  if (e.values === undefined || e.ruleId !== undefined) return { ...e, ruleId };
-  return {
-    eventId: e.eventId,
-    kind: e.kind,
-    occurredAt: e.occurredAt,
-    summary: e.summary,
-    values: e.values,
-    ruleId,
-  };
+  if (x.evidence === undefined) {
+    const shown = shownOf(ctx, x);
+    const e = x.earlier;
+    // More matches that show the same (the summary and values made for these words and this shape
+    // are those made for the earlier ones): the same object, so that the firings share it.
+    x.evidence =
+      e !== undefined && e.summary === shown.summary && e.values === shown.values
+        ? e
+        : shownEvidence(ctx.indicator, shown);
+  }
+  return x.evidence;
 }
 
 function shownOf(ctx: EvalContext, x: Explanation): ShownIndicator {
@@ -344,7 +352,7 @@ function applySequence(
     if (prev == null) continue;
     const step = rule.steps[k];
     if (step === undefined || step.kind !== ind.kind || !step.test(ctx)) continue;
-    evidence ??= evidenceOf(ctx, rule.id);
+    evidence ??= evidenceOf(ctx);
     const advanced: SequenceRun = { s: prev.s, ev: [...prev.ev, evidence] };
     changed = true;
     if (k === n - 1) {
@@ -369,7 +377,7 @@ function applySequence(
   }
   const first = rule.steps[0];
   if (first !== undefined && first.kind === ind.kind && first.test(ctx)) {
-    evidence ??= evidenceOf(ctx, rule.id);
+    evidence ??= evidenceOf(ctx);
     runs[0] = { s: t, ev: [evidence] };
     changed = true;
   }
@@ -428,7 +436,7 @@ function applyIndicator(c: CompiledRuleSet, state: SubjectState, ind: FraudIndic
     switch (rule.kind) {
       case 'match':
         if (rule.when.test(ctx)) {
-          const ev = evidenceOf(ctx, rule.id);
+          const ev = evidenceOf(ctx);
           const phrase = rule.fill !== undefined ? filledPhrase(ctx, rule.fill) : ev.summary;
           fireAgain(state, rule, t, phrase, ev);
           changed = true;
@@ -535,12 +543,12 @@ function buildAlert(
   // piece of evidence and each phrase once.
   const evidence: Evidence[] = [];
   const seenEvidence = new Set<string>();
-  for (const [, f] of assessment.fired) {
+  for (const [ruleId, f] of assessment.fired) {
     for (const e of f.ev) {
       const key = `${e.kind}\u0000${e.eventId}\u0000${e.summary.en}`;
       if (seenEvidence.has(key)) continue;
       seenEvidence.add(key);
-      evidence.push(e);
+      evidence.push(withRuleId(e, ruleId));
     }
   }
   const phrases: BilingualText[] = [];

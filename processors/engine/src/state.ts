@@ -14,6 +14,7 @@ import { type Bucket, MAX_LABELS, MAX_RECENT, type WindowState } from './window.
 /** A partial match of a sequence rule: steps 0..k matched, the first at `s`. */
 export interface SequenceRun {
   s: number;
+  /** As `FiredState.ev`: evidence without a rule id is the sequence rule's. */
   ev: Evidence[];
 }
 
@@ -31,7 +32,31 @@ export interface FiredState {
   order: number;
   /** How the firing reads in the alert's reason; absent when it is the summary of the last `ev`. */
   phrase?: BilingualText;
+  /**
+   * Its last pieces of evidence, oldest first. A piece without `ruleId` is the indicator's evidence
+   * as every rule that fired on it shares it (one object, not a copy per rule), and stands for this
+   * rule's: {@link withRuleId} gives it as an alert shows it. Window figures carry their rule id.
+   */
   ev: Evidence[];
+}
+
+/**
+ * A firing's evidence as an alert shows it, with its rule id: `e` itself when it has one, else a copy
+ * with `ruleId` (the key last, as a copy `{ ...e, ruleId }` gives it).
+ */
+export function withRuleId(e: Evidence, ruleId: string): Evidence {
+  if (e.ruleId !== undefined) return e;
+  // The object literal when `e` has the keys of the indicator's evidence (V8 runs the spread as a
+  // generic copy): the same keys in the same order.
+  if (e.values === undefined) return { ...e, ruleId };
+  return {
+    eventId: e.eventId,
+    kind: e.kind,
+    occurredAt: e.occurredAt,
+    summary: e.summary,
+    values: e.values,
+    ruleId,
+  };
 }
 
 /** The reason phrase of a fired rule. */
@@ -171,10 +196,14 @@ class EvidenceTable {
   /** Fired rules, sequence runs and the alert often hold the very same object. */
   private readonly byObject = new Map<Evidence, number>();
 
-  /** `owner`: the fired rule holding the evidence, whose id it need not repeat. */
+  /**
+   * `owner`: the fired rule (or sequence) holding the evidence, whose id it need not repeat; evidence
+   * without a rule id in a firing is the owner's (see `FiredState.ev`).
+   */
   ref(e: Evidence, owner?: string): EvidenceRef {
+    const ruleId = e.ruleId ?? owner;
     // Window figures are their rule's own; evidence of no rule stays inline too.
-    if (e.kind === 'aggregate' || e.ruleId === undefined) return e;
+    if (e.kind === 'aggregate' || ruleId === undefined) return e;
     let i = this.byObject.get(e);
     if (i === undefined) {
       // One indicator's evidence is made from the indicator and the keywords that matched: it
@@ -189,12 +218,24 @@ class EvidenceTable {
       }
       this.byObject.set(e, i);
     }
-    return e.ruleId === owner ? i : [i, e.ruleId];
+    return ruleId === owner ? i : [i, ruleId];
   }
 }
 
+/** Stored evidence read back as the alert's (with its rule id, or that of its fired rule). */
 function deref(r: EvidenceRef, evs: readonly StoredEvidence[], owner?: string): Evidence {
   if (typeof r === 'number') return { ...evs[r], ruleId: owner } as Evidence;
+  if (Array.isArray(r)) return { ...evs[r[0]], ruleId: r[1] } as Evidence;
+  return r;
+}
+
+/**
+ * Stored evidence read back as a firing's or a sequence run's: the owner's (an index alone) is the
+ * table's entry itself, shared by every firing and run holding it, as in memory (see
+ * `FiredState.ev`).
+ */
+function derefOwned(r: EvidenceRef, evs: readonly StoredEvidence[]): Evidence {
+  if (typeof r === 'number') return evs[r] as Evidence;
   if (Array.isArray(r)) return { ...evs[r[0]], ruleId: r[1] } as Evidence;
   return r;
 }
@@ -231,13 +272,13 @@ export function decodeState(json: string): SubjectState {
   const seq: SubjectState['seq'] = {};
   for (const ruleId in storedSeq) {
     seq[ruleId] = (storedSeq[ruleId] ?? []).map((run) =>
-      run === null ? null : { s: run.s, ev: run.ev.map((e) => deref(e, evs, ruleId)) },
+      run === null ? null : { s: run.s, ev: run.ev.map((e) => derefOwned(e, evs)) },
     );
   }
   const fired: Record<string, FiredState> = {};
   for (const ruleId in storedFired) {
     const f = storedFired[ruleId] as StoredStateV2['fired'][string];
-    fired[ruleId] = { ...f, ev: f.ev.map((e) => deref(e, evs, ruleId)) };
+    fired[ruleId] = { ...f, ev: f.ev.map((e) => derefOwned(e, evs)) };
   }
   const state: SubjectState = { ...rest, seen: new Map(seen), seq, fired };
   if (alert !== undefined) {
