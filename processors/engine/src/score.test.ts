@@ -655,6 +655,42 @@ describe('scorePaired', () => {
     expect(parted).toBe(false);
   });
 
+  it("builds both versions' alerts on the same firings once, each with its own level and script", () => {
+    const other = () =>
+      compileRuleSet(
+        ruleSet({
+          ruleSetVersion: 2,
+          levels: { notice: 30, warning: 40, urgent: 50 },
+          scripts: { impersonation_authority: { zh: '请挂断', en: 'Hang up' } },
+        }),
+      );
+    const events = [
+      sms('p4', 0, '公安局通知：您的账户涉嫌洗钱，请转入安全账户'),
+      call('p4', 100),
+      call('p4', 105),
+      call('p4', 110),
+    ];
+    expect(compare(lax(), other(), events)).toBe(false);
+    const [a, b] = [lax(), other()];
+    let paired: PairedState | undefined;
+    let both = 0;
+    events.forEach((e, i) => {
+      const r = scorePaired(a, b, e.subjectId, paired, e, { stream: '0', seq: i });
+      if (r.kind !== 'shared') throw new Error('parted');
+      if (r.changed) paired = r.state;
+      const [x, y] = [r.alertsA[0], r.alertsB[0]];
+      if (x === undefined || y === undefined) return;
+      both++;
+      // What the alerts show of the firings is made once; the rest is each version's own.
+      expect(y.rulesFired).toBe(x.rulesFired);
+      expect(y.evidence).toBe(x.evidence);
+      expect(y.reason).toBe(x.reason);
+      expect([x.script.en, y.script.en]).toEqual([expect.not.stringMatching(/^Hang up$/), 'Hang up']);
+      expect([x.ruleSetVersion, y.ruleSetVersion]).toEqual([1, 2]);
+    });
+    expect(both).toBeGreaterThan(1);
+  });
+
   it("parts when one version's open alert expires and the other's does not", () => {
     const parted = compare(lax(), strict(), [
       sms('p2', 0, '公安局通知：您的账户涉嫌洗钱，请转入安全账户'),

@@ -525,40 +525,45 @@ export function assess(c: CompiledRuleSet, state: SubjectState): Assessment {
   return { score, level, fraudType, fired };
 }
 
+/** What an alert shows of the firings alone: the same for any version whose alert is built on them. */
+interface FiringsShown {
+  readonly fired: readonly [string, FiredState][];
+  readonly rulesFired: FiredRule[];
+  readonly evidence: Evidence[];
+  readonly reason: BilingualText;
+}
+
+/**
+ * The firings as {@link buildAlert} last showed them within one {@link scorePaired} call (unset
+ * outside it): the second version's alert on the same firings (same rules, same firing objects,
+ * unchanged between the two) shows them alike, so it takes the first one's parts (arrays and texts
+ * that no one changes) instead of making its own copies, which a resident would keep until its next
+ * revision.
+ */
+let pairedShown: FiringsShown | undefined;
+
+function sameFirings(a: readonly [string, FiredState][], b: readonly [string, FiredState][]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as [string, FiredState];
+    const y = b[i] as [string, FiredState];
+    if (x[0] !== y[0] || x[1] !== y[1]) return false;
+  }
+  return true;
+}
+
 function buildAlert(
   c: CompiledRuleSet,
   subjectId: string,
   state: SubjectState,
   a: AlertState,
   assessment: Assessment,
+  memo = false,
 ): Alert {
-  const rulesFired: FiredRule[] = assessment.fired.map(([ruleId, f]) => ({
-    ruleId,
-    name: f.name,
-    fraudType: f.fraudType,
-    weight: f.weight,
-    firedAt: iso(f.at),
-  }));
-  // Several rules often fire on the same indicator (an SMS hits a few keyword rules): show each
-  // piece of evidence and each phrase once.
-  const evidence: Evidence[] = [];
-  const seenEvidence = new Set<string>();
-  for (const [ruleId, f] of assessment.fired) {
-    for (const e of f.ev) {
-      const key = `${e.kind}\u0000${e.eventId}\u0000${e.summary.en}`;
-      if (seenEvidence.has(key)) continue;
-      seenEvidence.add(key);
-      evidence.push(withRuleId(e, ruleId));
-    }
-  }
-  const phrases: BilingualText[] = [];
-  const seenPhrases = new Set<string>();
-  for (const [, f] of assessment.fired) {
-    const phrase = phraseOf(f);
-    const key = `${phrase.zh}\u0000${phrase.en}`;
-    if (seenPhrases.has(key)) continue;
-    seenPhrases.add(key);
-    phrases.push(phrase);
+  let shown = memo ? pairedShown : undefined;
+  if (shown === undefined || !sameFirings(shown.fired, assessment.fired)) {
+    shown = showFirings(assessment.fired);
+    if (memo) pairedShown = shown;
   }
   const script = c.scripts[assessment.fraudType] ??
     DEFAULT_SCRIPTS[assessment.fraudType] ?? { zh: '', en: '' };
@@ -575,6 +580,47 @@ function buildAlert(
     updatedAt: iso(a.updatedAt),
     ruleSetId: c.ruleSetId,
     ruleSetVersion: c.ruleSetVersion,
+    rulesFired: shown.rulesFired,
+    evidence: shown.evidence,
+    reason: shown.reason,
+    script,
+  };
+  if (state.loc !== undefined) alert.location = state.loc;
+  if (state.grid !== undefined) alert.gridCellId = state.grid;
+  return alert;
+}
+
+function showFirings(fired: readonly [string, FiredState][]): FiringsShown {
+  const rulesFired: FiredRule[] = fired.map(([ruleId, f]) => ({
+    ruleId,
+    name: f.name,
+    fraudType: f.fraudType,
+    weight: f.weight,
+    firedAt: iso(f.at),
+  }));
+  // Several rules often fire on the same indicator (an SMS hits a few keyword rules): show each
+  // piece of evidence and each phrase once.
+  const evidence: Evidence[] = [];
+  const seenEvidence = new Set<string>();
+  for (const [ruleId, f] of fired) {
+    for (const e of f.ev) {
+      const key = `${e.kind}\u0000${e.eventId}\u0000${e.summary.en}`;
+      if (seenEvidence.has(key)) continue;
+      seenEvidence.add(key);
+      evidence.push(withRuleId(e, ruleId));
+    }
+  }
+  const phrases: BilingualText[] = [];
+  const seenPhrases = new Set<string>();
+  for (const [, f] of fired) {
+    const phrase = phraseOf(f);
+    const key = `${phrase.zh}\u0000${phrase.en}`;
+    if (seenPhrases.has(key)) continue;
+    seenPhrases.add(key);
+    phrases.push(phrase);
+  }
+  return {
+    fired,
     rulesFired,
     evidence: evidence.slice(-MAX_EVIDENCE),
     reason: {
@@ -587,11 +633,7 @@ function buildAlert(
         .join('; ')
         .slice(0, 4000),
     },
-    script,
   };
-  if (state.loc !== undefined) alert.location = state.loc;
-  if (state.grid !== undefined) alert.gridCellId = state.grid;
-  return alert;
 }
 
 /** Closes the open alert (expiry or outcome): one more revision with status closed. */
@@ -749,6 +791,7 @@ function scoreEpisode(
   alerts: Alert[],
   causes: string[],
   pruned = false,
+  paired = false,
 ): boolean {
   if (!pruned) prune(c, state);
   // Without an open alert, only firings that reach a level raise one: most indicators' (the score
@@ -770,7 +813,7 @@ function scoreEpisode(
       a.updatedAt = Math.max(now, a.updatedAt);
       a.rules = assessment.fired.map(([id]) => id);
       a.causedBy = fresh.slice(-64);
-      a.last = buildAlert(c, subjectId, state, a, assessment);
+      a.last = buildAlert(c, subjectId, state, a, assessment, paired);
       alerts.push(a.last);
       causes.push(fresh.at(-1) as string);
       return true;
@@ -792,7 +835,7 @@ function scoreEpisode(
       last: undefined as unknown as Alert, // set just below
     };
     if (next.id === a?.id) next.id = `${next.id}-${a.rev + 1}`;
-    next.last = buildAlert(c, subjectId, state, next, assessment);
+    next.last = buildAlert(c, subjectId, state, next, assessment, paired);
     state.alert = next;
     alerts.push(next.last);
     causes.push(fresh.at(-1) as string);
@@ -1008,13 +1051,17 @@ export function scorePaired(
     }
   }
   withAlertPart(shared, pa, false);
-  const revA = scoreEpisode(a, subjectId, shared, fresh, alertsA, causesA);
+  // The two episodes build their alerts on the same firings: the second takes what the first showed
+  // of them (see `pairedShown`), forgotten after.
+  pairedShown = undefined;
+  const revA = scoreEpisode(a, subjectId, shared, fresh, alertsA, causesA, false, true);
   pa = takeAlertPart(shared, pa);
   withAlertPart(shared, pb, false);
   // Pruned already by `a`'s episode, which has the same windows and alert TTL: the windows are
   // evicted to the same time, and the firings pruning would drop for `b` (its alert not open) were
   // dropped for `a` too (its alert not open either) or there are none (checked just above).
-  const revB = scoreEpisode(b, subjectId, shared, fresh, alertsB, causesB, true);
+  const revB = scoreEpisode(b, subjectId, shared, fresh, alertsB, causesB, true, true);
+  pairedShown = undefined;
   pb = takeAlertPart(shared, pb);
   // A version raises an alert only on firings, which a subject without a state gets from this very
   // indicator (then `changed` is already true): both versions save, or neither.
