@@ -47,6 +47,7 @@ import { loadConfig as loadScorerConfig } from '../../processors/fraud-scorer/sr
 import { type RunningScorer, startScorer } from '../../processors/fraud-scorer/src/service.ts';
 import { testKafka, uniquePrefix, waitFor } from '../setup/helpers.ts';
 import {
+  describeDuplicates,
   leaderOfFirstPartition,
   type PlacedRecord,
   readRecords,
@@ -412,13 +413,9 @@ describe('a broker of three SIGKILLed and restarted while sources stream', () =>
     const ackedIds = acks.flatMap((a) => a.eventIds);
     const lostEvents = ackedIds.filter((id) => !counts.has(id));
     const duplicatedEvents = [...counts.values()].reduce((sum, n) => sum + n - 1, 0);
-    for (const [id, n] of counts) {
-      if (n < 2) continue;
-      const at = indicatorRecords
-        .filter((r) => r.value.eventId === id)
-        .map((r) => `${r.partition}@${r.offset}`);
-      console.log(`[reliability] event ${id} on the topic ${n} times: ${at.join(' ')}`);
-    }
+    // Each copy's place, time, request (and attempt), producer and the fate of its transaction.
+    for (const line of await describeDuplicates(kafka, indicatorsTopic, indicatorRecords))
+      console.log(`[reliability] ${line}`);
 
     // Alerts: per victim one alert id, its one revision once; nobody else alerted. Counted from the
     // alerts topic itself, read to its ends after the scorer committed every indicator above (it

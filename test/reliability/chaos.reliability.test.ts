@@ -61,6 +61,7 @@ import { freePort } from '../setup/free-port.ts';
 import { testKafka, uniquePrefix, waitFor } from '../setup/helpers.ts';
 import { type ServiceProcess, startService } from '../setup/services.ts';
 import {
+  describeDuplicates,
   groupLag,
   leaderOfFirstPartition,
   type PlacedRecord,
@@ -70,6 +71,7 @@ import {
   secs,
   sleep,
   startStream,
+  transactionLogLines,
   underReplicated,
 } from './support.ts';
 
@@ -751,12 +753,27 @@ describe('chaos: processes, a broker and Redis killed and restarted while source
     }
 
     // --- events ---------------------------------------------------------------------------------
-    const onTopic = [
-      ...(await readRecords<CallIndicator>(kafka, topic(Topic.FraudIndicators), `${prefix}reconcile-ind`)),
-      ...(await readRecords<IncidentReport>(kafka, topic(Topic.IncidentsReported), `${prefix}reconcile-inc`)),
-    ].map((rec) => rec.value.eventId);
+    const eventRecords = [
+      [
+        topic(Topic.FraudIndicators),
+        await readRecords<CallIndicator>(kafka, topic(Topic.FraudIndicators), `${prefix}reconcile-ind`),
+      ],
+      [
+        topic(Topic.IncidentsReported),
+        await readRecords<IncidentReport>(kafka, topic(Topic.IncidentsReported), `${prefix}reconcile-inc`),
+      ],
+    ] as const;
+    const onTopic = eventRecords.flatMap(([, records]) => records.map((rec) => rec.value.eventId));
     const ackedIds = [...indicators.stats.acks, ...incidents.stats.acks].flatMap((a) => a.eventIds);
     const { lost: lostEvents, duplicated: duplicatedEvents } = reconcileEvents(onTopic, ackedIds);
+    if (duplicatedEvents > 0) {
+      // For a diagnosis: each copy's place, time, request (and attempt), producer and the fate of
+      // its transaction, and what the running ingest logged about its transactions.
+      for (const [name, records] of eventRecords)
+        for (const line of await describeDuplicates(kafka, name, records)) console.log(`[chaos] ${line}`);
+      for (const line of transactionLogLines('ingest', running.get('ingest')?.output() ?? ''))
+        console.log(`[chaos] ${line}`);
+    }
 
     // --- alerts ---------------------------------------------------------------------------------
     const alertRecords = await readRecords<Alert>(

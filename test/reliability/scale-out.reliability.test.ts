@@ -42,6 +42,7 @@ import { testKafka, uniquePrefix, waitFor } from '../setup/helpers.ts';
 import { type ServiceProcess, startService } from '../setup/services.ts';
 import { type HaProxy, startProxy } from './proxy.ts';
 import {
+  describeDuplicates,
   groupLag,
   readRecords,
   reconcileAlerts,
@@ -49,6 +50,7 @@ import {
   type StreamStats,
   sleep,
   startStream,
+  transactionLogLines,
 } from './support.ts';
 
 /** Seconds of closed-loop load per phase. */
@@ -564,11 +566,22 @@ describe('scale-out: two instances of each behind HAProxy share the work and rec
     }).catch((err: unknown) => log((err as Error).message));
     const clientsMissing = received.map((seen) => phase2Victims.filter((id) => !seen.has(id)).length);
 
-    const onTopic = (
-      await readRecords<CallIndicator>(kafka, topic(Topic.FraudIndicators), `${prefix}reconcile-ind`)
-    ).map((r) => r.value.eventId);
+    const indicatorRecords = await readRecords<CallIndicator>(
+      kafka,
+      topic(Topic.FraudIndicators),
+      `${prefix}reconcile-ind`,
+    );
+    const onTopic = indicatorRecords.map((r) => r.value.eventId);
     const ackedIds = phases.flatMap((ph) => ph.stats.acks.flatMap((a) => a.eventIds));
     const { lost: lostEvents, duplicated: duplicatedEvents } = reconcileEvents(onTopic, ackedIds);
+    if (duplicatedEvents > 0) {
+      // For a diagnosis: each copy's place, time, request (and attempt), producer (one per ingest)
+      // and whether its transaction committed, and what the ingests logged about their transactions.
+      for (const line of await describeDuplicates(kafka, topic(Topic.FraudIndicators), indicatorRecords))
+        log(line);
+      for (const n of ['ingest-a', 'ingest-b'])
+        for (const line of transactionLogLines(n, running.get(n)?.output() ?? '')) log(line);
+    }
 
     const alertRecords = await readRecords<Alert>(
       kafka,

@@ -133,6 +133,18 @@ export interface PlacedRecord<V> {
   readonly partition: number;
   readonly offset: string;
   readonly value: V;
+  /** The record's timestamp (ms since the epoch, as kafkajs gives it). */
+  readonly timestamp?: string;
+  /** Its `correlation-id` header: the request id of the HTTP request that brought it in. */
+  readonly correlationId?: string;
+  /** The producer id of its record batch (one per transactionalId: one per ingest instance). */
+  readonly producerId?: string;
+}
+
+/** kafkajs hands each record its batch's producer id, though its types do not say so. */
+function producerIdOf(message: object): string | undefined {
+  const context = (message as { batchContext?: { producerId?: unknown } }).batchContext;
+  return context?.producerId === undefined ? undefined : String(context.producerId);
 }
 
 /**
@@ -177,10 +189,15 @@ export async function readRecords<V>(
         const place = `${partition}@${message.offset}`;
         if (places.has(place)) return;
         places.add(place);
+        const correlation = message.headers?.['correlation-id'];
+        const producerId = producerIdOf(message);
         ids.push({
           partition,
           offset: message.offset,
           value: JSON.parse(message.value.toString('utf8')) as V,
+          timestamp: message.timestamp,
+          ...(correlation === undefined ? {} : { correlationId: correlation.toString() }),
+          ...(producerId === undefined ? {} : { producerId }),
         });
       },
     });
@@ -272,4 +289,129 @@ export function reconcileAlerts(
     falseAlerts: [...bySubject.keys()].filter((id) => !victims.has(id)),
     victimOf,
   };
+}
+
+/** How a record's transaction ended, by the next control record of its producer on its partition. */
+export type TransactionFate = 'committed' | 'aborted' | 'not transactional' | 'unknown';
+
+/**
+ * The fate of the transaction of each record at `places`, read from the log itself rather than
+ * through a read_committed consumer: a read_uncommitted consumer hands over every batch (control
+ * batches among kafkajs's raw records), and a transactional record's transaction ends with the next
+ * control record of the same producer on its partition (key: version, then type 0 = abort,
+ * 1 = commit). For diagnosing a duplicate: was one of the copies in an aborted transaction (the
+ * reader should not have been handed it) or were both committed (written twice)?
+ */
+export async function transactionFates(
+  kafka: Kafka,
+  topic: string,
+  places: readonly { readonly partition: number; readonly offset: string }[],
+  timeoutMs = 30_000,
+): Promise<Map<string, TransactionFate>> {
+  const fates = new Map<string, TransactionFate>();
+  const want = new Map<number, bigint[]>();
+  for (const p of places) {
+    fates.set(`${p.partition}@${p.offset}`, 'unknown');
+    want.set(p.partition, [...(want.get(p.partition) ?? []), BigInt(p.offset)]);
+  }
+  if (want.size === 0) return fates;
+  /** Per partition: open records (offset → producer id) waiting for their producer's marker. */
+  const open = new Map<number, Map<bigint, string>>();
+  const pending = () => [...fates.values()].filter((f) => f === 'unknown').length;
+  const consumer = kafka.consumer({
+    groupId: `${topic}.fates-${Date.now()}`,
+    readUncommitted: true,
+    maxWaitTimeInMs: 250,
+  });
+  try {
+    await consumer.connect();
+    await consumer.subscribe({ topic, fromBeginning: true });
+    await consumer.run({
+      autoCommit: false,
+      eachBatch: async ({ batch }) => {
+        const offsets = want.get(batch.partition);
+        if (!offsets) return;
+        const waiting = open.get(batch.partition) ?? new Map<bigint, string>();
+        open.set(batch.partition, waiting);
+        // Control records are only among the raw records (kafkajs drops them from `messages`).
+        const raw = (batch as unknown as { rawMessages: readonly RawRecord[] }).rawMessages;
+        for (const m of raw) {
+          const offset = BigInt(m.offset);
+          const pid = String(m.batchContext?.producerId ?? '');
+          if (m.isControlRecord) {
+            const type = m.key && m.key.length >= 4 ? m.key.readInt16BE(2) : -1;
+            for (const [at, owner] of waiting) {
+              if (owner !== pid || at > offset) continue;
+              fates.set(
+                `${batch.partition}@${at}`,
+                type === 0 ? 'aborted' : type === 1 ? 'committed' : 'unknown',
+              );
+              waiting.delete(at);
+            }
+          } else if (offsets.includes(offset)) {
+            if (m.batchContext?.inTransaction) waiting.set(offset, pid);
+            else fates.set(`${batch.partition}@${offset}`, 'not transactional');
+          }
+        }
+      },
+    });
+    await waitFor(() => pending() === 0, {
+      timeoutMs,
+      intervalMs: 200,
+      message: `the transactions of ${places.length} records of ${topic}`,
+    }).catch(() => undefined); // what stays unknown is reported as such
+  } finally {
+    await consumer.disconnect().catch(() => undefined);
+  }
+  return fates;
+}
+
+interface RawRecord {
+  readonly offset: string;
+  readonly key: Buffer | null;
+  readonly isControlRecord?: boolean;
+  readonly batchContext?: { readonly producerId?: unknown; readonly inTransaction?: boolean };
+}
+
+/**
+ * One line per event id read more than once: each copy's place, timestamp, `correlation-id` (the
+ * request id: `…r<request>-a<attempt>`), producer id and the fate of its transaction read from the
+ * log ({@link transactionFates}). Empty when nothing is doubled.
+ */
+export async function describeDuplicates(
+  kafka: Kafka,
+  topic: string,
+  records: readonly PlacedRecord<{ readonly eventId: string }>[],
+  limit = 50,
+): Promise<string[]> {
+  const copies = new Map<string, PlacedRecord<{ readonly eventId: string }>[]>();
+  for (const r of records) copies.set(r.value.eventId, [...(copies.get(r.value.eventId) ?? []), r]);
+  const doubled = [...copies].filter(([, list]) => list.length > 1).slice(0, limit);
+  if (doubled.length === 0) return [];
+  const fates = await transactionFates(
+    kafka,
+    topic,
+    doubled.flatMap(([, list]) => list),
+  ).catch((err: unknown) => {
+    console.log(`[reliability] could not read the transactions' fates: ${(err as Error).message}`);
+    return new Map<string, TransactionFate>();
+  });
+  const time = (ts: string | undefined) => (ts === undefined ? '-' : new Date(Number(ts)).toISOString());
+  return doubled.map(
+    ([id, list]) =>
+      `event ${id} on ${topic} ${list.length} times: ${list
+        .map(
+          (r) =>
+            `${r.partition}@${r.offset} at ${time(r.timestamp)} request ${r.correlationId ?? '-'} producer ${r.producerId ?? '-'} ${fates.get(`${r.partition}@${r.offset}`) ?? 'unknown'}`,
+        )
+        .join(' | ')}`,
+  );
+}
+
+/** The lines of a service's kept output about its Kafka transactions (aborts, unanswered commits). */
+export function transactionLogLines(name: string, output: string): string[] {
+  return output
+    .split('\n')
+    .filter((line) => /transaction|commit|abort|fenced|epoch/i.test(line))
+    .map((line) => `[${name}] ${line}`);
 }
