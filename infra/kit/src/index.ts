@@ -10,6 +10,7 @@ export * from './kafka/consumer.ts';
 export * from './kafka/correlation.ts';
 export * from './kafka/dead-letter.ts';
 export * from './kafka/producer.ts';
+export * from './kafka/read-committed.ts';
 export * from './kafka/read-range.ts';
 export * from './kafka/socket.ts';
 export * from './kafka/topics.ts';

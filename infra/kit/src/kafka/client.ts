@@ -2,6 +2,7 @@
 import { Kafka, type KafkaConfig, type logCreator, logLevel, type RetryOptions } from 'kafkajs';
 import type { ConfigOf, kafkaConfig } from '../config.ts';
 import type { Logger } from '../logger.ts';
+import { correctKafkajsReadCommitted } from './read-committed.ts';
 import { noDelaySocketFactory } from './socket.ts';
 
 export type KafkaSettings = ConfigOf<typeof kafkaConfig>;
@@ -72,7 +73,12 @@ export interface CreateKafkaOptions {
   readonly client?: Partial<KafkaConfig>;
 }
 
+/**
+ * A kafkajs client whose read_committed consumers never see an aborted record (kafkajs's own
+ * filter can hand some over: see `read-committed.ts`).
+ */
 export function createKafka(settings: KafkaSettings, logger: Logger, opts: CreateKafkaOptions = {}): Kafka {
+  correctKafkajsReadCommitted(); // already applied when this module loaded; a no-op then
   return new Kafka({
     clientId: settings.kafkaClientId,
     brokers: [...settings.kafkaBrokers],
