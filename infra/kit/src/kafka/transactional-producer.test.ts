@@ -210,6 +210,37 @@ describe('TransactionalProducer', () => {
     await producer.close();
   });
 
+  it('reports a commit answered NOT_COORDINATOR, COORDINATOR_NOT_AVAILABLE or CONCURRENT_TRANSACTIONS as unknown, and does not try it again', async () => {
+    // The coordinator gives the first two also when writing its commit decision to the transaction
+    // log failed or timed out after the write reached the log's leader: the commit may still be
+    // applied, so the records must not be taken as aborted (released claims, a retry: twice).
+    for (const [type, code] of [
+      ['NOT_COORDINATOR', 16],
+      ['COORDINATOR_NOT_AVAILABLE', 15],
+      ['CONCURRENT_TRANSACTIONS', 51],
+    ] as const) {
+      const undecided = () =>
+        Object.assign(new KafkaJSProtocolError(`commit answered ${type}`), { type, code });
+      const { kafka, made } = scriptedKafka((n, step) =>
+        n === 0 && step === 'commit' ? undecided() : undefined,
+      );
+      const producer = new TransactionalProducer(kafka, logger, {
+        transactionalId: `ingest-x-10-${code}`,
+        attempts: 3,
+        retryBackoffMs: 1,
+      });
+      const failed = await producer.sendRaw(batch).catch((e: unknown) => e);
+      expect(failed, type).toBeInstanceOf(TransactionOutcomeUnknownError);
+      expect(isTransactionOutcomeUnknown(failed), type).toBe(true);
+      // One transaction only: not tried again in a new one (that would write the records twice).
+      expect(
+        made.flatMap((m) => m.log).filter((step) => step === 'send'),
+        type,
+      ).toHaveLength(1);
+      await producer.close();
+    }
+  });
+
   it('close waits for the transaction in progress and is idempotent', async () => {
     const { kafka, made } = scriptedKafka();
     const producer = new TransactionalProducer(kafka, logger, { transactionalId: 'ingest-x-5' });

@@ -23,8 +23,10 @@
  *   once, in the background, so the next send does not wait for it and the broker's last stable
  *   offset (what read_committed consumers read up to) moves on as soon as possible;
  * - a commit that failed on the client (connection cut, time-out: the coordinator may have
- *   committed) rejects with {@link TransactionOutcomeUnknownError}: the records may or may not be
- *   visible. A commit the coordinator refused with an error answer was not committed
+ *   committed), or that the coordinator answered with an error that leaves the decision open
+ *   (COORDINATOR_NOT_AVAILABLE, NOT_COORDINATOR: see `isBrokerRefusal`), rejects with
+ *   {@link TransactionOutcomeUnknownError}: the records may or may not be visible. A commit the
+ *   coordinator refused (fenced, the transaction no longer committable) was not committed
  *   ({@link TransactionAbortedError}).
  *
  * One transactional producer has one transaction open at a time: concurrent calls run one after the
@@ -113,8 +115,9 @@ export class TransactionAbortedError extends FenghuoError {
 }
 
 /**
- * The commit request failed on the client (connection cut, time-out): the coordinator may or may
- * not have committed, so the records may be visible. A caller that dedupes retries must neither
+ * The commit request failed on the client (connection cut, time-out), or the coordinator's answer
+ * leaves its decision open (see `isBrokerRefusal`): it may or may not have committed, so the
+ * records may be visible. A caller that dedupes retries must neither
  * count them written nor forget them. Retriable.
  */
 export class TransactionOutcomeUnknownError extends FenghuoError {
@@ -139,16 +142,40 @@ export function isTransactionOutcomeUnknown(err: unknown): err is TransactionOut
 }
 
 /**
- * An error answer of the broker (kafkajs's KafkaJSProtocolError carries the error's `type`): the
- * request reached the coordinator and was refused. Anything else (a cut connection, a time-out, no
- * coordinator found) leaves open whether a commit request was applied.
+ * Answers to a commit (EndTxn) that mean the coordinator did not and will not commit it: the
+ * producer was fenced, the transaction is no longer one that can commit (the coordinator aborted
+ * it after the transaction time-out), or the request was turned away before it was looked at.
+ */
+const COMMIT_NOT_APPLIED: ReadonlySet<string> = new Set([
+  'INVALID_PRODUCER_EPOCH',
+  'PRODUCER_FENCED',
+  'INVALID_TXN_STATE',
+  'INVALID_PRODUCER_ID_MAPPING',
+  'TRANSACTIONAL_ID_AUTHORIZATION_FAILED',
+  'TRANSACTION_COORDINATOR_FENCED',
+  'COORDINATOR_LOAD_IN_PROGRESS',
+  'UNSUPPORTED_VERSION',
+  'INVALID_REQUEST',
+]);
+
+/**
+ * An error answer of the coordinator (kafkajs's KafkaJSProtocolError carries the error's `type`)
+ * that says the commit was not applied ({@link COMMIT_NOT_APPLIED}). Anything else leaves it open:
+ * a cut connection, a time-out, no coordinator found, CONCURRENT_TRANSACTIONS (another transition of
+ * the transaction in progress, whichever it is), and also the answers COORDINATOR_NOT_AVAILABLE
+ * and NOT_COORDINATOR, which the coordinator gives too when writing its commit decision to the
+ * transaction log failed or timed out after the write had reached the log's leader (Kafka 3.9 keeps
+ * the transition pending then, "to let the caller retry", and a coordinator that loads the log
+ * completes a commit decision it finds there). Treating those as aborted released the dedupe
+ * claims of events that could then be committed, and the retry wrote them twice.
  */
 function isBrokerRefusal(err: unknown): boolean {
   return (
     typeof err === 'object' &&
     err !== null &&
     (err as { name?: unknown }).name === 'KafkaJSProtocolError' &&
-    typeof (err as { type?: unknown }).type === 'string'
+    typeof (err as { type?: unknown }).type === 'string' &&
+    COMMIT_NOT_APPLIED.has((err as { type: string }).type)
   );
 }
 
@@ -342,7 +369,11 @@ export class TransactionalProducer {
         this.replace(producer, err, 'commit refused: transaction aborted');
         throw new TransactionAbortedError(err);
       }
-      this.replace(producer, err, 'commit unanswered: the transaction may or may not be committed');
+      this.replace(
+        producer,
+        err,
+        'commit unanswered or undecided: the transaction may or may not be committed',
+      );
       throw new TransactionOutcomeUnknownError(err, this.findOutcome(written));
     }
     return written;
