@@ -50,6 +50,7 @@ import {
   type StreamStats,
   sleep,
   startStream,
+  summariseAbortedTransactions,
   transactionLogLines,
 } from './support.ts';
 
@@ -574,6 +575,11 @@ describe('scale-out: two instances of each behind HAProxy share the work and rec
     const onTopic = indicatorRecords.map((r) => r.value.eventId);
     const ackedIds = phases.flatMap((ph) => ph.stats.acks.flatMap((a) => a.eventIds));
     const { lost: lostEvents, duplicated: duplicatedEvents } = reconcileEvents(onTopic, ackedIds);
+    // What the log holds of aborted transactions, and what kafkajs's own filter would misread.
+    const abortedTxns = await summariseAbortedTransactions(kafka, topic(Topic.FraudIndicators)).catch(
+      (err: unknown) => (err as Error).message,
+    );
+    log(`aborted transactions on ${Topic.FraudIndicators}: ${JSON.stringify(abortedTxns)}`);
     if (duplicatedEvents > 0) {
       // For a diagnosis: each copy's place, time, request (and attempt), producer (one per ingest)
       // and whether its transaction committed, and what the ingests logged about their transactions.
