@@ -9,6 +9,17 @@
  * to kafkajs, which restarts from the last committed offset with back-off; `dead-letter` → the batch
  * runs again one event at a time, so only the poison event goes to the dead-letter topic (with the
  * error's code and message) and the rest are processed.
+ *
+ * **Two phases (opt-in).** A handler may return {@link TakenBatch} — "I have taken this batch; its
+ * offsets may be committed once `durable` resolves" — instead of resolving only once its effects
+ * are durable. kafkajs then fetches the next batch at once (it fetches again only when every batch
+ * handler of a fetch has resolved), while the batch's offsets wait for `durable`; per partition
+ * they are committed in offset order (a batch's offset never before an earlier batch's `durable`
+ * resolved). A `durable` that rejects commits nothing of that partition from that batch on: the
+ * partition is sought back to that batch's first offset, so its records (and those of the later
+ * batches taken meanwhile) come again. A rebalance, a rejoin or a crash drops every pending offset
+ * (the records go to the partition's owner again); {@link RunningConsumer.stop} waits for them.
+ * Handlers that return nothing behave exactly as before.
  */
 import { bindingFor, type TopicEventMap, type TopicName } from '@fenghuo/contracts';
 import type {
@@ -52,7 +63,22 @@ export interface BatchContext {
   isRunning(): boolean;
 }
 
-export type BatchHandler<E> = (events: readonly ConsumedEvent<E>[], ctx: BatchContext) => Promise<void>;
+/**
+ * What a two-phase handler returns: the batch is taken (kafkajs may fetch the next one), and its
+ * offsets may be committed once `durable` resolves; a rejection makes the records come again.
+ */
+export interface TakenBatch {
+  readonly durable: Promise<void>;
+}
+
+export type BatchHandler<E> = (
+  events: readonly ConsumedEvent<E>[],
+  ctx: BatchContext,
+  // biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing (`async () => {}`, one phase) must stay a BatchHandler
+) => Promise<void | TakenBatch>;
+
+const isTaken = (r: unknown): r is TakenBatch =>
+  typeof r === 'object' && r !== null && (r as { durable?: unknown }).durable instanceof Promise;
 
 interface CommonConsumerOptions {
   readonly kafka: Kafka;
@@ -165,7 +191,10 @@ export interface MultiTopicConsumerOptions<K extends TopicName> extends CommonCo
 
 export interface RunningConsumer {
   readonly consumer: Consumer;
-  /** Idempotent: lets the in-flight batch finish and commit, then leaves the group. */
+  /**
+   * Idempotent: lets the in-flight batch finish and commit (and, for two-phase handlers, waits for
+   * the pending `durable`s and commits their offsets), then leaves the group.
+   */
   stop(): Promise<void>;
 }
 
@@ -260,7 +289,10 @@ export async function runMultiTopicConsumer<K extends TopicName>(
       setImmediate(() => {
         const list = toCommit;
         toCommit = [];
-        consumer.commitOffsets(list.map((c) => c.offset)).then(
+        // Two-phase batches of one partition may finish in the same turn: send its last offset.
+        const last = new Map<string, TopicPartitionOffsetAndMetadata>();
+        for (const c of list) last.set(`${c.offset.topic}|${c.offset.partition}`, c.offset);
+        consumer.commitOffsets([...last.values()]).then(
           () => {
             for (const c of list) c.done();
           },
@@ -270,6 +302,110 @@ export async function runMultiTopicConsumer<K extends TopicName>(
         );
       });
     });
+
+  /**
+   * Two-phase bookkeeping, per partition: the batches taken whose offsets wait for their `durable`,
+   * chained in offset order. A line is current while its partition has not been reset: a failed
+   * `durable` (the partition is sought back) resets its partition, a rebalance, rejoin, crash or stop
+   * every partition; a line no longer current commits nothing and seeks nothing.
+   */
+  interface Line {
+    readonly gen: string;
+    /** Resolves true once every batch so far is durable; false from the first that failed on. */
+    tail: Promise<boolean>;
+    pending: number;
+  }
+  const lines = new Map<string, Line>();
+  const resets = new Map<string, number>();
+  let epoch = 0;
+  const genOf = (key: string) => `${epoch}.${resets.get(key) ?? 0}`;
+  /** Batches in their handler and pending offsets (with their commits): awaited by stop(). */
+  const inFlight = new Set<Promise<unknown>>();
+  const track = <P extends Promise<unknown>>(p: P): P => {
+    const settled = p.then(
+      () => undefined,
+      () => undefined,
+    );
+    inFlight.add(settled);
+    void settled.finally(() => inFlight.delete(settled));
+    return p;
+  };
+  let twoPhaseSeen = false;
+  let closing = false;
+  const dropAll = () => {
+    epoch++;
+    lines.clear();
+  };
+  for (const event of [
+    consumer.events.GROUP_JOIN,
+    consumer.events.REBALANCING,
+    consumer.events.CRASH,
+    consumer.events.STOP,
+  ]) {
+    consumer.on(event, dropAll);
+  }
+
+  /** Queues a batch's offset behind the partition's earlier batches and its own `durable`. */
+  const commitWhenDurable = (
+    route: TopicRoute,
+    batch: Batch,
+    gen: string,
+    durable: Promise<void>,
+    next: string,
+  ): void => {
+    const key = `${route.realTopic}|${batch.partition}`;
+    let line = lines.get(key);
+    if (line === undefined || line.gen !== gen) {
+      line = { gen, tail: Promise.resolve(true), pending: 0 };
+      lines.set(key, line);
+    }
+    const own = line;
+    own.pending++;
+    const first = batch.firstOffset() ?? next;
+    own.tail = own.tail.then(async (ok) => {
+      if (!ok) {
+        durable.catch(() => undefined);
+        return false;
+      }
+      try {
+        await durable;
+      } catch (err) {
+        if (genOf(key) === own.gen) {
+          // Nothing of this partition from this batch on is committed; its records come again.
+          resets.set(key, (resets.get(key) ?? 0) + 1);
+          lines.delete(key);
+          route.log.warn(
+            { err, partition: batch.partition, offset: first },
+            'batch taken but not made durable: its records come again from its first offset',
+          );
+          try {
+            consumer.seek({ topic: route.realTopic, partition: batch.partition, offset: first });
+          } catch (seekErr) {
+            route.log.warn({ err: seekErr, partition: batch.partition }, 'seek back failed');
+          }
+        }
+        return false;
+      }
+      if (genOf(key) !== own.gen) return false;
+      // Not awaited by the line: a later batch's offset may follow this one's in the next request
+      // (this batch is durable either way; a failed commit only means a redelivery).
+      track(
+        commit({ topic: route.realTopic, partition: batch.partition, offset: next }).catch((err: unknown) => {
+          const lost = groupMembershipError(err);
+          route.log.warn(
+            { err: lost ?? err, partition: batch.partition },
+            "offset commit of a durable batch failed: its records go to the partition's owner again",
+          );
+        }),
+      );
+      return true;
+    });
+    void own.tail.finally(() => {
+      own.pending--;
+      if (own.pending === 0 && lines.get(key) === own) lines.delete(key);
+    });
+    track(own.tail);
+  };
 
   const processBatch = async ({ batch, heartbeat, isRunning }: EachBatchPayload): Promise<void> => {
     const route = routes.get(batch.topic);
@@ -321,11 +457,26 @@ export async function runMultiTopicConsumer<K extends TopicName>(
       messageOf.set(consumed, message);
     }
 
+    const lineKey = `${route.realTopic}|${batch.partition}`;
+    const gen = genOf(lineKey);
+    const resetsAtStart = resets.get(lineKey) ?? 0;
     await deadLetter(route, batch, invalid);
-    const ctx: BatchContext = { topic: route.realTopic, partition: batch.partition, heartbeat, isRunning };
+    const ctx: BatchContext = {
+      topic: route.realTopic,
+      partition: batch.partition,
+      heartbeat,
+      isRunning: () => !closing && isRunning(),
+    };
+    const durables: Promise<void>[] = [];
+    const taken = (r: unknown) => {
+      if (isTaken(r)) {
+        twoPhaseSeen = true;
+        durables.push(r.durable);
+      }
+    };
     if (valid.length > 0) {
       try {
-        await route.handle(valid, ctx);
+        taken(await route.handle(valid, ctx));
       } catch (err) {
         if (failureAction(err) === 'retry') {
           log.warn(
@@ -339,7 +490,7 @@ export async function runMultiTopicConsumer<K extends TopicName>(
         }
         for (const item of valid) {
           try {
-            if (valid.length > 1) await route.handle([item], ctx);
+            if (valid.length > 1) taken(await route.handle([item], ctx));
             else throw err;
           } catch (itemErr) {
             if (failureAction(itemErr) === 'retry') throw itemErr;
@@ -361,6 +512,24 @@ export async function runMultiTopicConsumer<K extends TopicName>(
       }
     }
     const next = (BigInt(batch.lastOffset()) + 1n).toString();
+    const line = lines.get(lineKey);
+    if (
+      durables.length > 0 ||
+      (line !== undefined && line.gen === gen) ||
+      (resets.get(lineKey) ?? 0) !== resetsAtStart
+    ) {
+      if (genOf(lineKey) !== gen) {
+        // The partition was reset (a failed durable sought it back, or the group moved) while this
+        // batch was in its handler: its records come again; commit nothing.
+        for (const d of durables) d.catch(() => undefined);
+        return;
+      }
+      // Two-phase: the offset waits for this batch's durable and the partition's earlier ones.
+      const durable =
+        durables.length === 1 ? (durables[0] as Promise<void>) : Promise.all(durables).then(() => undefined);
+      commitWhenDurable(route, batch, gen, durable, next);
+      return;
+    }
     try {
       await commit({ topic: route.realTopic, partition: batch.partition, offset: next });
     } catch (err) {
@@ -386,11 +555,16 @@ export async function runMultiTopicConsumer<K extends TopicName>(
    */
   const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
     if (payload.batch.isEmpty() || !payload.isRunning() || payload.isStale()) return;
+    if (closing) {
+      // stop() is waiting for the pending offsets: take nothing more (the next owner gets it).
+      payload.pause();
+      return;
+    }
     const beat = setInterval(() => {
       payload.heartbeat().catch(() => undefined);
     }, heartbeatMs);
     try {
-      await processBatch(payload);
+      await track(processBatch(payload));
     } finally {
       clearInterval(beat);
     }
@@ -421,6 +595,11 @@ export async function runMultiTopicConsumer<K extends TopicName>(
     stop() {
       stopping ??= (async () => {
         try {
+          if (twoPhaseSeen) {
+            // Offsets of taken batches are committed once durable, while the group is still ours.
+            closing = true;
+            while (inFlight.size > 0) await Promise.all([...inFlight]);
+          }
           await consumer.stop();
         } finally {
           await consumer.disconnect();
