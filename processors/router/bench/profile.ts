@@ -5,7 +5,8 @@
  * pipeline, the publish (acks -1), the offset commit — printed as mean / p50 / p99 per stage, and
  * the router's Kafka requests by client and API (each costs the process a socket write and more).
  * Also, per warning and incident, where its time went (sent → fetch returned → handed to the
- * consumer's batch → its run started → run published → offsets committed), the process's GC
+ * consumer's batch → its run started → run published → offsets committed; and when eachBatch
+ * handed the batch back, which with ROUTER_OVERLAP_RUNS > 0 is before the publish), the process's GC
  * pauses and event-loop delay, and its socket writes by remote port (count, bytes, time in write).
  *
  *   taskset -c 1 npx tsx processors/router/bench/profile.ts            # all at once (capacity)
@@ -59,10 +60,16 @@ interface TracedBatch {
   created: number[];
   fetchedAt: number;
   handedAt: number;
+  /** eachBatch resolved (with ROUTER_OVERLAP_RUNS > 0: the run committed to Redis, not yet published). */
   doneAt?: number;
+  topic: string;
+  partition: number;
+  lastOffset: bigint;
 }
 const traced: TracedBatch[] = [];
 const runs: { start: number; published?: number }[] = [];
+/** The main group's offset commits: when each partition's offset was sent and answered. */
+const commits: { topic: string; partition: number; offset: bigint; at: number }[] = [];
 let lastFetchAt = 0;
 /** performance.now() − Date.now(), to put CreateTime (epoch ms) on the monotonic clock. */
 const clockSkew = performance.now() - Date.now();
@@ -112,6 +119,9 @@ proto.consumer = function (this: unknown, cfg: { groupId: string }) {
           created: payload.batch.messages.map((m) => Number(m.timestamp)),
           fetchedAt: lastFetchAt,
           handedAt: performance.now(),
+          topic: payload.batch.topic,
+          partition: payload.batch.partition,
+          lastOffset: BigInt(payload.batch.lastOffset()),
         };
         try {
           await eachBatch(payload);
@@ -123,8 +133,13 @@ proto.consumer = function (this: unknown, cfg: { groupId: string }) {
     });
   };
   c.on(c.events.START_BATCH_PROCESS, (e) => note('batch size', e.payload.batchSize));
-  const commit = c.commitOffsets.bind(c);
-  c.commitOffsets = timed('kafka offset commit', commit);
+  const commit = timed('kafka offset commit', c.commitOffsets.bind(c));
+  c.commitOffsets = async (offsets) => {
+    await commit(offsets);
+    const at = performance.now();
+    for (const o of offsets)
+      commits.push({ topic: o.topic, partition: o.partition, offset: BigInt(o.offset), at });
+  };
   return c;
 };
 
@@ -208,19 +223,24 @@ async function main() {
     }
     const deps = (router.decider as unknown as { deps: { publish: (...a: unknown[]) => Promise<void> } })
       .deps;
-    const publish = timed('kafka publish (acks -1)', deps.publish);
-    let currentRun: { start: number; published?: number } | undefined;
-    deps.publish = async (...a: unknown[]) => {
-      const r = currentRun;
-      await publish(...a);
-      if (r) r.published = performance.now();
-    };
-    const run = router.decider.run.bind(router.decider);
-    router.decider.run = async (tasks) => {
-      note('decider.run tasks', tasks.length);
-      currentRun = { start: performance.now() };
-      runs.push(currentRun);
-      return timed('decider.run (whole batch)', run)(tasks);
+    deps.publish = timed('kafka publish (acks -1)', deps.publish);
+    // Every run (grouped or the job poller's) goes through decide: committed to Redis when it
+    // resolves, published when its `published` does.
+    const decide = router.decider.decide.bind(router.decider);
+    router.decider.decide = async (tasks) => {
+      note('decider.decide tasks', tasks.length);
+      const r: { start: number; published?: number } = { start: performance.now() };
+      runs.push(r);
+      const out = await decide(tasks);
+      note('decide → committed to Redis', performance.now() - r.start);
+      out.published.then(
+        () => {
+          r.published = performance.now();
+          note('decide → published (whole run)', r.published - r.start);
+        },
+        () => undefined,
+      );
+      return out;
     };
     const poll = router.poller.pollOnce.bind(router.poller);
     router.poller.pollOnce = async () => {
@@ -387,6 +407,9 @@ async function main() {
     };
     for (const b of traced) {
       const r = runs.find((x) => x.start >= b.handedAt);
+      const committedAt = commits.find(
+        (c) => c.topic === b.topic && c.partition === b.partition && c.offset > b.lastOffset,
+      )?.at;
       for (const created of b.created) {
         const sent = created + clockSkew;
         add('1 sent → fetch returned', b.fetchedAt - sent);
@@ -395,10 +418,11 @@ async function main() {
           add('3 eachBatch → run start', r.start - b.handedAt);
           if (r.published !== undefined) {
             add('4 run start → published (acked)', r.published - r.start);
-            if (b.doneAt !== undefined) add('5 published → offsets committed', b.doneAt - r.published);
+            if (committedAt !== undefined) add('5 published → offsets committed', committedAt - r.published);
           }
         }
-        if (b.doneAt !== undefined) add('sent → offsets committed', b.doneAt - sent);
+        if (b.doneAt !== undefined) add('eachBatch → handed back', b.doneAt - b.handedAt);
+        if (committedAt !== undefined) add('sent → offsets committed', committedAt - sent);
       }
     }
     say('input path (ms, per input)           n      mean     p50     p90     p99');

@@ -142,6 +142,13 @@ export const routerConfigSpec = {
     min: 1,
     max: 64,
   }),
+  overlapRuns: field.int({
+    env: 'ROUTER_OVERLAP_RUNS',
+    doc: 'Runs that may still be publishing to Kafka while the next one is decided: a batch is handed back to the consumer (which fetches the next) once its decisions are committed to Redis, and its offsets are committed once its records are published; 0 = a batch is handed back only once published (one phase)',
+    default: 1,
+    min: 0,
+    max: 8,
+  }),
   opsPort: field.int({
     env: 'ROUTER_OPS_PORT',
     doc: 'Port of /healthz, /readyz, /metrics and /v1/summary (0 = any)',

@@ -13,6 +13,11 @@
  * 4. publish the records of the committed decisions and wait for the broker's acknowledgement;
  * 5. drop their outbox entries.
  *
+ * {@link Decider.decide} returns after 3 (the decisions and their outboxes are durable in Redis)
+ * with 4–5 under way; publishes go out in the order of their commits, one after the other, whoever
+ * started them (grouped runs, the job poller), so a matter's records reach Kafka in decision order.
+ * {@link Decider.run} waits for them as well.
+ *
  * A decision that lost a compare-and-set (another instance or partition changed the matter or a
  * unit) is decided again from fresh state, with every later decision of the batch it depended on.
  * A crash between 3 and 5 leaves the records in the outbox: the redelivered input (its offset was
@@ -150,6 +155,11 @@ export class Decider {
   private readonly claiming = new Map<string, number>();
   /** Outbox clean-ups and figures still being written (awaited by {@link drain}). */
   private readonly trailing = new Set<Promise<void>>();
+  /**
+   * The last publish queued: each waits for the one before (failed or not: a failed run's records
+   * stay in their outboxes and go out when its inputs come again or as orphans).
+   */
+  private publishTail: Promise<void> = Promise.resolve();
 
   constructor(private readonly deps: DeciderDeps) {}
 
@@ -162,9 +172,17 @@ export class Decider {
     return false;
   }
 
-  /** Waits for the clean-ups of published batches (shutdown). */
+  /** Waits for the publishes queued and the clean-ups of published batches (shutdown). */
   async drain(): Promise<void> {
+    await this.publishTail.catch(() => undefined);
     await Promise.allSettled([...this.trailing]);
+  }
+
+  /** Queues `fn` behind every publish queued before it. */
+  private queuePublish(fn: () => Promise<void>): Promise<void> {
+    const p = this.publishTail.catch(() => undefined).then(fn);
+    this.publishTail = p;
+    return p;
   }
 
   offered(u: UnitView, now: number): boolean {
@@ -205,20 +223,46 @@ export class Decider {
     );
   }
 
-  /** Decides, commits and publishes `tasks` in order. */
+  /** Decides, commits and publishes `tasks` in order; resolves once published. */
   async run(tasks: readonly Task[]): Promise<BatchStats> {
-    const stats: BatchStats = { decisions: 0, duplicates: 0, conflicts: 0, republished: 0, escalations: 0 };
-    let pending = [...tasks];
-    for (let round = 0; pending.length > 0; round++) {
-      if (round >= this.deps.options.maxRounds) throw new DecisionConflictError(pending.length, round);
-      const failed = await this.round(pending, stats);
-      stats.conflicts += failed.length;
-      pending = failed;
-    }
+    const { stats, published } = await this.decide(tasks);
+    await published;
     return stats;
   }
 
-  private async round(tasks: readonly Task[], stats: BatchStats): Promise<Task[]> {
+  /**
+   * Decides and commits `tasks` in order; resolves once every decision is committed to Redis (with
+   * its outbox), with `published` resolving once their records are published (after every publish
+   * queued before them) or rejecting when that failed (the records stay in the outboxes).
+   */
+  async decide(tasks: readonly Task[]): Promise<{ stats: BatchStats; published: Promise<void> }> {
+    const stats: BatchStats = { decisions: 0, duplicates: 0, conflicts: 0, republished: 0, escalations: 0 };
+    let pending = [...tasks];
+    const publishes: Promise<void>[] = [];
+    try {
+      for (let round = 0; pending.length > 0; round++) {
+        if (round >= this.deps.options.maxRounds) throw new DecisionConflictError(pending.length, round);
+        const failed = await this.round(pending, stats, publishes);
+        stats.conflicts += failed.length;
+        pending = failed;
+      }
+    } catch (err) {
+      // Earlier rounds' publishes go on; nobody waits for them here.
+      for (const p of publishes) p.catch(() => undefined);
+      throw err;
+    }
+    const last = publishes.at(-1);
+    // Publishes run one after the other: the last one settles after the others.
+    const published =
+      publishes.length <= 1 ? (last ?? Promise.resolve()) : Promise.all(publishes).then(() => undefined);
+    return { stats, published };
+  }
+
+  private async round(
+    tasks: readonly Task[],
+    stats: BatchStats,
+    publishes: Promise<void>[],
+  ): Promise<Task[]> {
     const { store, options } = this.deps;
     const now = this.deps.now();
 
@@ -399,34 +443,33 @@ export class Decider {
         }),
       ),
     ].filter((x) => Object.values(x.outputs).some((l) => l.length > 0));
-    if (toPublish.length > 0) await this.deps.publish(toPublish);
     const samples = committed.flatMap((c) => c.decision.samples);
-    // One round trip, off the batch's path (the records are out; a lost clean-up only means an
-    // entry published once more, as an orphan, with the same ids): the published entries leave
-    // the outbox, the figures join the window.
-    const trailing = store.afterPublish(
-      [
-        ...republish.map((r) => [r.matterKey, r.decisionId] as const),
-        ...committed
-          .filter(
-            (c) =>
-              Object.values(c.decision.outputs).some((l) => l.length > 0) || c.decision.unitOps.length > 0,
-          )
-          .map((c) => [c.matterKey, c.decision.decisionId] as const),
-      ],
-      samples,
-      now,
-      options.summaryWindowMs,
+    const published = [
+      ...republish.map((r) => [r.matterKey, r.decisionId] as const),
+      ...committed
+        .filter(
+          (c) => Object.values(c.decision.outputs).some((l) => l.length > 0) || c.decision.unitOps.length > 0,
+        )
+        .map((c) => [c.matterKey, c.decision.decisionId] as const),
+    ];
+    publishes.push(
+      this.queuePublish(async () => {
+        if (toPublish.length > 0) await this.deps.publish(toPublish);
+        // One round trip, off the batch's path (the records are out; a lost clean-up only means an
+        // entry published once more, as an orphan, with the same ids): the published entries leave
+        // the outbox, the figures join the window.
+        const trailing = store.afterPublish(published, samples, now, options.summaryWindowMs);
+        const tracked = trailing.catch((err: unknown) => this.deps.onTrailingError?.(err));
+        this.trailing.add(tracked);
+        void tracked.finally(() => this.trailing.delete(tracked));
+        if (samples.length > 0) this.deps.onSamples?.(samples);
+      }),
     );
-    const tracked = trailing.catch((err: unknown) => this.deps.onTrailingError?.(err));
-    this.trailing.add(tracked);
-    void tracked.finally(() => this.trailing.delete(tracked));
     stats.republished += republish.length;
     stats.decisions += committed.length;
     for (const c of committed) {
       stats.escalations += c.decision.outputs.audits.filter((a) => a.action === 'escalation').length;
     }
-    if (samples.length > 0) this.deps.onSamples?.(samples);
     return failedTasks;
   }
 

@@ -30,11 +30,12 @@ import {
   runMultiTopicConsumer,
   Shutdown,
   systemClock,
+  type TakenBatch,
   ValidationFailedError,
 } from '@fenghuo/kit';
 import type { Message } from 'kafkajs';
 import { AckFence, kafkaAckOffsets } from './ack-fence.ts';
-import { BatchGroup } from './batch-group.ts';
+import { BatchGroup, type RunOutcome } from './batch-group.ts';
 import { type CityView, cityView } from './city-view.ts';
 import { isResolvedIncident, judgeResolved } from './complaint/assess-resolved.ts';
 import { builtinComplaintRisk } from './complaint/builtin-risk.ts';
@@ -248,15 +249,26 @@ export async function startRouter(
       },
     });
     shutdown.add('decider', () => decider.drain());
-    // Partition batches that arrive together are decided together (see batch-group.ts).
+    // Partition batches that arrive together are decided together (see batch-group.ts). With
+    // ROUTER_OVERLAP_RUNS > 0 a batch is handed back to the consumer once its run is committed to
+    // Redis, and its offsets are committed once the run is published (the kit's two-phase mode):
+    // kafkajs fetches the next batches while the run publishes.
+    const twoPhase = config.overlapRuns > 0;
     const group = new BatchGroup<Task>(async (tasks) => {
-      countStats(metrics, await decider.run(tasks));
-    });
-    const run = async (topic: string, tasks: readonly Task[]) => {
-      if (tasks.length === 0) return;
+      const { stats, published } = await decider.decide(tasks);
+      countStats(metrics, stats);
+      return { durable: published };
+    }, config.overlapRuns);
+    const taken = (o: RunOutcome): TakenBatch | undefined => (twoPhase ? o : undefined);
+    const run = async (topic: string, tasks: readonly Task[]): Promise<TakenBatch | undefined> => {
+      if (tasks.length === 0) return undefined;
       const end = metrics.batchSeconds.startTimer({ topic });
-      await group.submit(tasks);
-      end();
+      const o = await group.submit(tasks);
+      o.durable.then(
+        () => end(),
+        () => end(),
+      );
+      return taken(o);
     };
 
     // Every instance reads every ladder version: a group of its own, from the start of the compacted topic.
@@ -307,7 +319,7 @@ export async function startRouter(
           // decisions, not one round trip before them: its pipeline is written at once on the
           // connection the decisions use later, so Redis applies it before any of their commits,
           // and both are done before the offsets are committed.
-          await Promise.all([
+          const [, run1] = await Promise.all([
             calls.record(
               events.flatMap(({ event }): CallRecord[] => {
                 const key = addressKey(event.address, event.location);
@@ -325,6 +337,7 @@ export async function startRouter(
                 .map((e) => reportTask(e.event, e.correlationId)),
             ),
           ]);
+          return run1;
         },
         [Topic.InterceptionsPlans]: (events) =>
           run(
@@ -366,7 +379,7 @@ export async function startRouter(
           // Most of these records are the router's own, read back and passed over at once; the
           // batch then waits for the run of the fetch's other batches (an empty part of it) so its
           // offsets go in their commit request rather than in one of their own.
-          await group.submit([]);
+          return taken(await group.submit([]));
         },
         [Topic.UnitsPositions]: async (events) => {
           const latest = new Map<string, { unitId: string; lon: number; lat: number; at: number }>();
@@ -427,7 +440,7 @@ export async function startRouter(
           metrics.followUps.inc();
           tasks.push(followUpTask(view, j.followUp, e.correlationId));
         });
-        await run('complaint-risk', tasks);
+        return run('complaint-risk', tasks);
       },
     });
     shutdown.add('complaint-risk consumer', () => riskConsumer.stop());
