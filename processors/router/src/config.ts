@@ -144,8 +144,8 @@ export const routerConfigSpec = {
   }),
   overlapRuns: field.int({
     env: 'ROUTER_OVERLAP_RUNS',
-    doc: 'Runs that may still be publishing to Kafka while the next one is decided: a batch is handed back to the consumer (which fetches the next) once its decisions are committed to Redis, and its offsets are committed once its records are published; 0 = a batch is handed back only once published (one phase)',
-    default: 1,
+    doc: 'Runs that may still be publishing to Kafka while the next one is decided: a batch is handed back to the consumer (which fetches the next) once its decisions are committed to Redis, and its offsets are committed once its records are published; 0 = a batch is handed back only once published (one phase, as before: 1 measured no better, see docs/router.md)',
+    default: 0,
     min: 0,
     max: 8,
   }),

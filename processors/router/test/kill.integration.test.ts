@@ -1,7 +1,9 @@
 /**
  * A router process killed with SIGKILL in the middle of a stream of incidents, then restarted:
  * every incident ends up with exactly the orders it needs (one, two for a robbery), none is lost,
- * none is doubled, and no unit holds two orders.
+ * none is doubled, and no unit holds two orders. Once with one phase (the default), once with
+ * ROUTER_OVERLAP_RUNS=1 (a batch handed back once committed to Redis, its offsets committed once
+ * published: a kill between the two leaves inputs whose decisions are made but not published).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +15,7 @@ import { incidentReport, pointOf, type RouterTestBed, routerTestBed } from './su
 
 const INCIDENTS = 120;
 
-describe('router killed with SIGKILL mid-stream', () => {
+describe.each(['0', '1'])('router killed with SIGKILL mid-stream (ROUTER_OVERLAP_RUNS=%s)', (overlap) => {
   const entry = fileURLToPath(new URL('../src/index.ts', import.meta.url));
   let bed: RouterTestBed;
   let child: ChildProcess | undefined;
@@ -31,9 +33,9 @@ describe('router killed with SIGKILL mid-stream', () => {
   beforeAll(async () => {
     // The child processes read the default pack from disk: make sure it is there once, up front.
     loadOrGenerateDefaultPack();
-    bed = await routerTestBed('router-kill');
+    bed = await routerTestBed(`router-kill-${overlap}`);
     // Every patrol unit at its post, no phones: the pack's 200 patrol units are the candidates.
-    env = bed.env({ ROUTER_UNSEEN_UNITS: 'home' });
+    env = bed.env({ ROUTER_UNSEEN_UNITS: 'home', ROUTER_OVERLAP_RUNS: overlap });
   });
 
   afterAll(async () => {
