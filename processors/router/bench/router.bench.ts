@@ -250,6 +250,26 @@ function spawnQuiet(
   return child;
 }
 
+/**
+ * The bare loop (`bench/raw-loop.ts`) on the topics of `prefix`, writing `ratios` records per input;
+ * `orderRef`: each input's first order names it, for the latency baseline.
+ */
+function startRawLoop(
+  prefix: string,
+  group: string,
+  ratios: Record<string, Record<string, number>>,
+  opts: { orderRef?: boolean } = {},
+): ChildProcess {
+  return spawnQuiet(rawEntry, {
+    KAFKA_BROKERS: BROKERS.join(','),
+    RAW_PREFIX: prefix,
+    RAW_GROUP: group,
+    RAW_CONCURRENCY: CONCURRENCY,
+    RAW_PER_INPUT: JSON.stringify(ratios),
+    ...(opts.orderRef ? { RAW_ORDER_REF: '1' } : {}),
+  });
+}
+
 function startRouter(prefix: string, group: string, redisPrefix: string, pack: string): ChildProcess {
   const nodeArgs = (process.env.BENCH_ROUTER_NODE_ARGS ?? '').split(' ').filter(Boolean);
   return spawnQuiet(
@@ -412,13 +432,7 @@ async function capacityRun(
     children.push(
       kind === 'router'
         ? startRouter(prefix, group, redisPrefix, pack)
-        : spawnQuiet(rawEntry, {
-            KAFKA_BROKERS: BROKERS.join(','),
-            RAW_PREFIX: prefix,
-            RAW_GROUP: group,
-            RAW_CONCURRENCY: CONCURRENCY,
-            RAW_PER_INPUT: JSON.stringify(rawRatios ?? {}),
-          }),
+        : startRawLoop(prefix, group, rawRatios ?? {}),
     );
     await waitForStableGroup(admin, group);
     const t0 = performance.now();
@@ -542,14 +556,7 @@ async function latencyRun(
   const child =
     rawRatios === undefined
       ? startRouter(prefix, group, redisPrefix, pack)
-      : spawnQuiet(rawEntry, {
-          KAFKA_BROKERS: BROKERS.join(','),
-          RAW_PREFIX: prefix,
-          RAW_GROUP: group,
-          RAW_CONCURRENCY: CONCURRENCY,
-          RAW_PER_INPUT: JSON.stringify(rawRatios),
-          RAW_ORDER_REF: '1',
-        });
+      : startRawLoop(prefix, group, rawRatios, { orderRef: true });
   try {
     await waitForStableGroup(admin, group);
     const inputs = makeInputs('lat', Math.ceil(rate * LATENCY_SEC), places);
